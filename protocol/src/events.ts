@@ -1,0 +1,33 @@
+/**
+ * Socket.io event names. The names of the public contract (PROTOCOL.md) come from the
+ * original product documents and must not change.
+ */
+export const ClientEvents = {
+  message: 'message',
+  typing: 'typing',
+  markRead: 'mark_read',
+  startMeeting: 'start_meeting',
+  joinMeeting: 'join_meeting',
+  leaveMeeting: 'leave_meeting',
+  stopMeeting: 'stop_meeting',
+  getRoomInfo: 'get_room_info',
+  videoSignal: 'video-signal',
+} as const;
+
+export const ServerEvents = {
+  message: 'message',
+  typing: 'typing',
+  presence: 'presence',
+  read: 'read',
+  meetingInvitation: 'meeting_invitation',
+  meetingUserJoined: 'meeting_user_joined',
+  meetingUserLeft: 'meeting_user_left',
+  meetingEnded: 'meeting_ended',
+  roomInfoResponse: 'room_info_response',
+  meetingMode: 'meeting_mode',
+  meetingHostChanged: 'meeting_host_changed',
+  videoSignal: 'video-signal',
+} as const;
+
+export type ClientEventName = (typeof ClientEvents)[keyof typeof ClientEvents];
+export type ServerEventName = (typeof ServerEvents)[keyof typeof ServerEvents];

@@ -1,0 +1,7 @@
+import { z } from 'zod';
+
+/** Ids on the wire are non-empty strings; the server decides their format. */
+export const Id = z.string().trim().min(1, 'must be a non-empty id').max(64, 'id too long');
+export const Uuid = z.uuid();
+/** Message ids are decimal strings that sort numerically in send order. */
+export const MessageId = z.string().regex(/^[0-9]{1,19}$/, 'must be a message id');
