@@ -1,1 +1,189 @@
-// placeholder until the worker provisioning lands
+#!/usr/bin/env node
+// Provides mediasoup's C++ worker binary. Runs as the root package's
+// `postinstall`, before anything is built, so: plain Node ESM, no dependencies.
+//
+// mediasoup is pinned (3.19.3) and its own postinstall is denied by
+// "allowScripts": {"mediasoup": false} in the root package.json: it would try
+// GitHub, then pip. This script puts the worker where mediasoup looks by
+// default (node_modules/mediasoup/worker/out/Release/mediasoup-worker), from
+// the first of:
+//   1. MEDIASOUP_WORKER_BIN, if set (checked; mediasoup then uses it at run time)
+//   2. the per-machine cache, ${XDG_CACHE_HOME:-~/.cache}/parley/mediasoup-worker/
+//   3. the official prebuilt tarball (10 s timeout), then cached
+//   4. an offline build against Debian's libraries (build-worker.mjs), then cached
+//
+// Environment:
+//   PARLEY_SKIP_WORKER=1        do nothing
+//   MEDIASOUP_WORKER_BIN=path   use this binary (must exist and run)
+//   MEDIASOUP_LIBURING=0|1      build with io_uring (default 1); part of the cache key.
+//                               The prebuilt worker has io_uring, so 0 always builds.
+//   PARLEY_WORKER_REBUILD=1     ignore the cache and the prebuilt download; build
+//   PARLEY_WORKER_JOBS=n        compile jobs (default: available cores)
+//   PARLEY_WORKER_KEEP_BUILD=1  keep the temporary build directory
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWorker, makeBuildRoot } from './build-worker.mjs';
+import { withLock } from './lib/build-lock.mjs';
+import { formatDuration, info, ProvisionError, sinceStart, warn } from './lib/log.mjs';
+import { findMediasoup, installBinary, isExecutableFile, probeWorker } from './lib/mediasoup-package.mjs';
+import { downloadPrebuilt, prebuiltUrl } from './lib/prebuilt.mjs';
+import { ensureBuildPackages } from './lib/system-packages.mjs';
+import { cacheEntry, cacheRoot, isIntact, readMeta, store } from './lib/worker-cache.mjs';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const env = process.env;
+
+function liburingSetting() {
+  const value = env.MEDIASOUP_LIBURING ?? '1';
+  if (value !== '0' && value !== '1') {
+    throw new ProvisionError(`MEDIASOUP_LIBURING must be 0 or 1 (got "${value}")`);
+  }
+  return value === '1';
+}
+
+function jobsSetting() {
+  const jobs = Number(env.PARLEY_WORKER_JOBS || os.availableParallelism());
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ProvisionError(`PARLEY_WORKER_JOBS must be a positive integer (got "${env.PARLEY_WORKER_JOBS}")`);
+  return jobs;
+}
+
+const shown = (file) => path.relative(process.cwd(), file) || file;
+
+/** Checks a binary runs, then copies it to where mediasoup looks. */
+function installChecked(from, ms, what) {
+  const probe = probeWorker(from);
+  if (!probe.ok) return probe;
+  installBinary(from, ms.workerBin);
+  info(`${what} -> ${shown(ms.workerBin)}`);
+  return probe;
+}
+
+function fromEnvBin() {
+  const bin = path.resolve(env.MEDIASOUP_WORKER_BIN);
+  if (!isExecutableFile(bin)) {
+    throw new ProvisionError(`MEDIASOUP_WORKER_BIN=${env.MEDIASOUP_WORKER_BIN} is not an executable file. Unset it, or point it at a mediasoup-worker binary.`);
+  }
+  const probe = probeWorker(bin);
+  if (!probe.ok) throw new ProvisionError(`MEDIASOUP_WORKER_BIN=${bin} does not run here: ${probe.detail}`);
+  info(`using MEDIASOUP_WORKER_BIN=${bin} (mediasoup reads it at run time too: keep it set)`);
+}
+
+function fromCache(ms, entry) {
+  if (!isIntact(entry)) {
+    info(`step 2/4 cache: no cached worker in ${entry.dir}`);
+    return false;
+  }
+  const meta = readMeta(entry);
+  const result = installChecked(entry.bin, ms, `step 2/4 cache hit: ${entry.bin} (${meta?.source}, ${meta?.createdAt})`);
+  if (!result.ok) warn(`the cached worker does not run here (${result.detail}); ignoring it`);
+  return result.ok;
+}
+
+async function fromPrebuilt(ms, entry, liburing) {
+  if (!liburing) {
+    info('step 3/4 prebuilt: skipped, the official worker is built with io_uring and MEDIASOUP_LIBURING=0');
+    return false;
+  }
+  const url = prebuiltUrl(ms.dir);
+  info(`step 3/4 prebuilt: fetching ${url} (10 s timeout)`);
+  const t0 = Date.now();
+  const tmp = path.join(os.tmpdir(), `parley-mediasoup-worker-${process.pid}.bin`);
+  try {
+    const download = await downloadPrebuilt(url, tmp);
+    if (!download.ok) {
+      info(`step 3/4 prebuilt: not available (${download.reason}), after ${formatDuration(Date.now() - t0)}`);
+      return false;
+    }
+    const probe = probeWorker(tmp);
+    if (!probe.ok) {
+      warn(`the prebuilt worker does not run on this host (${probe.detail})`);
+      return false;
+    }
+    store(entry, tmp, { version: ms.version, liburing, source: 'prebuilt', seconds: (Date.now() - t0) / 1000 });
+    installChecked(entry.bin, ms, `step 3/4 prebuilt: downloaded in ${formatDuration(Date.now() - t0)}, cached in ${entry.dir}`);
+    return true;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+async function fromBuild(ms, entry, liburing) {
+  info(`step 4/4 offline build of mediasoup-worker ${ms.version} against Debian libraries`);
+  await ensureBuildPackages({ liburing });
+  const buildRoot = makeBuildRoot();
+  const log = path.join(buildRoot, 'build.log');
+  const keep = env.PARLEY_WORKER_KEEP_BUILD === '1';
+  const cleanup = () => {
+    if (!keep) fs.rmSync(buildRoot, { recursive: true, force: true });
+  };
+  const onSignal = (signal) => {
+    cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const t0 = Date.now();
+  try {
+    const bin = await buildWorker({ ms, liburing, jobs: jobsSetting(), buildRoot, log });
+    const probe = probeWorker(bin);
+    if (!probe.ok) throw new ProvisionError(`the built worker does not run: ${probe.detail}`, [`build log: ${log}`]);
+    const meta = store(entry, bin, { version: ms.version, liburing, source: 'build', seconds: (Date.now() - t0) / 1000 });
+    installChecked(entry.bin, ms, `step 4/4 built in ${formatDuration(Date.now() - t0)} (${(meta.size / 1e6).toFixed(1)} MB), cached in ${entry.dir}`);
+  } catch (error) {
+    if (fs.existsSync(log)) {
+      const kept = path.join(cacheRoot(), 'last-build-failure.log');
+      fs.mkdirSync(cacheRoot(), { recursive: true });
+      fs.copyFileSync(log, kept);
+      if (error instanceof ProvisionError) error.hint = error.hint.map((l) => l.replace(log, kept));
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (keep) info(`build directory kept: ${buildRoot}`);
+    cleanup();
+  }
+}
+
+async function main() {
+  if (env.PARLEY_SKIP_WORKER === '1') {
+    info('PARLEY_SKIP_WORKER=1: not providing the mediasoup worker');
+    return;
+  }
+  const ms = findMediasoup(repoRoot);
+  if (!ms) return; // mediasoup not installed (e.g. a production install without media-workers)
+
+  const liburing = liburingSetting();
+  info(`mediasoup ${ms.version}, ${process.platform}-${process.arch}, kernel ${os.release()}, io_uring ${liburing ? 'on' : 'off'}`);
+
+  if (env.MEDIASOUP_WORKER_BIN) {
+    info('step 1/4 MEDIASOUP_WORKER_BIN is set');
+    fromEnvBin();
+  } else {
+    const entry = cacheEntry(ms.version, liburing);
+    const rebuild = env.PARLEY_WORKER_REBUILD === '1';
+    if (rebuild) info('PARLEY_WORKER_REBUILD=1: skipping the cache and the prebuilt download');
+    if (rebuild || !fromCache(ms, entry)) {
+      // Download or build under a lock; whoever waited for it usually finds the cache filled.
+      fs.mkdirSync(path.dirname(entry.dir), { recursive: true });
+      await withLock(`${entry.dir}.lock`, async () => {
+        if (!rebuild && isIntact(entry) && fromCache(ms, entry)) return;
+        if (!rebuild && (await fromPrebuilt(ms, entry, liburing))) return;
+        await fromBuild(ms, entry, liburing);
+      });
+    }
+  }
+  info(`ready in ${sinceStart()}`);
+}
+
+main().catch((error) => {
+  if (error instanceof ProvisionError) {
+    process.stderr.write(`[parley worker] error: ${error.message}\n`);
+    for (const line of error.hint) process.stderr.write(`[parley worker] ${line}\n`);
+  } else {
+    process.stderr.write(`[parley worker] unexpected error: ${error?.stack ?? error}\n`);
+  }
+  process.exit(1);
+});

@@ -12,6 +12,8 @@ export const ClientEvents = {
   stopMeeting: 'stop_meeting',
   getRoomInfo: 'get_room_info',
   videoSignal: 'video-signal',
+  /** Harmless round trip: ack `{ok: true, instanceId}` naming the server process. */
+  ping: 'ping',
 } as const;
 
 export const ServerEvents = {

@@ -6,3 +6,5 @@ export * from './schemas/common.js';
 export * from './schemas/auth.js';
 export * from './schemas/chat.js';
 export * from './schemas/meetings.js';
+export * from './mediaRpc.js';
+export * from './schemas/sfu.js';

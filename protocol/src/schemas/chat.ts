@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import type { Message } from '../types.js';
 import { Id, MessageId } from './common.js';
 
 export const MAX_MESSAGE_LENGTH = 4000;
+/**
+ * Unread counts stop at this value (show it as "999+"), so counting stays a short index scan
+ * however much of a busy conversation a member has not read.
+ */
+export const UNREAD_COUNT_LIMIT = 1000;
 
 export const SendMessage = z.object({
   conversationId: Id,
@@ -44,3 +50,32 @@ export const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+/** Path parameters of `/api/conversations/:id/...`. */
+export const ConversationParams = z.object({ id: Id });
+export type ConversationParams = z.infer<typeof ConversationParams>;
+
+// Server → client payloads and acknowledgement results of the chat events.
+
+/** s→c `message`, and the ack of c→s `message` (`{ok: true, message}`). */
+export interface ChatMessageEvent {
+  message: Message;
+}
+
+/** s→c `typing`, to the other members of the conversation. */
+export interface TypingEvent {
+  conversationId: string;
+  userId: string;
+  isTyping: boolean;
+}
+
+/**
+ * s→c `read`, to every socket of the user who sent `mark_read` (their other tabs update), and
+ * the ack of `mark_read`. `messageId` is the last-read mark after the update: it never moves
+ * backwards, so a stale tab cannot undo a newer mark.
+ */
+export interface ReadEvent {
+  conversationId: string;
+  messageId: string;
+  unreadCount: number;
+}

@@ -5,3 +5,9 @@ export const Id = z.string().trim().min(1, 'must be a non-empty id').max(64, 'id
 export const Uuid = z.uuid();
 /** Message ids are decimal strings that sort numerically in send order. */
 export const MessageId = z.string().regex(/^[0-9]{1,19}$/, 'must be a message id');
+
+/** `ping` (c→s): an optional object; `echo` is returned unchanged in the ack. */
+export const Ping = z
+  .object({ echo: z.string().max(256, 'must be at most 256 characters').optional() })
+  .optional();
+export type Ping = z.infer<typeof Ping>;

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import type {
+  IceServer,
+  LeaveReason,
+  Meeting,
+  MeetingEndReason,
+  MeetingMode,
+  Participant,
+  User,
+} from '../types.js';
 import { Id } from './common.js';
 
 export const MeetingAccessSchema = z.enum(['invited', 'link']);
@@ -41,3 +50,83 @@ export const VideoSignal = z.object({
   signal: SignalPayload,
 });
 export type VideoSignal = z.infer<typeof VideoSignal>;
+
+/* Server → client payloads of the meeting events (PROTOCOL.md, "Meetings"). */
+
+export type InvitationStatus = 'active' | 'inactive';
+
+/** `meeting_invitation`: a meeting the user may join started (`active`) or ended (`inactive`). */
+export interface MeetingInvitationEvent {
+  meeting: Meeting;
+  status: InvitationStatus;
+}
+
+/** The acknowledgement of `join_meeting` (without `ok`). */
+export interface JoinMeetingResult {
+  meeting: Meeting;
+  mode: MeetingMode;
+  selfPeerId: string;
+  /** The other participants, oldest first. */
+  participants: Participant[];
+  iceServers: IceServer[];
+}
+
+/** `meeting_user_joined`, to the other participants. */
+export interface MeetingUserJoinedEvent {
+  meetingId: string;
+  peerId: string;
+  user: User;
+}
+
+/** `meeting_user_left`. */
+export interface MeetingUserLeftEvent {
+  meetingId: string;
+  peerId: string;
+  userId: string;
+  reason: LeaveReason;
+}
+
+/** `meeting_ended`, to everyone in the room. */
+export interface MeetingEndedEvent {
+  meetingId: string;
+  reason: MeetingEndReason;
+}
+
+/** The acknowledgement of `get_room_info` (without `ok`) and the `room_info_response` event. */
+export interface RoomInfo {
+  meeting: Meeting;
+  mode: MeetingMode;
+  participants: Participant[];
+}
+
+/** `meeting_mode`: the room switches transport. */
+export interface MeetingModeEvent {
+  meetingId: string;
+  mode: MeetingMode;
+}
+
+/**
+ * `meeting_host_changed` (Parley addition): the host role moved to `hostId`, either because the
+ * host left, or because the host's connection dropped and it did not rejoin within the grace.
+ */
+export interface MeetingHostChangedEvent {
+  meetingId: string;
+  hostId: string;
+}
+
+/** `video-signal` server → client: relayed from peer `from` of the same meeting. */
+export interface VideoSignalRelay {
+  meetingId: string;
+  from: string;
+  signal: SignalPayload;
+}
+
+/** `GET /api/ice-servers`. */
+export interface IceServersResponse {
+  iceServers: IceServer[];
+}
+
+/** `GET /api/meetings/active`. */
+export interface ActiveMeetingsResponse {
+  meetings: Meeting[];
+}

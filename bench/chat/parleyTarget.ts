@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { buildServer, startServerProcess, type ServerProcess } from '../../test/support/serverProcess.js';
+import { clearRedisPrefix, createTestDatabase, freshRedisPrefix, TEST_REDIS_URL } from '../../test/support/testDatabase.js';
+import type { Target } from './fleet.js';
+import type { Topology } from './topology.js';
+
+export const PARLEY_PORTS = [3350, 3351] as const;
+/** Lets the benchmark run a full GC in the servers before it reads their RSS. */
+export const GC_HOOK = fileURLToPath(new URL('./gcOnSignal.cjs', import.meta.url));
+
+async function post(base: string, path: string, body: unknown, token?: string): Promise<any> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function inBatches<T>(count: number, concurrency: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await make(i);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/**
+ * Two Parley instances (separate processes) on a fresh PostgreSQL database and a fresh Redis
+ * prefix, with the topology's users registered and their conversations created over HTTP.
+ */
+export async function startParleyTarget(topology: Topology): Promise<Target> {
+  buildServer();
+  const database = await createTestDatabase('bench_chat');
+  const prefix = freshRedisPrefix('bench-chat');
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    JWT_SECRET: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS: `--require ${GC_HOOK}`,
+  };
+  const servers: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    await database.drop();
+    await clearRedisPrefix(prefix);
+  };
+  try {
+    for (const [i, port] of PARLEY_PORTS.entries()) {
+      servers.push(await startServerProcess({ env, port, name: `bench-chat-${'ab'[i]}` }));
+    }
+    const [a, b] = servers.map((s) => s.url) as [string, string];
+    const sessions = await inBatches(topology.users, 4, (u) =>
+      post(u % 2 ? b : a, '/api/auth/register', { username: `bench_u${u}`, password: 'benchmark-password' }),
+    );
+    const tokens: string[] = sessions.map((s) => s.token);
+    const ids: string[] = sessions.map((s) => s.user.id);
+    const conversationIds = await inBatches(topology.groups.length, 4, async (g) => {
+      const [owner, ...others] = topology.groups[g]!;
+      if (others.length === 1) {
+        const { contact } = await post(a, '/api/contacts', { userId: ids[others[0]!] }, tokens[owner!]);
+        return contact.conversationId as string;
+      }
+      const body = { title: `bench group ${g}`, memberIds: others.map((u) => ids[u]) };
+      const { conversation } = await post(b, '/api/conversations', body, tokens[owner!]);
+      return conversation.id as string;
+    });
+    return {
+      name: 'parley',
+      urls: [a, b],
+      pids: servers.map((s) => s.pid),
+      auth: (user) => ({ token: tokens[user]! }),
+      conversationIds,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

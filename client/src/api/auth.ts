@@ -1,0 +1,15 @@
+import type { LoginBody, RegisterBody, User } from '@parley/protocol';
+import { http } from './http.js';
+
+export interface AuthResponse {
+  user: User;
+  token: string;
+}
+
+/** The account endpoints of PROTOCOL.md. The browser relies on the httpOnly session cookie. */
+export const authApi = {
+  register: (body: RegisterBody) => http.post<AuthResponse>('/api/auth/register', body),
+  login: (body: LoginBody) => http.post<AuthResponse>('/api/auth/login', body),
+  logout: () => http.post<void>('/api/auth/logout'),
+  me: () => http.get<{ user: User }>('/api/me'),
+};

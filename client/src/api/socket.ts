@@ -1,0 +1,117 @@
+import { createSignal, type Accessor } from 'solid-js';
+import { io, type Socket } from 'socket.io-client';
+import { ApiError, readErrorInfo } from './ApiError.js';
+import type { ClientRequestName, ClientRequests, ServerPushName, ServerPushes } from './socketEvents.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'unauthorized';
+
+export interface RequestOptions {
+  /** How long to wait for the acknowledgement before failing with `timeout`. */
+  timeoutMs?: number;
+}
+
+export interface SocketClient {
+  /** The live connection state, as a solid signal. */
+  readonly state: Accessor<ConnectionState>;
+  /** Emits a client→server event and resolves with its `{ok: true}` acknowledgement. */
+  request<E extends ClientRequestName>(
+    event: E,
+    payload: ClientRequests[E]['payload'],
+    options?: RequestOptions,
+  ): Promise<ClientRequests[E]['ack']>;
+  /** Listens to a server→client event; returns the function that stops listening. */
+  on<E extends ServerPushName>(event: E, handler: (payload: ServerPushes[E]) => void): () => void;
+  /** Disconnects for good (logout, page teardown). */
+  close(): void;
+  /** The underlying socket, for features that need more than requests and pushes. */
+  readonly raw: Socket;
+}
+
+export interface SocketClientOptions {
+  /** Defaults to the page's own origin. */
+  url?: string;
+  timeoutMs?: number;
+  /** Called when the server refuses the handshake (expired or missing session). */
+  onUnauthorized?: () => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed out/i.test(message)) {
+    return new ApiError({ status: 0, code: 'timeout', message: 'The server did not answer in time.' });
+  }
+  return new ApiError({ status: 0, code: 'network_error', message });
+}
+
+/**
+ * One Socket.io connection for a logged-in page. It authenticates with the httpOnly session
+ * cookie that the same-origin handshake carries, so no token is handled in JavaScript.
+ */
+export function createSocketClient(options: SocketClientOptions = {}): SocketClient {
+  const [state, setState] = createSignal<ConnectionState>('connecting');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const socketOptions = {
+    path: '/socket.io',
+    withCredentials: true,
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+  };
+  const socket: Socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+
+  socket.on('connect', () => setState('connected'));
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') setState('disconnected');
+    else if (reason === 'io server disconnect') {
+      // The server closed this socket on purpose; try once more, the handshake decides.
+      setState('reconnecting');
+      socket.connect();
+    } else setState('reconnecting');
+  });
+  socket.on('connect_error', (error) => {
+    if (error.message === 'unauthorized') {
+      setState('unauthorized');
+      options.onUnauthorized?.();
+    } else if (!socket.active) setState('disconnected');
+    else setState('reconnecting');
+  });
+
+  async function request<E extends ClientRequestName>(
+    event: E,
+    payload: ClientRequests[E]['payload'],
+    requestOptions: RequestOptions = {},
+  ): Promise<ClientRequests[E]['ack']> {
+    let response: unknown;
+    try {
+      response = await socket.timeout(requestOptions.timeoutMs ?? timeoutMs).emitWithAck(event, payload);
+    } catch (error) {
+      throw toApiError(error);
+    }
+    if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
+      const { ok: _ok, ...rest } = response as { ok: true } & Record<string, unknown>;
+      return rest as ClientRequests[E]['ack'];
+    }
+    const info = readErrorInfo(response);
+    throw info
+      ? ApiError.fromInfo(info)
+      : new ApiError({ status: 0, code: 'internal', message: `Unexpected answer to "${event}"` });
+  }
+
+  function on<E extends ServerPushName>(event: E, handler: (payload: ServerPushes[E]) => void): () => void {
+    const listener = (payload: ServerPushes[E]) => handler(payload);
+    socket.on(event as string, listener);
+    return () => {
+      socket.off(event as string, listener);
+    };
+  }
+
+  function close(): void {
+    socket.removeAllListeners();
+    socket.disconnect();
+    setState('disconnected');
+  }
+
+  return { state, request, on, close, raw: socket };
+}

@@ -1,0 +1,67 @@
+import { ClientEvents, ServerEvents } from '@parley/protocol';
+import type {
+  IceServer,
+  LeaveReason,
+  MarkRead,
+  Meeting,
+  MeetingEndReason,
+  MeetingMode,
+  MeetingRef,
+  Message,
+  Participant,
+  PresenceEvent,
+  SendMessage,
+  SignalPayload,
+  StartMeeting,
+  Typing,
+  User,
+  VideoSignal,
+} from '@parley/protocol';
+
+/**
+ * Payload and acknowledgement of every client→server event (PROTOCOL.md). The ack listed here is
+ * the success body without `ok`; failures arrive as `ApiError`.
+ */
+export interface ClientRequests {
+  [ClientEvents.message]: { payload: SendMessage; ack: { message: Message } };
+  [ClientEvents.typing]: { payload: Typing; ack: object };
+  [ClientEvents.markRead]: { payload: MarkRead; ack: object };
+  [ClientEvents.startMeeting]: { payload: StartMeeting; ack: { meeting: Meeting } };
+  [ClientEvents.joinMeeting]: {
+    payload: MeetingRef;
+    ack: {
+      meeting: Meeting;
+      mode: MeetingMode;
+      selfPeerId: string;
+      participants: Participant[];
+      iceServers: IceServer[];
+    };
+  };
+  [ClientEvents.leaveMeeting]: { payload: MeetingRef; ack: object };
+  [ClientEvents.stopMeeting]: { payload: MeetingRef; ack: object };
+  [ClientEvents.getRoomInfo]: { payload: MeetingRef; ack: RoomInfo };
+  [ClientEvents.videoSignal]: { payload: VideoSignal; ack: object };
+}
+
+export interface RoomInfo {
+  meeting: Meeting;
+  mode: MeetingMode;
+  participants: Participant[];
+}
+
+/** Payload of every server→client event this client listens to. */
+export interface ServerPushes {
+  [ServerEvents.message]: { message: Message };
+  [ServerEvents.typing]: { conversationId: string; userId: string; isTyping: boolean };
+  [ServerEvents.presence]: PresenceEvent;
+  [ServerEvents.meetingInvitation]: { meeting: Meeting; status: 'active' | 'inactive' };
+  [ServerEvents.meetingUserJoined]: { meetingId: string; peerId: string; user: User };
+  [ServerEvents.meetingUserLeft]: { meetingId: string; peerId: string; userId: string; reason: LeaveReason };
+  [ServerEvents.meetingEnded]: { meetingId: string; reason: MeetingEndReason };
+  [ServerEvents.roomInfoResponse]: RoomInfo;
+  [ServerEvents.meetingMode]: { meetingId: string; mode: MeetingMode };
+  [ServerEvents.videoSignal]: { meetingId: string; from: string; signal: SignalPayload };
+}
+
+export type ClientRequestName = keyof ClientRequests;
+export type ServerPushName = keyof ServerPushes;

@@ -1,0 +1,123 @@
+import { createSignal, type Accessor } from 'solid-js';
+import type { MeetingSession, PeerStats, RemoteMedia } from '../session/MeetingSession.js';
+
+export interface ModeSwitchOptions {
+  /** Longest the previous transport keeps running when the new one shows no video. */
+  timeoutMs?: number;
+  /** How often the new transport's received frames are checked. */
+  pollMs?: number;
+  /** How long the old transport stays after the last picture moved (the swap to finish). */
+  settleMs?: number;
+}
+
+/** The participants whose camera the new transport decodes (framesDecoded > 0). */
+export function flowingPeers(stats: readonly PeerStats[]): Set<string> {
+  return new Set(stats.filter((entry) => entry.framesDecoded > 0).map((entry) => entry.peerId));
+}
+
+/** Every participant that showed a picture over the old transport has one over the new. */
+export function switchComplete(expected: readonly string[], ready: ReadonlySet<string>): boolean {
+  return expected.every((peerId) => ready.has(peerId));
+}
+
+function showsVideo(media: RemoteMedia | null | undefined): boolean {
+  return !!media?.camera && media.camera.getVideoTracks().some((track) => track.readyState === 'live') && !media.cameraOff;
+}
+
+/**
+ * The media transports of a call and the make-before-break switch between them (mesh ↔ SFU).
+ * `switchTo` starts the new session next to the current one; for each participant, `media()`
+ * keeps returning the old transport's stream until the new transport decodes frames of that
+ * participant's camera, so the participant's `<video>` swaps its srcObject to a stream that
+ * already has pictures. Once every participant has moved (or after the timeout), the old
+ * session is closed.
+ */
+export class ModeSwitch {
+  private readonly list = createSignal<MeetingSession[]>([]);
+  private readonly readySignal = createSignal<ReadonlySet<string>>(new Set());
+  private cancelSwitch: (() => void) | null = null;
+  readonly sessions: Accessor<MeetingSession[]> = this.list[0];
+
+  constructor(private readonly options: ModeSwitchOptions = {}) {}
+
+  current(): MeetingSession | null {
+    return this.list[0]()[0] ?? null;
+  }
+
+  /** A switch is under way (two sessions). */
+  switching(): boolean {
+    return this.list[0]().length > 1;
+  }
+
+  /** Replaces every session by `session` (join, rejoin), or by none. */
+  reset(session: MeetingSession | null): void {
+    this.closeAll();
+    this.list[1](session ? [session] : []);
+  }
+
+  closeAll(): void {
+    this.cancelSwitch?.();
+    this.cancelSwitch = null;
+    for (const session of this.list[0]()) session.close();
+    this.list[1]([]);
+    this.readySignal[1](new Set<string>());
+  }
+
+  /**
+   * Runs `next` next to the current session and closes the current one once `peers()` all
+   * show video over `next` (or after the timeout).
+   */
+  switchTo(next: MeetingSession, peers: () => string[]): void {
+    const { timeoutMs = 8000, pollMs = 100, settleMs = 400 } = this.options;
+    this.cancelSwitch?.();
+    const [previous, ...older] = this.list[0]();
+    for (const session of older) session.close();
+    this.readySignal[1](new Set<string>());
+    this.list[1](previous ? [next, previous] : [next]);
+    if (!previous) return;
+    // Participants whose picture comes over the old transport now must move before it closes.
+    const expected = peers().filter((peerId) => showsVideo(previous.media(peerId)));
+    const startedAt = performance.now();
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      if (stopped) return;
+      stopped = true;
+      timer = setTimeout(() => {
+        this.cancelSwitch = null;
+        previous.close();
+        this.list[1](this.list[0]().filter((session) => session !== previous));
+      }, settleMs);
+    };
+    const poll = async () => {
+      if (stopped) return;
+      const ready = flowingPeers(await next.stats().catch(() => []));
+      if (stopped) return;
+      this.readySignal[1](ready);
+      const stillThere = expected.filter((peerId) => peers().includes(peerId));
+      if (switchComplete(stillThere, ready) || performance.now() - startedAt > timeoutMs) finish();
+      else timer = setTimeout(() => void poll(), pollMs);
+    };
+    this.cancelSwitch = () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+    void poll();
+  }
+
+  /** What the page shows of a participant: the new transport's once it has pictures. */
+  media(peerId: string): RemoteMedia | null {
+    const [current, previous] = this.list[0]();
+    if (!current) return null;
+    const fresh = current.media(peerId);
+    if (!previous) return fresh;
+    if (this.readySignal[0]().has(peerId) && fresh) return fresh;
+    const old = previous.media(peerId);
+    return old && (old.camera || old.screen) ? old : (fresh ?? old);
+  }
+
+  /** The stats of the session the page shows (the current one). */
+  stats(): Promise<PeerStats[]> {
+    return Promise.all(this.list[0]().map((session) => session.stats())).then((all) => all.flat());
+  }
+}

@@ -1,0 +1,93 @@
+import type { IceServer, MeetingMode, Participant } from '@parley/protocol';
+import type { SocketClient } from '../../api/socket.js';
+import type { LocalMediaView } from '../media/LocalMedia.js';
+
+/**
+ * The media transport of a joined meeting, whatever carries it: `MeshSession` (one
+ * RTCPeerConnection per pair, signalled with `video-signal`) now, an SFU session later. The
+ * call controller (call/createMeetingCall.ts) owns joining, participants and the end of the
+ * meeting; a session only moves media for the participants it is told about.
+ */
+export interface MeetingSession {
+  readonly mode: MeetingMode;
+  /**
+   * A participant to exchange media with. `initiate` is true for the participants listed in the
+   * join acknowledgement (this page is the newcomer and offers first), false for those who join
+   * later (they offer).
+   */
+  addPeer(participant: Participant, options: { initiate: boolean }): void;
+  /** The participant left (or was replaced by a newer peer of the same user). */
+  removePeer(peerId: string): void;
+  /** Reactive: what this page receives from a participant, or null before anything arrived. */
+  media(peerId: string): RemoteMedia | null;
+  /** Connection figures per participant (for the debug hook and the load tester). */
+  stats(): Promise<PeerStats[]>;
+  /** Closes every connection and stops every received track. Idempotent. */
+  close(): void;
+  /** Restarts ICE on every connection (support, tests); the transport renegotiates. */
+  restartConnections?(): void;
+  /** The participant speaking now (SFU only), reactive; null when unknown. */
+  activeSpeaker?(): string | null;
+  /** The rendered tiles changed (sizes, visibility, page): SFU sessions tell the server. */
+  reportTiles?(tiles: TileReport[]): void;
+}
+
+export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface RemoteMedia {
+  peerId: string;
+  /** The participant's microphone and camera (one stream), null when neither arrives. */
+  camera: MediaStream | null;
+  /** The participant's screen share, null when not sharing. */
+  screen: MediaStream | null;
+  micMuted: boolean;
+  cameraOff: boolean;
+  state: PeerConnectionState;
+}
+
+export interface PeerStats {
+  peerId: string;
+  state: PeerConnectionState;
+  framesDecoded: number;
+  framesPerSecond: number | null;
+  audioPacketsReceived: number;
+  roundTripTime: number | null;
+  /** Candidate types of the selected pair, e.g. "host/host" or "relay/host". */
+  candidatePair: string | null;
+  /** Totals over the received RTP streams (for the connection-quality indicator), when known. */
+  packetsLost?: number;
+  packetsReceived?: number;
+  /** The largest receive jitter of the streams, in seconds. */
+  jitter?: number | null;
+}
+
+/** What the page shows of a participant's video, for the SFU to pick layers (sfu:report_tiles). */
+export interface TileReport {
+  peerId: string;
+  source: 'camera' | 'screen';
+  width: number;
+  height: number;
+  visible: boolean;
+}
+
+export interface SessionContext {
+  meetingId: string;
+  selfPeerId: string;
+  iceServers: IceServer[];
+  client: SocketClient;
+  local: LocalMediaView;
+}
+
+export type SessionFactory = (context: SessionContext) => MeetingSession;
+
+const factories = new Map<MeetingMode, SessionFactory>();
+
+/** How a transport makes itself available (the mesh one in meshSession.ts; the SFU one later). */
+export function registerSessionFactory(mode: MeetingMode, factory: SessionFactory): void {
+  factories.set(mode, factory);
+}
+
+/** A session for the room's mode, or null when this client has no transport for it yet. */
+export function createSession(mode: MeetingMode, context: SessionContext): MeetingSession | null {
+  return factories.get(mode)?.(context) ?? null;
+}

@@ -1,0 +1,101 @@
+import type { LocalMediaView, LocalSource } from '../media/LocalMedia.js';
+
+/** The fixed order of the sending transceivers (and so of the first three m-lines). */
+const SOURCES: readonly LocalSource[] = ['audio', 'camera', 'screen'];
+const KIND: Record<LocalSource, 'audio' | 'video'> = { audio: 'audio', camera: 'video', screen: 'video' };
+
+/**
+ * What one RTCPeerConnection sends: one transceiver per local source (microphone, camera,
+ * screen), all three negotiated once when the connection starts, even without a track. Muting,
+ * turning the camera off, switching devices and starting or stopping a screen share are then a
+ * `replaceTrack` on its transceiver: no renegotiation, so none of them can cause glare. (Chromium
+ * can lose the picture of existing receivers after a polite-side rollback; keeping
+ * renegotiations rare keeps that path rare too.)
+ *
+ * The side that offers first creates the transceivers (`addTransceiver`, in the order above);
+ * the answering side claims the offer's m-lines in the same order before it answers.
+ */
+export class SenderSlots {
+  private readonly slots = new Map<LocalSource, RTCRtpTransceiver>();
+
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly local: LocalMediaView,
+    private readonly onError: (error: unknown, source: LocalSource) => void,
+  ) {}
+
+  /** The offering side: a transceiver for every source, in the fixed order. */
+  createAll(): void {
+    for (const source of SOURCES) {
+      if (this.slots.has(source) || this.pc.signalingState === 'closed') continue;
+      try {
+        const track = this.local.track(source);
+        const transceiver = this.pc.addTransceiver(track ?? KIND[source], {
+          direction: 'sendrecv',
+          streams: [this.local.stream(source)],
+        });
+        this.slots.set(source, transceiver);
+      } catch (error) {
+        this.onError(error, source);
+      }
+    }
+  }
+
+  /**
+   * The answering side, between applying an offer and answering it: takes the offer's
+   * transceivers for the sources that have none yet (first audio for the microphone, first
+   * video for the camera, second video for the screen), sending on them from now on.
+   */
+  claimFromOffer(): void {
+    const taken = new Set(this.slots.values());
+    for (const source of SOURCES) {
+      if (this.slots.has(source)) continue;
+      const transceiver = this.pc
+        .getTransceivers()
+        .find(
+          (candidate) =>
+            !taken.has(candidate) &&
+            candidate.mid !== null &&
+            candidate.currentDirection !== 'stopped' &&
+            candidate.receiver.track.kind === KIND[source],
+        );
+      if (!transceiver) continue;
+      taken.add(transceiver);
+      this.slots.set(source, transceiver);
+      try {
+        transceiver.direction = 'sendrecv';
+        transceiver.sender.setStreams(this.local.stream(source));
+      } catch (error) {
+        this.onError(error, source);
+      }
+      this.sync(source);
+    }
+  }
+
+  /** Sends the current track of `source` (or nothing) on its transceiver. */
+  sync(source: LocalSource): void {
+    if (this.pc.signalingState === 'closed') return;
+    const transceiver = this.slots.get(source);
+    const track = this.local.track(source);
+    if (!transceiver) {
+      // The other side's offer had no m-line for it: add one (this renegotiates).
+      if (!track || !this.pc.currentRemoteDescription) return;
+      try {
+        this.slots.set(source, this.pc.addTransceiver(track, { direction: 'sendrecv', streams: [this.local.stream(source)] }));
+      } catch (error) {
+        this.onError(error, source);
+      }
+      return;
+    }
+    if (transceiver.sender.track === track) return;
+    transceiver.sender.replaceTrack(track).catch((error: unknown) => this.onError(error, source));
+  }
+
+  syncAll(): void {
+    for (const source of SOURCES) this.sync(source);
+  }
+
+  hasSlots(): boolean {
+    return this.slots.size > 0;
+  }
+}

@@ -1,0 +1,153 @@
+import type { SfuConsumerInfo } from '@parley/protocol';
+import type { types } from 'mediasoup-client';
+import { createSignal } from 'solid-js';
+import type { PeerConnectionState, PeerStats, RemoteMedia } from '../session/MeetingSession.js';
+
+export interface Feed {
+  consumer: types.Consumer;
+  info: SfuConsumerInfo;
+  /** The sender paused its producer (mute, camera off). */
+  producerPaused: boolean;
+}
+
+/**
+ * Everything this page consumes from the SFU, grouped by participant: a participant's mic and
+ * camera form one stream (like a mesh peer's), its screen another. `media(peerId)` is reactive
+ * and returns the same MediaStream object while its tracks stay the same, so a `<video>` keeps
+ * playing.
+ */
+export class SfuFeeds {
+  private readonly feeds = new Map<string, Feed>();
+  private readonly streams = new Map<string, { key: string; stream: MediaStream }>();
+  private readonly version = createSignal(0, { equals: false });
+  private transportState: PeerConnectionState = 'connecting';
+
+  add(feed: Feed): void {
+    this.feeds.set(feed.info.producerId, feed);
+    feed.consumer.on('trackended', () => this.remove(feed.info.producerId));
+    feed.consumer.on('transportclose', () => this.remove(feed.info.producerId));
+    this.changed();
+  }
+
+  has(producerId: string): boolean {
+    return this.feeds.has(producerId);
+  }
+
+  byConsumer(consumerId: string): Feed | undefined {
+    for (const feed of this.feeds.values()) if (feed.consumer.id === consumerId) return feed;
+    return undefined;
+  }
+
+  remove(producerId: string): void {
+    const feed = this.feeds.get(producerId);
+    if (!feed) return;
+    this.feeds.delete(producerId);
+    if (!feed.consumer.closed) feed.consumer.close();
+    this.changed();
+  }
+
+  removePeer(peerId: string): void {
+    for (const feed of [...this.feeds.values()]) if (feed.info.peerId === peerId) this.remove(feed.info.producerId);
+  }
+
+  setProducerPaused(producerId: string, paused: boolean): void {
+    const feed = this.feeds.get(producerId);
+    if (!feed || feed.producerPaused === paused) return;
+    feed.producerPaused = paused;
+    this.changed();
+  }
+
+  setTransportState(state: PeerConnectionState): void {
+    if (state === this.transportState) return;
+    this.transportState = state;
+    this.changed();
+  }
+
+  clear(): void {
+    for (const feed of this.feeds.values()) if (!feed.consumer.closed) feed.consumer.close();
+    this.feeds.clear();
+    this.changed();
+  }
+
+  all(): Feed[] {
+    return [...this.feeds.values()];
+  }
+
+  /** Video consumers with the participant and source they show (for tile reports). */
+  videoFeeds(): Feed[] {
+    return this.all().filter((feed) => feed.info.kind === 'video');
+  }
+
+  media(peerId: string): RemoteMedia | null {
+    this.version[0]();
+    const mine = this.all().filter((feed) => feed.info.peerId === peerId);
+    if (mine.length === 0) return null;
+    const mic = mine.find((feed) => feed.info.source === 'mic');
+    const camera = mine.find((feed) => feed.info.source === 'camera');
+    const screen = mine.find((feed) => feed.info.source === 'screen');
+    return {
+      peerId,
+      camera: this.stream(`${peerId}:camera`, [mic, camera]),
+      screen: this.stream(`${peerId}:screen`, [screen]),
+      micMuted: !mic || mic.producerPaused,
+      cameraOff: !camera || camera.producerPaused,
+      state: this.transportState,
+    };
+  }
+
+  private stream(name: string, feeds: (Feed | undefined)[]): MediaStream | null {
+    const tracks = feeds.filter((feed): feed is Feed => !!feed).map((feed) => feed.consumer.track);
+    if (tracks.length === 0) {
+      this.streams.delete(name);
+      return null;
+    }
+    const key = tracks.map((track) => track.id).join(',');
+    const cached = this.streams.get(name);
+    if (cached?.key === key) return cached.stream;
+    const stream = new MediaStream(tracks);
+    this.streams.set(name, { key, stream });
+    return stream;
+  }
+
+  /** Per participant: frames decoded and received audio, from the consumers' receivers. */
+  async stats(): Promise<PeerStats[]> {
+    const byPeer = new Map<string, PeerStats>();
+    await Promise.all(
+      this.all().map(async (feed) => {
+        const peer = byPeer.get(feed.info.peerId) ?? {
+          peerId: feed.info.peerId,
+          state: this.transportState,
+          framesDecoded: 0,
+          framesPerSecond: null,
+          audioPacketsReceived: 0,
+          roundTripTime: null,
+          candidatePair: 'sfu',
+          packetsLost: 0,
+          packetsReceived: 0,
+          jitter: null,
+        };
+        byPeer.set(feed.info.peerId, peer);
+        if (feed.consumer.closed) return;
+        const report = await feed.consumer.getStats().catch(() => null);
+        report?.forEach((entry: Record<string, unknown>) => {
+          if (entry.type !== 'inbound-rtp') return;
+          const lost = Number(entry.packetsLost ?? 0);
+          const received = Number(entry.packetsReceived ?? 0);
+          peer.packetsLost = (peer.packetsLost ?? 0) + lost;
+          peer.packetsReceived = (peer.packetsReceived ?? 0) + received;
+          if (typeof entry.jitter === 'number') peer.jitter = Math.max(peer.jitter ?? 0, entry.jitter);
+          if (entry.kind === 'audio') peer.audioPacketsReceived += received;
+          else if (feed.info.source === 'camera') {
+            peer.framesDecoded += Number(entry.framesDecoded ?? 0);
+            if (typeof entry.framesPerSecond === 'number') peer.framesPerSecond = entry.framesPerSecond;
+          }
+        });
+      }),
+    );
+    return [...byPeer.values()];
+  }
+
+  private changed(): void {
+    this.version[1](0);
+  }
+}

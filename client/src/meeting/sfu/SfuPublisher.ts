@@ -1,0 +1,114 @@
+import type { types } from 'mediasoup-client';
+import type { LocalMediaView, LocalSource } from '../media/LocalMedia.js';
+import type { SfuSignal } from './sfuSignal.js';
+
+/** Camera simulcast: three VP8 layers, a quarter, half and full size of the camera picture. */
+export const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 80_000, maxFramerate: 15 },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 250_000, maxFramerate: 15 },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 700_000, maxFramerate: 15 },
+];
+
+const SOURCE_NAME: Record<LocalSource, 'mic' | 'camera' | 'screen'> = { audio: 'mic', camera: 'camera', screen: 'screen' };
+
+/**
+ * What this page sends to the SFU: one producer per local source (mic, camera in simulcast,
+ * screen), kept in step with LocalMedia. Mute and camera-off pause the producer (and tell the
+ * server, which pauses its consumers); a new device replaces the track; a screen share that
+ * ends closes its producer. The tracks belong to LocalMedia: producers never stop or disable
+ * them (the mesh links of a mode switch may still be sending them).
+ */
+export class SfuPublisher {
+  private readonly producers = new Map<LocalSource, types.Producer>();
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly transport: types.Transport,
+    private readonly device: types.Device,
+    private readonly local: LocalMediaView,
+    private readonly signal: SfuSignal,
+    private readonly log: (message: string, detail?: unknown) => void,
+  ) {}
+
+  /** Brings the producers in line with local media now and after every change. */
+  start(): () => void {
+    this.sync();
+    return this.local.onChange(() => this.sync());
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const producer of this.producers.values()) producer.close();
+    this.producers.clear();
+  }
+
+  producerIds(): string[] {
+    return [...this.producers.values()].map((producer) => producer.id);
+  }
+
+  private sync(): void {
+    this.queue = this.queue.then(() => this.reconcile()).catch((error: unknown) => this.log('publish failed', error));
+  }
+
+  private async reconcile(): Promise<void> {
+    for (const source of ['audio', 'camera', 'screen'] as const) {
+      if (this.closed) return;
+      await this.reconcileOne(source);
+    }
+  }
+
+  private wantsPaused(source: LocalSource): boolean {
+    const state = this.local.state();
+    if (source === 'audio') return state.micMuted;
+    if (source === 'camera') return state.cameraOff || !this.local.track('camera');
+    return false;
+  }
+
+  private async reconcileOne(source: LocalSource): Promise<void> {
+    const track = this.local.track(source);
+    let producer = this.producers.get(source);
+    if (producer?.closed) {
+      this.producers.delete(source);
+      producer = undefined;
+    }
+    if (!producer) {
+      if (!track || track.readyState !== 'live') return;
+      const created = await this.produce(source, track);
+      if (this.closed) return created.close();
+      this.producers.set(source, created);
+      return;
+    }
+    if (source === 'screen' && !track) {
+      this.producers.delete(source);
+      producer.close();
+      await this.signal.producerAction('close', producer.id).catch(() => undefined);
+      return;
+    }
+    if (track && producer.track !== track) await producer.replaceTrack({ track });
+    const paused = this.wantsPaused(source);
+    if (paused !== producer.paused) {
+      if (paused) producer.pause();
+      else producer.resume();
+      await this.signal.producerAction(paused ? 'pause' : 'resume', producer.id);
+    }
+  }
+
+  private async produce(source: LocalSource, track: MediaStreamTrack): Promise<types.Producer> {
+    const isCamera = source === 'camera';
+    const vp8 = this.device.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === 'video/vp8');
+    const producer = await this.transport.produce({
+      track,
+      stopTracks: false,
+      disableTrackOnPause: false,
+      zeroRtpOnPause: true,
+      ...(isCamera ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 300 } } : {}),
+      ...(track.kind === 'video' && vp8 ? { codec: vp8 } : {}),
+      ...(source === 'audio' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
+      appData: { source: SOURCE_NAME[source], paused: this.wantsPaused(source) },
+    });
+    if (this.wantsPaused(source)) producer.pause();
+    producer.on('trackended', () => this.sync());
+    return producer;
+  }
+}

@@ -1,0 +1,232 @@
+import { SfuServerEvents, type Participant } from '@parley/protocol';
+import { Device, type types } from 'mediasoup-client';
+import { createSignal } from 'solid-js';
+import { meetingLog } from '../meetingLog.js';
+import type { MeetingSession, PeerStats, RemoteMedia, SessionContext, TileReport } from '../session/MeetingSession.js';
+import { SfuFeeds } from './SfuFeeds.js';
+import { SfuPublisher } from './SfuPublisher.js';
+import { readProducer, SfuSignal, type RemoteProducer } from './sfuSignal.js';
+import { TileReporter } from './TileReporter.js';
+
+/** How long a transport may stay 'disconnected' before this page restarts ICE. */
+const DISCONNECTED_GRACE_MS = 2000;
+/** Wait before trying the whole flow again after it failed (no media node, worker gone...). */
+const RETRY_MS = [500, 1000, 2000, 4000];
+
+interface Run {
+  id: number;
+  device: types.Device;
+  send: types.Transport;
+  recv: types.Transport;
+  publisher: SfuPublisher;
+  stopPublishing: () => void;
+}
+
+/**
+ * SFU mode (mediasoup-client), following the flow in protocol/src/schemas/sfu.ts: load the
+ * Device with the router's capabilities, one send and one receive transport, produce mic,
+ * camera (simulcast) and screen, consume every other participant's producers (created paused
+ * on the server, resumed here once the consumer exists), and start all over on
+ * `sfu:transports_reset`. A transport that fails restarts ICE.
+ */
+export class SfuSession implements MeetingSession {
+  readonly mode = 'sfu' as const;
+  private readonly signal: SfuSignal;
+  private readonly feeds = new SfuFeeds();
+  private readonly speaker = createSignal<string | null>(null);
+  private readonly tiles: TileReporter;
+  private readonly log = meetingLog.child('sfu');
+  private readonly stopListening: (() => void)[];
+  /** Producers being consumed right now (no second consume for the same producer). */
+  private readonly consuming = new Set<string>();
+  private readonly gone = new Set<string>();
+  private run: Run | null = null;
+  private runId = 0;
+  private ready: Promise<Run | null> = Promise.resolve(null);
+  private failures = 0;
+  private closed = false;
+
+  constructor(private readonly context: SessionContext) {
+    this.signal = new SfuSignal(context.client, context.meetingId);
+    this.tiles = new TileReporter(this.feeds, (tiles) => this.signal.reportTiles(tiles));
+    const on = <T extends object>(event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents], handler: (payload: T) => void) =>
+      this.signal.on<T>(event, handler);
+    this.stopListening = [
+      on<Record<string, unknown>>(SfuServerEvents.newProducer, (payload) => void this.consume(readProducer(payload))),
+      on<{ producerId: string }>(SfuServerEvents.producerClosed, ({ producerId }) => this.feeds.remove(producerId)),
+      on<{ producerId: string }>(SfuServerEvents.producerPaused, ({ producerId }) => this.feeds.setProducerPaused(producerId, true)),
+      on<{ producerId: string }>(SfuServerEvents.producerResumed, ({ producerId }) => this.feeds.setProducerPaused(producerId, false)),
+      on<{ consumerId: string }>(SfuServerEvents.consumerClosed, ({ consumerId }) => {
+        const feed = this.feeds.byConsumer(consumerId);
+        if (feed) this.feeds.remove(feed.info.producerId);
+      }),
+      on<{ peerId: string | null }>(SfuServerEvents.activeSpeaker, ({ peerId }) => this.speaker[1](peerId ?? null)),
+      on<object>(SfuServerEvents.transportsReset, () => {
+        this.log.info('transports reset by the server');
+        this.restart(0);
+      }),
+    ];
+    this.ready = this.start();
+  }
+
+  addPeer(participant: Participant): void {
+    this.gone.delete(participant.peerId);
+  }
+
+  removePeer(peerId: string): void {
+    this.gone.add(peerId);
+    this.feeds.removePeer(peerId);
+  }
+
+  media(peerId: string): RemoteMedia | null {
+    return this.feeds.media(peerId);
+  }
+
+  stats(): Promise<PeerStats[]> {
+    return this.feeds.stats();
+  }
+
+  activeSpeaker(): string | null {
+    return this.speaker[0]();
+  }
+
+  reportTiles(tiles: TileReport[]): void {
+    this.tiles.update(tiles);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stopListening) stop();
+    this.tiles.close();
+    const run = this.run;
+    this.teardown();
+    // Others stop consuming this page's media at once (the server also cleans up on leave).
+    for (const producerId of run?.publisher.producerIds() ?? []) {
+      this.signal.producerAction('close', producerId).catch(() => undefined);
+    }
+  }
+
+  private teardown(): void {
+    this.runId++;
+    const run = this.run;
+    this.run = null;
+    this.consuming.clear();
+    this.feeds.clear();
+    if (!run) return;
+    run.stopPublishing();
+    run.publisher.close();
+    run.send.close();
+    run.recv.close();
+  }
+
+  /** Closes everything and runs the whole flow again (after a reset or a failure). */
+  private restart(delayMs: number): void {
+    if (this.closed) return;
+    this.teardown();
+    const id = this.runId;
+    this.ready = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => (id === this.runId ? this.start() : null));
+  }
+
+  private async start(): Promise<Run | null> {
+    const id = this.runId;
+    const stale = () => this.closed || id !== this.runId;
+    try {
+      const routerRtpCapabilities = await this.signal.capabilities();
+      if (stale()) return null;
+      const device = new Device();
+      await device.load({ routerRtpCapabilities });
+      const [sendInfo, recvInfo] = await Promise.all([this.signal.createTransport('send'), this.signal.createTransport('recv')]);
+      if (stale()) return null;
+      const iceServers = this.context.iceServers as RTCIceServer[];
+      const send = device.createSendTransport({ ...sendInfo, id: sendInfo.transportId, iceServers } as types.TransportOptions);
+      const recv = device.createRecvTransport({ ...recvInfo, id: recvInfo.transportId, iceServers } as types.TransportOptions);
+      this.wire(send, id);
+      this.wire(recv, id);
+      send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        const source = String(appData.source ?? (kind === 'audio' ? 'mic' : 'camera'));
+        this.signal.produce(send.id, kind, rtpParameters, source, appData.paused === true).then((producerId) => callback({ id: producerId }), errback);
+      });
+      const publisher = new SfuPublisher(send, device, this.context.local, this.signal, (message, detail) => this.log.warn(message, detail));
+      const run: Run = { id, device, send, recv, publisher, stopPublishing: () => undefined };
+      this.run = run;
+      run.stopPublishing = publisher.start();
+      this.failures = 0;
+      const producers = await this.signal.producers();
+      if (stale()) return null;
+      for (const producer of producers) void this.consumeWith(run, producer);
+      return run;
+    } catch (error) {
+      if (stale()) return null;
+      this.log.warn('sfu start failed', error);
+      this.feeds.setTransportState('failed');
+      const delay = RETRY_MS[Math.min(this.failures++, RETRY_MS.length - 1)] ?? 4000;
+      this.restart(delay);
+      return null;
+    }
+  }
+
+  private wire(transport: types.Transport, id: number): void {
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signal.connectTransport(transport.id, dtlsParameters).then(callback, errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (id !== this.runId) return;
+      clearTimeout(graceTimer);
+      if (transport.direction === 'recv') {
+        if (state === 'connected') this.feeds.setTransportState('connected');
+        else if (state === 'disconnected') this.feeds.setTransportState('reconnecting');
+        else if (state === 'failed') this.feeds.setTransportState('failed');
+      }
+      if (state === 'failed') void this.restartIce(transport, id);
+      else if (state === 'disconnected') graceTimer = setTimeout(() => void this.restartIce(transport, id), DISCONNECTED_GRACE_MS);
+    });
+  }
+
+  private async restartIce(transport: types.Transport, id: number): Promise<void> {
+    if (transport.closed || id !== this.runId) return;
+    try {
+      const iceParameters = await this.signal.restartIce(transport.id);
+      if (!transport.closed && id === this.runId) await transport.restartIce({ iceParameters });
+    } catch (error) {
+      this.log.warn('ICE restart failed, starting over', error);
+      if (id === this.runId) this.restart(1000);
+    }
+  }
+
+  private async consume(producer: RemoteProducer): Promise<void> {
+    const run = await this.ready;
+    if (run && run.id === this.runId) await this.consumeWith(run, producer);
+  }
+
+  private async consumeWith(run: Run, producer: RemoteProducer): Promise<void> {
+    const { producerId, peerId } = producer;
+    if (peerId === this.context.selfPeerId || this.gone.has(peerId)) return;
+    if (this.consuming.has(producerId) || this.feeds.has(producerId)) return;
+    this.consuming.add(producerId);
+    try {
+      const info = await this.signal.consume(run.recv.id, producerId, run.device.rtpCapabilities);
+      if (run.id !== this.runId || this.closed) return;
+      const consumer = await run.recv.consume({
+        id: info.consumerId,
+        producerId,
+        kind: info.kind,
+        rtpParameters: info.rtpParameters as types.RtpParameters,
+        streamId: `${peerId}-${info.source === 'screen' ? 'screen' : 'camera'}`,
+      });
+      if (run.id !== this.runId || this.closed || this.gone.has(peerId)) return consumer.close();
+      this.feeds.add({
+        consumer,
+        info: { ...info, peerId: info.peerId ?? peerId, source: info.source ?? producer.source },
+        producerPaused: info.producerPaused ?? producer.paused ?? false,
+      });
+      await this.signal.consumerAction('resume', info.consumerId);
+      this.tiles.schedule();
+    } catch (error) {
+      this.log.warn(`consume ${producerId} failed`, error);
+    } finally {
+      this.consuming.delete(producerId);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { createEffect, on, onCleanup, Show, type JSX } from 'solid-js';
+import { Avatar } from '../../ui/Avatar.js';
+import { MeetingIcon } from './meetingIcons.js';
+import styles from './VideoTile.module.css';
+
+export type TileKind = 'local' | 'local-screen' | 'camera' | 'screen';
+
+export interface VideoTileProps {
+  kind: TileKind;
+  stream: MediaStream | null;
+  name: string;
+  seed: string;
+  peerId?: string;
+  micMuted?: boolean;
+  /** Show the avatar instead of the picture (camera off, nothing received yet). */
+  videoOff?: boolean;
+  /** A short line over the tile, e.g. "Connecting…". */
+  status?: string | null;
+  host?: boolean;
+  /** The element has its first frame (for the join → first frame measurement). */
+  onFirstFrame?: () => void;
+  /** The participant is the active speaker (highlighted). */
+  speaking?: boolean;
+  /** Extra content over the picture, e.g. the connection-quality indicator. */
+  badge?: JSX.Element;
+  /** Receives the tile's element (to observe its size and visibility). */
+  tileRef?: (element: HTMLElement) => void;
+  style?: JSX.CSSProperties;
+  class?: string;
+}
+
+/**
+ * One picture of the call. The `<video>` carries the page hooks of PROTOCOL.md:
+ * `data-local` (own camera, always muted), `data-peer-id` (a participant's camera) and
+ * `data-source="screen"` (a screen share). Every video is muted: sound plays from RemoteAudio.
+ */
+export function VideoTile(props: VideoTileProps) {
+  let video!: HTMLVideoElement;
+
+  const setup = (element: HTMLVideoElement) => {
+    video = element;
+    element.muted = true;
+    element.defaultMuted = true;
+    element.setAttribute('muted', '');
+    element.autoplay = true;
+    element.playsInline = true;
+    element.addEventListener('loadeddata', () => props.onFirstFrame?.());
+  };
+
+  createEffect(
+    on(
+      () => props.stream,
+      (stream) => {
+        if (video.srcObject !== stream) video.srcObject = stream;
+        if (stream) video.play().catch(() => undefined);
+      },
+    ),
+  );
+
+  onCleanup(() => {
+    video.srcObject = null;
+  });
+
+  const isScreen = () => props.kind === 'screen' || props.kind === 'local-screen';
+
+  return (
+    <figure
+      ref={(element) => props.tileRef?.(element)}
+      class={`${styles.tile} ${isScreen() ? styles.screen : ''} ${props.speaking ? styles.speaking : ''} ${props.class ?? ''}`}
+      style={props.style}
+      data-testid="tile"
+      data-kind={props.kind}
+      data-tile-peer={props.peerId}
+      data-mic-muted={props.micMuted ? '' : undefined}
+      data-video-off={props.videoOff ? '' : undefined}
+      data-speaking={props.speaking ? '' : undefined}
+    >
+      <video
+        ref={setup}
+        class={`${styles.video} ${props.kind === 'local' ? styles.mirror : ''}`}
+        data-local={props.kind === 'local' ? '' : undefined}
+        data-local-screen={props.kind === 'local-screen' ? '' : undefined}
+        data-peer-id={props.kind === 'camera' || props.kind === 'screen' ? props.peerId : undefined}
+        data-source={isScreen() ? 'screen' : undefined}
+        aria-label={isScreen() ? `${props.name}'s screen` : props.name}
+      />
+      <Show when={props.videoOff && !isScreen()}>
+        <div class={styles.placeholder}>
+          <Avatar name={props.name} seed={props.seed} size={72} />
+        </div>
+      </Show>
+      <Show when={props.status}>
+        <div class={styles.status} role="status">
+          {props.status}
+        </div>
+      </Show>
+      {props.badge}
+      <figcaption class={styles.label}>
+        <Show when={props.micMuted && !isScreen()}>
+          <span class={styles.muted} title="Microphone off">
+            <MeetingIcon name="mic-off" size={14} />
+          </span>
+        </Show>
+        <Show when={isScreen()}>
+          <MeetingIcon name="screen" size={14} />
+        </Show>
+        <span class={styles.name}>{isScreen() ? `${props.name} · screen` : props.name}</span>
+        <Show when={props.host}>
+          <span class={styles.host}>Host</span>
+        </Show>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,77 @@
+// The per-machine cache of built or downloaded workers:
+//   ${XDG_CACHE_HOME:-~/.cache}/parley/mediasoup-worker/<version>/<platform>-<arch>-<uring>/
+//     mediasoup-worker   the binary
+//     meta.json          where it came from, its sha256, when, how long it took
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { installBinary } from './mediasoup-package.mjs';
+
+export function cacheRoot() {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'parley', 'mediasoup-worker');
+}
+
+/**
+ * The cache entry for one mediasoup version, platform/arch and io_uring choice.
+ * @param {string} version @param {boolean} liburing
+ */
+export function cacheEntry(version, liburing) {
+  const variant = `${process.platform}-${process.arch}-${liburing ? 'liburing' : 'no-liburing'}`;
+  const dir = path.join(cacheRoot(), version, variant);
+  return {
+    dir,
+    variant,
+    bin: path.join(dir, 'mediasoup-worker'),
+    metaFile: path.join(dir, 'meta.json'),
+  };
+}
+
+export function sha256(file) {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** @returns {Record<string, unknown> | null} */
+export function readMeta(entry) {
+  try {
+    return JSON.parse(fs.readFileSync(entry.metaFile, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when the entry holds a binary whose checksum matches its meta.json (a
+ * half-written or damaged entry is ignored and later overwritten).
+ */
+export function isIntact(entry) {
+  const meta = readMeta(entry);
+  if (!meta || !fs.existsSync(entry.bin)) return false;
+  return meta.sha256 === sha256(entry.bin);
+}
+
+/**
+ * Stores a binary in the cache with its meta.json.
+ * @param {ReturnType<typeof cacheEntry>} entry @param {string} file
+ * @param {{version: string, liburing: boolean, source: string, seconds: number}} info
+ */
+export function store(entry, file, info) {
+  fs.mkdirSync(entry.dir, { recursive: true });
+  installBinary(file, entry.bin);
+  const meta = {
+    mediasoupVersion: info.version,
+    platform: process.platform,
+    arch: process.arch,
+    kernel: os.release(),
+    liburing: info.liburing,
+    source: info.source,
+    seconds: Math.round(info.seconds),
+    size: fs.statSync(entry.bin).size,
+    sha256: sha256(entry.bin),
+    createdAt: new Date().toISOString(),
+    node: process.version,
+  };
+  fs.writeFileSync(entry.metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+  return meta;
+}

@@ -1,0 +1,130 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { publicUrlOf, type MediaConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { MeetingRouters } from './MeetingRouters.js';
+import type { Registration } from './registration.js';
+import { dispatchRpc } from './rpc/dispatch.js';
+import { createHandlers } from './rpc/handlers.js';
+import { createRpcServer } from './rpc/RpcServer.js';
+import { WorkerPool } from './WorkerPool.js';
+
+const LOAD_SAMPLE_MS = 2_000;
+
+export interface MediaNode {
+  nodeId: string;
+  /** The RPC URL servers use (MEDIA_PUBLIC_URL or derived from the bound port). */
+  url: string;
+  port: number;
+  pool: WorkerPool;
+  routers: MeetingRouters;
+  /** Graceful stop: stop accepting, close RPC, close workers, deregister. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a media node: the worker pool, meeting routers, the RPC server (plus GET /health on the
+ * same port) and, with Redis, the discovery registration.
+ */
+export async function startMediaNode(config: MediaConfig, logger: Logger): Promise<MediaNode> {
+  const startedAt = new Date().toISOString();
+  const pool = new WorkerPool({
+    workers: config.workers,
+    listenIp: config.listenIp,
+    announcedAddress: config.announcedAddress,
+    rtcPort: config.rtcPort,
+    logger,
+  });
+  await pool.start();
+  const routers = new MeetingRouters(pool, logger);
+  let url = config.publicUrl ?? '';
+
+  const httpServer = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', nodeId: config.nodeId, workers: pool.loads() }));
+      return;
+    }
+    // socket.io answers its own path before this handler runs.
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }));
+  });
+
+  const handlers = createHandlers({
+    nodeId: config.nodeId,
+    url: () => url,
+    startedAt,
+    pool,
+    routers,
+    pipe: { listenIp: config.listenIp, announcedAddress: config.announcedAddress },
+  });
+  const rpc = createRpcServer({
+    httpServer,
+    secret: config.secret,
+    logger,
+    dispatch: (payload) => dispatchRpc(handlers, payload, logger),
+  });
+
+  routers.on('routersLost', ({ workerIndex, pid, meetingIds }) =>
+    rpc.notify({ event: 'workerDied', data: { nodeId: config.nodeId, workerIndex, pid, meetingIds } }),
+  );
+  routers.on('meetingRebuilt', (meetingId) => rpc.notify({ event: 'meetingRebuilt', data: { nodeId: config.nodeId, meetingId } }));
+  routers.on('notification', (notification) => rpc.notify(notification));
+  pool.on('workerReplaced', (slot) =>
+    rpc.notify({ event: 'workerReplaced', data: { nodeId: config.nodeId, workerIndex: slot.index, pid: slot.worker.pid } }),
+  );
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.rpcPort, config.rpcHost, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  const port = (httpServer.address() as AddressInfo).port;
+  url = publicUrlOf(config, port);
+
+  await pool.sampleLoad();
+  const sampler = setInterval(() => void pool.sampleLoad(), LOAD_SAMPLE_MS);
+
+  let registration: Registration | null = null;
+  if (config.redisUrl) {
+    // Loaded only when used: ioredis adds ~20 MB to an idle node.
+    const { startRegistration } = await import('./registration.js');
+    registration = await startRegistration({
+      redisUrl: config.redisUrl,
+      prefix: config.redisPrefix,
+      nodeId: config.nodeId,
+      url,
+      startedAt,
+      loads: () => pool.loads(),
+      logger,
+    });
+  }
+  logger.info({ url, rpcHost: config.rpcHost, port, workers: config.workers, redis: Boolean(config.redisUrl) }, 'media node ready');
+
+  let closing: Promise<void> | null = null;
+  return {
+    nodeId: config.nodeId,
+    url,
+    port,
+    pool,
+    routers,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sampler);
+        await rpc.close();
+        routers.closeAll();
+        await pool.close();
+        await registration?.stop();
+        logger.info('media node stopped');
+      })();
+      return closing;
+    },
+  };
+}

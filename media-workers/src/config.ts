@@ -1,0 +1,119 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/** A bad environment variable; the message is the one line printed before exiting. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface MediaConfig {
+  isProduction: boolean;
+  /** Number of mediasoup workers (one per core). */
+  workers: number;
+  /** IP the WebRtcServers listen on. */
+  listenIp: string;
+  /** Address put in ICE candidates instead of listenIp (public IP or hostname), if any. */
+  announcedAddress: string | undefined;
+  /** Worker i listens on rtcPort + i (UDP and TCP). */
+  rtcPort: number;
+  rpcHost: string;
+  /** 0 = any free port (tests). */
+  rpcPort: number;
+  /** The RPC URL servers use to reach this node; undefined → derived once the port is known. */
+  publicUrl: string | undefined;
+  nodeId: string;
+  secret: string;
+  redisUrl: string | undefined;
+  /** Prefix of Redis keys, shared with the signalling servers (default "parley:"). */
+  redisPrefix: string;
+  logLevel: LogLevel;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const DEV_SECRET = 'parley-dev-media-secret';
+
+const int = (min: number, max: number) => {
+  const message = `must be an integer ${min}-${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message));
+};
+const ip = z.union([z.ipv4(), z.ipv6()], 'must be an IPv4 or IPv6 address');
+const host = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a hostname or IP address');
+const httpUrl = z
+  .url('must be an http(s) URL')
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => new URL(u).origin);
+
+/**
+ * Reads the media node's settings from the environment. Throws a ConfigError naming the first
+ * bad variable.
+ */
+export function parseConfig(env: Env = process.env): MediaConfig {
+  const isProduction = env.NODE_ENV === 'production';
+
+  function read<T>(name: string, schema: z.ZodType<T, string>): T | undefined {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    throw new ConfigError(`Invalid configuration: ${name} ${result.error.issues[0]?.message ?? 'is invalid'} (got "${raw}")`);
+  }
+
+  const rtcPort = read('MEDIA_RTC_PORT', int(1, 65535)) ?? 40000;
+  const workers = read('MEDIA_WORKERS', int(1, 256)) ?? os.availableParallelism();
+  if (rtcPort + workers - 1 > 65535) {
+    throw new ConfigError(`Invalid configuration: MEDIA_RTC_PORT ${rtcPort} + MEDIA_WORKERS ${workers} goes past port 65535`);
+  }
+  const rpcHost = read('MEDIA_RPC_HOST', host) ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
+  const secret = read('MEDIA_SECRET', z.string().min(8, 'must be at least 8 characters'));
+  if (isProduction && !secret) {
+    throw new ConfigError('Invalid configuration: MEDIA_SECRET is required when NODE_ENV=production');
+  }
+  const logLevel = read(
+    'LOG_LEVEL',
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'),
+  );
+
+  const listenIp = read('MEDIA_LISTEN_IP', ip) ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
+  const wildcard = listenIp === '0.0.0.0' || listenIp === '::';
+
+  return {
+    isProduction,
+    workers,
+    listenIp,
+    // ICE candidates must carry a reachable address, never 0.0.0.0: default to this host's
+    // first external IPv4 (right on a LAN; behind NAT set MEDIA_ANNOUNCED_ADDRESS).
+    announcedAddress: read('MEDIA_ANNOUNCED_ADDRESS', host) ?? (wildcard ? firstExternalIpv4() : undefined),
+    rtcPort,
+    rpcHost,
+    rpcPort: read('MEDIA_RPC_PORT', int(0, 65535)) ?? 4000,
+    publicUrl: read('MEDIA_PUBLIC_URL', httpUrl),
+    nodeId: read('MEDIA_NODE_ID', z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9._:-]')) ?? `${os.hostname()}-${process.pid}`,
+    secret: secret ?? DEV_SECRET,
+    redisUrl: read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+    redisPrefix: read('REDIS_PREFIX', z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'must be up to 64 of [A-Za-z0-9._:-]')) ?? 'parley:',
+    logLevel: logLevel ?? 'info',
+  };
+}
+
+function firstExternalIpv4(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    const found = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (found) return found.address;
+  }
+  return undefined;
+}
+
+/** The URL servers use: MEDIA_PUBLIC_URL, else http://<rpc host>:<port> (the hostname for 0.0.0.0/::). */
+export function publicUrlOf(config: MediaConfig, boundPort: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const wildcard = config.rpcHost === '0.0.0.0' || config.rpcHost === '::';
+  const h = wildcard ? os.hostname() : config.rpcHost;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${boundPort}`;
+}

@@ -1,0 +1,52 @@
+/**
+ * The media node process: `node media-workers/dist/main.js`. Configured by environment (see
+ * config.ts); stops gracefully on SIGTERM/SIGINT.
+ */
+import { ConfigError, parseConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startMediaNode } from './MediaNode.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel, config.nodeId);
+  if (['0.0.0.0', '::'].includes(config.listenIp) && !config.announcedAddress) {
+    logger.warn('MEDIA_ANNOUNCED_ADDRESS is not set and no external IPv4 was found: ICE candidates will carry the wildcard address');
+  }
+
+  let node;
+  try {
+    node = await startMediaNode(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'media node failed to start');
+    process.exit(1);
+  }
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping media node');
+    const force = setTimeout(() => {
+      logger.error('graceful stop took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    node
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

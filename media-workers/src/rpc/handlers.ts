@@ -1,0 +1,33 @@
+import type { MeetingRouters } from '../MeetingRouters.js';
+import type { WorkerPool } from '../WorkerPool.js';
+import type { RpcHandlers } from './dispatch.js';
+import { createPipeHandlers, type PipeOptions } from './pipeHandlers.js';
+import { createSfuHandlers } from './sfuHandlers.js';
+
+export interface HandlerDeps {
+  nodeId: string;
+  url: () => string;
+  startedAt: string;
+  pool: WorkerPool;
+  routers: MeetingRouters;
+  pipe: PipeOptions;
+}
+
+/** The media node's RPC methods (params already validated by dispatchRpc). */
+export function createHandlers({ nodeId, url, startedAt, pool, routers, pipe }: HandlerDeps): RpcHandlers {
+  return {
+    getLoad: () => ({ nodeId, url: url(), startedAt, workers: pool.loads() }),
+
+    getRouterRtpCapabilities: async ({ meetingId }) => {
+      const room = await routers.ensureRouter(meetingId);
+      return { workerIndex: room.primaryWorker, rtpCapabilities: room.primary.rtpCapabilities };
+    },
+
+    createWebRtcTransport: (params) => routers.createWebRtcTransport(params),
+
+    closeRouter: ({ meetingId }) => ({ closed: routers.closeRouter(meetingId) }),
+
+    ...createSfuHandlers(routers),
+    ...createPipeHandlers(routers, pipe),
+  };
+}

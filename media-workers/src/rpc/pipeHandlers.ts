@@ -1,0 +1,83 @@
+import type { MediaKind, PipeTransport, PlainTransport, RtpParameters, TransportListenInfo } from 'mediasoup/types';
+import { MediaError } from '../errors.js';
+import type { MeetingRouters } from '../MeetingRouters.js';
+import type { RpcHandlers } from './dispatch.js';
+
+type PipeMethods = 'createPipeTransport' | 'connectPipeTransport' | 'pipeConsume' | 'pipeProduce' | 'createPlainTransport' | 'connectPlainTransport';
+
+export interface PipeOptions {
+  listenIp: string;
+  announcedAddress: string | undefined;
+}
+
+/**
+ * Node-to-node pipes (a PipeTransport on each side; the origin node consumes the producer with
+ * pipeConsume, the other node re-creates it with pipeProduce under the same id) and plain RTP
+ * transports (RTP bots, tests). Design in docs/sfu.md.
+ */
+export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions): Pick<RpcHandlers, PipeMethods> {
+  const listenInfo: TransportListenInfo = {
+    protocol: 'udp',
+    ip: options.listenIp,
+    ...(options.announcedAddress ? { announcedAddress: options.announcedAddress } : {}),
+  };
+  return {
+    createPipeTransport: async ({ meetingId, workerIndex }) => {
+      const room = await routers.ensureRouter(meetingId);
+      const index = workerIndex ?? room.primaryWorker;
+      const router = await routers.routerOn(room, index);
+      const transport = await router.createPipeTransport({ listenInfo, enableRtx: false });
+      room.addTransport(transport, index);
+      room.pipeTransports.set(transport.id, transport);
+      transport.observer.once('close', () => room.pipeTransports.delete(transport.id));
+      return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+    },
+
+    connectPipeTransport: async ({ meetingId, transportId, ip, port }) => {
+      const transport = routers.require(meetingId).plainOrPipe<PipeTransport>(transportId, 'pipe');
+      await transport.connect({ ip, port });
+      return {};
+    },
+
+    pipeConsume: async ({ meetingId, transportId, producerId }) => {
+      const room = routers.require(meetingId);
+      const { transport, workerIndex } = room.transport(transportId);
+      if (transport.type !== 'pipe') throw new MediaError('bad_request', 'not a pipe transport');
+      room.producer(producerId);
+      await room.pipe(producerId, workerIndex);
+      const consumer = await transport.consume({ producerId, rtpCapabilities: room.primary.rtpCapabilities });
+      room.addConsumer(consumer, workerIndex);
+      return { id: consumer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters as never, producerPaused: consumer.producerPaused };
+    },
+
+    pipeProduce: async ({ meetingId, transportId, producerId, kind, rtpParameters, paused, appData }) => {
+      const room = routers.require(meetingId);
+      const { transport, workerIndex } = room.transport(transportId);
+      if (transport.type !== 'pipe') throw new MediaError('bad_request', 'not a pipe transport');
+      const producer = await transport.produce({
+        id: producerId,
+        kind: kind as MediaKind,
+        rtpParameters: rtpParameters as unknown as RtpParameters,
+        paused: paused ?? false,
+        appData: { ...(appData ?? {}), meetingId, piped: true },
+      });
+      room.addProducer(producer, workerIndex);
+      return { id: producer.id };
+    },
+
+    createPlainTransport: async ({ meetingId, workerIndex, comedia }) => {
+      const room = await routers.ensureRouter(meetingId);
+      const index = workerIndex ?? room.primaryWorker;
+      const router = await routers.routerOn(room, index);
+      const transport = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: comedia ?? true });
+      room.addTransport(transport, index);
+      return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort, workerIndex: index };
+    },
+
+    connectPlainTransport: async ({ meetingId, transportId, ip, port }) => {
+      const transport = routers.require(meetingId).plainOrPipe<PlainTransport>(transportId, 'plain');
+      await transport.connect({ ip, port });
+      return {};
+    },
+  };
+}

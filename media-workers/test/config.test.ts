@@ -1,0 +1,56 @@
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, publicUrlOf } from '../src/config.js';
+
+describe('media node configuration (parseConfig)', () => {
+  it('has development defaults', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({
+      isProduction: false,
+      workers: os.availableParallelism(),
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+      rtcPort: 40000,
+      rpcHost: '127.0.0.1',
+      rpcPort: 4000,
+      secret: 'parley-dev-media-secret',
+      redisUrl: undefined,
+      redisPrefix: 'parley:',
+      logLevel: 'info',
+    });
+    expect(c.nodeId).toBe(`${os.hostname()}-${process.pid}`);
+    expect(publicUrlOf(c, 4000)).toBe('http://127.0.0.1:4000');
+  });
+
+  it('listens everywhere in production, requires the secret and announces a reachable address', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow('MEDIA_SECRET is required');
+    const c = parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret' });
+    expect(c).toMatchObject({ listenIp: '0.0.0.0', rpcHost: '0.0.0.0', secret: 'a-long-secret' });
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+    expect(c.announcedAddress).toBe(external); // this host's first external IPv4, never 0.0.0.0
+    expect(publicUrlOf(c, 4000)).toBe(`http://${os.hostname()}:4000`);
+    const pinned = parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret', MEDIA_ANNOUNCED_ADDRESS: 'media.example.org' });
+    expect(pinned.announcedAddress).toBe('media.example.org');
+  });
+
+  it('takes MEDIA_PUBLIC_URL as an origin', () => {
+    const c = parseConfig({ MEDIA_PUBLIC_URL: 'http://media-1.internal:4000/' });
+    expect(publicUrlOf(c, 1234)).toBe('http://media-1.internal:4000');
+  });
+
+  it.each([
+    [{ MEDIA_WORKERS: '0' }, 'MEDIA_WORKERS must be an integer 1-256 (got "0")'],
+    [{ MEDIA_RTC_PORT: '70000' }, 'MEDIA_RTC_PORT must be an integer 1-65535 (got "70000")'],
+    [{ MEDIA_RTC_PORT: '65535', MEDIA_WORKERS: '2' }, 'MEDIA_RTC_PORT 65535 + MEDIA_WORKERS 2 goes past port 65535'],
+    [{ MEDIA_LISTEN_IP: 'localhost' }, 'MEDIA_LISTEN_IP must be an IPv4 or IPv6 address (got "localhost")'],
+    [{ MEDIA_PUBLIC_URL: 'ftp://x' }, 'MEDIA_PUBLIC_URL must be an http(s) URL (got "ftp://x")'],
+    [{ MEDIA_SECRET: 'short' }, 'MEDIA_SECRET must be at least 8 characters (got "short")'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL (got "localhost:6379")'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+  ])('names the bad variable: %o', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(`Invalid configuration: ${message}`);
+  });
+});

@@ -1,0 +1,166 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createNinjaProgress } from '../build/lib/ninja-progress.mjs';
+import { findTarEntry, prebuiltUrl } from '../build/lib/prebuilt.mjs';
+import { cacheEntry, isIntact, readMeta } from '../build/lib/worker-cache.mjs';
+import { REPO_ROOT } from './support/mediaNodeProcess.js';
+
+const SCRIPT = path.join(REPO_ROOT, 'media-workers/build/provide-worker.mjs');
+const MEDIASOUP_DIR = path.join(REPO_ROOT, 'node_modules/mediasoup');
+const INSTALLED_BIN = path.join(MEDIASOUP_DIR, 'worker/out/Release/mediasoup-worker');
+const VERSION = JSON.parse(fs.readFileSync(path.join(MEDIASOUP_DIR, 'package.json'), 'utf8')).version as string;
+const PREBUILT_PORT = 4150;
+
+const tmpDirs: string[] = [];
+const tmpDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-provide-test-'));
+  tmpDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs provide-worker.mjs as the postinstall does (cwd = repo root). */
+function provide(env: Record<string, string>, timeoutMs = 60_000) {
+  return new Promise<{ code: number | null; out: string; ms: number }>((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [SCRIPT], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, ms: Date.now() - t0 });
+    });
+  });
+}
+
+describe('provide-worker building blocks', () => {
+  it('reads the worker out of ustar, GNU long-name and pax tarballs', () => {
+    for (const format of ['ustar', 'gnu', 'pax']) {
+      const dir = tmpDir();
+      const deep = path.join(dir, 'src', 'a'.repeat(60), 'b'.repeat(60));
+      fs.mkdirSync(deep, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'src', 'README'), 'not me');
+      fs.writeFileSync(path.join(deep, 'mediasoup-worker'), `binary-${format}`);
+      const tgz = path.join(dir, 'w.tgz');
+      execFileSync('tar', [`--format=${format}`, '-czf', tgz, '-C', path.join(dir, 'src'), '.']);
+      const found = findTarEntry(zlib.gunzipSync(fs.readFileSync(tgz)), (n: string) => path.posix.basename(n) === 'mediasoup-worker');
+      expect(found?.toString(), format).toBe(`binary-${format}`);
+    }
+  });
+
+  it('computes the prebuilt URL as mediasoup does', () => {
+    const kernel = Number(os.release().split('.')[0]);
+    expect(prebuiltUrl(MEDIASOUP_DIR)).toBe(
+      `https://github.com/versatica/mediasoup/releases/download/${VERSION}/mediasoup-worker-${VERSION}-linux-${os.arch()}-kernel${kernel}.tgz`,
+    );
+  });
+
+  it('keys the cache by version, platform/arch and the io_uring choice', () => {
+    const on = cacheEntry(VERSION, true);
+    const off = cacheEntry(VERSION, false);
+    expect(on.dir).toContain(path.join('parley', 'mediasoup-worker', VERSION));
+    expect(on.dir).not.toBe(off.dir);
+    expect(path.basename(on.dir)).toBe(`${process.platform}-${process.arch}-liburing`);
+  });
+
+  it('reports ninja progress every 5 %, not every step', () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const progress = createNinjaProgress({ label: 'compiling' });
+      for (let i = 1; i <= 260; i++) progress.line(`[${i}/260] Compiling C++ object src_${i}.cpp.o`);
+      progress.line('warning: something unrelated');
+      progress.stop();
+      const lines = write.mock.calls.map((c) => String(c[0]));
+      expect(lines.length).toBe(20);
+      expect(lines.at(-1)).toMatch(/compiling 100% \(260\/260\)/);
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
+
+describe('provide-worker.mjs', () => {
+  it('does nothing with PARLEY_SKIP_WORKER=1', async () => {
+    const run = await provide({ PARLEY_SKIP_WORKER: '1' });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('PARLEY_SKIP_WORKER=1');
+  });
+
+  it('exits 0 quietly where mediasoup is not installed (a production install without media-workers)', () => {
+    const root = tmpDir();
+    fs.cpSync(path.join(REPO_ROOT, 'media-workers/build'), path.join(root, 'media-workers/build'), { recursive: true });
+    const out = execFileSync(process.execPath, [path.join(root, 'media-workers/build/provide-worker.mjs')], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(out).toBe('');
+  });
+
+  it('rejects a bad MEDIASOUP_LIBURING and a MEDIASOUP_WORKER_BIN that is not executable', async () => {
+    const bad = await provide({ MEDIASOUP_LIBURING: 'yes' });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('MEDIASOUP_LIBURING must be 0 or 1');
+    const missing = await provide({ MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('MEDIASOUP_WORKER_BIN=/nonexistent/mediasoup-worker is not an executable file');
+  });
+
+  it('accepts a MEDIASOUP_WORKER_BIN that runs', async () => {
+    const run = await provide({ MEDIASOUP_WORKER_BIN: INSTALLED_BIN });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`using MEDIASOUP_WORKER_BIN=${INSTALLED_BIN}`);
+  });
+
+  it('installs from the machine cache in seconds (the second `npm ci`)', async () => {
+    const entry = cacheEntry(VERSION, true);
+    expect(isIntact(entry), `no cached worker in ${entry.dir}: run npm install first`).toBe(true);
+    const run = await provide({ MEDIASOUP_LIBURING: '1' });
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('step 2/4 cache hit');
+    expect(run.ms).toBeLessThan(10_000);
+    expect(fs.readFileSync(INSTALLED_BIN).equals(fs.readFileSync(entry.bin))).toBe(true);
+  });
+
+  it('downloads the prebuilt tarball at the computed URL, checks it runs and caches it', async () => {
+    // A stand-in for GitHub releases serving our own binary, through mediasoup's base-URL override.
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'pkg'));
+    fs.copyFileSync(INSTALLED_BIN, path.join(dir, 'pkg', 'mediasoup-worker'));
+    const tgz = path.join(dir, 'worker.tgz');
+    execFileSync('tar', ['-czf', tgz, '-C', path.join(dir, 'pkg'), 'mediasoup-worker']);
+    const requested: string[] = [];
+    const server = http.createServer((req, res) => {
+      requested.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/gzip' });
+      fs.createReadStream(tgz).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(PREBUILT_PORT, '127.0.0.1', resolve));
+    try {
+      const cacheHome = tmpDir();
+      const run = await provide({
+        XDG_CACHE_HOME: cacheHome,
+        MEDIASOUP_WORKER_PREBUILT_DOWNLOAD_BASE_URL: `http://127.0.0.1:${PREBUILT_PORT}`,
+      });
+      expect(run.code, run.out).toBe(0);
+      const kernel = Number(os.release().split('.')[0]);
+      expect(requested).toEqual([`/${VERSION}/mediasoup-worker-${VERSION}-linux-${os.arch()}-kernel${kernel}.tgz`]);
+      expect(run.out).toContain('step 3/4 prebuilt: downloaded');
+      const cached = path.join(cacheHome, 'parley/mediasoup-worker', VERSION, `linux-${os.arch()}-liburing`);
+      const meta = JSON.parse(fs.readFileSync(path.join(cached, 'meta.json'), 'utf8'));
+      expect(meta).toMatchObject({ mediasoupVersion: VERSION, source: 'prebuilt', liburing: true });
+      expect(fs.readFileSync(path.join(cached, 'mediasoup-worker')).equals(fs.readFileSync(INSTALLED_BIN))).toBe(true);
+      expect(readMeta({ metaFile: path.join(cached, 'meta.json') })?.sha256).toBe(meta.sha256);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

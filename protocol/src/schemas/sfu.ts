@@ -1,0 +1,157 @@
+/**
+ * SFU signalling (`sfu:*` events), Parley's own design. Every client→server event takes an ack
+ * like the rest of the protocol: `{ok: true, ...result}` or `{ok: false, error}`. Every handler
+ * checks that the socket's user is a current participant of `meetingId`.
+ *
+ * Flow of a client in SFU mode (mediasoup-client):
+ *   1. `sfu:get_capabilities` → Device.load({routerRtpCapabilities})
+ *   2. `sfu:create_transport` {direction:'send'} and {direction:'recv'} → createSendTransport /
+ *      createRecvTransport; on 'connect' → `sfu:connect_transport`
+ *   3. on the send transport's 'produce' → `sfu:produce` {kind, rtpParameters, appData:{source}}
+ *   4. for each producer from `sfu:get_producers` and each `sfu:new_producer` event →
+ *      `sfu:consume` (created paused) → recvTransport.consume(...) → `sfu:resume_consumer`
+ *   5. `sfu:report_tiles` whenever rendered tile sizes or visibility change: the server sets
+ *      preferred simulcast layers to match and pauses consumers of tiles that are not visible.
+ *   6. `sfu:transports_reset` (a media worker died and the meeting was rebuilt): close the
+ *      transports and start again at 1.
+ */
+import { z } from 'zod';
+import {
+  DtlsParametersSchema,
+  IceCandidateSchema,
+  IceParametersSchema,
+  MediaKindSchema,
+  RtpCapabilitiesSchema,
+  SctpParametersSchema,
+} from '../mediaRpc.js';
+import { Id } from './common.js';
+
+export const SfuEvents = {
+  getCapabilities: 'sfu:get_capabilities',
+  createTransport: 'sfu:create_transport',
+  connectTransport: 'sfu:connect_transport',
+  restartIce: 'sfu:restart_ice',
+  produce: 'sfu:produce',
+  pauseProducer: 'sfu:pause_producer',
+  resumeProducer: 'sfu:resume_producer',
+  closeProducer: 'sfu:close_producer',
+  getProducers: 'sfu:get_producers',
+  consume: 'sfu:consume',
+  resumeConsumer: 'sfu:resume_consumer',
+  pauseConsumer: 'sfu:pause_consumer',
+  setPreferredLayers: 'sfu:set_preferred_layers',
+  reportTiles: 'sfu:report_tiles',
+} as const;
+
+export const SfuServerEvents = {
+  newProducer: 'sfu:new_producer',
+  producerClosed: 'sfu:producer_closed',
+  producerPaused: 'sfu:producer_paused',
+  producerResumed: 'sfu:producer_resumed',
+  consumerClosed: 'sfu:consumer_closed',
+  activeSpeaker: 'sfu:active_speaker',
+  transportsReset: 'sfu:transports_reset',
+} as const;
+
+export const MediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof MediaSourceSchema>;
+
+export const RtpParametersSchema = z.looseObject({
+  mid: z.string().max(64).optional(),
+  codecs: z.array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() })).max(32),
+  headerExtensions: z.array(z.looseObject({ uri: z.string(), id: z.number().int() })).max(32).optional(),
+  encodings: z.array(z.looseObject({})).max(8).optional(),
+  rtcp: z.looseObject({}).optional(),
+});
+
+const MeetingScoped = z.object({ meetingId: Id });
+
+export const SfuGetCapabilities = MeetingScoped;
+export const SfuCreateTransport = MeetingScoped.extend({ direction: z.enum(['send', 'recv']) });
+export const SfuConnectTransport = MeetingScoped.extend({ transportId: Id, dtlsParameters: DtlsParametersSchema });
+export const SfuRestartIce = MeetingScoped.extend({ transportId: Id });
+export const SfuProduce = MeetingScoped.extend({
+  transportId: Id,
+  kind: MediaKindSchema,
+  rtpParameters: RtpParametersSchema,
+  appData: z.object({ source: MediaSourceSchema }),
+  paused: z.boolean().optional(),
+});
+export const SfuProducerRef = MeetingScoped.extend({ producerId: Id });
+export const SfuConsume = MeetingScoped.extend({
+  transportId: Id,
+  producerId: Id,
+  rtpCapabilities: RtpCapabilitiesSchema,
+});
+export const SfuConsumerRef = MeetingScoped.extend({ consumerId: Id });
+export const SfuSetPreferredLayers = SfuConsumerRef.extend({
+  spatialLayer: z.number().int().min(0).max(2),
+  temporalLayer: z.number().int().min(0).max(2).optional(),
+});
+export const SfuTile = z.object({
+  consumerId: Id,
+  width: z.number().min(0).max(10_000),
+  height: z.number().min(0).max(10_000),
+  visible: z.boolean(),
+});
+export const SfuReportTiles = MeetingScoped.extend({ tiles: z.array(SfuTile).max(200) });
+
+/** Result shapes (acks) and server events. */
+export const SfuTransportInfo = z.object({
+  transportId: Id,
+  iceParameters: IceParametersSchema,
+  iceCandidates: z.array(IceCandidateSchema),
+  dtlsParameters: DtlsParametersSchema,
+  sctpParameters: SctpParametersSchema.optional(),
+});
+export type SfuTransportInfo = z.infer<typeof SfuTransportInfo>;
+
+export interface SfuProducerInfo {
+  producerId: string;
+  peerId: string;
+  userId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface SfuConsumerInfo {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  rtpParameters: z.infer<typeof RtpParametersSchema>;
+  type: string;
+  producerPaused: boolean;
+}
+
+export type SfuGetCapabilities = z.infer<typeof SfuGetCapabilities>;
+export type SfuCreateTransport = z.infer<typeof SfuCreateTransport>;
+export type SfuConnectTransport = z.infer<typeof SfuConnectTransport>;
+export type SfuProduce = z.infer<typeof SfuProduce>;
+export type SfuConsume = z.infer<typeof SfuConsume>;
+export type SfuReportTiles = z.infer<typeof SfuReportTiles>;
+
+/** Payloads of the server → client `sfu:*` events (docs/sfu.md). */
+export type SfuNewProducerEvent = { meetingId: string } & SfuProducerInfo;
+export interface SfuProducerEvent {
+  meetingId: string;
+  producerId: string;
+  peerId: string;
+}
+export interface SfuConsumerClosedEvent {
+  meetingId: string;
+  consumerId: string;
+  producerId: string;
+}
+export interface SfuActiveSpeakerEvent {
+  meetingId: string;
+  peerId: string;
+  producerId: string;
+}
+export interface SfuTransportsResetEvent {
+  meetingId: string;
+  /** `worker_died`: a mediasoup worker of the meeting died; `node_lost`: its media node went away. */
+  reason: 'worker_died' | 'node_lost';
+}

@@ -1,0 +1,28 @@
+// `npm test`: installs the system packages the suite needs (Chromium for browser tests, coturn
+// for TURN tests, ffmpeg for media tests), builds what the tests run, then runs the whole suite.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ensureSystemPackages, hasCommand, hasFile } from './system-packages.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+ensureSystemPackages(
+  [
+    { pkg: 'chromium', check: hasFile('/usr/bin/chromium') },
+    { pkg: 'coturn', check: hasCommand('turnserver') },
+    { pkg: 'ffmpeg', check: hasCommand('ffmpeg') },
+  ],
+  'The test suite',
+);
+
+function run(cmd, args) {
+  const started = Date.now();
+  console.log(`[parley] ${cmd} ${args.join(' ')}`);
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  console.log(`[parley]   done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+run('npm', ['run', '--silent', 'build']);
+process.env.PARLEY_SKIP_BUILD = '1';
+run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

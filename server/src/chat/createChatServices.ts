@@ -1,0 +1,56 @@
+import type { Knex } from 'knex';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { ContactService } from './ContactService.js';
+import { ConversationService } from './ConversationService.js';
+import { MembershipCache } from './MembershipCache.js';
+import { MessageService } from './MessageService.js';
+import { MessageWriter } from './MessageWriter.js';
+import { ReadStateService } from './ReadStateService.js';
+import { RedisInvalidationBus } from './redisInvalidationBus.js';
+import { TypingService } from './TypingService.js';
+import { UserDirectory } from './UserDirectory.js';
+import { isUuid } from './wire.js';
+
+export interface ChatServices {
+  users: UserDirectory;
+  contacts: ContactService;
+  conversations: ConversationService;
+  messages: MessageService;
+  readState: ReadStateService;
+  typing: TypingService;
+  membership: MembershipCache;
+  /** Ends the membership invalidation subscriber (Redis only). */
+  close(): Promise<void>;
+}
+
+export interface ChatDeps {
+  db: Knex;
+  /** With Redis, membership invalidations reach every instance. */
+  redis: Redis | null;
+  redisPrefix: string;
+  logger: Logger;
+}
+
+export function createChatServices({ db, redis, redisPrefix, logger }: ChatDeps): ChatServices {
+  const loadMembers = async (conversationId: string): Promise<string[]> =>
+    isUuid(conversationId)
+      ? db('conversation_members').where('conversation_id', conversationId).pluck<string[]>('user_id')
+      : [];
+  const bus = redis ? new RedisInvalidationBus(redis, redisPrefix, logger.child({ component: 'chat' })) : null;
+  const membership = new MembershipCache(loadMembers, bus);
+  const users = new UserDirectory(db);
+  const conversations = new ConversationService(db, users, membership);
+  return {
+    users,
+    contacts: new ContactService(db, users, membership),
+    conversations,
+    messages: new MessageService(db, conversations, new MessageWriter(db)),
+    readState: new ReadStateService(db, conversations),
+    typing: new TypingService(conversations),
+    membership,
+    close: async () => {
+      await bus?.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { Model, snakeCaseMappers } from 'objection';
+import type { DbId } from '../wire.js';
+
+/** A user's membership of a conversation, with how far they have read. */
+export class ConversationMemberModel extends Model {
+  static override tableName = 'conversation_members';
+  static override idColumn = ['conversation_id', 'user_id'];
+  static override get columnNameMappers() {
+    return snakeCaseMappers();
+  }
+
+  declare conversationId: string;
+  declare userId: string;
+  declare lastReadMessageId: DbId | null;
+  declare joinedAt: Date;
+}

@@ -1,0 +1,31 @@
+import { Model, snakeCaseMappers, type RelationMappings } from 'objection';
+import type { ConversationKind } from '@parley/protocol';
+import { ConversationMemberModel } from './ConversationMemberModel.js';
+
+/** A direct conversation (one per pair of users) or a titled group. */
+export class ConversationModel extends Model {
+  static override tableName = 'conversations';
+  static override get columnNameMappers() {
+    return snakeCaseMappers();
+  }
+
+  declare id: string;
+  declare kind: ConversationKind;
+  declare title: string | null;
+  /** Direct conversations only: the pair, ordered so (low, high) is unique. */
+  declare directUserLow: string | null;
+  declare directUserHigh: string | null;
+  declare createdBy: string | null;
+  declare createdAt: Date;
+  declare members?: ConversationMemberModel[];
+
+  static override get relationMappings(): RelationMappings {
+    return {
+      members: {
+        relation: Model.HasManyRelation,
+        modelClass: ConversationMemberModel,
+        join: { from: 'conversations.id', to: 'conversation_members.conversation_id' },
+      },
+    };
+  }
+}

@@ -1,0 +1,209 @@
+import { EventEmitter } from 'node:events';
+import {
+  MediaNodeRegistration,
+  mediaNodeRedisKey,
+  type MediaNotification,
+  type WorkerLoad,
+} from '@parley/protocol';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { MediaNodeClient } from './MediaNodeClient.js';
+
+export interface MediaNodeSummary {
+  /** The node's MEDIA_NODE_ID once known (from Redis or getLoad), else its URL. */
+  id: string;
+  url: string;
+  connected: boolean;
+  /** Latest getLoad answer; empty while disconnected. */
+  workers: WorkerLoad[];
+}
+
+export interface MediaClusterOptions {
+  /** Discovery through `<redisPrefix>media:node:*` keys; null → static URLs only. */
+  redis: Redis | null;
+  /** MEDIA_NODE_URLS: nodes reached without Redis (may also be registered there). */
+  staticUrls: string[];
+  secret: string;
+  logger: Logger;
+  /** Prefix of Redis keys, the same as the nodes' REDIS_PREFIX (default "parley:"). */
+  redisPrefix?: string;
+  /** Redis scan and getLoad poll period, default 2 s. */
+  intervalMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export type MediaNotificationListener = (nodeId: string, notification: MediaNotification) => void;
+/** A node's connection dropped: everything this server had on it must be considered gone. */
+export type MediaNodeLostListener = (nodeId: string) => void;
+
+interface NodeEntry {
+  url: string;
+  registeredId: string | undefined;
+  reportedId: string | undefined;
+  client: MediaNodeClient;
+  workers: WorkerLoad[];
+  polling: boolean;
+}
+
+/**
+ * The media nodes this signalling server uses: discovered from Redis registrations (scanned
+ * every 2 s) plus static URLs, one MediaNodeClient each (keyed by URL), and their load (getLoad
+ * every 2 s).
+ */
+export function createMediaCluster(options: MediaClusterOptions) {
+  const { redis, secret, logger } = options;
+  const prefix = options.redisPrefix ?? 'parley:';
+  const intervalMs = options.intervalMs ?? 2_000;
+  const staticUrls = [...new Set(options.staticUrls.map((u) => new URL(u).origin))];
+  const entries = new Map<string, NodeEntry>();
+  const events = new EventEmitter<{ notification: Parameters<MediaNotificationListener>; lost: Parameters<MediaNodeLostListener> }>();
+  /** Last successful Redis scan: url → node id (kept while Redis is unreachable). */
+  let registered = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+
+  const idOf = (e: NodeEntry) => e.reportedId ?? e.registeredId ?? e.url;
+
+  async function scanRedis(): Promise<void> {
+    if (!redis) return;
+    const pattern = mediaNodeRedisKey(prefix, '*');
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 100);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const values = keys.length ? await redis.mget(...keys) : [];
+    const found = new Map<string, string>();
+    for (const value of values) {
+      if (!value) continue; // expired between SCAN and MGET
+      try {
+        const reg = MediaNodeRegistration.safeParse(JSON.parse(value));
+        if (reg.success) found.set(new URL(reg.data.url).origin, reg.data.id);
+      } catch {
+        /* not JSON: ignore */
+      }
+    }
+    registered = found;
+  }
+
+  async function poll(entry: NodeEntry): Promise<void> {
+    if (!entry.client.connected || entry.polling) return;
+    entry.polling = true;
+    try {
+      const load = await entry.client.request('getLoad', {}, { timeoutMs: Math.max(1_000, intervalMs) });
+      entry.reportedId = load.nodeId;
+      entry.workers = load.workers;
+    } catch (error) {
+      logger.debug({ mediaNode: entry.url, err: (error as Error).message }, 'getLoad failed');
+    } finally {
+      entry.polling = false;
+    }
+  }
+
+  function addEntry(url: string): NodeEntry {
+    const client = new MediaNodeClient({
+      url,
+      secret,
+      logger,
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    });
+    const entry: NodeEntry = { url, registeredId: undefined, reportedId: undefined, client, workers: [], polling: false };
+    client.on('connect', () => void poll(entry));
+    client.on('disconnect', () => {
+      entry.workers = [];
+      events.emit('lost', idOf(entry));
+    });
+    client.on('notification', (n) => {
+      if (n.event === 'workerDied' || n.event === 'workerReplaced') void poll(entry);
+      events.emit('notification', idOf(entry), n);
+    });
+    entries.set(url, entry);
+    logger.info({ mediaNode: url }, 'media node added');
+    return entry;
+  }
+
+  /** Scans Redis (keeping the last result if it fails), then adds and removes clients. */
+  async function reconcile(): Promise<void> {
+    try {
+      await scanRedis();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'media node discovery: redis scan failed');
+    }
+    const wanted = new Set([...staticUrls, ...registered.keys()]);
+    for (const [url, entry] of entries) {
+      if (wanted.has(url)) continue;
+      entry.client.close();
+      entries.delete(url);
+      logger.info({ mediaNode: url, id: idOf(entry) }, 'media node removed (registration gone)');
+    }
+    for (const url of wanted) {
+      const entry = entries.get(url) ?? addEntry(url);
+      entry.registeredId = registered.get(url);
+    }
+  }
+
+  async function tick(): Promise<void> {
+    await reconcile();
+    await Promise.all([...entries.values()].map(poll));
+  }
+
+  function schedule(): void {
+    timer = setTimeout(() => {
+      void tick().finally(() => {
+        if (started) schedule();
+      });
+    }, intervalMs);
+    timer.unref();
+  }
+
+  return {
+    /** First discovery (does not wait for connections), then every `intervalMs`. */
+    async start(): Promise<void> {
+      if (started) return;
+      started = true;
+      await reconcile();
+      schedule();
+    },
+
+    async stop(): Promise<void> {
+      started = false;
+      clearTimeout(timer);
+      for (const entry of entries.values()) entry.client.close();
+      entries.clear();
+      events.removeAllListeners();
+    },
+
+    nodes(): MediaNodeSummary[] {
+      return [...entries.values()].map((e) => ({
+        id: idOf(e),
+        url: e.url,
+        connected: e.client.connected,
+        workers: e.client.connected ? e.workers : [],
+      }));
+    },
+
+    /** The client of a node, by id or URL. */
+    client(nodeId: string): MediaNodeClient | undefined {
+      for (const e of entries.values()) {
+        if (idOf(e) === nodeId || e.url === nodeId) return e.client;
+      }
+      return undefined;
+    },
+
+    /** Notifications from every node (e.g. workerDied); returns an unsubscribe function. */
+    onNotification(listener: MediaNotificationListener): () => void {
+      events.on('notification', listener);
+      return () => events.off('notification', listener);
+    },
+
+    /** A node's connection dropped (crash, restart, network); returns an unsubscribe function. */
+    onNodeLost(listener: MediaNodeLostListener): () => void {
+      events.on('lost', listener);
+      return () => events.off('lost', listener);
+    },
+  };
+}
+
+export type MediaCluster = ReturnType<typeof createMediaCluster>;

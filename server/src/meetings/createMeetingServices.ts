@@ -1,0 +1,107 @@
+import type { Knex } from 'knex';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import type { ParleyServer } from '../realtime/types.js';
+import type { Redis } from '../store/redis.js';
+import { LocalPeers } from './LocalPeers.js';
+import { createMeetingMetrics } from './meetingMetrics.js';
+import { MeetingNotifier } from './MeetingNotifier.js';
+import { MeetingRepository } from './MeetingRepository.js';
+import { MeetingService, type MeetingDirectory } from './MeetingService.js';
+import { MeetingSweeper } from './MeetingSweeper.js';
+import { MemoryRoomStore } from './MemoryRoomStore.js';
+import { ModeSwitch } from './ModeSwitch.js';
+import { RoomEvents } from './RoomEvents.js';
+import { RedisRoomStore } from './RedisRoomStore.js';
+import { RoomService } from './RoomService.js';
+import type { RoomStore } from './RoomStore.js';
+import type { MeetingSettings } from './settings.js';
+
+export interface MeetingServices {
+  meetings: MeetingService;
+  rooms: RoomService;
+  store: RoomStore;
+  sweeper: MeetingSweeper;
+  settings: MeetingSettings;
+  /** Which socket holds which peer on this instance (the SFU checks participants with it). */
+  localPeers: LocalPeers;
+  /** peerLeft, ended, modeChanged (for the SFU). */
+  events: RoomEvents;
+  /** Starts the sweeper (marks this instance alive first). */
+  start(): Promise<void>;
+  /** Stops the sweeper and removes this instance's peers; call before Socket.io and Redis close. */
+  close(): Promise<void>;
+}
+
+export interface MeetingDeps {
+  db: Knex;
+  /** null: rooms in memory (single instance). */
+  redis: Redis | null;
+  redisPrefix: string;
+  io: ParleyServer;
+  instanceId: string;
+  logger: Logger;
+  metrics: Registry;
+  settings: MeetingSettings;
+  directory: MeetingDirectory;
+  /** Whether a media node is connected (the SFU switch needs one). Default: never. */
+  sfuAvailable?: () => boolean;
+}
+
+export function createMeetingServices(deps: MeetingDeps): MeetingServices {
+  const logger = deps.logger.child({ component: 'meetings' });
+  const store: RoomStore = deps.redis
+    ? new RedisRoomStore(deps.redis, `${deps.redisPrefix}meetings:`)
+    : new MemoryRoomStore();
+  const repo = new MeetingRepository(deps.db);
+  const notifier = new MeetingNotifier(deps.io);
+  const localPeers = new LocalPeers();
+  const metrics = createMeetingMetrics(deps.metrics, localPeers);
+  const events = new RoomEvents();
+  const modeSwitch = deps.settings.mode
+    ? new ModeSwitch({
+        rooms: store,
+        notifier,
+        events,
+        settings: deps.settings.mode,
+        logger,
+        sfuAvailable: deps.sfuAvailable ?? (() => false),
+      })
+    : undefined;
+  const common = { repo, rooms: store, notifier, localPeers, settings: deps.settings, metrics, logger, events };
+  const meetings = new MeetingService({ ...common, directory: deps.directory });
+  const rooms = new RoomService({ ...common, meetings, instanceId: deps.instanceId, ...(modeSwitch ? { modeSwitch } : {}) });
+  const sweeper = new MeetingSweeper({
+    meetings,
+    roomService: rooms,
+    rooms: store,
+    settings: deps.settings,
+    instanceId: deps.instanceId,
+    logger,
+    ...(modeSwitch ? { modeSwitch } : {}),
+  });
+  let closed = false;
+  return {
+    meetings,
+    rooms,
+    store,
+    sweeper,
+    settings: deps.settings,
+    localPeers,
+    events,
+    start: () => sweeper.start(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await sweeper.stop();
+      // This instance's sockets are closing with it: their peers leave now (while Redis is still
+      // there) rather than when the other instances notice that this one is gone.
+      for (const [meetingId, peerId] of localPeers.takeAll()) {
+        await rooms.removeDisconnected(meetingId, peerId).catch((error: unknown) => {
+          logger.warn({ err: error, meetingId }, 'removing a peer at shutdown failed');
+        });
+      }
+      await store.close();
+    },
+  };
+}

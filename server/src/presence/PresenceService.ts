@@ -1,0 +1,69 @@
+import type { PresenceEvent } from '@parley/protocol';
+import type { Logger } from '../logger.js';
+import type { PresenceStore } from './PresenceStore.js';
+
+/** Delivers a presence change to the users who should hear it (the user's contacts). */
+export type PresenceListener = (recipientIds: string[], event: PresenceEvent) => void;
+
+/**
+ * Online/offline transitions of users, announced to their contacts: online when a user's first
+ * socket on any instance connects, offline when the last one goes (or its instance died).
+ */
+export class PresenceService {
+  private listener: PresenceListener = () => {};
+  /** After stop() this instance tracks and announces nothing (shutdown is under way). */
+  private stopped = false;
+
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly contactIdsOf: (userId: string) => Promise<string[]>,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The realtime layer sets where changes go. */
+  onChange(listener: PresenceListener): void {
+    this.listener = listener;
+  }
+
+  async start(): Promise<void> {
+    await this.store.start((userIds, online) => {
+      for (const userId of userIds) void this.announce(userId, online);
+    });
+  }
+
+  /** Removes this instance's sockets and tells contacts of the users that went offline. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const offline = await this.store.stop();
+    await Promise.all(offline.map((userId) => this.announce(userId, false)));
+  }
+
+  async connected(userId: string, socketId: string): Promise<void> {
+    if (this.stopped) return;
+    if (await this.store.add(userId, socketId)) await this.announce(userId, true);
+  }
+
+  async disconnected(userId: string, socketId: string): Promise<void> {
+    if (this.stopped) return;
+    if (await this.store.remove(userId, socketId)) await this.announce(userId, false);
+  }
+
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>> {
+    return this.store.onlineAmong(userIds);
+  }
+
+  private async announce(userId: string, online: boolean): Promise<void> {
+    try {
+      const recipients = await this.contactIdsOf(userId);
+      if (recipients.length === 0) return;
+      this.listener(recipients, {
+        userId,
+        status: online ? 'online' : 'offline',
+        lastSeenAt: this.now().toISOString(),
+      });
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, userId }, 'could not announce presence');
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { MemoryPresenceStore } from './MemoryPresenceStore.js';
+import { PresenceService } from './PresenceService.js';
+import { RedisPresenceStore } from './RedisPresenceStore.js';
+
+export interface PresenceDeps {
+  /** null → presence of this instance only, in memory. */
+  redis: Redis | null;
+  redisPrefix: string;
+  instanceId: string;
+  ttlMs: number;
+  logger: Logger;
+  contactIdsOf: (userId: string) => Promise<string[]>;
+}
+
+export function createPresenceService(deps: PresenceDeps): PresenceService {
+  const logger = deps.logger.child({ component: 'presence' });
+  const store = deps.redis
+    ? new RedisPresenceStore({
+        redis: deps.redis,
+        prefix: deps.redisPrefix,
+        instanceId: deps.instanceId,
+        ttlMs: deps.ttlMs,
+        logger,
+      })
+    : new MemoryPresenceStore();
+  return new PresenceService(store, deps.contactIdsOf, logger);
+}

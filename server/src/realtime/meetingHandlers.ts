@@ -1,0 +1,58 @@
+import {
+  ClientEvents,
+  MeetingRef,
+  ServerEvents,
+  StartMeeting,
+  type MeetingInvitationEvent,
+  type RoomInfo,
+} from '@parley/protocol';
+import { onEvent } from './onEvent.js';
+import type { SocketHandlers } from './registerHandlers.js';
+
+/**
+ * Meeting lifecycle events: `start_meeting`, `join_meeting`, `leave_meeting`, `stop_meeting`,
+ * `get_room_info` (ack and `room_info_response`). On connect, the socket is sent a
+ * `meeting_invitation` for each ongoing meeting its user may join (catch-up); on disconnect,
+ * its peers leave their meetings ('disconnected').
+ */
+export const meetingHandlers: SocketHandlers = (socket, app) => {
+  const { meetings, rooms } = app.meetings;
+  const user = socket.data.user;
+  const log = app.logger.child({ component: 'meetings', userId: user.id });
+
+  onEvent(socket, ClientEvents.startMeeting, StartMeeting, async (data) => ({
+    meeting: await meetings.start(user, data),
+  }));
+
+  onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => ({
+    ...(await rooms.join(socket, user, meetingId)),
+  }));
+
+  onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {
+    await rooms.leave(socket, meetingId);
+  });
+
+  onEvent(socket, ClientEvents.stopMeeting, MeetingRef, async ({ meetingId }) => {
+    await meetings.stop(user, meetingId);
+  });
+
+  onEvent(socket, ClientEvents.getRoomInfo, MeetingRef, async ({ meetingId }) => {
+    const info: RoomInfo = await rooms.info(user, meetingId);
+    socket.emit(ServerEvents.roomInfoResponse, info);
+    return { ...info };
+  });
+
+  socket.on('disconnect', () => {
+    rooms.disconnect(socket.id).catch((error: unknown) => log.warn({ err: error }, 'meeting cleanup on disconnect failed'));
+  });
+
+  meetings
+    .activeFor(user.id)
+    .then((active) => {
+      for (const meeting of active) {
+        const event: MeetingInvitationEvent = { meeting, status: 'active' };
+        socket.emit(ServerEvents.meetingInvitation, event);
+      }
+    })
+    .catch((error: unknown) => log.warn({ err: error }, 'meeting invitation catch-up failed'));
+};

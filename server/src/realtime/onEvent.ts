@@ -1,0 +1,67 @@
+import { parsePayload, type ErrorInfo } from '@parley/protocol';
+import type { z } from 'zod';
+import { AppError, INTERNAL_ERROR } from '../appError.js';
+import type { Logger } from '../logger.js';
+import type { ParleySocket } from './types.js';
+
+type AckResponse = ({ ok: true } & Record<string, unknown>) | { ok: false; error: ErrorInfo };
+
+/** What a handler may return: fields spread into `{ok: true, ...}` (or nothing). */
+export type EventResult = Record<string, unknown> | void;
+
+export type EventHandler<S extends z.ZodType> = (
+  data: z.infer<S>,
+  socket: ParleySocket,
+) => EventResult | Promise<EventResult>;
+
+/** Where onEvent reports unexpected handler failures, per Socket.io server (set by setupRealtime). */
+const loggers = new WeakMap<object, Logger>();
+export function setEventLogger(io: object, logger: Logger): void {
+  loggers.set(io, logger);
+}
+const loggerOf = (socket: ParleySocket): Logger | undefined => loggers.get(socket.nsp.server);
+
+function errorInfo(error: unknown, event: string, socket: ParleySocket): ErrorInfo {
+  if (error instanceof AppError) return error.toInfo();
+  loggerOf(socket)?.error({ err: error, event, userId: socket.data.user?.id }, 'socket event handler failed');
+  return INTERNAL_ERROR;
+}
+
+/**
+ * Registers a client→server event: validates the payload with a protocol schema and answers
+ * the acknowledgement exactly once, `{ok: true, ...result}` or `{ok: false, error}`. Never
+ * throws, whatever arrives (no payload, no ack, non-objects, extra arguments): a malformed
+ * payload gets `bad_request` and the socket stays connected.
+ */
+export function onEvent<S extends z.ZodType>(
+  socket: ParleySocket,
+  event: string,
+  schema: S,
+  handler: EventHandler<S>,
+): void {
+  socket.on(event, (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as (response: AckResponse) => void) : undefined;
+    const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
+    let answered = false;
+    const answer = (response: AckResponse) => {
+      if (answered) return;
+      answered = true;
+      try {
+        ack?.(response);
+      } catch (error) {
+        loggerOf(socket)?.warn({ err: error, event }, 'socket ack failed');
+      }
+    };
+    void (async () => {
+      try {
+        const parsed = parsePayload(schema, payload);
+        if (!parsed.ok) return answer({ ok: false, error: parsed.error });
+        const result = await handler(parsed.data, socket);
+        answer({ ...(result ?? {}), ok: true });
+      } catch (error) {
+        answer({ ok: false, error: errorInfo(error, event, socket) });
+      }
+    })();
+  });
+}

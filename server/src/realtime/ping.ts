@@ -1,0 +1,11 @@
+import { ClientEvents, Ping } from '@parley/protocol';
+import type { SocketHandlers } from './registerHandlers.js';
+import { onEvent } from './onEvent.js';
+
+/** `ping` → ack `{ok: true, instanceId, echo?}`: which server process answered. */
+export const pingHandlers: SocketHandlers = (socket, app) => {
+  onEvent(socket, ClientEvents.ping, Ping, (data) => ({
+    instanceId: app.instanceId,
+    ...(data?.echo !== undefined ? { echo: data.echo } : {}),
+  }));
+};

@@ -1,0 +1,27 @@
+import type { AppContext } from '../context.js';
+import { chatHandlers } from './chatHandlers.js';
+import { meetingHandlers } from './meetingHandlers.js';
+import { pingHandlers } from './ping.js';
+import { presenceHandlers } from './presenceHandlers.js';
+import { sfuHandlers } from './sfuHandlers.js';
+import { signalHandlers } from './signalHandlers.js';
+import type { ParleySocket } from './types.js';
+import { typingHandlers } from './typingHandlers.js';
+
+/** Registers a feature's events on one newly connected, authenticated socket. */
+export type SocketHandlers = (socket: ParleySocket, app: AppContext) => void;
+
+/** Every feature's socket handlers. Features add theirs here. */
+export const socketHandlers: SocketHandlers[] = [
+  pingHandlers,
+  meetingHandlers,
+  signalHandlers,
+  sfuHandlers,
+  presenceHandlers,
+  chatHandlers,
+  typingHandlers,
+];
+
+export function registerHandlers(socket: ParleySocket, app: AppContext): void {
+  for (const register of socketHandlers) register(socket, app);
+}

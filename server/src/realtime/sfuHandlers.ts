@@ -1,0 +1,44 @@
+import {
+  SfuConnectTransport,
+  SfuConsume,
+  SfuConsumerRef,
+  SfuCreateTransport,
+  SfuEvents,
+  SfuGetCapabilities,
+  SfuProduce,
+  SfuProducerRef,
+  SfuReportTiles,
+  SfuRestartIce,
+  SfuSetPreferredLayers,
+} from '@parley/protocol';
+import { onEvent } from './onEvent.js';
+import type { SocketHandlers } from './registerHandlers.js';
+
+/**
+ * `sfu:*` requests (protocol/src/schemas/sfu.ts, docs/sfu.md). Each is validated with its schema,
+ * then SfuService checks that the socket is a current participant of the meeting. On disconnect,
+ * the socket's SFU peers are cleaned up (producers closed for the others, transports closed).
+ */
+export const sfuHandlers: SocketHandlers = (socket, app) => {
+  const sfu = app.sfu.service;
+  const id = socket.id;
+
+  onEvent(socket, SfuEvents.getCapabilities, SfuGetCapabilities, (data) => sfu.capabilities(id, data));
+  onEvent(socket, SfuEvents.createTransport, SfuCreateTransport, async (data) => ({ ...(await sfu.createTransport(id, data)) }));
+  onEvent(socket, SfuEvents.connectTransport, SfuConnectTransport, (data) => sfu.connectTransport(id, data));
+  onEvent(socket, SfuEvents.restartIce, SfuRestartIce, (data) => sfu.restartIce(id, data));
+  onEvent(socket, SfuEvents.produce, SfuProduce, (data) => sfu.produce(id, data));
+  onEvent(socket, SfuEvents.pauseProducer, SfuProducerRef, (data) => sfu.producerAction(id, data, 'pause'));
+  onEvent(socket, SfuEvents.resumeProducer, SfuProducerRef, (data) => sfu.producerAction(id, data, 'resume'));
+  onEvent(socket, SfuEvents.closeProducer, SfuProducerRef, (data) => sfu.producerAction(id, data, 'close'));
+  onEvent(socket, SfuEvents.getProducers, SfuGetCapabilities, (data) => sfu.producers(id, data));
+  onEvent(socket, SfuEvents.consume, SfuConsume, async (data) => ({ ...(await sfu.consume(id, data)) }));
+  onEvent(socket, SfuEvents.resumeConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'resume'));
+  onEvent(socket, SfuEvents.pauseConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'pause'));
+  onEvent(socket, SfuEvents.setPreferredLayers, SfuSetPreferredLayers, (data) => sfu.setPreferredLayers(id, data));
+  onEvent(socket, SfuEvents.reportTiles, SfuReportTiles, (data) => sfu.reportTiles(id, data));
+
+  socket.on('disconnect', () => {
+    sfu.socketGone(id).catch((error: unknown) => app.logger.warn({ err: error }, 'sfu clean-up on disconnect failed'));
+  });
+};

@@ -1,0 +1,16 @@
+import type { User } from '@parley/protocol';
+import type { Server, Socket } from 'socket.io';
+
+/** What the handshake stores on each authenticated socket. */
+export interface SocketData {
+  user: User;
+}
+
+// Events are validated at run time with the protocol schemas (onEvent), so the maps stay open.
+type AnyEvents = Record<string, (...args: any[]) => void>;
+
+export type ParleyServer = Server<AnyEvents, AnyEvents, AnyEvents, SocketData>;
+export type ParleySocket = Socket<AnyEvents, AnyEvents, AnyEvents, SocketData>;
+
+/** The room holding every socket of one user, on every instance. */
+export const userRoom = (userId: string): string => `user:${userId}`;

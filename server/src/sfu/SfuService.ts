@@ -1,0 +1,304 @@
+import {
+  SfuServerEvents,
+  type MediaRpcMethod,
+  type MediaRpcParams,
+  type MediaRpcResult,
+  type SfuConnectTransport,
+  type SfuConsume,
+  type SfuConsumerInfo,
+  type SfuCreateTransport,
+  type SfuProduce,
+  type SfuNewProducerEvent,
+  type SfuProducerEvent,
+  type SfuProducerInfo,
+  type SfuReportTiles,
+  type SfuTransportInfo,
+} from '@parley/protocol';
+import { AppError } from '../appError.js';
+import type { Logger } from '../logger.js';
+import type { MediaCluster } from '../media/MediaCluster.js';
+import { MediaRpcError, type MediaNodeClient } from '../media/MediaNodeClient.js';
+import { leastLoadedNode } from '../media/placement/leastLoadedNode.js';
+import { spatialLayerForHeight } from '../media/placement/tileLayer.js';
+import type { LocalPeers } from '../meetings/LocalPeers.js';
+import { meetingRoom } from '../meetings/MeetingNotifier.js';
+import type { RoomStore } from '../meetings/RoomStore.js';
+import type { ParleyServer } from '../realtime/types.js';
+import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
+import type { SfuStore, StoredProducer } from './SfuStore.js';
+
+export interface SfuServiceDeps {
+  media: MediaCluster;
+  store: SfuStore;
+  local: LocalSfuPeers;
+  /** The meetings domain's view of this instance's sockets and of the room. */
+  meetingPeers: LocalPeers;
+  rooms: RoomStore;
+  io: ParleyServer;
+  logger: Logger;
+  /** SFU_CONSUMER_BUDGET. */
+  consumerBudget: number;
+}
+
+type Ref = { meetingId: string };
+
+const publicProducer = ({ socketId: _socket, ...info }: StoredProducer): SfuProducerInfo => info;
+
+/**
+ * The SFU signalling of one server instance. Every call first checks that the socket's user is a
+ * current participant of the meeting; the peer's transports, producers and consumers are owned
+ * by this instance (LocalSfuPeers), the meeting's node and producers are shared (SfuStore).
+ */
+export class SfuService {
+  constructor(private readonly deps: SfuServiceDeps) {}
+
+  // --- requests -------------------------------------------------------------------------------
+
+  async capabilities(socketId: string, { meetingId }: Ref): Promise<{ rtpCapabilities: unknown }> {
+    const { client } = await this.peer(socketId, meetingId);
+    const { rtpCapabilities } = await this.call(client, 'getRouterRtpCapabilities', { meetingId });
+    return { rtpCapabilities };
+  }
+
+  async createTransport(socketId: string, { meetingId, direction }: SfuCreateTransport): Promise<SfuTransportInfo> {
+    const { peer, client } = await this.peer(socketId, meetingId);
+    const t = await this.call(client, 'createWebRtcTransport', {
+      meetingId,
+      peerId: peer.peerId,
+      direction,
+      consumerBudget: this.deps.consumerBudget,
+    });
+    peer.transports.set(t.id, { direction });
+    return {
+      transportId: t.id,
+      iceParameters: t.iceParameters,
+      iceCandidates: t.iceCandidates,
+      dtlsParameters: t.dtlsParameters,
+      ...(t.sctpParameters ? { sctpParameters: t.sctpParameters } : {}),
+    };
+  }
+
+  async connectTransport(socketId: string, { meetingId, transportId, dtlsParameters }: SfuConnectTransport): Promise<void> {
+    const { client } = await this.ownTransport(socketId, meetingId, transportId);
+    await this.call(client, 'connectTransport', { meetingId, transportId, dtlsParameters });
+  }
+
+  async restartIce(socketId: string, { meetingId, transportId }: Ref & { transportId: string }): Promise<{ iceParameters: unknown }> {
+    const { client } = await this.ownTransport(socketId, meetingId, transportId);
+    return this.call(client, 'restartIce', { meetingId, transportId });
+  }
+
+  async produce(socketId: string, data: SfuProduce): Promise<{ producerId: string }> {
+    const { meetingId, transportId, kind, rtpParameters, appData, paused } = data;
+    const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'send');
+    const { id } = await this.call(client, 'produce', {
+      meetingId,
+      transportId,
+      kind,
+      rtpParameters,
+      paused: paused ?? false,
+      appData: { source: appData.source, peerId: peer.peerId },
+    });
+    const info: SfuProducerInfo = { producerId: id, peerId: peer.peerId, userId: peer.userId, kind, source: appData.source, paused: paused ?? false };
+    this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused });
+    await this.deps.store.putProducer(meetingId, { ...info, socketId });
+    this.toRoom(meetingId, socketId, SfuServerEvents.newProducer, { meetingId, ...info } satisfies SfuNewProducerEvent);
+    return { producerId: id };
+  }
+
+  async producerAction(socketId: string, { meetingId, producerId }: Ref & { producerId: string }, action: 'pause' | 'resume' | 'close'): Promise<void> {
+    const { peer, client } = await this.peer(socketId, meetingId);
+    const producer = peer.producers.get(producerId);
+    if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
+    if (action === 'close') {
+      this.deps.local.removeProducer(peer, producerId);
+      await this.call(client, 'closeProducer', { meetingId, producerId });
+      await this.deps.store.removeProducer(meetingId, producerId);
+      this.toRoom(meetingId, socketId, SfuServerEvents.producerClosed, { meetingId, producerId, peerId: peer.peerId } satisfies SfuProducerEvent);
+      return;
+    }
+    const paused = action === 'pause';
+    await this.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
+    producer.paused = paused;
+    await this.deps.store.setProducerPaused(meetingId, producerId, paused);
+    this.toRoom(meetingId, socketId, paused ? SfuServerEvents.producerPaused : SfuServerEvents.producerResumed, {
+      meetingId,
+      producerId,
+      peerId: peer.peerId,
+    } satisfies SfuProducerEvent);
+  }
+
+  async producers(socketId: string, { meetingId }: Ref): Promise<{ producers: SfuProducerInfo[] }> {
+    const { peer } = await this.peer(socketId, meetingId);
+    const all = await this.deps.store.listProducers(meetingId);
+    return { producers: all.filter((p) => p.peerId !== peer.peerId).map(publicProducer) };
+  }
+
+  async consume(socketId: string, { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume): Promise<SfuConsumerInfo> {
+    const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'recv');
+    const producer = await this.deps.store.getProducer(meetingId, producerId);
+    if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
+    if (producer.peerId === peer.peerId) throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
+    const c = await this.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+    this.deps.local.addConsumer(peer, c.id, { producerId, peerId: producer.peerId, kind: c.kind, hidden: false });
+    return {
+      consumerId: c.id,
+      producerId,
+      peerId: producer.peerId,
+      kind: c.kind,
+      source: producer.source,
+      rtpParameters: c.rtpParameters,
+      type: c.type,
+      producerPaused: c.producerPaused,
+    };
+  }
+
+  async consumerAction(socketId: string, { meetingId, consumerId }: Ref & { consumerId: string }, action: 'pause' | 'resume'): Promise<void> {
+    const { client } = await this.ownConsumer(socketId, meetingId, consumerId);
+    await this.call(client, action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
+  }
+
+  async setPreferredLayers(
+    socketId: string,
+    data: Ref & { consumerId: string; spatialLayer: number; temporalLayer?: number | undefined },
+  ): Promise<void> {
+    const { client } = await this.ownConsumer(socketId, data.meetingId, data.consumerId);
+    await this.call(client, 'setPreferredLayers', {
+      meetingId: data.meetingId,
+      consumerId: data.consumerId,
+      spatialLayer: data.spatialLayer,
+      ...(data.temporalLayer !== undefined ? { temporalLayer: data.temporalLayer } : {}),
+    });
+  }
+
+  /**
+   * Video consumers of visible tiles are resumed with the layer their height needs; those of
+   * hidden tiles are paused. Audio is never paused here. Unknown consumer ids are skipped.
+   */
+  async reportTiles(socketId: string, { meetingId, tiles }: SfuReportTiles): Promise<{ applied: number }> {
+    const { peer, client } = await this.peer(socketId, meetingId);
+    let applied = 0;
+    await Promise.all(
+      tiles.map(async (tile) => {
+        const consumer = peer.consumers.get(tile.consumerId);
+        if (!consumer || consumer.kind !== 'video') return;
+        const ref = { meetingId, consumerId: tile.consumerId };
+        if (tile.visible) {
+          await this.call(client, 'setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
+          await this.call(client, 'resumeConsumer', ref);
+        } else {
+          await this.call(client, 'pauseConsumer', ref);
+        }
+        consumer.hidden = !tile.visible;
+        applied++;
+      }),
+    );
+    return { applied };
+  }
+
+  // --- clean-up ---------------------------------------------------------------------------------
+
+  /** The peer left or its socket went: its producers go (others are told) and its transports close. */
+  async peerGone(peerId: string): Promise<void> {
+    const peer = this.deps.local.get(peerId);
+    if (!peer) return;
+    const producerIds = [...peer.producers.keys()];
+    const transportIds = [...peer.transports.keys()];
+    this.deps.local.delete(peerId);
+    for (const producerId of producerIds) {
+      await this.deps.store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
+      this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, { meetingId: peer.meetingId, producerId, peerId } satisfies SfuProducerEvent);
+    }
+    const client = this.deps.media.client(peer.nodeId);
+    if (!client?.connected) return;
+    await Promise.all(
+      transportIds.map((transportId) =>
+        client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch((error: unknown) => {
+          this.deps.logger.debug({ err: (error as Error).message, transportId }, 'closing a transport failed');
+        }),
+      ),
+    );
+  }
+
+  /** Every SFU peer of a socket (it disconnected). */
+  async socketGone(socketId: string): Promise<void> {
+    for (const peer of this.deps.local.ofSocket(socketId)) await this.peerGone(peer.peerId);
+  }
+
+  /** The meeting ended (or went back to mesh for good): close its routers and forget it. */
+  async closeMeeting(meetingId: string): Promise<void> {
+    for (const peer of this.deps.local.ofMeeting(meetingId)) this.deps.local.delete(peer.peerId);
+    const nodeId = await this.deps.store.getNode(meetingId);
+    await this.deps.store.clearMeeting(meetingId);
+    const client = nodeId ? this.deps.media.client(nodeId) : undefined;
+    if (client?.connected) await client.request('closeRouter', { meetingId }).catch(() => undefined);
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  /** The caller's SFU peer record (after the participant check) and the meeting's node. */
+  private async peer(socketId: string, meetingId: string): Promise<{ peer: LocalSfuPeer; client: MediaNodeClient }> {
+    const peerId = this.deps.meetingPeers.get(socketId, meetingId);
+    if (peerId === undefined) throw new AppError('forbidden', 'you are not in this meeting');
+    const [roomPeer] = await this.deps.rooms.getPeers(meetingId, [peerId]);
+    if (!roomPeer || roomPeer.socketId !== socketId) throw new AppError('forbidden', 'you are not in this meeting');
+    const { nodeId, client } = await this.nodeFor(meetingId);
+    const peer = this.deps.local.ensure({ meetingId, peerId, userId: roomPeer.userId, socketId, nodeId });
+    return { peer, client };
+  }
+
+  private async ownTransport(socketId: string, meetingId: string, transportId: string, direction?: 'send' | 'recv') {
+    const found = await this.peer(socketId, meetingId);
+    const transport = found.peer.transports.get(transportId);
+    if (!transport) throw new AppError('not_found', 'no such transport of yours', 'transportId');
+    if (direction && transport.direction !== direction) {
+      throw new AppError('bad_request', `transportId: not a ${direction} transport`, 'transportId');
+    }
+    return found;
+  }
+
+  private async ownConsumer(socketId: string, meetingId: string, consumerId: string) {
+    const found = await this.peer(socketId, meetingId);
+    if (!found.peer.consumers.has(consumerId)) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
+    return found;
+  }
+
+  /** The meeting's media node; a meeting not yet placed (or whose node is gone) is placed now. */
+  private async nodeFor(meetingId: string): Promise<{ nodeId: string; client: MediaNodeClient }> {
+    const { store, media } = this.deps;
+    const current = await store.getNode(meetingId);
+    if (current) {
+      const client = media.client(current);
+      if (client?.connected) return { nodeId: current, client };
+    }
+    const best = leastLoadedNode(media.nodes());
+    if (!best) throw new AppError('unavailable', 'no media node is available');
+    const nodeId = await store.placeNode(meetingId, best.id, current ?? undefined);
+    const client = media.client(nodeId);
+    if (!client?.connected) throw new AppError('unavailable', 'the meeting media node is not reachable');
+    if (nodeId === best.id && nodeId !== current) this.deps.logger.info({ meetingId, nodeId }, 'sfu meeting placed');
+    return { nodeId, client };
+  }
+
+  /** One RPC; node errors keep their code (a node's not_found or bad_request reaches the client). */
+  private async call<M extends MediaRpcMethod>(client: MediaNodeClient, method: M, params: MediaRpcParams<M>): Promise<MediaRpcResult<M>> {
+    try {
+      return await client.request(method, params);
+    } catch (error) {
+      if (error instanceof MediaRpcError) {
+        const code = error.code === 'internal' ? 'unavailable' : error.code;
+        throw new AppError(code, error.message);
+      }
+      throw error;
+    }
+  }
+
+  toRoom(meetingId: string, exceptSocketId: string | null, event: string, payload: object): void {
+    const room = this.deps.io.to(meetingRoom(meetingId));
+    (exceptSocketId ? room.except(exceptSocketId) : room).emit(event, payload);
+  }
+
+  toSocket(socketId: string, event: string, payload: object): void {
+    this.deps.io.to(socketId).emit(event, payload);
+  }
+}

@@ -1,0 +1,83 @@
+import type { Logger } from '../logger.js';
+import type { MediaCluster } from '../media/MediaCluster.js';
+import type { MeetingServices } from '../meetings/createMeetingServices.js';
+import type { ParleyServer } from '../realtime/types.js';
+import type { Redis } from '../store/redis.js';
+import { LocalSfuPeers } from './LocalSfuPeers.js';
+import { RedisSfuStore } from './RedisSfuStore.js';
+import { createNodeLostHandler, createSfuNotificationHandler } from './SfuNotifications.js';
+import { SfuService } from './SfuService.js';
+import { MemorySfuStore, type SfuStore } from './SfuStore.js';
+
+export interface SfuDeps {
+  media: MediaCluster;
+  meetings: MeetingServices;
+  redis: Redis | null;
+  redisPrefix: string;
+  io: ParleyServer;
+  logger: Logger;
+  consumerBudget: number;
+  /** After a room goes back to mesh, its SFU objects are closed this much later (make-before-break). */
+  teardownMs?: number;
+}
+
+export interface SfuServices {
+  service: SfuService;
+  store: SfuStore;
+  local: LocalSfuPeers;
+  close(): void;
+}
+
+const TEARDOWN_MS = 10_000;
+
+/** The SFU domain of one instance, wired to the rooms' events and the media nodes' notifications. */
+export function createSfuServices(deps: SfuDeps): SfuServices {
+  const logger = deps.logger.child({ component: 'sfu' });
+  const store: SfuStore = deps.redis ? new RedisSfuStore(deps.redis, deps.redisPrefix) : new MemorySfuStore();
+  const local = new LocalSfuPeers();
+  const service = new SfuService({
+    media: deps.media,
+    store,
+    local,
+    meetingPeers: deps.meetings.localPeers,
+    rooms: deps.meetings.store,
+    io: deps.io,
+    logger,
+    consumerBudget: deps.consumerBudget,
+  });
+  const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
+  const timers = new Set<NodeJS.Timeout>();
+  const { events } = deps.meetings;
+  const onPeerLeft = ({ peerId }: { peerId: string }) => void service.peerGone(peerId).catch(warn('sfu peer clean-up failed'));
+  const onEnded = (meetingId: string) => void service.closeMeeting(meetingId).catch(warn('sfu meeting clean-up failed'));
+  const onMode = (meetingId: string, mode: string) => {
+    if (mode !== 'mesh') return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      deps.meetings.store
+        .getMeta(meetingId)
+        .then((meta) => (meta?.mode === 'mesh' ? service.closeMeeting(meetingId) : undefined))
+        .catch(warn('sfu teardown failed'));
+    }, deps.teardownMs ?? TEARDOWN_MS);
+    timer.unref();
+    timers.add(timer);
+  };
+  events.on('peerLeft', onPeerLeft);
+  events.on('ended', onEnded);
+  events.on('modeChanged', onMode);
+  const unsubscribe = deps.media.onNotification(createSfuNotificationHandler({ service, local, store, logger }));
+  const unsubscribeLost = deps.media.onNodeLost(createNodeLostHandler({ service, local, store, logger }));
+  return {
+    service,
+    store,
+    local,
+    close() {
+      unsubscribe();
+      unsubscribeLost();
+      events.off('peerLeft', onPeerLeft);
+      events.off('ended', onEnded);
+      events.off('modeChanged', onMode);
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
+}

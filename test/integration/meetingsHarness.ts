@@ -1,0 +1,160 @@
+/**
+ * Shared set-up of the meeting integration tests: two Parley instances as separate processes on
+ * one fresh PostgreSQL database and one fresh Redis prefix, users, sockets, acks and an event log.
+ */
+import type { User } from '@parley/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
+import { buildServer, startServerProcess, type Env, type ServerProcess } from '../support/serverProcess.js';
+import { clearRedisPrefix, createTestDatabase, freshRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/testDatabase.js';
+import { request, uniqueName } from './_http.js';
+
+export interface Cluster {
+  a: ServerProcess;
+  b: ServerProcess;
+  db: TestDatabase;
+  prefix: string;
+  env: Env;
+  /** Stops both instances, drops the database and clears the Redis prefix; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Two instances, started one after the other (A applies the migrations). */
+export async function startCluster(label: string, ports: [number, number], env: Env = {}): Promise<Cluster> {
+  buildServer();
+  const db = await createTestDatabase(label);
+  const prefix = freshRedisPrefix(label);
+  const fullEnv: Env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    // Both instances must accept the same session tokens.
+    JWT_SECRET: `meetings-test-jwt-secret-${prefix}`,
+    LOG_LEVEL: 'debug',
+    ...env,
+  };
+  const started: ServerProcess[] = [];
+  const stop = async () => {
+    await Promise.allSettled(started.map((s) => s.stop()));
+    await db.drop().catch(() => undefined);
+    await clearRedisPrefix(prefix).catch(() => undefined);
+  };
+  try {
+    started.push(await startServerProcess({ env: fullEnv, port: ports[0], name: `${label}-a` }));
+    started.push(await startServerProcess({ env: fullEnv, port: ports[1], name: `${label}-b` }));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { a: started[0]!, b: started[1]!, db, prefix, env: fullEnv, stop };
+}
+
+export interface TestUser {
+  user: User;
+  token: string;
+}
+
+export async function registerUser(url: string, prefix = 'm'): Promise<TestUser> {
+  const username = uniqueName(prefix);
+  const res = await request<{ user: User; token: string }>(`${url}/api/auth/register`, {
+    json: { username, password: 'correct horse battery', displayName: username.toUpperCase() },
+  });
+  expect(res.status, res.text).toBe(201);
+  return { user: res.body.user, token: res.body.token };
+}
+
+export interface Recorded {
+  event: string;
+  payload: any;
+  at: number;
+}
+
+/** A socket.io-client connection with every received event recorded from the first moment. */
+export class TestSocket {
+  readonly socket: Socket;
+  readonly events: Recorded[] = [];
+  private waiters = new Set<() => void>();
+
+  constructor(url: string, token: string) {
+    this.socket = io(url, { auth: { token }, transports: ['websocket'], autoConnect: false, reconnection: false });
+    this.socket.onAny((event: string, payload: unknown) => {
+      this.events.push({ event, payload, at: Date.now() });
+      for (const wake of this.waiters) wake();
+    });
+  }
+
+  get id(): string {
+    return this.socket.id ?? '';
+  }
+
+  connect(timeoutMs = 5000): Promise<this> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket connect timeout')), timeoutMs);
+      this.socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(this);
+      });
+      this.socket.once('connect_error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      this.socket.connect();
+    });
+  }
+
+  /** Emits and resolves with the acknowledgement. */
+  ack(event: string, payload?: unknown, timeoutMs = 5000): Promise<any> {
+    return this.socket.timeout(timeoutMs).emitWithAck(event, payload);
+  }
+
+  /** The first recorded event (past or future) with this name that matches. */
+  waitFor(event: string, match: (payload: any) => boolean = () => true, timeoutMs = 5000): Promise<any> {
+    const found = () => this.events.find((r) => r.event === event && match(r.payload));
+    const hit = found();
+    if (hit) return Promise.resolve(hit.payload);
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        const r = found();
+        if (!r) return;
+        cleanup();
+        resolve(r.payload);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no "${event}" event matched within ${timeoutMs} ms; got: ${JSON.stringify(this.events.map((e) => [e.event, e.payload])).slice(0, 2000)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+      };
+      this.waiters.add(wake);
+    });
+  }
+
+  /** Every recorded event with this name that matches. */
+  all(event: string, match: (payload: any) => boolean = () => true): any[] {
+    return this.events.filter((r) => r.event === event && match(r.payload)).map((r) => r.payload);
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+const open = new Set<TestSocket>();
+
+export async function connectSocket(url: string, token: string): Promise<TestSocket> {
+  const socket = new TestSocket(url, token);
+  open.add(socket);
+  return socket.connect();
+}
+
+/** Closes every socket opened by connectSocket (afterAll / afterEach). */
+export function closeAllSockets(): void {
+  for (const socket of open) socket.close();
+  open.clear();
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const forMeeting = (meetingId: string) => (payload: any) => payload?.meetingId === meetingId || payload?.meeting?.id === meetingId;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../server/src/config.js';
+import { modeSettingsFrom } from '../../server/src/meetings/settings.js';
+
+describe('SFU configuration', () => {
+  it('defaults: MESH_MAX_PARTICIPANTS 4, MESH_RETURN_AT 2, MESH_RETURN_HOLD_MS 15000, SFU_CONSUMER_BUDGET 400', () => {
+    const config = parseConfig({}, '/tmp');
+    expect(config.sfu).toEqual({ meshMaxParticipants: 4, meshReturnAt: 2, meshReturnHoldMs: 15_000, consumerBudget: 400 });
+    expect(modeSettingsFrom(config)).toEqual({ meshMaxParticipants: 4, meshReturnAt: 2, meshReturnHoldMs: 15_000 });
+  });
+
+  it('reads the variables', () => {
+    const config = parseConfig({ MESH_MAX_PARTICIPANTS: '6', MESH_RETURN_AT: '3', MESH_RETURN_HOLD_MS: '500', SFU_CONSUMER_BUDGET: '50' }, '/tmp');
+    expect(config.sfu).toEqual({ meshMaxParticipants: 6, meshReturnAt: 3, meshReturnHoldMs: 500, consumerBudget: 50 });
+  });
+
+  it.each([
+    ['MESH_MAX_PARTICIPANTS', '1'],
+    ['MESH_RETURN_AT', 'two'],
+    ['MESH_RETURN_HOLD_MS', '-5'],
+    ['SFU_CONSUMER_BUDGET', '0'],
+  ])('refuses a bad %s with one line naming it', (name, value) => {
+    expect(() => parseConfig({ [name]: value }, '/tmp')).toThrow(new RegExp(`^Invalid configuration: ${name} must be`));
+  });
+
+  it('refuses MESH_RETURN_AT at or above MESH_MAX_PARTICIPANTS', () => {
+    expect(() => parseConfig({ MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '4' }, '/tmp')).toThrow(/MESH_RETURN_AT must be below MESH_MAX_PARTICIPANTS/);
+  });
+});
