@@ -1,6 +1,8 @@
 // `npm test`: installs the system packages the suite needs (Chromium for browser tests, coturn
-// for TURN tests, ffmpeg for media tests), builds what the tests run, then runs the whole suite.
+// for TURN tests), builds what the tests run, type-checks the tests,
+// then runs the whole suite.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSystemPackages, hasCommand, hasFile } from './system-packages.mjs';
 
@@ -10,7 +12,6 @@ ensureSystemPackages(
   [
     { pkg: 'chromium', check: hasFile('/usr/bin/chromium') },
     { pkg: 'coturn', check: hasCommand('turnserver') },
-    { pkg: 'ffmpeg', check: hasCommand('ffmpeg') },
   ],
   'The test suite',
 );
@@ -24,5 +25,6 @@ function run(cmd, args) {
 }
 
 run('npm', ['run', '--silent', 'build']);
+run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.tests.json']);
 process.env.PARLEY_SKIP_BUILD = '1';
 run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

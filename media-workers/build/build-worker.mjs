@@ -4,7 +4,9 @@
 // would download it) is replaced by a shim from ./shims, placed in the
 // directory the .wrap names; meson uses an existing directory as is, and
 // --wrap-mode=nodownload makes any missing one fail instead of downloading.
-// mediasoup's own files are not changed: the build runs on a copy of worker/.
+// mediasoup's own files are not changed: the build runs on a copy of worker/,
+// which gets the source fixes of ./lib/source-fixes.mjs (needed with Debian's
+// OpenSSL; see there).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { info, ProvisionError, step } from './lib/log.mjs';
 import { createNinjaProgress } from './lib/ninja-progress.mjs';
+import { applySourceFixes } from './lib/source-fixes.mjs';
 
 const SHIMS_DIR = fileURLToPath(new URL('./shims/', import.meta.url));
 /** .wrap name → shim directory under ./shims (all get shims/common/dummy.c). */
@@ -108,6 +111,7 @@ export async function buildWorker({ ms, liburing, jobs, buildRoot, log }) {
       filter: (src) => !skip.some((d) => src === d || src.startsWith(d + path.sep)),
     });
     checkSrtpApi(workerDir);
+    info(`  source fixes: ${applySourceFixes(workerDir).join(', ')}`);
     info(`  shims: ${placeShims(workerDir).join(', ')}`);
   });
 

@@ -42,6 +42,8 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
   private readonly creating = new Map<string, Promise<MeetingRoom>>();
   /** Meetings whose router went with a dying worker, until the pool reports the death. */
   private readonly lost = new Map<number, string[]>();
+  /** Meetings lost with a worker whose rebuild failed (no live worker yet). */
+  private readonly unbuilt = new Set<string>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -55,12 +57,22 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
       this.lost.delete(index);
       if (meetingIds.length) this.logger.warn({ worker: index, meetingIds }, 'meeting routers lost with their worker');
       this.emit('routersLost', { workerIndex: index, pid, meetingIds });
-      for (const meetingId of meetingIds) {
-        this.ensureRouter(meetingId)
-          .then(() => this.emit('meetingRebuilt', meetingId))
-          .catch((error: unknown) => this.logger.error({ meetingId, err: (error as Error).message }, 'could not rebuild a meeting router'));
-      }
+      for (const meetingId of meetingIds) this.rebuild(meetingId);
     });
+    // A node with a single worker can only rebuild once the replacement runs.
+    pool.on('workerReplaced', () => {
+      for (const meetingId of [...this.unbuilt]) this.rebuild(meetingId);
+    });
+  }
+
+  private rebuild(meetingId: string): void {
+    this.unbuilt.delete(meetingId);
+    this.ensureRouter(meetingId)
+      .then(() => this.emit('meetingRebuilt', meetingId))
+      .catch((error: unknown) => {
+        this.unbuilt.add(meetingId);
+        this.logger.warn({ meetingId, err: (error as Error).message }, 'meeting router not rebuilt yet; retrying when a worker is replaced');
+      });
   }
 
   get(meetingId: string): MeetingRoom | undefined {
@@ -172,6 +184,7 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
 
   /** Closes the meeting's routers (and with them every transport). False if there were none. */
   closeRouter(meetingId: string): boolean {
+    this.unbuilt.delete(meetingId);
     const room = this.rooms.get(meetingId);
     if (!room) return false;
     this.rooms.delete(meetingId);

@@ -7,7 +7,8 @@ import zlib from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createNinjaProgress } from '../build/lib/ninja-progress.mjs';
 import { findTarEntry, prebuiltUrl } from '../build/lib/prebuilt.mjs';
-import { cacheEntry, isIntact, readMeta } from '../build/lib/worker-cache.mjs';
+import { applySourceFixes } from '../build/lib/source-fixes.mjs';
+import { BUILD_RECIPE, cacheEntry, isIntact, readMeta } from '../build/lib/worker-cache.mjs';
 import { REPO_ROOT } from './support/mediaNodeProcess.js';
 
 const SCRIPT = path.join(REPO_ROOT, 'media-workers/build/provide-worker.mjs');
@@ -64,12 +65,27 @@ describe('provide-worker building blocks', () => {
     );
   });
 
-  it('keys the cache by version, platform/arch and the io_uring choice', () => {
+  it('keys the cache by version, build recipe, platform/arch and the io_uring choice', () => {
     const on = cacheEntry(VERSION, true);
     const off = cacheEntry(VERSION, false);
-    expect(on.dir).toContain(path.join('parley', 'mediasoup-worker', VERSION));
+    expect(BUILD_RECIPE).toBeGreaterThanOrEqual(2); // recipe 1 built workers that crash on DTLS
+    expect(on.dir).toContain(path.join('parley', 'mediasoup-worker', VERSION, `recipe-${BUILD_RECIPE}`));
     expect(on.dir).not.toBe(off.dir);
     expect(path.basename(on.dir)).toBe(`${process.platform}-${process.arch}-liburing`);
+  });
+
+  it("applies the DTLS BIO callback fix to a copy of mediasoup's DtlsTransport.cpp, once", () => {
+    const workerDir = tmpDir();
+    const file = path.join(workerDir, 'src/RTC/DtlsTransport.cpp');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.copyFileSync(path.join(MEDIASOUP_DIR, 'worker/src/RTC/DtlsTransport.cpp'), file);
+    expect(applySourceFixes(workerDir)).toEqual(['dtls-bio-callback-return (applied)']);
+    const fixed = fs.readFileSync(file, 'utf8');
+    expect(fixed).toContain('(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;');
+    expect(fixed).not.toContain('(operationType == BIO_CB_RETURN)');
+    expect(applySourceFixes(workerDir)).toEqual(['dtls-bio-callback-return (already in mediasoup)']);
+    fs.writeFileSync(file, '// a DtlsTransport.cpp this recipe does not know\n');
+    expect(() => applySourceFixes(workerDir)).toThrow(/source fix "dtls-bio-callback-return" does not fit/);
   });
 
   it('reports ninja progress every 5 %, not every step', () => {
@@ -154,9 +170,9 @@ describe('provide-worker.mjs', () => {
       const kernel = Number(os.release().split('.')[0]);
       expect(requested).toEqual([`/${VERSION}/mediasoup-worker-${VERSION}-linux-${os.arch()}-kernel${kernel}.tgz`]);
       expect(run.out).toContain('step 3/4 prebuilt: downloaded');
-      const cached = path.join(cacheHome, 'parley/mediasoup-worker', VERSION, `linux-${os.arch()}-liburing`);
+      const cached = path.join(cacheHome, 'parley/mediasoup-worker', VERSION, `recipe-${BUILD_RECIPE}`, `linux-${os.arch()}-liburing`);
       const meta = JSON.parse(fs.readFileSync(path.join(cached, 'meta.json'), 'utf8'));
-      expect(meta).toMatchObject({ mediasoupVersion: VERSION, source: 'prebuilt', liburing: true });
+      expect(meta).toMatchObject({ mediasoupVersion: VERSION, source: 'prebuilt', liburing: true, buildRecipe: BUILD_RECIPE });
       expect(fs.readFileSync(path.join(cached, 'mediasoup-worker')).equals(fs.readFileSync(INSTALLED_BIN))).toBe(true);
       expect(readMeta({ metaFile: path.join(cached, 'meta.json') })?.sha256).toBe(meta.sha256);
     } finally {

@@ -178,6 +178,9 @@ export const ConnectTransportParams = TransportRef.extend({ dtlsParameters: Dtls
 export const RestartIceParams = TransportRef;
 export const RestartIceResult = z.object({ iceParameters: IceParametersSchema });
 export const CloseTransportParams = TransportRef;
+/** Closes every transport created for `peerId` (its producers and consumers go with them). */
+export const ClosePeerParams = z.object({ meetingId: Id, peerId: Id });
+export const ClosePeerResult = z.object({ transports: z.number().int().min(0) });
 export const ClosedResult = z.object({ closed: z.boolean() });
 
 export const ProduceParams = TransportRef.extend({
@@ -267,6 +270,7 @@ export const MediaRpcMethods = {
   connectTransport: { params: ConnectTransportParams, result: Empty },
   restartIce: { params: RestartIceParams, result: RestartIceResult },
   closeTransport: { params: CloseTransportParams, result: ClosedResult },
+  closePeer: { params: ClosePeerParams, result: ClosePeerResult },
   produce: { params: ProduceParams, result: ProduceResult },
   pauseProducer: { params: PauseResumeParams, result: Empty },
   resumeProducer: { params: PauseResumeParams, result: Empty },

@@ -153,6 +153,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       io: realtime.io,
       logger,
       consumerBudget: config.sfu.consumerBudget,
+      metrics: registry,
     });
     cleanup.unshift(['sfu', () => ctx.sfu.close()]);
     handle = createHttpApp(ctx).callback();

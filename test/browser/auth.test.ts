@@ -4,7 +4,6 @@
  * form errors (401, 409, 429, client-side schema checks), coming back to a page after login,
  * and the phone layout. Screenshots go to test-output/screenshots/auth-*.png.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PHONE_VIEWPORT,
@@ -18,7 +17,7 @@ import {
   type Browser,
   type Page,
 } from '../support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../support/serverProcess.js';
+import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess, portInRange } from '../support/serverProcess.js';
 import {
   TEST_REDIS_URL,
   clearRedisPrefix,
@@ -35,18 +34,6 @@ let db: TestDatabase | undefined;
 let server: ServerProcess;
 let browser: Browser;
 
-/** The first port of this brief's range (3200-3299) that nobody listens on. */
-async function portInRange(first = 3200, last = 3299): Promise<number> {
-  for (let port = first; port <= last; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port in ${first}-${last}`);
-}
 
 beforeAll(async () => {
   ensureClientBuild();
@@ -54,7 +41,7 @@ beforeAll(async () => {
   db = await createTestDatabase('browser_auth');
   server = await startServerProcess({
     name: 'browser-auth',
-    port: await portInRange(),
+    port: await portInRange(3200, 3299),
     env: {
       DATABASE_URL: db.url,
       REDIS_URL: TEST_REDIS_URL,

@@ -5,7 +5,6 @@
  * `data-testid` hooks of client/src/chat.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import {
   closeAllBrowsers,
@@ -16,7 +15,7 @@ import {
   type Page,
   type UserPageOptions,
 } from '../support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../support/serverProcess.js';
+import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess, portInRange } from '../support/serverProcess.js';
 import {
   TEST_REDIS_URL,
   clearRedisPrefix,
@@ -33,18 +32,6 @@ export const PASSWORD = 'correct horse battery';
 export const POLL_MS = 50;
 export const byTestId = (id: string) => `[data-testid="${id}"]`;
 
-/** The first port of brief F's range (3500-3599) that nobody listens on. */
-async function portInRange(first = 3500, last = 3599): Promise<number> {
-  for (let port = first; port <= last; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port in ${first}-${last}`);
-}
 
 export interface ChatHarness {
   readonly server: ServerProcess;
@@ -60,7 +47,7 @@ export async function startChatHarness(label: string): Promise<ChatHarness> {
   buildServer();
   const redisPrefix = freshRedisPrefix(label);
   const db: TestDatabase = await createTestDatabase(label);
-  const port = await portInRange();
+  const port = await portInRange(3500, 3599);
   const env = {
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,

@@ -104,6 +104,15 @@ describe('a mesh meeting of three', () => {
 
     await ada.page.bringToFront();
     await screenshot(ada.page, 'meeting-three-desktop');
+
+    // The list of people: everyone once, with the host marked.
+    await clickTestId(ada.page, 'toggle-participants');
+    await ada.page.waitForSelector(byTestId('participant-panel'));
+    const rows = await inPage<string[]>(ada.page, `[...document.querySelectorAll('[data-testid="participant"]')].map((row) => row.getAttribute('data-peer-id'))`);
+    expect([...rows].sort()).toEqual([...peers.values()].sort());
+    expect(await inPage(ada.page, `document.querySelector('[data-testid="participant"][data-user-id="${bob.id}"]').textContent`)).toContain('Bob Kahn');
+    await screenshot(ada.page, 'meeting-participants-desktop');
+    await clickTestId(ada.page, 'toggle-participants');
   }, 180_000);
 
   it('comes back after a reload with a new peer, and nobody sees a duplicate', async () => {

@@ -7,7 +7,6 @@
  * esbuild helpers that do not exist in the page).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,24 +19,12 @@ import {
   type Browser,
   type Page,
 } from '../support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess } from '../support/serverProcess.js';
+import { buildServer, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess, portInRange } from '../support/serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from '../support/testDatabase.js';
 
 export const PASSWORD = 'correct horse battery';
 export const byTestId = (id: string) => `[data-testid="${id}"]`;
 
-/** The first port of brief G's range (3600-3699) that nobody listens on. */
-async function portInRange(first = 3600, last = 3699): Promise<number> {
-  for (let port = first; port <= last; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port in ${first}-${last}`);
-}
 
 export interface MeetingHarness {
   server: ServerProcess;
@@ -76,7 +63,7 @@ export async function startMeetingHarness(label: string, extraEnv: Env = {}): Pr
   try {
     const server = await startServerProcess({
       name: label,
-      port: await portInRange(),
+      port: await portInRange(3600, 3699),
       env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, CLIENT_DIST: clientCopy, ...extraEnv },
     });
     const browser = await launchBrowser();

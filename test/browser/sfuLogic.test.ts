@@ -161,16 +161,30 @@ describe('ModeSwitch', () => {
     expect(sfu.closed).toBe(true);
   });
 
-  it('closes the old transport after the timeout when the new one never shows video', async () => {
-    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')]]));
-    const sfu = new FakeSession('sfu', new Map());
-    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 50 });
+  it('closes the old transport after the timeout once some video flows over the new one', async () => {
+    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
+    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')]]));
+    sfu.frames.set('a', 3);
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 60, hardTimeoutMs: 5000 });
     transports.reset(mesh);
-    transports.switchTo(sfu, () => ['a']);
+    transports.switchTo(sfu, () => ['a', 'b']);
     await wait(30);
     expect(mesh.closed).toBe(false);
-    await wait(100);
+    await wait(120);
     expect(mesh.closed).toBe(true);
     expect(transports.current()).toBe(sfu);
+  });
+
+  it('keeps the old transport up to the hard timeout while the new one shows no video at all', async () => {
+    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')]]));
+    const sfu = new FakeSession('sfu', new Map());
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 30, hardTimeoutMs: 200 });
+    transports.reset(mesh);
+    transports.switchTo(sfu, () => ['a']);
+    await wait(120);
+    expect(mesh.closed).toBe(false);
+    expect(transports.media('a')?.camera?.id).toBe('mesh-a');
+    await wait(200);
+    expect(mesh.closed).toBe(true);
   });
 });

@@ -82,5 +82,5 @@ describe('npm start (embedded default)', () => {
     parley.kill('SIGTERM');
     expect(await exited).toBe(0);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
-  });
+  }, 180_000);
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { MEDIA_RPC_PATH, SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../../media-workers/test/support/mediaNodeProcess.js';
 import { request } from './_http.js';
@@ -236,6 +237,38 @@ describe('sfu:* events', () => {
     expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
   });
 
+  it('a peer replaced by the same user joining on the other instance loses its producers (cleaned up by peer id)', async () => {
+    const [, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
+    const send = await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'send' });
+    const produced = await ok(carol, SfuEvents.produce, {
+      meetingId,
+      transportId: send.transportId,
+      kind: 'audio',
+      rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: 654321 }] },
+      appData: { source: 'mic' },
+    });
+    await bob.waitFor(SfuServerEvents.newProducer, (p) => p.producerId === produced.producerId);
+    // carol (instance A) joins again from instance B: her old peer is removed there.
+    const carolAgain = await connectSocket(cluster.b.url, users[2]!.token);
+    await join(carolAgain, meetingId);
+    await bob.waitFor(SfuServerEvents.producerClosed, (p) => p.producerId === produced.producerId);
+    expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId)).not.toContain(produced.producerId);
+    // On the node too: the old peer's transports were closed (closePeer), and its producer with them.
+    const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
+    try {
+      await waitFor(async () => {
+        const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
+        return ack.ok && !ack.result.producers.some((p: any) => p.id === produced.producerId);
+      }, 5000, 'the producer closed on the node');
+    } finally {
+      rpc.close();
+    }
+    // The old socket is no participant any more.
+    const refused = await carol.ack(SfuEvents.getCapabilities, { meetingId });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    sockets[2] = carolAgain;
+  });
+
   it('a media worker death resets the transports of the meeting: sfu:transports_reset within 5 s, then it works again', async () => {
     const [, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'recv' });
@@ -254,6 +287,11 @@ describe('sfu:* events', () => {
     }, 10_000, 'a transport after the worker was replaced');
     expect(again.iceCandidates[0].port).toBe(44300);
     expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
+
+    // Bob's socket is on instance B: its metrics count the reset and its SFU peers.
+    const metricsB = (await fetch(`${cluster.b.url}/metrics`).then((r) => r.text())) as string;
+    expect(metricsB).toMatch(/^parley_sfu_transports_reset_total\{reason="worker_died"\} [1-9]/m);
+    expect(metricsB).toMatch(/^parley_sfu_peers [1-9]/m);
   });
 
   it('a media node that goes away resets the transports (reason node_lost) and sfu requests answer unavailable', async () => {

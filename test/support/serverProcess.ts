@@ -80,6 +80,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The first port in [first, last] that nobody listens on (keeps parallel suites apart). */
+export async function portInRange(first: number, last: number): Promise<number> {
+  for (let port = first; port <= last; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${first}-${last}`);
+}
+
 let built = false;
 
 /**

@@ -38,13 +38,15 @@ async function freePortIn(first: number, last: number): Promise<number> {
 }
 
 export interface SfuHarness extends MeetingHarness {
-  media: MediaNodeProcess;
+  /** The media node, or null when started with `{media: false}` (mesh-only tests). */
+  media: MediaNodeProcess | null;
 }
 
-export async function startSfuHarness(label: string, extraEnv: Env = {}): Promise<SfuHarness> {
+export async function startSfuHarness(label: string, extraEnv: Env = {}, options: { media?: boolean } = {}): Promise<SfuHarness> {
+  const withMedia = options.media ?? true;
   ensureClientBuild();
   buildServer();
-  buildMediaWorkers();
+  if (withMedia) buildMediaWorkers();
   const clientCopy = mkdtempSync(join(tmpdir(), `parley-${label}-client-`));
   cpSync(CLIENT_DIST, clientCopy, { recursive: true });
   const redisPrefix = freshRedisPrefix(label);
@@ -64,7 +66,7 @@ export async function startSfuHarness(label: string, extraEnv: Env = {}): Promis
   };
   try {
     const rpcPort = await freePortIn(3850, 3859);
-    media = await startMediaNodeProcess({
+    if (withMedia) media = await startMediaNodeProcess({
       MEDIA_RPC_PORT: String(rpcPort),
       MEDIA_RTC_PORT: String(3860 + (rpcPort - 3850) * 4),
       MEDIA_WORKERS: '2',
@@ -81,12 +83,12 @@ export async function startSfuHarness(label: string, extraEnv: Env = {}): Promis
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: redisPrefix,
         CLIENT_DIST: clientCopy,
-        MEDIA_NODE_URLS: media.url,
+        ...(media ? { MEDIA_NODE_URLS: media.url } : {}),
         ...extraEnv,
       },
     });
     const browser = await launchBrowser();
-    return { server, url: server.url, browser, media: media!, close: cleanUp };
+    return { server, url: server.url, browser, media: media ?? null, close: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;

@@ -1,5 +1,5 @@
 // The per-machine cache of built or downloaded workers:
-//   ${XDG_CACHE_HOME:-~/.cache}/parley/mediasoup-worker/<version>/<platform>-<arch>-<uring>/
+//   ${XDG_CACHE_HOME:-~/.cache}/parley/mediasoup-worker/<version>/recipe-<n>/<platform>-<arch>-<uring>/
 //     mediasoup-worker   the binary
 //     meta.json          where it came from, its sha256, when, how long it took
 import crypto from 'node:crypto';
@@ -8,18 +8,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { installBinary } from './mediasoup-package.mjs';
 
+/**
+ * The version of the recipe that provides a worker (build-worker.mjs, the shims,
+ * lib/source-fixes.mjs, the build flags). It is part of the cache key: bump it
+ * whenever a change alters what a built binary contains, so that binaries made
+ * the old way are never reused.
+ *   1 (no recipe-* directory): first offline build; DTLS crashed in Debian's libssl
+ *   2: source fix dtls-bio-callback-return
+ */
+export const BUILD_RECIPE = 2;
+
 export function cacheRoot() {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'parley', 'mediasoup-worker');
 }
 
 /**
- * The cache entry for one mediasoup version, platform/arch and io_uring choice.
+ * The cache entry for one mediasoup version, build recipe, platform/arch and
+ * io_uring choice.
  * @param {string} version @param {boolean} liburing
  */
 export function cacheEntry(version, liburing) {
   const variant = `${process.platform}-${process.arch}-${liburing ? 'liburing' : 'no-liburing'}`;
-  const dir = path.join(cacheRoot(), version, variant);
+  const dir = path.join(cacheRoot(), version, `recipe-${BUILD_RECIPE}`, variant);
   return {
     dir,
     variant,
@@ -66,6 +77,7 @@ export function store(entry, file, info) {
     kernel: os.release(),
     liburing: info.liburing,
     source: info.source,
+    buildRecipe: BUILD_RECIPE,
     seconds: Math.round(info.seconds),
     size: fs.statSync(entry.bin).size,
     sha256: sha256(entry.bin),

@@ -7,6 +7,7 @@ type SfuMethods =
   | 'connectTransport'
   | 'restartIce'
   | 'closeTransport'
+  | 'closePeer'
   | 'produce'
   | 'pauseProducer'
   | 'resumeProducer'
@@ -53,6 +54,14 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
       if (!entry) return { closed: false };
       entry.transport.close();
       return { closed: true };
+    },
+
+    closePeer: ({ meetingId, peerId }) => {
+      const room = routers.get(meetingId);
+      if (!room) return { transports: 0 };
+      const mine = [...room.transports.values()].filter(({ transport }) => transport.appData.peerId === peerId);
+      for (const { transport } of mine) transport.close();
+      return { transports: mine.length };
     },
 
     produce: async ({ meetingId, transportId, kind, rtpParameters, paused, appData }) => {

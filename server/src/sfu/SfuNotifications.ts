@@ -16,6 +16,8 @@ export interface SfuNotificationDeps {
   local: LocalSfuPeers;
   store: SfuStore;
   logger: Logger;
+  /** Called for each sfu:transports_reset sent (metrics). */
+  onReset?: (reason: SfuTransportsResetEvent['reason']) => void;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SfuNotificationDeps {
  * instance that owns the object named (the peer's socket is here) emits, so clients get each
  * event once.
  */
-export function createSfuNotificationHandler({ service, local, store, logger }: SfuNotificationDeps) {
+export function createSfuNotificationHandler({ service, local, store, logger, onReset }: SfuNotificationDeps) {
   return (nodeId: string, notification: MediaNotification): void => {
     switch (notification.event) {
       case 'producerClosed': {
@@ -55,6 +57,7 @@ export function createSfuNotificationHandler({ service, local, store, logger }: 
             if (peer.nodeId !== nodeId && peer.nodeId !== notification.data.nodeId) continue;
             local.reset(peer);
             service.toSocket(peer.socketId, SfuServerEvents.transportsReset, { meetingId, reason: 'worker_died' } satisfies SfuTransportsResetEvent);
+            onReset?.('worker_died');
           }
         }
         if (notification.data.meetingIds.length > 0) {
@@ -73,7 +76,7 @@ export function createSfuNotificationHandler({ service, local, store, logger }: 
  * told (`sfu:transports_reset`, reason `node_lost`) and the meetings are un-placed, so the next
  * request places them on a node that is up.
  */
-export function createNodeLostHandler({ service, local, store, logger }: SfuNotificationDeps) {
+export function createNodeLostHandler({ service, local, store, logger, onReset }: SfuNotificationDeps) {
   return (nodeId: string): void => {
     const meetings = new Set<string>();
     for (const peer of local.all()) {
@@ -81,6 +84,7 @@ export function createNodeLostHandler({ service, local, store, logger }: SfuNoti
       meetings.add(peer.meetingId);
       local.reset(peer);
       service.toSocket(peer.socketId, SfuServerEvents.transportsReset, { meetingId: peer.meetingId, reason: 'node_lost' } satisfies SfuTransportsResetEvent);
+      onReset?.('node_lost');
     }
     for (const meetingId of meetings) void store.clearMeeting(meetingId).catch(() => undefined);
     if (meetings.size > 0) logger.warn({ nodeId, meetings: meetings.size }, 'media node lost: sfu transports reset');

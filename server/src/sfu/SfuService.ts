@@ -198,26 +198,36 @@ export class SfuService {
 
   // --- clean-up ---------------------------------------------------------------------------------
 
-  /** The peer left or its socket went: its producers go (others are told) and its transports close. */
-  async peerGone(peerId: string): Promise<void> {
+  /**
+   * The peer left or its socket went: its producers go (others are told) and its transports
+   * close. A peer this instance does not hold (its instance died, or it was replaced by a join
+   * elsewhere) is cleaned up from the shared producer list and on the node by peer id.
+   */
+  async peerGone(peerId: string, meetingId?: string): Promise<void> {
     const peer = this.deps.local.get(peerId);
-    if (!peer) return;
+    if (!peer) {
+      if (meetingId) await this.remotePeerGone(meetingId, peerId);
+      return;
+    }
     const producerIds = [...peer.producers.keys()];
-    const transportIds = [...peer.transports.keys()];
     this.deps.local.delete(peerId);
     for (const producerId of producerIds) {
       await this.deps.store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
       this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, { meetingId: peer.meetingId, producerId, peerId } satisfies SfuProducerEvent);
     }
     const client = this.deps.media.client(peer.nodeId);
-    if (!client?.connected) return;
-    await Promise.all(
-      transportIds.map((transportId) =>
-        client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch((error: unknown) => {
-          this.deps.logger.debug({ err: (error as Error).message, transportId }, 'closing a transport failed');
-        }),
-      ),
-    );
+    if (client?.connected) await client.request('closePeer', { meetingId: peer.meetingId, peerId }).catch(() => undefined);
+  }
+
+  private async remotePeerGone(meetingId: string, peerId: string): Promise<void> {
+    const stale = (await this.deps.store.listProducers(meetingId)).filter((p) => p.peerId === peerId);
+    for (const p of stale) {
+      await this.deps.store.removeProducer(meetingId, p.producerId);
+      this.toRoom(meetingId, null, SfuServerEvents.producerClosed, { meetingId, producerId: p.producerId, peerId } satisfies SfuProducerEvent);
+    }
+    const nodeId = await this.deps.store.getNode(meetingId);
+    const client = nodeId ? this.deps.media.client(nodeId) : undefined;
+    if (client?.connected) await client.request('closePeer', { meetingId, peerId }).catch(() => undefined);
   }
 
   /** Every SFU peer of a socket (it disconnected). */

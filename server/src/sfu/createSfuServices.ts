@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import type { MediaCluster } from '../media/MediaCluster.js';
 import type { MeetingServices } from '../meetings/createMeetingServices.js';
@@ -6,6 +7,7 @@ import type { Redis } from '../store/redis.js';
 import { LocalSfuPeers } from './LocalSfuPeers.js';
 import { RedisSfuStore } from './RedisSfuStore.js';
 import { createNodeLostHandler, createSfuNotificationHandler } from './SfuNotifications.js';
+import { createSfuMetrics } from './sfuMetrics.js';
 import { SfuService } from './SfuService.js';
 import { MemorySfuStore, type SfuStore } from './SfuStore.js';
 
@@ -17,6 +19,8 @@ export interface SfuDeps {
   io: ParleyServer;
   logger: Logger;
   consumerBudget: number;
+  /** Prometheus registry of the instance (none: no SFU metrics). */
+  metrics?: Registry;
   /** After a room goes back to mesh, its SFU objects are closed this much later (make-before-break). */
   teardownMs?: number;
 }
@@ -48,9 +52,12 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
   const timers = new Set<NodeJS.Timeout>();
   const { events } = deps.meetings;
-  const onPeerLeft = ({ peerId }: { peerId: string }) => void service.peerGone(peerId).catch(warn('sfu peer clean-up failed'));
+  const onPeerLeft = ({ peerId, meetingId }: { peerId: string; meetingId: string }) =>
+    void service.peerGone(peerId, meetingId).catch(warn('sfu peer clean-up failed'));
   const onEnded = (meetingId: string) => void service.closeMeeting(meetingId).catch(warn('sfu meeting clean-up failed'));
+  const metrics = deps.metrics ? createSfuMetrics(deps.metrics, local) : undefined;
   const onMode = (meetingId: string, mode: string) => {
+    metrics?.modeChanges.inc({ mode });
     if (mode !== 'mesh') return;
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -65,8 +72,8 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   events.on('peerLeft', onPeerLeft);
   events.on('ended', onEnded);
   events.on('modeChanged', onMode);
-  const unsubscribe = deps.media.onNotification(createSfuNotificationHandler({ service, local, store, logger }));
-  const unsubscribeLost = deps.media.onNodeLost(createNodeLostHandler({ service, local, store, logger }));
+  const unsubscribe = deps.media.onNotification(createSfuNotificationHandler({ service, local, store, logger, onReset: (reason) => metrics?.transportsReset.inc({ reason }) }));
+  const unsubscribeLost = deps.media.onNodeLost(createNodeLostHandler({ service, local, store, logger, onReset: (reason) => metrics?.transportsReset.inc({ reason }) }));
   return {
     service,
     store,

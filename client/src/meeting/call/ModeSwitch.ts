@@ -2,8 +2,13 @@ import { createSignal, type Accessor } from 'solid-js';
 import type { MeetingSession, PeerStats, RemoteMedia } from '../session/MeetingSession.js';
 
 export interface ModeSwitchOptions {
-  /** Longest the previous transport keeps running when the new one shows no video. */
+  /** Longest the previous transport keeps running once the new one shows some video. */
   timeoutMs?: number;
+  /**
+   * Longest it keeps running when the new transport shows no video at all (it may be failing:
+   * breaking the old one then would leave every tile black).
+   */
+  hardTimeoutMs?: number;
   /** How often the new transport's received frames are checked. */
   pollMs?: number;
   /** How long the old transport stays after the last picture moved (the swap to finish). */
@@ -29,8 +34,8 @@ function showsVideo(media: RemoteMedia | null | undefined): boolean {
  * `switchTo` starts the new session next to the current one; for each participant, `media()`
  * keeps returning the old transport's stream until the new transport decodes frames of that
  * participant's camera, so the participant's `<video>` swaps its srcObject to a stream that
- * already has pictures. Once every participant has moved (or after the timeout), the old
- * session is closed.
+ * already has pictures. Once every participant has moved (or after the timeout, or the hard
+ * timeout when the new transport shows nothing at all), the old session is closed.
  */
 export class ModeSwitch {
   private readonly list = createSignal<MeetingSession[]>([]);
@@ -68,7 +73,7 @@ export class ModeSwitch {
    * show video over `next` (or after the timeout).
    */
   switchTo(next: MeetingSession, peers: () => string[]): void {
-    const { timeoutMs = 8000, pollMs = 100, settleMs = 400 } = this.options;
+    const { timeoutMs = 8000, hardTimeoutMs = 30_000, pollMs = 100, settleMs = 400 } = this.options;
     this.cancelSwitch?.();
     const [previous, ...older] = this.list[0]();
     for (const session of older) session.close();
@@ -95,7 +100,9 @@ export class ModeSwitch {
       if (stopped) return;
       this.readySignal[1](ready);
       const stillThere = expected.filter((peerId) => peers().includes(peerId));
-      if (switchComplete(stillThere, ready) || performance.now() - startedAt > timeoutMs) finish();
+      const elapsed = performance.now() - startedAt;
+      const someFlow = ready.size > 0 || stillThere.length === 0;
+      if (switchComplete(stillThere, ready) || (elapsed > timeoutMs && someFlow) || elapsed > hardTimeoutMs) finish();
       else timer = setTimeout(() => void poll(), pollMs);
     };
     this.cancelSwitch = () => {

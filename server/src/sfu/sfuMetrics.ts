@@ -1,0 +1,35 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { LocalSfuPeers } from './LocalSfuPeers.js';
+
+export interface SfuMetrics {
+  /** sfu:transports_reset sent, by reason (worker_died, node_lost). */
+  transportsReset: Counter<'reason'>;
+  /** meeting_mode changes made by this instance, by new mode. */
+  modeChanges: Counter<'mode'>;
+}
+
+/** parley_sfu_peers (gauge, this instance), parley_sfu_transports_reset_total, parley_meeting_mode_changes_total. */
+export function createSfuMetrics(registry: Registry, local: LocalSfuPeers): SfuMetrics {
+  new Gauge({
+    name: 'parley_sfu_peers',
+    help: 'SFU participants whose socket this instance holds',
+    registers: [registry],
+    collect() {
+      this.set(local.size);
+    },
+  });
+  return {
+    transportsReset: new Counter({
+      name: 'parley_sfu_transports_reset_total',
+      help: 'sfu:transports_reset events sent to clients',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    modeChanges: new Counter({
+      name: 'parley_meeting_mode_changes_total',
+      help: 'Meeting mode switches (mesh ↔ sfu) made by this instance',
+      labelNames: ['mode'] as const,
+      registers: [registry],
+    }),
+  };
+}
