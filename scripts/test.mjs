@@ -1,5 +1,5 @@
 // `npm test`: installs the system packages the suite needs (Chromium for browser tests, coturn
-// for TURN tests), builds what the tests run, type-checks the tests,
+// for TURN tests, openssl as an independent DTLS peer of the media worker), builds what the tests run, type-checks the tests,
 // then runs the whole suite.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ ensureSystemPackages(
   [
     { pkg: 'chromium', check: hasFile('/usr/bin/chromium') },
     { pkg: 'coturn', check: hasCommand('turnserver') },
+    { pkg: 'openssl', check: hasCommand('openssl') },
   ],
   'The test suite',
 );

@@ -85,6 +85,14 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
     const kb = parley.rssPerSocket / 1024;
     out.push(`  < ${TARGETS.kbPerSocket} KB per idle socket: ${fmt(kb, 1)} KB ${kb < TARGETS.kbPerSocket ? 'MET' : 'MISSED'}`);
   }
+  const starved = results.flatMap((r) => r.points.filter((p) => p.sendLagP99 > 20).map((p) => `${r.name} @ ${p.rate}`));
+  if (starved.length > 0) {
+    out.push(
+      '',
+      `Caution: the load generator sent late (lag99 > 20 ms) at ${starved.join(', ')}: the machine's CPUs, ` +
+        'not only the server under test, limited those points (see the load average above).',
+    );
+  }
   if (queries.length > 0) {
     out.push('', 'Queries on one conversation of many messages (PostgreSQL, median / p95 of repeated runs):');
     for (const q of queries) out.push(`  ${q.name.padEnd(58)} ${fmt(q.medianMs, 2).padStart(8)} / ${fmt(q.p95Ms, 2)} ms`);
