@@ -8,10 +8,13 @@
  * Heavy (6 send+receive clients on 2 cores): run it on its own.
  *
  * Skipped while the server side of SFU mode (helper H: server/src/sfu, realtime/sfuHandlers.ts)
- * is missing, and unless PARLEY_TEST_SFU_BROWSER=1: on 2026-11-21 the offline-built
- * mediasoup-worker (Debian libssl3) dies with SIGSEGV in SSL_read (DtlsTransport::ProcessDtlsData)
- * at the first DTLS record from Chromium, so no SFU media can flow yet (see
- * /work/briefs/notes-HI.md). Run it with PARLEY_TEST_SFU_BROWSER=1 once the worker is fixed.
+ * is missing, and unless PARLEY_TEST_SFU_BROWSER=1. The DTLS crash of the worker is fixed
+ * (media-workers/test/dtls.test.ts), but on the 2-core test machine two cases still miss their
+ * limits on timing (2026-11-21, 6 runs): the switch freeze measured 1.76-3.1 s (limit 1.5 s,
+ * goal < 500 ms; both videos of a page stall together, i.e. the renderer is starved while every
+ * page runs mesh + SFU at once) and the recovery after the worker kill 6.0-8.4 s (limit 5 s;
+ * each signalling round trip takes ~1 s under that load). The pages run with ?debug=meeting and
+ * the page log after the kill is printed when the recovery is too slow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kill } from 'node:process';
@@ -33,6 +36,8 @@ let harness: SfuHarness;
 const users: TestUser[] = [];
 const peers = new Map<TestUser, string>();
 let meetingId = '';
+/** The pages' `[meeting …]` console lines (printed when the recovery is too slow). */
+const pageLog: { at: number; user: string; text: string }[] = [];
 
 const names = ['ada', 'bob', 'cyd', 'dee', 'eve', 'fay'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,7 +47,7 @@ function othersOf(user: TestUser): { peerId: string }[] {
 }
 
 async function join(user: TestUser): Promise<void> {
-  await user.page.goto(new URL(`/meet/${meetingId}?ap=0`, harness.url).toString(), { waitUntil: 'domcontentloaded' });
+  await user.page.goto(new URL(`/meet/${meetingId}?ap=0&debug=meeting`, harness.url).toString(), { waitUntil: 'domcontentloaded' });
   peers.set(user, await selfPeerId(user.page));
 }
 
@@ -76,6 +81,12 @@ beforeAll(async () => {
     MESH_RETURN_HOLD_MS: '1500',
   });
   for (const name of names) users.push(await newUser(harness, name, name.toUpperCase()));
+  for (const user of users) {
+    user.page.on('console', (message) => {
+      const text = message.text();
+      if (text.startsWith('[meeting')) pageLog.push({ at: Date.now(), user: user.username, text: text.slice(0, 300) });
+    });
+  }
   const created = await inPage<{ meeting: { id: string } }>(
     users[0]!.page,
     `fetch('/api/meetings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Big call', access: 'link' }) }).then((res) => res.json())`,
@@ -99,8 +110,12 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
   it('moves every page to the SFU when the fifth joins, with the <video> elements reused and short freezes', async () => {
     const first = users.slice(0, 3);
     for (const user of first) expect(await startFreezeMonitor(user.page)).toBe(2);
+    const monitorAt = Date.now();
+    const joinedAt: number[] = [];
     await join(users[3]!);
+    joinedAt.push(Date.now() - monitorAt);
     await join(users[4]!);
+    joinedAt.push(Date.now() - monitorAt);
     for (const user of users.slice(0, 5)) await waitForMode(user, 'sfu');
     for (const user of users.slice(0, 5)) await waitForLiveVideos(user.page, othersOf(user), 60_000);
     for (const user of first) await waitForSingleTransport(user, 'sfu');
@@ -108,6 +123,7 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     const freezes = (await Promise.all(first.map((user) => stopFreezeMonitor(user.page)))).flat();
     const longest = Math.max(...freezes.map((entry) => entry.maxGapMs));
     console.log(`[sfu] mesh → sfu switch: longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.maxGapMs))}`);
+    console.log(`[sfu] switch detail (ms after the monitor started): ${JSON.stringify(freezes.map(({ maxGapMs, gapEndMs, swapAtMs }) => ({ maxGapMs, gapEndMs, swapAtMs })))}; fourth joined at ${joinedAt[0]}, fifth at ${joinedAt[1]}`);
     expect(freezes).toHaveLength(6);
     for (const entry of freezes) {
       expect(entry.replaced).toBe(0);
@@ -142,10 +158,17 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     }
     // Give the pages a moment to notice (frames stop), then wait for all of them to be live.
     await sleep(500);
-    await Promise.all(users.map((user) => waitForLiveVideos(user.page, othersOf(user), 30_000)));
+    const perPage = await Promise.all(
+      users.map(async (user) => {
+        await waitForLiveVideos(user.page, othersOf(user), 30_000);
+        return Date.now() - 1200 - killedAt;
+      }),
+    );
     // The last sample that saw frames advance started 1.2 s before it returned.
     const recovered = Date.now() - 1200 - killedAt;
-    console.log(`[sfu] worker kill → live video on all ${users.length} pages: ${recovered} ms`);
+    console.log(`[sfu] worker kill → live video on all ${users.length} pages: ${recovered} ms (per page ${JSON.stringify(perPage)})`);
+    const lines = pageLog.filter((line) => line.at >= killedAt).map((line) => `+${line.at - killedAt} ${line.user}: ${line.text}`);
+    if (recovered >= 5000) console.log(`[sfu] page log after the kill:\n${lines.slice(0, 150).join('\n')}`);
     expect(workerPids(mediaPid).length).toBe(2);
     expect(recovered).toBeLessThan(5000);
   }, 120_000);

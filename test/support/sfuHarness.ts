@@ -122,7 +122,7 @@ export async function startFreezeMonitor(page: Page): Promise<number> {
       const pick = () => [...document.querySelectorAll('video[data-peer-id]:not([data-source="screen"])')];
       const now = performance.now();
       for (const video of pick()) {
-        peers[video.getAttribute('data-peer-id')] = { element: video, frames: video.getVideoPlaybackQuality().totalVideoFrames, last: now, maxGap: 0, replaced: 0, samples: 0 };
+        peers[video.getAttribute('data-peer-id')] = { element: video, stream: video.srcObject, swapAt: null, frames: video.getVideoPlaybackQuality().totalVideoFrames, last: now, maxGap: 0, gapEnd: now, replaced: 0, samples: 0, start: now };
       }
       const timer = setInterval(() => {
         const at = performance.now();
@@ -132,9 +132,10 @@ export async function startFreezeMonitor(page: Page): Promise<number> {
           if (!peer) continue;
           seen.add(peer);
           if (peer.element !== video) { peer.replaced++; peer.element = video; }
+          if (video.srcObject !== peer.stream) { peer.stream = video.srcObject; if (peer.swapAt === null) peer.swapAt = at; }
           const frames = video.getVideoPlaybackQuality().totalVideoFrames;
           peer.samples++;
-          if (frames > peer.frames) { peer.maxGap = Math.max(peer.maxGap, at - peer.last); peer.last = at; }
+          if (frames > peer.frames) { if (at - peer.last > peer.maxGap) { peer.maxGap = at - peer.last; peer.gapEnd = at; } peer.last = at; }
           peer.frames = frames;
         }
         for (const peer of Object.values(peers)) if (!seen.has(peer)) peer.missing = (peer.missing || 0) + 1;
@@ -150,6 +151,9 @@ export interface FreezeResult {
   maxGapMs: number;
   replaced: number;
   missing: number;
+  /** When the longest gap ended and when the srcObject was swapped, ms after the monitor started. */
+  gapEndMs: number;
+  swapAtMs: number | null;
 }
 
 export async function stopFreezeMonitor(page: Page): Promise<FreezeResult[]> {
@@ -165,6 +169,8 @@ export async function stopFreezeMonitor(page: Page): Promise<FreezeResult[]> {
         maxGapMs: Math.round(Math.max(peer.maxGap, at - peer.last)),
         replaced: peer.replaced,
         missing: peer.missing || 0,
+        gapEndMs: Math.round(peer.gapEnd - peer.start),
+        swapAtMs: peer.swapAt === null ? null : Math.round(peer.swapAt - peer.start),
       }));
     })()`,
   );

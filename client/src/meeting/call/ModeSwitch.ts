@@ -15,9 +15,17 @@ export interface ModeSwitchOptions {
   settleMs?: number;
 }
 
-/** The participants whose camera the new transport decodes (framesDecoded > 0). */
-export function flowingPeers(stats: readonly PeerStats[]): Set<string> {
-  return new Set(stats.filter((entry) => entry.framesDecoded > 0).map((entry) => entry.peerId));
+/**
+ * The participants whose camera the new transport decodes (framesDecoded > 0) and, when the
+ * previous sample is given, still decodes (more frames than then): a stream that decoded a
+ * first frame and stalled (a layer switch waiting for a keyframe) is not ready yet.
+ */
+export function flowingPeers(stats: readonly PeerStats[], previous?: ReadonlyMap<string, number>): Set<string> {
+  return new Set(
+    stats
+      .filter((entry) => entry.framesDecoded > 0 && (!previous || entry.framesDecoded > (previous.get(entry.peerId) ?? 0)))
+      .map((entry) => entry.peerId),
+  );
 }
 
 /** Every participant that showed a picture over the old transport has one over the new. */
@@ -73,7 +81,7 @@ export class ModeSwitch {
    * show video over `next` (or after the timeout).
    */
   switchTo(next: MeetingSession, peers: () => string[]): void {
-    const { timeoutMs = 8000, hardTimeoutMs = 30_000, pollMs = 100, settleMs = 400 } = this.options;
+    const { timeoutMs = 8000, hardTimeoutMs = 30_000, pollMs = 200, settleMs = 400 } = this.options;
     this.cancelSwitch?.();
     const [previous, ...older] = this.list[0]();
     for (const session of older) session.close();
@@ -94,10 +102,15 @@ export class ModeSwitch {
         this.list[1](this.list[0]().filter((session) => session !== previous));
       }, settleMs);
     };
+    // Frames decoded per participant at the previous poll; a participant is ready once its
+    // count grew between two polls, and stays ready (no swapping back and forth).
+    const lastFrames = new Map<string, number>();
     const poll = async () => {
       if (stopped) return;
-      const ready = flowingPeers(await next.stats().catch(() => []));
+      const stats = await next.stats().catch(() => []);
       if (stopped) return;
+      const ready = new Set([...this.readySignal[0](), ...flowingPeers(stats, lastFrames)]);
+      for (const entry of stats) lastFrames.set(entry.peerId, entry.framesDecoded);
       this.readySignal[1](ready);
       const stillThere = expected.filter((peerId) => peers().includes(peerId));
       const elapsed = performance.now() - startedAt;

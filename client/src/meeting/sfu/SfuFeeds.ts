@@ -109,38 +109,64 @@ export class SfuFeeds {
     return stream;
   }
 
-  /** Per participant: frames decoded and received audio, from the consumers' receivers. */
-  async stats(): Promise<PeerStats[]> {
+  /**
+   * Per participant: frames decoded and received audio. With `transport` (the receive
+   * transport) this takes ONE stats report of its RTCPeerConnection and matches inbound-rtp
+   * entries to consumers by track id: a getStats per consumer every poll of a mode switch
+   * costs the page a lot of CPU exactly while it runs both transports.
+   */
+  async stats(transport?: { getStats(): Promise<RTCStatsReport> } | null): Promise<PeerStats[]> {
     const byPeer = new Map<string, PeerStats>();
+    const peerOf = (feed: Feed): PeerStats => {
+      const peer = byPeer.get(feed.info.peerId) ?? {
+        peerId: feed.info.peerId,
+        state: this.transportState,
+        framesDecoded: 0,
+        framesPerSecond: null,
+        audioPacketsReceived: 0,
+        roundTripTime: null,
+        candidatePair: 'sfu',
+        packetsLost: 0,
+        packetsReceived: 0,
+        jitter: null,
+      };
+      byPeer.set(feed.info.peerId, peer);
+      return peer;
+    };
+    const add = (feed: Feed, peer: PeerStats, entry: Record<string, unknown>) => {
+      const lost = Number(entry.packetsLost ?? 0);
+      const received = Number(entry.packetsReceived ?? 0);
+      peer.packetsLost = (peer.packetsLost ?? 0) + lost;
+      peer.packetsReceived = (peer.packetsReceived ?? 0) + received;
+      if (typeof entry.jitter === 'number') peer.jitter = Math.max(peer.jitter ?? 0, entry.jitter);
+      if (entry.kind === 'audio') peer.audioPacketsReceived += received;
+      else if (feed.info.source === 'camera') {
+        peer.framesDecoded += Number(entry.framesDecoded ?? 0);
+        if (typeof entry.framesPerSecond === 'number') peer.framesPerSecond = entry.framesPerSecond;
+      }
+    };
+    const live = this.all().filter((feed) => !feed.consumer.closed);
+    for (const feed of this.all()) peerOf(feed);
+    const report = transport ? await transport.getStats().catch(() => null) : null;
+    if (report) {
+      const byTrack = new Map(live.map((feed) => [feed.consumer.track.id, feed]));
+      let matched = 0;
+      report.forEach((entry: Record<string, unknown>) => {
+        if (entry.type !== 'inbound-rtp') return;
+        const feed = byTrack.get(String(entry.trackIdentifier ?? ''));
+        if (!feed) return;
+        matched++;
+        add(feed, peerOf(feed), entry);
+      });
+      // No entry matched a consumer (a browser without trackIdentifier): ask each consumer.
+      if (matched > 0 || live.length === 0) return [...byPeer.values()];
+    }
     await Promise.all(
-      this.all().map(async (feed) => {
-        const peer = byPeer.get(feed.info.peerId) ?? {
-          peerId: feed.info.peerId,
-          state: this.transportState,
-          framesDecoded: 0,
-          framesPerSecond: null,
-          audioPacketsReceived: 0,
-          roundTripTime: null,
-          candidatePair: 'sfu',
-          packetsLost: 0,
-          packetsReceived: 0,
-          jitter: null,
-        };
-        byPeer.set(feed.info.peerId, peer);
-        if (feed.consumer.closed) return;
-        const report = await feed.consumer.getStats().catch(() => null);
-        report?.forEach((entry: Record<string, unknown>) => {
-          if (entry.type !== 'inbound-rtp') return;
-          const lost = Number(entry.packetsLost ?? 0);
-          const received = Number(entry.packetsReceived ?? 0);
-          peer.packetsLost = (peer.packetsLost ?? 0) + lost;
-          peer.packetsReceived = (peer.packetsReceived ?? 0) + received;
-          if (typeof entry.jitter === 'number') peer.jitter = Math.max(peer.jitter ?? 0, entry.jitter);
-          if (entry.kind === 'audio') peer.audioPacketsReceived += received;
-          else if (feed.info.source === 'camera') {
-            peer.framesDecoded += Number(entry.framesDecoded ?? 0);
-            if (typeof entry.framesPerSecond === 'number') peer.framesPerSecond = entry.framesPerSecond;
-          }
+      live.map(async (feed) => {
+        const peer = peerOf(feed);
+        const stats = await feed.consumer.getStats().catch(() => null);
+        stats?.forEach((entry: Record<string, unknown>) => {
+          if (entry.type === 'inbound-rtp') add(feed, peer, entry);
         });
       }),
     );

@@ -52,7 +52,8 @@ export class SfuPublisher {
   }
 
   private async reconcile(): Promise<void> {
-    for (const source of ['audio', 'camera', 'screen'] as const) {
+    // Camera first: after a reset the pictures are what every tile waits for.
+    for (const source of ['camera', 'audio', 'screen'] as const) {
       if (this.closed) return;
       await this.reconcileOne(source);
     }

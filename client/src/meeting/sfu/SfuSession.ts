@@ -10,8 +10,11 @@ import { TileReporter } from './TileReporter.js';
 
 /** How long a transport may stay 'disconnected' before this page restarts ICE. */
 const DISCONNECTED_GRACE_MS = 2000;
-/** Wait before trying the whole flow again after it failed (no media node, worker gone...). */
-const RETRY_MS = [500, 1000, 2000, 4000];
+/**
+ * Wait before trying the whole flow again after it failed (no media node, worker gone...).
+ * Short at first: after a worker death the replacement router is usually up within a second.
+ */
+const RETRY_MS = [200, 300, 500, 1000, 2000, 4000];
 
 interface Run {
   id: number;
@@ -83,7 +86,8 @@ export class SfuSession implements MeetingSession {
   }
 
   stats(): Promise<PeerStats[]> {
-    return this.feeds.stats();
+    const recv = this.run?.recv;
+    return this.feeds.stats(recv && !recv.closed ? recv : null);
   }
 
   activeSpeaker(): string | null {
@@ -131,6 +135,7 @@ export class SfuSession implements MeetingSession {
   private async start(): Promise<Run | null> {
     const id = this.runId;
     const stale = () => this.closed || id !== this.runId;
+    const startedAt = performance.now();
     try {
       const routerRtpCapabilities = await this.signal.capabilities();
       if (stale()) return null;
@@ -145,7 +150,11 @@ export class SfuSession implements MeetingSession {
       this.wire(recv, id);
       send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = String(appData.source ?? (kind === 'audio' ? 'mic' : 'camera'));
-        this.signal.produce(send.id, kind, rtpParameters, source, appData.paused === true).then((producerId) => callback({ id: producerId }), errback);
+        const at = performance.now();
+        this.signal.produce(send.id, kind, rtpParameters, source, appData.paused === true).then((producerId) => {
+          this.log.debug(`produced ${source} (run ${id}) in ${Math.round(performance.now() - at)} ms`);
+          callback({ id: producerId });
+        }, errback);
       });
       const publisher = new SfuPublisher(send, device, this.context.local, this.signal, (message, detail) => this.log.warn(message, detail));
       const run: Run = { id, device, send, recv, publisher, stopPublishing: () => undefined };
@@ -154,7 +163,10 @@ export class SfuSession implements MeetingSession {
       this.failures = 0;
       const producers = await this.signal.producers();
       if (stale()) return null;
-      for (const producer of producers) void this.consumeWith(run, producer);
+      this.log.info(`sfu run ${id} up in ${Math.round(performance.now() - startedAt)} ms, consuming ${producers.length} producers`);
+      // Video first: each consume renegotiates the receive transport one after the other.
+      const ordered = [...producers].sort((a, b) => Number(a.kind === 'audio') - Number(b.kind === 'audio'));
+      for (const producer of ordered) void this.consumeWith(run, producer);
       return run;
     } catch (error) {
       if (stale()) return null;
@@ -169,7 +181,11 @@ export class SfuSession implements MeetingSession {
   private wire(transport: types.Transport, id: number): void {
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.signal.connectTransport(transport.id, dtlsParameters).then(callback, errback);
+      const at = performance.now();
+      this.signal.connectTransport(transport.id, dtlsParameters).then(() => {
+        this.log.debug(`${transport.direction} transport connect ack (run ${id}) in ${Math.round(performance.now() - at)} ms`);
+        callback();
+      }, errback);
     });
     transport.on('connectionstatechange', (state) => {
       if (id !== this.runId) return;
@@ -196,8 +212,14 @@ export class SfuSession implements MeetingSession {
   }
 
   private async consume(producer: RemoteProducer): Promise<void> {
-    const run = await this.ready;
-    if (run && run.id === this.runId) await this.consumeWith(run, producer);
+    // A restart while waiting replaces `ready`: follow it (a producer announced during a
+    // reset must not be dropped, or its video stays black until the next reset).
+    for (let hops = 0; hops < 10 && !this.closed; hops++) {
+      const ready = this.ready;
+      const run = await ready;
+      if (run && run.id === this.runId) return this.consumeWith(run, producer);
+      if (ready === this.ready) return;
+    }
   }
 
   private async consumeWith(run: Run, producer: RemoteProducer): Promise<void> {
@@ -205,8 +227,10 @@ export class SfuSession implements MeetingSession {
     if (peerId === this.context.selfPeerId || this.gone.has(peerId)) return;
     if (this.consuming.has(producerId) || this.feeds.has(producerId)) return;
     this.consuming.add(producerId);
+    const t0 = performance.now();
     try {
       const info = await this.signal.consume(run.recv.id, producerId, run.device.rtpCapabilities);
+      const t1 = performance.now();
       if (run.id !== this.runId || this.closed) return;
       const consumer = await run.recv.consume({
         id: info.consumerId,
@@ -216,12 +240,17 @@ export class SfuSession implements MeetingSession {
         streamId: `${peerId}-${info.source === 'screen' ? 'screen' : 'camera'}`,
       });
       if (run.id !== this.runId || this.closed || this.gone.has(peerId)) return consumer.close();
+      const t2 = performance.now();
       this.feeds.add({
         consumer,
         info: { ...info, peerId: info.peerId ?? peerId, source: info.source ?? producer.source },
         producerPaused: info.producerPaused ?? producer.paused ?? false,
       });
       await this.signal.consumerAction('resume', info.consumerId);
+      const ms = (from: number, to: number) => Math.round(to - from);
+      this.log.debug(
+        `consumer of ${peerId} ${info.kind} resumed (run ${run.id}): consume ack ${ms(t0, t1)} ms, recv.consume ${ms(t1, t2)} ms, resume ack ${ms(t2, performance.now())} ms`,
+      );
       this.tiles.schedule();
     } catch (error) {
       this.log.warn(`consume ${producerId} failed`, error);
