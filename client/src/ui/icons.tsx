@@ -23,7 +23,7 @@ export type IconName =
   | 'arrow-down';
 
 /** Functions, not elements: a JSX element is one DOM node and can only be in one place. */
-const paths: Record<IconName, () => JSX.Element> = {
+export const iconPaths: Record<IconName, () => JSX.Element> = {
   menu: () => <path d="M4 6h16M4 12h16M4 18h16" />,
   close: () => <path d="M6 6l12 12M18 6L6 18" />,
   logout: () => (
@@ -102,7 +102,8 @@ const paths: Record<IconName, () => JSX.Element> = {
   'arrow-down': () => <path d="M12 5v14M6 13l6 6 6-6" />,
 };
 
-export function Icon(props: { name: IconName; size?: number; class?: string }) {
+/** The 24×24 line-icon frame shared by every icon set of the app. */
+export function IconSvg(props: { size?: number; class?: string; children: JSX.Element }) {
   return (
     <svg
       class={props.class}
@@ -116,7 +117,15 @@ export function Icon(props: { name: IconName; size?: number; class?: string }) {
       stroke-linejoin="round"
       aria-hidden="true"
     >
-      {paths[props.name]()}
+      {props.children}
     </svg>
+  );
+}
+
+export function Icon(props: { name: IconName; size?: number; class?: string }) {
+  return (
+    <IconSvg size={props.size} class={props.class}>
+      {iconPaths[props.name]()}
+    </IconSvg>
   );
 }

@@ -1,4 +1,5 @@
 import type { JSX } from 'solid-js';
+import { IconSvg, iconPaths } from '../../ui/icons.js';
 
 /** Call control icons (24×24, stroke = currentColor), in the style of ui/icons.tsx. */
 export type MeetingIconName =
@@ -19,6 +20,9 @@ export type MeetingIconName =
   | 'volume';
 
 const paths: Record<MeetingIconName, () => JSX.Element> = {
+  users: iconPaths.users,
+  check: iconPaths.check,
+  video: iconPaths.video,
   mic: () => (
     <>
       <rect x="9" y="3" width="6" height="11" rx="3" />
@@ -64,13 +68,6 @@ const paths: Record<MeetingIconName, () => JSX.Element> = {
       <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
     </>
   ),
-  users: () => (
-    <>
-      <circle cx="9" cy="8" r="3.5" />
-      <path d="M2.5 20c.6-3.6 3.2-5.5 6.5-5.5s5.9 1.9 6.5 5.5" />
-      <path d="M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.8c2 .7 3.2 2.4 3.5 5.2" />
-    </>
-  ),
   end: () => (
     <>
       <rect x="4" y="4" width="16" height="16" rx="3" />
@@ -83,17 +80,10 @@ const paths: Record<MeetingIconName, () => JSX.Element> = {
       <path d="M15.5 8.5V5.5a2 2 0 0 0-2-2h-8a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h3" />
     </>
   ),
-  check: () => <path d="M5 12.5l4.5 4.5L19 7.5" />,
   link: () => (
     <>
       <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
       <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
-    </>
-  ),
-  video: () => (
-    <>
-      <rect x="3" y="6" width="13" height="12" rx="2.5" />
-      <path d="M16 10.5l5-3v9l-5-3" />
     </>
   ),
   volume: () => (
@@ -106,19 +96,8 @@ const paths: Record<MeetingIconName, () => JSX.Element> = {
 
 export function MeetingIcon(props: { name: MeetingIconName; size?: number; class?: string }) {
   return (
-    <svg
-      class={props.class}
-      width={props.size ?? 20}
-      height={props.size ?? 20}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="1.8"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden="true"
-    >
+    <IconSvg size={props.size} class={props.class}>
       {paths[props.name]()}
-    </svg>
+    </IconSvg>
   );
 }
