@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { ClientKind } from './fleet.js';
 
 export interface BenchOptions {
   sockets: number;
@@ -17,6 +18,14 @@ export interface BenchOptions {
   noQueries: boolean;
   queryMessages: number;
   json: string | null;
+  /** First of the ports the benchmark listens on: Parley in base..base+9, relay in base+10..base+19. */
+  portBase: number;
+  /** Write a V8 CPU profile of every server process (and the load generator) into this folder. */
+  cpuProf: string | null;
+  /** Parley's database with synchronous_commit = off (the durability trade, measured). */
+  asyncCommit: boolean;
+  /** The load generator's client library. */
+  client: ClientKind;
 }
 
 const HELP = `npm run bench:chat -- [options]
@@ -38,7 +47,18 @@ conversation of --query-messages messages.
   --no-baseline        skip the relay baseline
   --no-queries         skip the history/unread query timings
   --query-messages N   messages in the query-timing conversation (default 1000000)
+  --async-commit       Parley's database with synchronous_commit = off (commits do not wait
+                       for the WAL flush: faster, may lose the last acknowledged messages
+                       in a PostgreSQL crash)
+  --client KIND        load-generator sockets: light (a minimal Socket.io client that never
+                       parses received messages; default) or socketio (socket.io-client,
+                       about twice the generator CPU, taken from the servers' cores)
   --json FILE          also write the results as JSON
+  --port-base N        Parley listens on the first two free ports of N..N+9, the relay on
+                       the first two of N+10..N+19
+                       (default: env BENCH_CHAT_PORT_BASE, else 3350)
+  --cpu-prof DIR       V8 CPU profiles (.cpuprofile) of the server processes and of this load
+                       generator into DIR; read them with bench/chat/cpuProfileTop.ts
   --help`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -64,6 +84,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'no-queries': { type: 'boolean', default: false },
       'query-messages': { type: 'string' },
       json: { type: 'string' },
+      'port-base': { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      client: { type: 'string', default: 'light' },
+      'async-commit': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -86,7 +110,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     noQueries: values['no-queries'],
     queryMessages: positiveInt('query-messages', values['query-messages'], 1_000_000),
     json: values.json ?? null,
+    portBase: positiveInt('port-base', values['port-base'] ?? process.env.BENCH_CHAT_PORT_BASE, 3350),
+    cpuProf: values['cpu-prof'] ?? null,
+    client: values.client === 'socketio' ? 'socketio' : 'light',
+    asyncCommit: values['async-commit'],
   };
+  if (values.client !== 'light' && values.client !== 'socketio') throw new Error(`--client must be light or socketio (got "${values.client}")`);
+  if (options.portBase > 65_516) throw new Error('--port-base must leave room for base+19 below 65536');
   if (options.groupSize < 2 || options.groupSize > options.users) throw new Error('--group-size must be 2..users');
   if (options.senders > options.users) throw new Error('--senders must be at most --users');
   if (options.sockets < options.users) throw new Error('--sockets must be at least --users');

@@ -1,5 +1,5 @@
 import type { Fleet, Target } from './fleet.js';
-import { cpuSeconds } from './procStats.js';
+import { cpuSeconds, ProcessGroupCpu } from './procStats.js';
 import { Samples } from './stats.js';
 import type { Topology } from './topology.js';
 
@@ -30,6 +30,8 @@ export interface LoadPointResult {
   sendLagP99: number;
   clientCpuPercent: number;
   serverCpuPercent: number[];
+  /** CPU of the target's PostgreSQL backends (percent of one core), NaN without a database. */
+  databaseCpuPercent: number;
 }
 
 interface InFlight {
@@ -59,8 +61,8 @@ export async function runLoadPoint(
   let sentMeasured = 0;
 
   const expectedOf = topology.groups.map((members) => members.reduce((n, u) => n + topology.socketsOf(u), 0));
-  fleet.listener = (payload, receivedAt) => {
-    const entry = inFlight.get(payload.message.clientId);
+  fleet.listener = (clientId, receivedAt) => {
+    const entry = inFlight.get(clientId);
     if (!entry) return;
     entry.received++;
     if (entry.measured) {
@@ -68,7 +70,7 @@ export async function runLoadPoint(
       receives++;
     }
     if (entry.received === entry.expected) {
-      inFlight.delete(payload.message.clientId);
+      inFlight.delete(clientId);
       if (entry.measured) delivered++;
     }
   };
@@ -94,13 +96,15 @@ export async function runLoadPoint(
     }
     inFlight.set(clientId, { sentAt: now, expected: expectedOf[group]!, received: 0, measured });
     const socket = fleet.sockets[topology.senderSocket(user)]!;
-    socket.emit('message', { conversationId: target.conversationIds[group], clientId, text }, (response: { ok: boolean }) => {
-      if (!response?.ok) ackErrors++;
+    socket.emit('message', { conversationId: target.conversationIds[group], clientId, text }, (response) => {
+      if (!(response as { ok?: unknown } | undefined)?.ok) ackErrors++;
       else if (measured) ack.add(performance.now() - now);
     });
     sent++;
   };
 
+  const databaseCpu = target.databasePids ? new ProcessGroupCpu(target.databasePids) : null;
+  const databaseCpuStarted = new Promise<void>((resolve) => setTimeout(resolve, options.warmupS * 1000)).then(() => databaseCpu?.start());
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
@@ -124,6 +128,8 @@ export async function runLoadPoint(
     }, TICK_MS);
   });
 
+  await databaseCpuStarted;
+  const databaseCpuSeconds = databaseCpu ? await databaseCpu.end() : Number.NaN;
   const drainUntil = performance.now() + DRAIN_MS;
   while (performance.now() < drainUntil && [...inFlight.values()].some((e) => e.measured)) {
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -148,5 +154,6 @@ export async function runLoadPoint(
     sendLagP99: lag.percentiles([99])[0]!,
     clientCpuPercent: used ? (100 * used.client) / seconds : Number.NaN,
     serverCpuPercent: used ? used.servers.map((s) => (100 * s) / seconds) : [],
+    databaseCpuPercent: (100 * databaseCpuSeconds) / seconds,
   };
 }

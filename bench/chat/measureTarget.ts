@@ -1,4 +1,4 @@
-import { Fleet, type Target } from './fleet.js';
+import { Fleet, type ClientKind, type Target } from './fleet.js';
 import { runLoadPoint, type LoadPointOptions, type LoadPointResult } from './loadPoint.js';
 import { rssBytes } from './procStats.js';
 import type { Topology } from './topology.js';
@@ -30,15 +30,16 @@ export async function measureTarget(
   rates: number[],
   point: Omit<LoadPointOptions, 'rate'>,
   log: (line: string) => void,
+  client: ClientKind = 'light',
 ): Promise<TargetResult> {
   // A first connect/disconnect cycle grows the servers' pools, caches and allocator arenas to
   // their working size, so the RSS delta below is what the connected sockets themselves hold.
-  const warmup = new Fleet(target, topology);
+  const warmup = new Fleet(target, topology, client);
   await warmup.connect();
   warmup.close();
   await sleep(2000);
   const before = await settledRss(target.pids);
-  const fleet = new Fleet(target, topology);
+  const fleet = new Fleet(target, topology, client);
   const connectStart = performance.now();
   try {
     await fleet.connect();

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildServer, startServerProcess, type ServerProcess } from '../../test/support/serverProcess.js';
-import { clearRedisPrefix, createTestDatabase, freshRedisPrefix, TEST_REDIS_URL } from '../../test/support/testDatabase.js';
-import type { Target } from './fleet.js';
+import pg from 'pg';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  freshRedisPrefix,
+  POSTGRES_ADMIN_URL,
+  TEST_REDIS_URL,
+} from '../../test/support/testDatabase.js';
+import { cpuProfSetup, type Target, type TargetOptions } from './fleet.js';
 import type { Topology } from './topology.js';
 
-export const PARLEY_PORTS = [3350, 3351] as const;
 /** Lets the benchmark run a full GC in the servers before it reads their RSS. */
 export const GC_HOOK = fileURLToPath(new URL('./gcOnSignal.cjs', import.meta.url));
 
@@ -18,6 +24,35 @@ async function post(base: string, path: string, body: unknown, token?: string): 
   const json = await response.json();
   if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+async function asAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Backend processes connected to one database (the servers' pool connections). */
+function databasePids(name: string): Promise<number[]> {
+  return asAdmin(async (client) => {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+    return rows.map((row) => row.pid);
+  });
+}
+
+/**
+ * `synchronous_commit = off` for every later session on one database: a commit returns before
+ * its WAL is flushed (a crash may lose the last few hundred ms of acknowledged messages; the
+ * database stays consistent). What an operator could choose per database or role.
+ */
+function setAsyncCommit(name: string): Promise<void> {
+  return asAdmin(async (client) => {
+    await client.query(`ALTER DATABASE "${name.replace(/"/g, '""')}" SET synchronous_commit = off`);
+  });
 }
 
 async function inBatches<T>(count: number, concurrency: number, make: (i: number) => Promise<T>): Promise<T[]> {
@@ -37,9 +72,10 @@ async function inBatches<T>(count: number, concurrency: number, make: (i: number
  * Two Parley instances (separate processes) on a fresh PostgreSQL database and a fresh Redis
  * prefix, with the topology's users registered and their conversations created over HTTP.
  */
-export async function startParleyTarget(topology: Topology): Promise<Target> {
+export async function startParleyTarget(topology: Topology, options: TargetOptions): Promise<Target> {
   buildServer();
   const database = await createTestDatabase('bench_chat');
+  if (options.asyncCommit) await setAsyncCommit(database.name);
   const prefix = freshRedisPrefix('bench-chat');
   const env = {
     DATABASE_URL: database.url,
@@ -47,7 +83,6 @@ export async function startParleyTarget(topology: Topology): Promise<Target> {
     REDIS_PREFIX: prefix,
     JWT_SECRET: randomBytes(24).toString('hex'),
     LOG_LEVEL: 'warn',
-    NODE_OPTIONS: `--require ${GC_HOOK}`,
   };
   const servers: ServerProcess[] = [];
   const stop = async () => {
@@ -56,8 +91,11 @@ export async function startParleyTarget(topology: Topology): Promise<Target> {
     await clearRedisPrefix(prefix);
   };
   try {
-    for (const [i, port] of PARLEY_PORTS.entries()) {
-      servers.push(await startServerProcess({ env, port, name: `bench-chat-${'ab'[i]}` }));
+    for (const [i, port] of options.ports.entries()) {
+      const name = `bench-chat-${'ab'[i]}`;
+      const profile = cpuProfSetup(options.cpuProfDir, `parley-${'ab'[i]}`);
+      const nodeOptions = ['--require', GC_HOOK, ...profile.args].join(' ');
+      servers.push(await startServerProcess({ env: { ...env, ...profile.env, NODE_OPTIONS: nodeOptions }, port, name }));
     }
     const [a, b] = servers.map((s) => s.url) as [string, string];
     const sessions = await inBatches(topology.users, 4, (u) =>
@@ -79,6 +117,7 @@ export async function startParleyTarget(topology: Topology): Promise<Target> {
       name: 'parley',
       urls: [a, b],
       pids: servers.map((s) => s.pid),
+      databasePids: () => databasePids(database.name),
       auth: (user) => ({ token: tokens[user]! }),
       conversationIds,
       stop,

@@ -20,3 +20,36 @@ export function cpuSeconds(pid: number): number {
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
+
+/** CPU seconds of a process, or null when it is gone. */
+function cpuSecondsIfAlive(pid: number): number | null {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU used by a changing set of processes (a database's backends) between start() and end():
+ * processes found at both ends count their difference, processes found only at the end count
+ * their whole life (they started in between), processes gone by the end count nothing.
+ */
+export class ProcessGroupCpu {
+  private startCpu = new Map<number, number>();
+
+  constructor(private readonly listPids: () => Promise<number[]>) {}
+
+  async start(): Promise<void> {
+    for (const pid of await this.listPids()) {
+      const cpu = cpuSecondsIfAlive(pid);
+      if (cpu !== null) this.startCpu.set(pid, cpu);
+    }
+  }
+
+  async end(): Promise<number> {
+    let total = 0;
+    for (const pid of await this.listPids()) total += (cpuSecondsIfAlive(pid) ?? 0) - (this.startCpu.get(pid) ?? 0);
+    return Math.max(0, total);
+  }
+}

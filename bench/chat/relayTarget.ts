@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearRedisPrefix, freshRedisPrefix, TEST_REDIS_URL } from '../../test/support/testDatabase.js';
-import type { Target } from './fleet.js';
+import { cpuProfSetup, type Target, type TargetOptions } from './fleet.js';
 import { GC_HOOK } from './parleyTarget.js';
 import type { Topology } from './topology.js';
 
-export const RELAY_PORTS = [3360, 3361] as const;
 const RELAY_SCRIPT = fileURLToPath(new URL('./relayServer.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,7 +26,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 20_00
 }
 
 /** Two baseline relay processes (relayServer.ts) on one fresh Redis prefix. */
-export async function startRelayTarget(topology: Topology): Promise<Target> {
+export async function startRelayTarget(topology: Topology, options: TargetOptions): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-relay-'));
   const membersFile = join(dir, 'members.json');
   const conversationIds = topology.groups.map((_, g) => `c${g}`);
@@ -51,10 +50,11 @@ export async function startRelayTarget(topology: Topology): Promise<Target> {
   };
   process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
   try {
-    for (const port of RELAY_PORTS) {
-      const child = spawn(process.execPath, ['--require', GC_HOOK, '--import', 'tsx', RELAY_SCRIPT], {
+    for (const [i, port] of options.ports.entries()) {
+      const profile = cpuProfSetup(options.cpuProfDir, `relay-${'ab'[i]}`);
+      const child = spawn(process.execPath, ['--require', GC_HOOK, ...profile.args, '--import', 'tsx', RELAY_SCRIPT], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PORT: String(port), REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, RELAY_MEMBERS: membersFile },
+        env: { ...process.env, PORT: String(port), REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, RELAY_MEMBERS: membersFile, ...profile.env },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);
@@ -62,7 +62,7 @@ export async function startRelayTarget(topology: Topology): Promise<Target> {
     }
     return {
       name: 'baseline',
-      urls: RELAY_PORTS.map((port) => `http://127.0.0.1:${port}`) as [string, string],
+      urls: options.ports.map((port) => `http://127.0.0.1:${port}`) as [string, string],
       pids: children.map((child) => child.pid ?? -1),
       auth: (user) => ({ userId: `u${user}` }),
       conversationIds,

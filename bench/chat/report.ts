@@ -11,16 +11,21 @@ function cpuPerMessage(p: LoadPointResult): number {
   return (10 * total) / p.sentPerS; // (total% / 100) core-seconds per second × 1000 ms / messages per second
 }
 
+/** PostgreSQL backend CPU per message sent (ms), NaN for the relay. */
+function dbCpuPerMessage(p: LoadPointResult): number {
+  return (10 * (p.databaseCpuPercent ?? Number.NaN)) / p.sentPerS;
+}
+
 function row(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
 }
 
 export function printReport(results: TargetResult[], queries: QueryTiming[], header: string[]): void {
   const out: string[] = ['', ...header, ''];
-  const widths = [22, 7, 8, 9, 10, 7, 7, 7, 7, 7, 7, 5, 6, 12, 8];
+  const widths = [22, 7, 8, 9, 10, 7, 7, 7, 7, 7, 7, 5, 6, 12, 8, 8];
   out.push(
     row(
-      ['target @ rate', 'sent/s', 'msgs/s', 'recv/s', 'p50 ms', 'p95', 'p99', 'max', 'ack50', 'ack99', 'lag99', 'lost', 'cli%', 'server cpu%', 'cpu/msg'],
+      ['target @ rate', 'sent/s', 'msgs/s', 'recv/s', 'p50 ms', 'p95', 'p99', 'max', 'ack50', 'ack99', 'lag99', 'lost', 'cli%', 'server cpu%', 'cpu/msg', 'db/msg'],
       widths,
     ),
   );
@@ -44,6 +49,7 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
             fmt(p.clientCpuPercent, 0),
             p.serverCpuPercent.map((c) => fmt(c, 0)).join('+'),
             `${fmt(cpuPerMessage(p), 2)}ms`,
+            Number.isNaN(dbCpuPerMessage(p)) ? '-' : `${fmt(dbCpuPerMessage(p), 2)}ms`,
           ],
           widths,
         ),
@@ -67,7 +73,8 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
       out.push(
         `  @ ${p.rate} msgs/s: p50 ×${fmt(p.latency.p50 / b.latency.p50, 2)}, p95 ×${fmt(p.latency.p95 / b.latency.p95, 2)}, ` +
           `p99 ×${fmt(p.latency.p99 / b.latency.p99, 2)}, delivered msgs/s ×${fmt(p.deliveredPerS / b.deliveredPerS, 2)}, ` +
-          `server CPU per message ×${fmt(cpuPerMessage(p) / cpuPerMessage(b), 2)}`,
+          `server CPU per message ×${fmt(cpuPerMessage(p) / cpuPerMessage(b), 2)}` +
+          (Number.isNaN(dbCpuPerMessage(p)) ? '' : `, servers + PostgreSQL backends ×${fmt((cpuPerMessage(p) + dbCpuPerMessage(p)) / cpuPerMessage(b), 2)}`),
       );
     });
     out.push(`  RSS per idle socket ×${fmt(parley.rssPerSocket / baseline.rssPerSocket, 2)}`);

@@ -56,6 +56,7 @@ export class WorkerLoadTracker {
       index: this.index,
       pid: this.worker.pid,
       cpu: Math.round(this.cpu * 1000) / 1000,
+      ...(this.lastSample ? { cpuMs: this.lastSample.cpuMs, sampledAt: this.lastSample.at } : {}),
       routers: this.routers,
       transports: this.transports,
       producers: this.producers,

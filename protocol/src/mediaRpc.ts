@@ -95,6 +95,12 @@ export const WorkerLoadSchema = z.object({
   pid: z.number().int(),
   /** Fraction of one core used by the worker process over the last sampling period. */
   cpu: z.number().min(0),
+  /**
+   * Raw figures of the last sample (benchmarks compute CPU over their own window from two of
+   * them): the worker's ru_utime + ru_stime in ms (getResourceUsage) and when it was taken (epoch ms).
+   */
+  cpuMs: z.number().min(0).optional(),
+  sampledAt: z.number().int().min(0).optional(),
   routers: z.number().int().min(0),
   transports: z.number().int().min(0),
   producers: z.number().int().min(0),
@@ -251,15 +257,49 @@ export const PipeProduceParams = z.object({
 });
 export const PipeProduceResult = z.object({ id: z.string() });
 
-/** Plain RTP transports (RTP bots of the load test, tests): comedia unless connected. */
+/** mediasoup's SRTP crypto suites (plain transports). */
+export const SrtpCryptoSuiteSchema = z.enum(['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']);
+/** Key and salt, base64 (30 bytes for AES_CM_128, 28 for AES_128_GCM, 44 for AES_256_GCM). */
+export const SrtpParametersSchema = z.object({
+  cryptoSuite: SrtpCryptoSuiteSchema,
+  keyBase64: z.string().regex(/^[A-Za-z0-9+/]{36,64}={0,2}$/, 'must be a base64 SRTP key'),
+});
+export type SrtpParametersWire = z.infer<typeof SrtpParametersSchema>;
+
+/** Plain RTP transports (RTP bots of the load test, benchmarks, tests): comedia unless connected. */
 export const CreatePlainTransportParams = z.object({
   meetingId: Id,
   /** A worker of this node; default: the meeting's first router. */
   workerIndex: z.number().int().min(0).optional(),
   comedia: z.boolean().optional(),
+  /** RTCP on the RTP port (default true); false gives a second port for RTCP (`rtcpPort`). */
+  rtcpMux: z.boolean().optional(),
+  /** SRTP as WebRTC does: the result carries the node's key (what it encrypts with). */
+  enableSrtp: z.boolean().optional(),
+  /** Default AES_CM_128_HMAC_SHA1_80; only with enableSrtp. */
+  srtpCryptoSuite: SrtpCryptoSuiteSchema.optional(),
+  /** Local port range to pick the transport's port(s) from; default: the worker's range. */
+  portRange: z
+    .object({ min: z.number().int().min(1).max(65535), max: z.number().int().min(1).max(65535) })
+    .refine((r) => r.min <= r.max, 'min must not exceed max')
+    .optional(),
 });
-export const CreatePlainTransportResult = z.object({ id: z.string(), ip: z.string(), port: z.number().int(), workerIndex: z.number().int() });
-export const ConnectPlainTransportParams = ConnectPipeTransportParams;
+export const CreatePlainTransportResult = z.object({
+  id: z.string(),
+  ip: z.string(),
+  port: z.number().int(),
+  /** Only when rtcpMux is false. */
+  rtcpPort: z.number().int().optional(),
+  workerIndex: z.number().int(),
+  /** Only with enableSrtp: the key the node encrypts what it sends with. */
+  srtpParameters: SrtpParametersSchema.optional(),
+});
+export const ConnectPlainTransportParams = ConnectPipeTransportParams.extend({
+  /** Remote RTCP port (rtcpMux false). */
+  rtcpPort: z.number().int().min(1).max(65535).optional(),
+  /** The remote side's key (required by a transport created with enableSrtp). */
+  srtpParameters: SrtpParametersSchema.optional(),
+});
 
 /** Method name → params and result schemas. */
 export const MediaRpcMethods = {

@@ -90,6 +90,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       secret: config.mediaSecret,
       redisPrefix: config.redisPrefix,
       logger: logger.child({ component: 'media' }),
+      lostGraceMs: config.sfu.nodeLostGraceMs,
     });
     registerMediaMetrics(registry, media);
     cleanup.unshift(['media', () => media.stop()]);
@@ -153,6 +154,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       io: realtime.io,
       logger,
       consumerBudget: config.sfu.consumerBudget,
+      nodeConsumerBudget: config.sfu.nodeConsumerBudget,
       metrics: registry,
     });
     cleanup.unshift(['sfu', () => ctx.sfu.close()]);

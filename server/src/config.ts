@@ -64,9 +64,20 @@ export interface Config {
   /**
    * The mesh ↔ SFU switch and SFU placement: MESH_MAX_PARTICIPANTS (more → SFU), MESH_RETURN_AT
    * and MESH_RETURN_HOLD_MS (back to mesh at that count after the hold), SFU_CONSUMER_BUDGET
-   * (consumers per router before recv transports go on another worker's router).
+   * (consumers per router before recv transports go on another worker's router), SFU_PLAIN_RTP
+   * (the `sfu:*_plain_transport` events of the load tester's RTP bots), SFU_NODE_CONSUMER_BUDGET
+   * (consumers per media node before recv transports go on another node; 0 = off) and
+   * SFU_NODE_LOST_GRACE_MS (a disconnected media node is lost when not back within it).
    */
-  sfu: { meshMaxParticipants: number; meshReturnAt: number; meshReturnHoldMs: number; consumerBudget: number };
+  sfu: {
+    meshMaxParticipants: number;
+    meshReturnAt: number;
+    meshReturnHoldMs: number;
+    consumerBudget: number;
+    plainRtp: boolean;
+    nodeConsumerBudget: number;
+    nodeLostGraceMs: number;
+  };
   /** Presence liveness key lifetime (PRESENCE_TTL_MS): a crashed instance's users go offline within ~4/3 of it. */
   presenceTtlMs: number;
 }
@@ -137,6 +148,9 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       meshReturnAt: r.read('MESH_RETURN_AT', intIn(0, 1000), 2),
       meshReturnHoldMs: r.read('MESH_RETURN_HOLD_MS', intIn(0, 86_400_000), 15_000),
       consumerBudget: r.read('SFU_CONSUMER_BUDGET', intIn(1, 100_000), 400),
+      plainRtp: r.read('SFU_PLAIN_RTP', boolean, false),
+      nodeConsumerBudget: r.read('SFU_NODE_CONSUMER_BUDGET', intIn(0, 10_000_000), 0),
+      nodeLostGraceMs: r.read('SFU_NODE_LOST_GRACE_MS', intIn(0, 600_000), 2_000),
     },
     presenceTtlMs: r.read('PRESENCE_TTL_MS', intIn(500, 600_000), 15_000),
   };

@@ -5,6 +5,7 @@
  * client, and one headless Chromium. Also the page-side freeze monitor of the mesh ↔ SFU switch.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import {
 } from '../../media-workers/test/support/mediaNodeProcess.js';
 import { inPage, type MeetingHarness } from '../browser/meetingHarness.js';
 import { CLIENT_DIST, REPO_ROOT, closeAllBrowsers, ensureClientBuild, launchBrowser, type Page } from './browser.js';
-import { LOG_DIR, buildServer, startServerProcess, stopAllServerProcesses, type Env } from './serverProcess.js';
+import { LOG_DIR, buildServer, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess } from './serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from './testDatabase.js';
 
 /** The server side of SFU mode exists (helper H's server/src/sfu and its socket handlers). */
@@ -179,4 +180,90 @@ export async function stopFreezeMonitor(page: Page): Promise<FreezeResult[]> {
 /** The modes of the page's running transports ("sfu,mesh" during a switch). */
 export async function transportsOf(page: Page): Promise<string> {
   return inPage<string>(page, `window.parleyMeeting && window.parleyMeeting.transports ? window.parleyMeeting.transports().join(',') : ''`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several media nodes behind one server (no browser): the cross-node tests (brief H4).
+// ---------------------------------------------------------------------------------------------
+
+export interface SfuNodesOptions {
+  /** The server's port. */
+  serverPort: number;
+  /** One entry per media node: its RPC port and first RTC port (one worker each). */
+  nodes: Array<{ rpcPort: number; rtcPort: number }>;
+  /** Extra server environment. */
+  env?: Env;
+}
+
+export interface SfuNodesHarness {
+  server: ServerProcess;
+  url: string;
+  /** The media node processes, in the order of `options.nodes`. */
+  nodes: MediaNodeProcess[];
+  /** Their MEDIA_NODE_ID values (same order). */
+  nodeIds: string[];
+  secret: string;
+  redisPrefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Real media node processes (MEDIA_WORKERS=1 each) and one real server process pointed at all of
+ * them with MEDIA_NODE_URLS (own database and Redis key prefix), waiting until the server sees a
+ * live worker on every node.
+ */
+export async function startSfuNodesHarness(label: string, options: SfuNodesOptions): Promise<SfuNodesHarness> {
+  buildServer();
+  buildMediaWorkers();
+  const secret = randomBytes(16).toString('hex');
+  const redisPrefix = freshRedisPrefix(label);
+  const db = await createTestDatabase(label);
+  const nodes: MediaNodeProcess[] = [];
+  const nodeIds = options.nodes.map((_, i) => `${label}-${String.fromCharCode(97 + i)}-${randomBytes(3).toString('hex')}`);
+  let server: ServerProcess | undefined;
+  const close = async () => {
+    await server?.stop().catch(() => undefined);
+    await Promise.allSettled(nodes.map((n) => n.stop(5_000)));
+    await db.drop().catch(() => undefined);
+    await clearRedisPrefix(redisPrefix).catch(() => undefined);
+  };
+  try {
+    for (const [i, node] of options.nodes.entries()) {
+      nodes.push(
+        await startMediaNodeProcess({
+          MEDIA_WORKERS: '1',
+          MEDIA_RPC_PORT: String(node.rpcPort),
+          MEDIA_RTC_PORT: String(node.rtcPort),
+          MEDIA_LISTEN_IP: '127.0.0.1',
+          MEDIA_NODE_ID: nodeIds[i]!,
+          MEDIA_SECRET: secret,
+        }),
+      );
+    }
+    server = await startServerProcess({
+      name: label,
+      port: options.serverPort,
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
+        MEDIA_NODE_URLS: nodes.map((n) => n.url).join(','),
+        MEDIA_SECRET: secret,
+        ...options.env,
+      },
+    });
+    const url = server.url;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const health = (await fetch(`${url}/health`).then((r) => r.json()).catch(() => null)) as { media?: { load?: Array<{ workers?: number }> } } | null;
+      const load = health?.media?.load ?? [];
+      if (load.length === nodes.length && load.every((n) => (n.workers ?? 0) > 0)) break;
+      if (Date.now() > deadline) throw new Error(`the server did not see ${nodes.length} media nodes: ${JSON.stringify(health)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { server, url, nodes, nodeIds, secret, redisPrefix, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -65,18 +65,33 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
       return { id: producer.id };
     },
 
-    createPlainTransport: async ({ meetingId, workerIndex, comedia }) => {
+    createPlainTransport: async ({ meetingId, workerIndex, comedia, rtcpMux, enableSrtp, srtpCryptoSuite, portRange }) => {
+      if (srtpCryptoSuite && !enableSrtp) throw new MediaError('bad_request', 'srtpCryptoSuite needs enableSrtp');
       const room = await routers.ensureRouter(meetingId);
       const index = workerIndex ?? room.primaryWorker;
       const router = await routers.routerOn(room, index);
-      const transport = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: comedia ?? true });
+      const transport = await router.createPlainTransport({
+        listenInfo: portRange ? { ...listenInfo, portRange } : listenInfo,
+        rtcpMux: rtcpMux ?? true,
+        comedia: comedia ?? true,
+        ...(enableSrtp ? { enableSrtp: true, srtpCryptoSuite: srtpCryptoSuite ?? 'AES_CM_128_HMAC_SHA1_80' } : {}),
+      });
       room.addTransport(transport, index);
-      return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort, workerIndex: index };
+      return {
+        id: transport.id,
+        ip: transport.tuple.localAddress,
+        port: transport.tuple.localPort,
+        ...(transport.rtcpTuple ? { rtcpPort: transport.rtcpTuple.localPort } : {}),
+        workerIndex: index,
+        ...(transport.srtpParameters ? { srtpParameters: transport.srtpParameters } : {}),
+      };
     },
 
-    connectPlainTransport: async ({ meetingId, transportId, ip, port }) => {
+    connectPlainTransport: async ({ meetingId, transportId, ip, port, rtcpPort, srtpParameters }) => {
       const transport = routers.require(meetingId).plainOrPipe<PlainTransport>(transportId, 'plain');
-      await transport.connect({ ip, port });
+      if (transport.srtpParameters && !srtpParameters) throw new MediaError('bad_request', 'this transport uses SRTP: srtpParameters required');
+      if (!transport.srtpParameters && srtpParameters) throw new MediaError('bad_request', 'this transport was created without enableSrtp');
+      await transport.connect({ ip, port, ...(rtcpPort ? { rtcpPort } : {}), ...(srtpParameters ? { srtpParameters } : {}) });
       return {};
     },
   };

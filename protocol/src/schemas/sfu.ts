@@ -23,6 +23,8 @@ import {
   MediaKindSchema,
   RtpCapabilitiesSchema,
   SctpParametersSchema,
+  SrtpParametersSchema,
+  type SrtpParametersWire,
 } from '../mediaRpc.js';
 import { Id } from './common.js';
 
@@ -41,6 +43,9 @@ export const SfuEvents = {
   pauseConsumer: 'sfu:pause_consumer',
   setPreferredLayers: 'sfu:set_preferred_layers',
   reportTiles: 'sfu:report_tiles',
+  /** Plain RTP (the load tester's RTP bots); only when the server runs with SFU_PLAIN_RTP=true. */
+  createPlainTransport: 'sfu:create_plain_transport',
+  connectPlainTransport: 'sfu:connect_plain_transport',
 } as const;
 
 export const SfuServerEvents = {
@@ -96,6 +101,49 @@ export const SfuTile = z.object({
 });
 export const SfuReportTiles = MeetingScoped.extend({ tiles: z.array(SfuTile).max(200) });
 
+/**
+ * Plain RTP transports (no ICE/DTLS, rtcpMux) for the load tester's RTP bots, enabled by
+ * SFU_PLAIN_RTP=true. `send`: comedia, the node learns the bot's address from its first packet;
+ * `recv`: the bot names its UDP address with `sfu:connect_plain_transport`. Ack of create:
+ * `{ok, transportId, ip, port, srtpParameters?}` (where to send RTP and RTCP).
+ *
+ * `srtp: true` (recv only): the node encrypts what it sends with SRTP, as for a WebRTC consumer
+ * (AES_CM_128_HMAC_SHA1_80); the ack carries the node's `srtpParameters`, and the connect must
+ * carry the caller's own (`srtpParameters`, same crypto suite, a random key of the suite's length).
+ */
+export const SfuCreatePlainTransport = MeetingScoped.extend({
+  direction: z.enum(['send', 'recv']),
+  srtp: z.boolean().optional(),
+}).refine((d) => !(d.srtp && d.direction === 'send'), { message: 'SRTP is only for recv plain transports', path: ['srtp'] });
+
+/** Decoded key + salt bytes per SRTP crypto suite (mediasoup's master lengths). */
+export const SRTP_KEY_BYTES = {
+  AES_CM_128_HMAC_SHA1_80: 30,
+  AES_CM_128_HMAC_SHA1_32: 30,
+  AEAD_AES_128_GCM: 28,
+  AEAD_AES_256_GCM: 44,
+} as const;
+
+const base64Bytes = (b64: string) => (b64.length / 4) * 3 - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+
+export const SfuConnectPlainTransport = MeetingScoped.extend({
+  transportId: Id,
+  ip: z.union([z.ipv4(), z.ipv6()]),
+  port: z.number().int().min(1).max(65_535),
+  /** The caller's SRTP key (required when the transport was created with `srtp: true`). */
+  srtpParameters: SrtpParametersSchema.refine(
+    (p) => p.keyBase64.length % 4 === 0 && base64Bytes(p.keyBase64) === SRTP_KEY_BYTES[p.cryptoSuite],
+    { message: 'keyBase64 must be base64 of the crypto suite\'s key + salt length (30 bytes for AES_CM_128_*, 28 for AEAD_AES_128_GCM, 44 for AEAD_AES_256_GCM)', path: ['keyBase64'] },
+  ).optional(),
+});
+export interface SfuPlainTransportInfo {
+  transportId: string;
+  ip: string;
+  port: number;
+  /** With `srtp: true`: the node's SRTP crypto suite and key (what it encrypts with). */
+  srtpParameters?: SrtpParametersWire;
+}
+
 /** Result shapes (acks) and server events. */
 export const SfuTransportInfo = z.object({
   transportId: Id,
@@ -132,6 +180,8 @@ export type SfuConnectTransport = z.infer<typeof SfuConnectTransport>;
 export type SfuProduce = z.infer<typeof SfuProduce>;
 export type SfuConsume = z.infer<typeof SfuConsume>;
 export type SfuReportTiles = z.infer<typeof SfuReportTiles>;
+export type SfuCreatePlainTransport = z.infer<typeof SfuCreatePlainTransport>;
+export type SfuConnectPlainTransport = z.infer<typeof SfuConnectPlainTransport>;
 
 /** Payloads of the server → client `sfu:*` events (docs/sfu.md). */
 export type SfuNewProducerEvent = { meetingId: string } & SfuProducerInfo;

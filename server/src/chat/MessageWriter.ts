@@ -1,12 +1,8 @@
 import type { Knex } from 'knex';
+import { createInsertMessages, DEDUPE_KEY, MESSAGE_COLUMNS, type InsertMessages, type NewMessage } from './messageInsert.js';
 import type { MessageRow } from './wire.js';
 
-export interface NewMessage {
-  conversationId: string;
-  senderId: string;
-  clientId: string;
-  text: string;
-}
+export { MESSAGE_COLUMNS, type NewMessage } from './messageInsert.js';
 
 export interface WrittenMessage {
   row: MessageRow;
@@ -19,33 +15,14 @@ export interface MessageWriterOptions {
   concurrency?: number;
   /** Messages per INSERT at most (default 100). */
   maxBatch?: number;
+  /** The INSERT itself (default: the fastest the database supports, see messageInsert.ts). */
+  insert?: InsertMessages;
 }
 
 interface Pending {
   message: NewMessage;
   resolve(written: WrittenMessage): void;
   reject(error: unknown): void;
-}
-
-export const MESSAGE_COLUMNS: string[] = ['id', 'conversation_id', 'sender_id', 'client_id', 'text', 'created_at'];
-const DEDUPE_KEY = ['conversation_id', 'sender_id', 'client_id'];
-
-const insertSqlBySize = new Map<number, string>();
-
-/**
- * INSERT of `rows` messages, ignoring dedupe-key conflicts. Plain SQL cached per batch size: the
- * query builder costs several hundred µs of CPU per statement on this hot path.
- */
-function insertSql(rows: number): string {
-  let sql = insertSqlBySize.get(rows);
-  if (!sql) {
-    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
-    sql =
-      `INSERT INTO messages (conversation_id, sender_id, client_id, text) VALUES ${values} ` +
-      `ON CONFLICT (${DEDUPE_KEY.join(', ')}) DO NOTHING RETURNING ${MESSAGE_COLUMNS.join(', ')}`;
-    if (insertSqlBySize.size < 200) insertSqlBySize.set(rows, sql);
-  }
-  return sql;
 }
 
 const keyOf = (conversationId: string, senderId: string, clientId: string) => `${conversationId} ${senderId} ${clientId}`;
@@ -64,6 +41,7 @@ export class MessageWriter {
   private writing = 0;
   private readonly concurrency: number;
   private readonly maxBatch: number;
+  private readonly insertRows: InsertMessages;
 
   constructor(
     private readonly db: Knex,
@@ -71,6 +49,7 @@ export class MessageWriter {
   ) {
     this.concurrency = options.concurrency ?? 2;
     this.maxBatch = options.maxBatch ?? 100;
+    this.insertRows = options.insert ?? createInsertMessages(db);
   }
 
   write(message: NewMessage): Promise<WrittenMessage> {
@@ -112,9 +91,7 @@ export class MessageWriter {
 
   /** Inserts the batch, then reads the stored rows of the ones that conflicted; input order. */
   private async insert(messages: NewMessage[]): Promise<WrittenMessage[]> {
-    const bindings = messages.flatMap((m) => [m.conversationId, m.senderId, m.clientId, m.text]);
-    const result = await this.db.raw<{ rows: MessageRow[] }>(insertSql(messages.length), bindings);
-    const fresh = new Map(result.rows.map((row) => [rowKey(row), row]));
+    const fresh = new Map((await this.insertRows(messages)).map((row) => [rowKey(row), row]));
     const written: WrittenMessage[] = [];
     const conflicted: number[] = [];
     messages.forEach((m, i) => {

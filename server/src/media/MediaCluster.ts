@@ -30,11 +30,19 @@ export interface MediaClusterOptions {
   /** Redis scan and getLoad poll period, default 2 s. */
   intervalMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * SFU_NODE_LOST_GRACE_MS: a node whose connection dropped is declared lost (`onNodeLost`) when
+   * it has not come back within this time, or at once when it comes back as a new process or its
+   * registration goes. Default 2 s.
+   */
+  lostGraceMs?: number;
 }
 
 export type MediaNotificationListener = (nodeId: string, notification: MediaNotification) => void;
-/** A node's connection dropped: everything this server had on it must be considered gone. */
+/** A node is lost: everything this server had on it must be considered gone. */
 export type MediaNodeLostListener = (nodeId: string) => void;
+/** A node is connected and has reported its load (it can take meetings). */
+export type MediaNodeUpListener = (nodeId: string) => void;
 
 interface NodeEntry {
   url: string;
@@ -43,6 +51,12 @@ interface NodeEntry {
   client: MediaNodeClient;
   workers: WorkerLoad[];
   polling: boolean;
+  /** The node process's start time (getLoad), to tell a reconnect from a restart. */
+  startedAt: string | undefined;
+  /** Pending after a disconnect: fires the loss unless the same process reconnects first. */
+  lostTimer: NodeJS.Timeout | undefined;
+  /** Connected, `up` not announced yet (after the first getLoad). */
+  pendingUp: boolean;
 }
 
 /**
@@ -56,7 +70,12 @@ export function createMediaCluster(options: MediaClusterOptions) {
   const intervalMs = options.intervalMs ?? 2_000;
   const staticUrls = [...new Set(options.staticUrls.map((u) => new URL(u).origin))];
   const entries = new Map<string, NodeEntry>();
-  const events = new EventEmitter<{ notification: Parameters<MediaNotificationListener>; lost: Parameters<MediaNodeLostListener> }>();
+  const lostGraceMs = options.lostGraceMs ?? 2_000;
+  const events = new EventEmitter<{
+    notification: Parameters<MediaNotificationListener>;
+    lost: Parameters<MediaNodeLostListener>;
+    up: Parameters<MediaNodeUpListener>;
+  }>();
   /** Last successful Redis scan: url → node id (kept while Redis is unreachable). */
   let registered = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
@@ -93,8 +112,20 @@ export function createMediaCluster(options: MediaClusterOptions) {
     entry.polling = true;
     try {
       const load = await entry.client.request('getLoad', {}, { timeoutMs: Math.max(1_000, intervalMs) });
+      const restarted = entry.startedAt !== undefined && entry.startedAt !== load.startedAt;
       entry.reportedId = load.nodeId;
       entry.workers = load.workers;
+      entry.startedAt = load.startedAt;
+      if (entry.lostTimer) {
+        // Back within the grace: the same process lost nothing; a new one lost everything.
+        if (restarted) declareLost(entry);
+        clearTimeout(entry.lostTimer);
+        entry.lostTimer = undefined;
+      }
+      if (entry.pendingUp) {
+        entry.pendingUp = false;
+        events.emit('up', idOf(entry));
+      }
     } catch (error) {
       logger.debug({ mediaNode: entry.url, err: (error as Error).message }, 'getLoad failed');
     } finally {
@@ -109,11 +140,30 @@ export function createMediaCluster(options: MediaClusterOptions) {
       logger,
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     });
-    const entry: NodeEntry = { url, registeredId: undefined, reportedId: undefined, client, workers: [], polling: false };
-    client.on('connect', () => void poll(entry));
+    const entry: NodeEntry = {
+      url,
+      registeredId: undefined,
+      reportedId: undefined,
+      client,
+      workers: [],
+      polling: false,
+      startedAt: undefined,
+      lostTimer: undefined,
+      pendingUp: false,
+    };
+    client.on('connect', () => {
+      entry.pendingUp = true;
+      void poll(entry);
+    });
     client.on('disconnect', () => {
       entry.workers = [];
-      events.emit('lost', idOf(entry));
+      entry.pendingUp = false;
+      clearTimeout(entry.lostTimer);
+      entry.lostTimer = setTimeout(() => {
+        entry.lostTimer = undefined;
+        declareLost(entry);
+      }, lostGraceMs);
+      entry.lostTimer.unref();
     });
     client.on('notification', (n) => {
       if (n.event === 'workerDied' || n.event === 'workerReplaced') void poll(entry);
@@ -122,6 +172,11 @@ export function createMediaCluster(options: MediaClusterOptions) {
     entries.set(url, entry);
     logger.info({ mediaNode: url }, 'media node added');
     return entry;
+  }
+
+  function declareLost(entry: NodeEntry): void {
+    logger.warn({ mediaNode: entry.url, id: idOf(entry) }, 'media node lost');
+    events.emit('lost', idOf(entry));
   }
 
   /** Scans Redis (keeping the last result if it fails), then adds and removes clients. */
@@ -136,6 +191,10 @@ export function createMediaCluster(options: MediaClusterOptions) {
       if (wanted.has(url)) continue;
       entry.client.close();
       entries.delete(url);
+      if (entry.lostTimer) {
+        clearTimeout(entry.lostTimer);
+        declareLost(entry);
+      }
       logger.info({ mediaNode: url, id: idOf(entry) }, 'media node removed (registration gone)');
     }
     for (const url of wanted) {
@@ -170,7 +229,10 @@ export function createMediaCluster(options: MediaClusterOptions) {
     async stop(): Promise<void> {
       started = false;
       clearTimeout(timer);
-      for (const entry of entries.values()) entry.client.close();
+      for (const entry of entries.values()) {
+        clearTimeout(entry.lostTimer);
+        entry.client.close();
+      }
       entries.clear();
       events.removeAllListeners();
     },
@@ -198,10 +260,16 @@ export function createMediaCluster(options: MediaClusterOptions) {
       return () => events.off('notification', listener);
     },
 
-    /** A node's connection dropped (crash, restart, network); returns an unsubscribe function. */
+    /** A node is lost (crash, restart, network; after the grace); returns an unsubscribe function. */
     onNodeLost(listener: MediaNodeLostListener): () => void {
       events.on('lost', listener);
       return () => events.off('lost', listener);
+    },
+
+    /** A node (re)connected and reported its load; returns an unsubscribe function. */
+    onNodeUp(listener: MediaNodeUpListener): () => void {
+      events.on('up', listener);
+      return () => events.off('up', listener);
     },
   };
 }

@@ -82,6 +82,29 @@ export class ModeSwitch {
     }
   }
 
+  /**
+   * The meeting's media node is gone and no other is available: an SFU room of up to
+   * 2 × MESH_MAX_PARTICIPANTS participants goes back to mesh now (clients switch as for the
+   * hold); larger rooms stay in SFU. Resolves to whether the mode changed.
+   */
+  async fallbackToMesh(meetingId: string): Promise<boolean> {
+    const { rooms, settings } = this.deps;
+    let changed = false;
+    await this.locked(meetingId, async () => {
+      const [meta, peers] = await Promise.all([rooms.getMeta(meetingId), rooms.listPeers(meetingId)]);
+      if (meta?.status !== 'open' || meta.mode !== 'sfu' || peers.length > 2 * settings.meshMaxParticipants) return;
+      if (this.deps.sfuAvailable()) return;
+      await this.setMode(meetingId, 'mesh');
+      this.deps.logger.warn({ meetingId, participants: peers.length }, 'no media node left: the meeting falls back to mesh mode');
+      changed = true;
+    });
+    if (!changed) {
+      const meta = await rooms.getMeta(meetingId);
+      return meta?.mode === 'mesh';
+    }
+    return true;
+  }
+
   private async setMode(meetingId: string, mode: 'mesh' | 'sfu'): Promise<void> {
     await this.deps.rooms.setMode(meetingId, mode);
     await this.deps.rooms.setMeshReturn(meetingId, null);

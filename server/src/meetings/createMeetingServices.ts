@@ -27,6 +27,8 @@ export interface MeetingServices {
   localPeers: LocalPeers;
   /** peerLeft, ended, modeChanged (for the SFU). */
   events: RoomEvents;
+  /** The mesh ↔ SFU switch (absent without mode settings); the SFU uses its mesh fallback. */
+  modeSwitch?: ModeSwitch;
   /** Starts the sweeper (marks this instance alive first). */
   start(): Promise<void>;
   /** Stops the sweeper and removes this instance's peers; call before Socket.io and Redis close. */
@@ -89,6 +91,7 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     settings: deps.settings,
     localPeers,
     events,
+    ...(modeSwitch ? { modeSwitch } : {}),
     start: () => sweeper.start(),
     async close() {
       if (closed) return;

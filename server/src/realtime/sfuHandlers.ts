@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import {
+  SfuConnectPlainTransport,
   SfuConnectTransport,
   SfuConsume,
   SfuConsumerRef,
+  SfuCreatePlainTransport,
   SfuCreateTransport,
   SfuEvents,
   SfuGetCapabilities,
@@ -11,6 +14,7 @@ import {
   SfuRestartIce,
   SfuSetPreferredLayers,
 } from '@parley/protocol';
+import { PlainRtpService } from '../sfu/PlainRtpService.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './registerHandlers.js';
 
@@ -37,6 +41,18 @@ export const sfuHandlers: SocketHandlers = (socket, app) => {
   onEvent(socket, SfuEvents.pauseConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'pause'));
   onEvent(socket, SfuEvents.setPreferredLayers, SfuSetPreferredLayers, (data) => sfu.setPreferredLayers(id, data));
   onEvent(socket, SfuEvents.reportTiles, SfuReportTiles, (data) => sfu.reportTiles(id, data));
+  if (app.config.sfu.plainRtp) {
+    const plain = new PlainRtpService(sfu, true);
+    onEvent(socket, SfuEvents.createPlainTransport, SfuCreatePlainTransport, async (data) => ({ ...(await plain.createTransport(id, data)) }));
+    onEvent(socket, SfuEvents.connectPlainTransport, SfuConnectPlainTransport, (data) => plain.connectTransport(id, data));
+  } else {
+    // Off: every payload, well-formed or not, gets the same `forbidden`.
+    const refuse = () => {
+      throw PlainRtpService.disabled();
+    };
+    onEvent(socket, SfuEvents.createPlainTransport, z.unknown(), refuse);
+    onEvent(socket, SfuEvents.connectPlainTransport, z.unknown(), refuse);
+  }
 
   socket.on('disconnect', () => {
     sfu.socketGone(id).catch((error: unknown) => app.logger.warn({ err: error }, 'sfu clean-up on disconnect failed'));

@@ -4,6 +4,8 @@ export interface LocalProducer {
   kind: 'audio' | 'video';
   source: MediaSource;
   paused: boolean;
+  /** The node it was produced on (the peer's `nodeId` when unset). */
+  nodeId?: string;
 }
 
 export interface LocalConsumer {
@@ -13,6 +15,8 @@ export interface LocalConsumer {
   kind: 'audio' | 'video';
   /** Paused because its tile is not visible (sfu:report_tiles). */
   hidden: boolean;
+  /** The node of its transport (the peer's `nodeId` when unset). */
+  nodeId?: string;
 }
 
 /** One participant's SFU objects, owned by the instance that holds its socket. */
@@ -21,9 +25,13 @@ export interface LocalSfuPeer {
   peerId: string;
   userId: string;
   socketId: string;
-  /** The media node the transports are on. */
+  /** The meeting's primary media node (send transports; recv transports unless `nodeId` says otherwise). */
   nodeId: string;
-  transports: Map<string, { direction: 'send' | 'recv' }>;
+  /**
+   * `plain`: a plain RTP transport (RTP bots); the node's closePeer does not know those.
+   * `nodeId`: the node it is on when not the primary (a recv transport placed on another node).
+   */
+  transports: Map<string, { direction: 'send' | 'recv'; plain?: true; nodeId?: string }>;
   producers: Map<string, LocalProducer>;
   consumers: Map<string, LocalConsumer>;
 }
@@ -113,4 +121,9 @@ export class LocalSfuPeers {
   get size(): number {
     return this.peers.size;
   }
+}
+
+/** Every node a peer has transports on (its primary node first). */
+export function nodesOfPeer(peer: LocalSfuPeer): string[] {
+  return [...new Set([peer.nodeId, ...[...peer.transports.values()].map((t) => t.nodeId ?? peer.nodeId)])];
 }

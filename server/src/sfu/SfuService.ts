@@ -24,7 +24,8 @@ import type { LocalPeers } from '../meetings/LocalPeers.js';
 import { meetingRoom } from '../meetings/MeetingNotifier.js';
 import type { RoomStore } from '../meetings/RoomStore.js';
 import type { ParleyServer } from '../realtime/types.js';
-import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
+import { nodesOfPeer, type LocalSfuPeer, type LocalSfuPeers } from './LocalSfuPeers.js';
+import type { NodePipes } from './NodePipes.js';
 import type { SfuStore, StoredProducer } from './SfuStore.js';
 
 export interface SfuServiceDeps {
@@ -38,11 +39,13 @@ export interface SfuServiceDeps {
   logger: Logger;
   /** SFU_CONSUMER_BUDGET. */
   consumerBudget: number;
+  /** The meeting across media nodes (recv transport placement, pipes). */
+  pipes: NodePipes;
 }
 
 type Ref = { meetingId: string };
 
-const publicProducer = ({ socketId: _socket, ...info }: StoredProducer): SfuProducerInfo => info;
+const publicProducer = ({ socketId: _socket, nodeId: _node, ...info }: StoredProducer): SfuProducerInfo => info;
 
 /**
  * The SFU signalling of one server instance. Every call first checks that the socket's user is a
@@ -61,14 +64,16 @@ export class SfuService {
   }
 
   async createTransport(socketId: string, { meetingId, direction }: SfuCreateTransport): Promise<SfuTransportInfo> {
-    const { peer, client } = await this.peer(socketId, meetingId);
+    const found = await this.peer(socketId, meetingId);
+    const { peer } = found;
+    const { nodeId, client } = await this.transportNode(peer, direction, found.client);
     const t = await this.call(client, 'createWebRtcTransport', {
       meetingId,
       peerId: peer.peerId,
       direction,
       consumerBudget: this.deps.consumerBudget,
     });
-    peer.transports.set(t.id, { direction });
+    peer.transports.set(t.id, { direction, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
     return {
       transportId: t.id,
       iceParameters: t.iceParameters,
@@ -101,7 +106,7 @@ export class SfuService {
     });
     const info: SfuProducerInfo = { producerId: id, peerId: peer.peerId, userId: peer.userId, kind, source: appData.source, paused: paused ?? false };
     this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused });
-    await this.deps.store.putProducer(meetingId, { ...info, socketId });
+    await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId: peer.nodeId });
     this.toRoom(meetingId, socketId, SfuServerEvents.newProducer, { meetingId, ...info } satisfies SfuNewProducerEvent);
     return { producerId: id };
   }
@@ -120,6 +125,7 @@ export class SfuService {
     const paused = action === 'pause';
     await this.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
     producer.paused = paused;
+    await this.deps.pipes.followPause(meetingId, producerId, paused);
     await this.deps.store.setProducerPaused(meetingId, producerId, paused);
     this.toRoom(meetingId, socketId, paused ? SfuServerEvents.producerPaused : SfuServerEvents.producerResumed, {
       meetingId,
@@ -135,12 +141,15 @@ export class SfuService {
   }
 
   async consume(socketId: string, { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume): Promise<SfuConsumerInfo> {
-    const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'recv');
+    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'recv');
     const producer = await this.deps.store.getProducer(meetingId, producerId);
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
     if (producer.peerId === peer.peerId) throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
+    const appData = { peerId: producer.peerId, source: producer.source };
+    await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
     const c = await this.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
-    this.deps.local.addConsumer(peer, c.id, { producerId, peerId: producer.peerId, kind: c.kind, hidden: false });
+    const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
+    this.deps.local.addConsumer(peer, c.id, { producerId, peerId: producer.peerId, kind: c.kind, hidden: false, ...onNode });
     return {
       consumerId: c.id,
       producerId,
@@ -182,12 +191,13 @@ export class SfuService {
       tiles.map(async (tile) => {
         const consumer = peer.consumers.get(tile.consumerId);
         if (!consumer || consumer.kind !== 'video') return;
+        const on = consumer.nodeId ? this.clientOf(consumer.nodeId) : client;
         const ref = { meetingId, consumerId: tile.consumerId };
         if (tile.visible) {
-          await this.call(client, 'setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
-          await this.call(client, 'resumeConsumer', ref);
+          await this.call(on, 'setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
+          await this.call(on, 'resumeConsumer', ref);
         } else {
-          await this.call(client, 'pauseConsumer', ref);
+          await this.call(on, 'pauseConsumer', ref);
         }
         consumer.hidden = !tile.visible;
         applied++;
@@ -210,13 +220,21 @@ export class SfuService {
       return;
     }
     const producerIds = [...peer.producers.keys()];
+    const plain = [...peer.transports].filter(([, t]) => t.plain);
+    const nodes = nodesOfPeer(peer);
     this.deps.local.delete(peerId);
     for (const producerId of producerIds) {
       await this.deps.store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
       this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, { meetingId: peer.meetingId, producerId, peerId } satisfies SfuProducerEvent);
     }
-    const client = this.deps.media.client(peer.nodeId);
-    if (client?.connected) await client.request('closePeer', { meetingId: peer.meetingId, peerId }).catch(() => undefined);
+    for (const nodeId of nodes) {
+      const client = this.deps.media.client(nodeId);
+      if (!client?.connected) continue;
+      await client.request('closePeer', { meetingId: peer.meetingId, peerId }).catch(() => undefined);
+      for (const [transportId, t] of plain) {
+        if ((t.nodeId ?? peer.nodeId) === nodeId) await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
+      }
+    }
   }
 
   private async remotePeerGone(meetingId: string, peerId: string): Promise<void> {
@@ -225,9 +243,11 @@ export class SfuService {
       await this.deps.store.removeProducer(meetingId, p.producerId);
       this.toRoom(meetingId, null, SfuServerEvents.producerClosed, { meetingId, producerId: p.producerId, peerId } satisfies SfuProducerEvent);
     }
-    const nodeId = await this.deps.store.getNode(meetingId);
-    const client = nodeId ? this.deps.media.client(nodeId) : undefined;
-    if (client?.connected) await client.request('closePeer', { meetingId, peerId }).catch(() => undefined);
+    const nodes = new Set([await this.deps.store.getNode(meetingId), ...(await this.deps.pipes.nodes(meetingId))]);
+    for (const nodeId of nodes) {
+      const client = nodeId ? this.deps.media.client(nodeId) : undefined;
+      if (client?.connected) await client.request('closePeer', { meetingId, peerId }).catch(() => undefined);
+    }
   }
 
   /** Every SFU peer of a socket (it disconnected). */
@@ -242,12 +262,16 @@ export class SfuService {
     await this.deps.store.clearMeeting(meetingId);
     const client = nodeId ? this.deps.media.client(nodeId) : undefined;
     if (client?.connected) await client.request('closeRouter', { meetingId }).catch(() => undefined);
+    await this.deps.pipes.closeMeeting(meetingId, nodeId);
   }
 
   // --- helpers ----------------------------------------------------------------------------------
 
-  /** The caller's SFU peer record (after the participant check) and the meeting's node. */
-  private async peer(socketId: string, meetingId: string): Promise<{ peer: LocalSfuPeer; client: MediaNodeClient }> {
+  /**
+   * The caller's SFU peer record (after the participant check) and the meeting's node. Also
+   * used by PlainRtpService, like ownTransport and call.
+   */
+  async peer(socketId: string, meetingId: string): Promise<{ peer: LocalSfuPeer; client: MediaNodeClient }> {
     const peerId = this.deps.meetingPeers.get(socketId, meetingId);
     if (peerId === undefined) throw new AppError('forbidden', 'you are not in this meeting');
     const [roomPeer] = await this.deps.rooms.getPeers(meetingId, [peerId]);
@@ -257,20 +281,38 @@ export class SfuService {
     return { peer, client };
   }
 
-  private async ownTransport(socketId: string, meetingId: string, transportId: string, direction?: 'send' | 'recv') {
+  async ownTransport(socketId: string, meetingId: string, transportId: string, direction?: 'send' | 'recv') {
     const found = await this.peer(socketId, meetingId);
     const transport = found.peer.transports.get(transportId);
     if (!transport) throw new AppError('not_found', 'no such transport of yours', 'transportId');
     if (direction && transport.direction !== direction) {
       throw new AppError('bad_request', `transportId: not a ${direction} transport`, 'transportId');
     }
-    return found;
+    const nodeId = transport.nodeId ?? found.peer.nodeId;
+    return { peer: found.peer, nodeId, client: transport.nodeId ? this.clientOf(nodeId) : found.client };
   }
 
   private async ownConsumer(socketId: string, meetingId: string, consumerId: string) {
     const found = await this.peer(socketId, meetingId);
-    if (!found.peer.consumers.has(consumerId)) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-    return found;
+    const consumer = found.peer.consumers.get(consumerId);
+    if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
+    return { peer: found.peer, client: consumer.nodeId ? this.clientOf(consumer.nodeId) : found.client };
+  }
+
+  /**
+   * Where a new transport of the peer goes: a send one on the meeting's primary node, a recv one
+   * where NodePipes places it (another node once the primary is full). Also used by PlainRtpService.
+   */
+  async transportNode(peer: LocalSfuPeer, direction: 'send' | 'recv', primary: MediaNodeClient): Promise<{ nodeId: string; client: MediaNodeClient }> {
+    if (direction === 'send') return { nodeId: peer.nodeId, client: primary };
+    const nodeId = await this.deps.pipes.recvNode(peer.meetingId, peer.nodeId);
+    return { nodeId, client: nodeId === peer.nodeId ? primary : this.clientOf(nodeId) };
+  }
+
+  private clientOf(nodeId: string): MediaNodeClient {
+    const client = this.deps.media.client(nodeId);
+    if (!client?.connected) throw new AppError('unavailable', 'a media node of the meeting is not reachable');
+    return client;
   }
 
   /** The meeting's media node; a meeting not yet placed (or whose node is gone) is placed now. */
@@ -286,12 +328,13 @@ export class SfuService {
     const nodeId = await store.placeNode(meetingId, best.id, current ?? undefined);
     const client = media.client(nodeId);
     if (!client?.connected) throw new AppError('unavailable', 'the meeting media node is not reachable');
+    if (nodeId !== current) await this.deps.pipes.addNode(meetingId, nodeId);
     if (nodeId === best.id && nodeId !== current) this.deps.logger.info({ meetingId, nodeId }, 'sfu meeting placed');
     return { nodeId, client };
   }
 
   /** One RPC; node errors keep their code (a node's not_found or bad_request reaches the client). */
-  private async call<M extends MediaRpcMethod>(client: MediaNodeClient, method: M, params: MediaRpcParams<M>): Promise<MediaRpcResult<M>> {
+  async call<M extends MediaRpcMethod>(client: MediaNodeClient, method: M, params: MediaRpcParams<M>): Promise<MediaRpcResult<M>> {
     try {
       return await client.request(method, params);
     } catch (error) {

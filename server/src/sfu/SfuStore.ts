@@ -4,6 +4,8 @@ import type { SfuProducerInfo } from '@parley/protocol';
 export interface StoredProducer extends SfuProducerInfo {
   /** The socket of the producing peer (on any instance). */
   socketId: string;
+  /** The node it was produced on (the meeting's primary node when it was made). */
+  nodeId?: string;
 }
 
 /**

@@ -6,7 +6,11 @@ import type { ParleyServer } from '../realtime/types.js';
 import type { Redis } from '../store/redis.js';
 import { LocalSfuPeers } from './LocalSfuPeers.js';
 import { RedisSfuStore } from './RedisSfuStore.js';
-import { createNodeLostHandler, createSfuNotificationHandler } from './SfuNotifications.js';
+import { NodeLoss } from './NodeLoss.js';
+import { NodePipes } from './NodePipes.js';
+import { MemoryPipeStore } from './PipeStore.js';
+import { RedisPipeStore } from './RedisPipeStore.js';
+import { createSfuNotificationHandler } from './SfuNotifications.js';
 import { createSfuMetrics } from './sfuMetrics.js';
 import { SfuService } from './SfuService.js';
 import { MemorySfuStore, type SfuStore } from './SfuStore.js';
@@ -19,6 +23,8 @@ export interface SfuDeps {
   io: ParleyServer;
   logger: Logger;
   consumerBudget: number;
+  /** SFU_NODE_CONSUMER_BUDGET (0 = a meeting stays on one node). */
+  nodeConsumerBudget?: number;
   /** Prometheus registry of the instance (none: no SFU metrics). */
   metrics?: Registry;
   /** After a room goes back to mesh, its SFU objects are closed this much later (make-before-break). */
@@ -39,6 +45,15 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const logger = deps.logger.child({ component: 'sfu' });
   const store: SfuStore = deps.redis ? new RedisSfuStore(deps.redis, deps.redisPrefix) : new MemorySfuStore();
   const local = new LocalSfuPeers();
+  const metrics = deps.metrics ? createSfuMetrics(deps.metrics, local) : undefined;
+  const pipes = new NodePipes({
+    media: deps.media,
+    pipes: deps.redis ? new RedisPipeStore(deps.redis, deps.redisPrefix) : new MemoryPipeStore(),
+    rooms: deps.meetings.store,
+    logger,
+    nodeBudget: deps.nodeConsumerBudget ?? 0,
+    onPipe: () => metrics?.nodePipes.inc(),
+  });
   const service = new SfuService({
     media: deps.media,
     store,
@@ -48,6 +63,7 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     io: deps.io,
     logger,
     consumerBudget: deps.consumerBudget,
+    pipes,
   });
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
   const timers = new Set<NodeJS.Timeout>();
@@ -55,7 +71,6 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const onPeerLeft = ({ peerId, meetingId }: { peerId: string; meetingId: string }) =>
     void service.peerGone(peerId, meetingId).catch(warn('sfu peer clean-up failed'));
   const onEnded = (meetingId: string) => void service.closeMeeting(meetingId).catch(warn('sfu meeting clean-up failed'));
-  const metrics = deps.metrics ? createSfuMetrics(deps.metrics, local) : undefined;
   const onMode = (meetingId: string, mode: string) => {
     metrics?.modeChanges.inc({ mode });
     if (mode !== 'mesh') return;
@@ -72,8 +87,20 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   events.on('peerLeft', onPeerLeft);
   events.on('ended', onEnded);
   events.on('modeChanged', onMode);
-  const unsubscribe = deps.media.onNotification(createSfuNotificationHandler({ service, local, store, logger, onReset: (reason) => metrics?.transportsReset.inc({ reason }) }));
-  const unsubscribeLost = deps.media.onNodeLost(createNodeLostHandler({ service, local, store, logger, onReset: (reason) => metrics?.transportsReset.inc({ reason }) }));
+  const { modeSwitch } = deps.meetings;
+  const nodeLoss = new NodeLoss({
+    service,
+    local,
+    store,
+    pipes,
+    media: deps.media,
+    logger,
+    onReset: (reason) => metrics?.transportsReset.inc({ reason }),
+    ...(modeSwitch ? { fallbackToMesh: (meetingId: string) => modeSwitch.fallbackToMesh(meetingId) } : {}),
+  });
+  const unsubscribe = deps.media.onNotification(createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }));
+  const unsubscribeLost = deps.media.onNodeLost((nodeId) => void nodeLoss.nodeLost(nodeId).catch(warn('sfu reset after a media node loss failed')));
+  const unsubscribeUp = deps.media.onNodeUp(() => nodeLoss.nodeUp());
   return {
     service,
     store,
@@ -81,6 +108,7 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     close() {
       unsubscribe();
       unsubscribeLost();
+      unsubscribeUp();
       events.off('peerLeft', onPeerLeft);
       events.off('ended', onEnded);
       events.off('modeChanged', onMode);

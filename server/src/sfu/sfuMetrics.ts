@@ -6,9 +6,14 @@ export interface SfuMetrics {
   transportsReset: Counter<'reason'>;
   /** meeting_mode changes made by this instance, by new mode. */
   modeChanges: Counter<'mode'>;
+  /** Pipe transport pairs between media nodes created by this instance. */
+  nodePipes: Counter;
 }
 
-/** parley_sfu_peers (gauge, this instance), parley_sfu_transports_reset_total, parley_meeting_mode_changes_total. */
+/**
+ * parley_sfu_peers (gauge, this instance), parley_sfu_transports_reset_total,
+ * parley_meeting_mode_changes_total, parley_sfu_node_pipes_total.
+ */
 export function createSfuMetrics(registry: Registry, local: LocalSfuPeers): SfuMetrics {
   new Gauge({
     name: 'parley_sfu_peers',
@@ -29,6 +34,11 @@ export function createSfuMetrics(registry: Registry, local: LocalSfuPeers): SfuM
       name: 'parley_meeting_mode_changes_total',
       help: 'Meeting mode switches (mesh ↔ sfu) made by this instance',
       labelNames: ['mode'] as const,
+      registers: [registry],
+    }),
+    nodePipes: new Counter({
+      name: 'parley_sfu_node_pipes_total',
+      help: 'Pipe transport pairs created between media nodes (a meeting spread over nodes)',
       registers: [registry],
     }),
   };

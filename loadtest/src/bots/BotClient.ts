@@ -1,0 +1,278 @@
+/**
+ * One RTP bot: a Parley participant without a browser (loadtest `LoadClient`). It logs in, joins
+ * the meeting over socket.io like the web client, and once the meeting is in SFU mode uses
+ * plain RTP transports (`sfu:create_plain_transport`, SFU_PLAIN_RTP=true on the server): a
+ * sender produces opus + VP8 from the shared clip, a receiver consumes every producer (over
+ * SRTP unless the shared options say `srtp: false`) and counts what arrives. Design and figures: docs/sfu.md "Plain RTP and the load tester's bots".
+ */
+import type * as dgram from 'node:dgram';
+import { SfuEvents, SfuServerEvents, type SrtpParametersWire } from '@parley/protocol';
+import type { ClientSample, ClientSpec, JoinResult, LoadClient } from '../clientTypes.js';
+import { BotReceiver } from './BotReceiver.js';
+import { BotSender } from './BotSender.js';
+import type { BotShared } from './BotShared.js';
+import { BotError, BotSocket, loginOrRegister } from './botSignalling.js';
+import { audioRtpParameters, receiveCapabilities, videoRtpParameters } from './mediaParams.js';
+import { isRtcp, keyframeRequests } from './rtp.js';
+import { randomSrtpParameters, srtpAuthTagBytes } from './srtp.js';
+import { localAddressFor, transportTarget } from './udpSocket.js';
+
+const MESH_MESSAGE = 'the meeting stayed in mesh mode; RTP bots need SFU mode';
+
+interface ProducerRef {
+  producerId: string;
+  kind?: string;
+}
+
+interface PlainTransportAck {
+  transportId: string;
+  ip: string;
+  port: number;
+  srtpParameters?: SrtpParametersWire;
+}
+
+export class BotClient implements LoadClient {
+  private socket: BotSocket | null = null;
+  private udp: dgram.Socket | null = null;
+  private sender: BotSender | null = null;
+  private readonly receiver: BotReceiver;
+  private recvTransportId: string | null = null;
+  private rtpCapabilities: unknown = null;
+  private readonly consumed = new Set<string>();
+  private consumeChain: Promise<void> = Promise.resolve();
+  private mode: string | null = null;
+  private closed = false;
+  private lastOut = { at: 0, bytes: 0 };
+  private generation = 0;
+  /** Where the SRTP recv transport sends from: its RTCP (SRTCP, encrypted) is skipped. */
+  private srtcpFrom: { address: string; port: number } | null = null;
+  private srtcpSkipped = 0;
+
+  constructor(
+    readonly spec: ClientSpec,
+    private readonly shared: BotShared,
+  ) {
+    this.receiver = new BotReceiver(shared.clock.now);
+  }
+
+  private get receives(): boolean {
+    return this.spec.role === 'receiver' || this.shared.options.sendersReceive;
+  }
+
+  async join(): Promise<JoinResult> {
+    const { options, clock } = this.shared;
+    try {
+      const token = await loginOrRegister(this.spec.baseUrl, this.spec.email, this.spec.password, options.requestTimeoutMs);
+      if (this.closed) throw new BotError('join', 'closed before the join');
+      // Timed from after the login, like the browser client (which logs in before opening the page).
+      const started = clock.now();
+      this.socket = await BotSocket.connect(this.spec.baseUrl, token, options.requestTimeoutMs);
+      this.listen(this.socket);
+      const joined = await this.socket.ack('join_meeting', { meetingId: this.spec.meetingId }, 'join', options.requestTimeoutMs);
+      const joinMs = clock.now() - started;
+      const peersAtJoin = othersIn(joined.participants, joined.selfPeerId);
+      if (this.mode === null || joined.mode === 'sfu') this.mode = String(joined.mode);
+      if (this.mode !== 'sfu') await this.waitForSfu(options.meshWaitMs);
+      await this.startMedia();
+      // Join → first frame, as the browser client measures it: when somebody was already in the
+      // meeting at the join, wait (firstFrameWaitMs) for the first remote video frame, whoever
+      // sends it; null if none came by then, and always null for a bot that receives nothing.
+      if (this.receives && peersAtJoin > 0) {
+        await this.waitFor(() => this.receiver.firstVideoFrameAt !== null, options.firstFrameWaitMs);
+      }
+      const firstFrameMs = this.receives && this.receiver.firstVideoFrameAt !== null ? Math.max(0, this.receiver.firstVideoFrameAt - started) : null;
+      return { ok: true, joinMs, firstFrameMs, mode: 'sfu' };
+    } catch (error) {
+      const stage = error instanceof BotError ? error.stage : 'media';
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.close();
+      return { ok: false, stage, reason };
+    }
+  }
+
+  private listen(bot: BotSocket): void {
+    const s = bot.socket;
+    const mine = (p: { meetingId?: string } | null | undefined) => p?.meetingId === this.spec.meetingId;
+    s.on('meeting_mode', (p: { meetingId?: string; mode?: string }) => {
+      if (mine(p) && typeof p.mode === 'string') this.mode = p.mode;
+    });
+    s.on(SfuServerEvents.newProducer, (p: ProducerRef & { meetingId?: string }) => {
+      if (mine(p) && this.recvTransportId) this.consume(p.producerId, this.generation);
+    });
+    s.on(SfuServerEvents.consumerClosed, (p: { meetingId?: string; consumerId?: string }) => {
+      if (mine(p) && p.consumerId) this.receiver.removeConsumer(p.consumerId);
+    });
+    s.on(SfuServerEvents.transportsReset, (p: { meetingId?: string }) => {
+      if (mine(p) && !this.closed) void this.restartMedia();
+    });
+    s.on('meeting_ended', (p: { meetingId?: string }) => {
+      if (mine(p)) this.mode = 'ended';
+    });
+    // `video-signal` offers (mesh mode) are left unanswered.
+  }
+
+  private waitForSfu(timeoutMs: number): Promise<void> {
+    return this.waitFor(() => this.mode === 'sfu', timeoutMs).then((ok) => {
+      if (!ok) throw new BotError('media', MESH_MESSAGE);
+    });
+  }
+
+  /** Polls `check` every 50 ms until it holds (true) or `timeoutMs` passed (false). */
+  private async waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (!check()) {
+      if (this.closed || Date.now() >= until) return check();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
+  /** Transports, producers, consumers (the producers already there are consumed before it returns). */
+  private async startMedia(): Promise<void> {
+    const socket = this.requireSocket();
+    const { options } = this.shared;
+    const generation = ++this.generation;
+    const meetingId = this.spec.meetingId;
+    const t = options.requestTimeoutMs;
+    const clip = this.spec.role === 'sender' ? await this.shared.clip(this.spec.video) : null;
+    if (!this.udp) {
+      this.udp = await this.shared.bindSocket();
+      this.udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo));
+      this.udp.on('error', () => undefined);
+    }
+    const caps = await socket.ack(SfuEvents.getCapabilities, { meetingId }, 'media', t);
+    this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities ?? caps.routerRtpCapabilities);
+
+    if (clip) {
+      const send = (await socket.ack(SfuEvents.createPlainTransport, { meetingId, direction: 'send' }, 'media', t)) as unknown as PlainTransportAck;
+      const sender = new BotSender(this.udp, clip, this.shared.clock);
+      for (const [kind, source, rtpParameters] of [
+        ['audio', 'mic', audioRtpParameters(sender.audioSsrc)],
+        ['video', 'camera', videoRtpParameters(sender.videoSsrc)],
+      ] as const) {
+        await socket.ack(SfuEvents.produce, { meetingId, transportId: send.transportId, kind, rtpParameters, appData: { source } }, 'media', t);
+      }
+      this.sender = sender;
+      this.lastOut = { at: this.shared.clock.now(), bytes: 0 };
+      sender.start({ ip: transportTarget(send.ip, this.spec.baseUrl), port: send.port }, { audio: true, video: true });
+    }
+    if (!this.receives) return;
+    const recv = (await socket.ack(SfuEvents.createPlainTransport, { meetingId, direction: 'recv', ...(options.srtp ? { srtp: true } : {}) }, 'media', t)) as unknown as PlainTransportAck;
+    if (options.srtp && !recv.srtpParameters) throw new BotError('media', 'the server gave no SRTP parameters for the recv transport (a server without bot SRTP? run the bots with srtp off)');
+    const bound = this.udp.address();
+    const ip = options.bindIp !== '0.0.0.0' ? options.bindIp : await localAddressFor(recv.ip, options.announcedIp);
+    // SRTP: the node wants the bot's own key; the bot never decrypts (it reads the clear RTP header).
+    const srtpParameters = recv.srtpParameters ? randomSrtpParameters(recv.srtpParameters.cryptoSuite) : undefined;
+    await socket.ack(SfuEvents.connectPlainTransport, { meetingId, transportId: recv.transportId, ip, port: bound.port, ...(srtpParameters ? { srtpParameters } : {}) }, 'media', t);
+    this.receiver.authTagBytes = recv.srtpParameters ? srtpAuthTagBytes(recv.srtpParameters.cryptoSuite) : 0;
+    this.srtcpFrom = recv.srtpParameters ? { address: transportTarget(recv.ip, this.spec.baseUrl), port: recv.port } : null;
+    this.recvTransportId = recv.transportId;
+    const listed = await socket.ack(SfuEvents.getProducers, { meetingId }, 'media', t);
+    const producers = (Array.isArray(listed.producers) ? listed.producers : []) as ProducerRef[];
+    for (const p of producers) this.consume(p.producerId, generation);
+    await this.consumeChain;
+  }
+
+  /** Consumes one producer (queued: one consume at a time per bot) and resumes it. */
+  private consume(producerId: string, generation: number): void {
+    if (this.consumed.has(producerId)) return;
+    this.consumed.add(producerId);
+    this.consumeChain = this.consumeChain.then(async () => {
+      const socket = this.socket;
+      const transportId = this.recvTransportId;
+      if (!socket || !transportId || this.closed || generation !== this.generation) return;
+      const meetingId = this.spec.meetingId;
+      const t = this.shared.options.requestTimeoutMs;
+      try {
+        const c = await socket.ack(SfuEvents.consume, { meetingId, transportId, producerId, rtpCapabilities: this.rtpCapabilities }, 'media', t);
+        const params = c.rtpParameters as { encodings?: Array<{ ssrc?: number }>; codecs?: Array<{ clockRate?: number }> } | undefined;
+        const ssrc = params?.encodings?.[0]?.ssrc;
+        const kind = c.kind === 'video' ? 'video' : 'audio';
+        if (typeof ssrc === 'number') this.receiver.addConsumer(String(c.consumerId), ssrc, kind, params?.codecs?.[0]?.clockRate ?? (kind === 'video' ? 90_000 : 48_000));
+        await socket.ack(SfuEvents.resumeConsumer, { meetingId, consumerId: c.consumerId }, 'media', t);
+      } catch {
+        // The producer may be gone already; a later sfu:new_producer may bring it back.
+        this.consumed.delete(producerId);
+      }
+    });
+  }
+
+  private onUdp(msg: Buffer, from: dgram.RemoteInfo): void {
+    if (isRtcp(msg)) {
+      // SRTCP from the SRTP recv transport (sender reports; its first header is clear, the rest
+      // is not): skipped. PLI/FIR come in clear from the plain send transport.
+      const srtcp = this.srtcpFrom;
+      if (srtcp && from.port === srtcp.port && from.address === srtcp.address) {
+        this.srtcpSkipped++;
+        return;
+      }
+      this.sender?.onKeyframeRequest(keyframeRequests(msg));
+      return;
+    }
+    this.receiver.onRtp(msg);
+  }
+
+  /** `sfu:transports_reset`: the meeting was rebuilt on the node; set up media again. */
+  private async restartMedia(): Promise<void> {
+    this.sender?.stop();
+    this.sender = null;
+    this.recvTransportId = null;
+    this.consumed.clear();
+    this.receiver.clear();
+    try {
+      await this.startMedia();
+    } catch {
+      // Samples show it: no streams.
+    }
+  }
+
+  private requireSocket(): BotSocket {
+    if (!this.socket) throw new BotError('join', 'not connected');
+    return this.socket;
+  }
+
+  /** The receive side's counters (tests, diagnostics): SRTP on, packets of no known consumer, SRTCP skipped. */
+  receiveCounters(): { srtp: boolean; unknownPackets: number; srtcpSkipped: number } {
+    return { srtp: this.receiver.authTagBytes > 0, unknownPackets: this.receiver.unknownPackets, srtcpSkipped: this.srtcpSkipped };
+  }
+
+  /** The send side's counters (tests, diagnostics); null for a bot that does not send (yet). */
+  sendCounters(): { packetsSent: number; bytesSent: number; keyframeRequests: number } | null {
+    const s = this.sender;
+    return s ? { packetsSent: s.packetsSent, bytesSent: s.bytesSent, keyframeRequests: s.keyframeRequests } : null;
+  }
+
+  async sample(t: number): Promise<ClientSample> {
+    const figures = this.receiver.sample();
+    const now = this.shared.clock.now();
+    let bitrateOut: number | null = null;
+    if (this.sender) {
+      const seconds = Math.max(0.001, (now - this.lastOut.at) / 1000);
+      bitrateOut = ((this.sender.bytesSent - this.lastOut.bytes) * 8) / seconds;
+      this.lastOut = { at: now, bytes: this.sender.bytesSent };
+    }
+    return { t, clientId: this.spec.id, ...figures, rttMs: null, bitrateOut, mode: this.closed ? null : this.mode };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sender?.stop();
+    this.sender = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket?.socket.connected) {
+      await socket.ack('leave_meeting', { meetingId: this.spec.meetingId }, 'leave', 3000).catch(() => undefined);
+    }
+    socket?.close();
+    const udp = this.udp;
+    this.udp = null;
+    if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
+  }
+}
+
+/** Participants of a `join_meeting` ack other than the bot itself. */
+function othersIn(participants: unknown, selfPeerId: unknown): number {
+  if (!Array.isArray(participants)) return 0;
+  return participants.filter((p: { peerId?: unknown } | null) => p?.peerId !== selfPeerId).length;
+}

@@ -1,0 +1,103 @@
+/**
+ * The receiving half of one bot: the RTP of its consumers arrives on the bot's socket (one recv
+ * plain transport), is matched to a consumer by SSRC and counted (StreamStats). `sample()` turns
+ * the streams' deltas into the runner's figures.
+ */
+import { parseRtp } from './rtp.js';
+import { StreamStats, type StreamDelta } from './streamStats.js';
+
+interface Stream {
+  consumerId: string;
+  stats: StreamStats;
+}
+
+export interface ReceiveFigures {
+  videoStreams: number;
+  fps: number | null;
+  minFps: number | null;
+  freezes: number;
+  freezeMs: number;
+  packetLoss: number | null;
+  jitterMs: number | null;
+  bitrateIn: number | null;
+}
+
+export class BotReceiver {
+  private readonly streams = new Map<number, Stream>();
+  /** Packets whose SSRC matched no consumer (yet). */
+  unknownPackets = 0;
+  firstVideoFrameAt: number | null = null;
+  /**
+   * SRTP auth tag bytes at the end of each packet (0: plain RTP). Not decrypted: the header is
+   * clear. Bytes counted per packet (bitrateIn) leave the tag out, so plain and SRTP bots report
+   * the same bitrate (RTP header + payload).
+   */
+  authTagBytes = 0;
+  private lastSampleAt: number;
+
+  constructor(private readonly now: () => number) {
+    this.lastSampleAt = now();
+  }
+
+  addConsumer(consumerId: string, ssrc: number, kind: 'audio' | 'video', clockRate: number): void {
+    this.streams.set(ssrc >>> 0, { consumerId, stats: new StreamStats(kind, clockRate, this.now()) });
+  }
+
+  removeConsumer(consumerId: string): void {
+    for (const [ssrc, s] of this.streams) if (s.consumerId === consumerId) this.streams.delete(ssrc);
+  }
+
+  clear(): void {
+    this.streams.clear();
+  }
+
+  /** An RTP packet from the socket (RTCP is handled by the caller). */
+  onRtp(packet: Buffer): void {
+    const rtp = parseRtp(packet, this.authTagBytes);
+    if (!rtp) return;
+    const stream = this.streams.get(rtp.ssrc);
+    if (!stream) {
+      this.unknownPackets++;
+      return;
+    }
+    const now = this.now();
+    stream.stats.onPacket(now, rtp.sequenceNumber, rtp.timestamp, rtp.marker, packet.length - this.authTagBytes);
+    if (this.firstVideoFrameAt === null && stream.stats.kind === 'video' && stream.stats.firstFrameAt !== null) this.firstVideoFrameAt = now;
+  }
+
+  get videoStreams(): number {
+    let n = 0;
+    for (const s of this.streams.values()) if (s.stats.kind === 'video') n++;
+    return n;
+  }
+
+  sample(): ReceiveFigures {
+    const now = this.now();
+    const seconds = Math.max(0.001, (now - this.lastSampleAt) / 1000);
+    this.lastSampleAt = now;
+    const deltas: Array<StreamDelta & { started: boolean }> = [];
+    for (const s of this.streams.values()) deltas.push({ ...s.stats.delta(now), started: s.stats.packets > 0 });
+    return summarize(deltas, seconds);
+  }
+}
+
+/** The runner's figures from the streams' deltas over `seconds` (pure). */
+export function summarize(deltas: Array<StreamDelta & { started: boolean }>, seconds: number): ReceiveFigures {
+  const video = deltas.filter((d) => d.kind === 'video');
+  const started = video.filter((d) => d.started);
+  const rates = started.map((d) => d.frames / d.seconds);
+  const expected = deltas.reduce((n, d) => n + d.expected, 0);
+  const received = deltas.reduce((n, d) => n + d.received, 0);
+  const withData = deltas.filter((d) => d.started);
+  const bytes = deltas.reduce((n, d) => n + d.bytes, 0);
+  return {
+    videoStreams: video.length,
+    fps: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null,
+    minFps: rates.length ? Math.min(...rates) : null,
+    freezes: video.reduce((n, d) => n + d.freezes, 0),
+    freezeMs: Math.round(video.reduce((n, d) => n + d.freezeMs, 0)),
+    packetLoss: expected > 0 ? Math.min(1, Math.max(0, (expected - received) / expected)) : null,
+    jitterMs: withData.length ? withData.reduce((n, d) => n + d.jitterMs, 0) / withData.length : null,
+    bitrateIn: withData.length ? (bytes * 8) / seconds : null,
+  };
+}

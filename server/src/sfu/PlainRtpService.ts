@@ -1,0 +1,53 @@
+import type { SfuConnectPlainTransport, SfuCreatePlainTransport, SfuPlainTransportInfo } from '@parley/protocol';
+import { AppError } from '../appError.js';
+import type { SfuService } from './SfuService.js';
+
+/**
+ * Plain RTP transports for the load tester's RTP bots (`sfu:create_plain_transport`,
+ * `sfu:connect_plain_transport`; docs/sfu.md "Plain RTP"). Off unless SFU_PLAIN_RTP=true: a bot
+ * needs no ICE or DTLS, so anyone allowed to use these could put unencrypted media on the node.
+ *
+ * A plain transport belongs to the caller's SFU peer like a WebRTC one (the same participant
+ * check, the same `transportId` for `sfu:produce` / `sfu:consume`, closed when the peer goes).
+ * Placement: a recv one goes on the node SfuService.transportNode picks, like a WebRTC one
+ * (SFU_NODE_CONSUMER_BUDGET applies); on that node it is created on the meeting's primary router,
+ * since the node's createPlainTransport does not apply SFU_CONSUMER_BUDGET across workers.
+ * `srtp: true` (recv): the node encrypts what it sends with SRTP, like for WebRTC consumers, so
+ * bots cost the worker what browsers do; the caller's key comes with the connect.
+ */
+export class PlainRtpService {
+  constructor(
+    private readonly sfu: SfuService,
+    private readonly enabled: boolean,
+  ) {}
+
+  async createTransport(socketId: string, { meetingId, direction, srtp }: SfuCreatePlainTransport): Promise<SfuPlainTransportInfo> {
+    this.requireEnabled();
+    const found = await this.sfu.peer(socketId, meetingId);
+    const { peer } = found;
+    // Recv transports may go on another media node (SFU_NODE_CONSUMER_BUDGET), like WebRTC ones.
+    const { nodeId, client } = await this.sfu.transportNode(peer, direction, found.client);
+    // SRTP (recv only, checked by the schema): the node encrypts as for a WebRTC consumer.
+    const t = await this.sfu.call(client, 'createPlainTransport', { meetingId, comedia: direction === 'send', ...(srtp ? { enableSrtp: true } : {}) });
+    peer.transports.set(t.id, { direction, plain: true, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
+    return { transportId: t.id, ip: t.ip, port: t.port, ...(t.srtpParameters ? { srtpParameters: t.srtpParameters } : {}) };
+  }
+
+  async connectTransport(socketId: string, { meetingId, transportId, ip, port, srtpParameters }: SfuConnectPlainTransport): Promise<void> {
+    this.requireEnabled();
+    const { peer, client } = await this.sfu.ownTransport(socketId, meetingId, transportId);
+    const transport = peer.transports.get(transportId);
+    if (!transport?.plain) throw new AppError('bad_request', 'transportId: not a plain RTP transport', 'transportId');
+    if (transport.direction !== 'recv') throw new AppError('bad_request', 'transportId: only recv plain transports are connected (send ones learn the address)', 'transportId');
+    // The node answers bad_request when srtpParameters are missing for an SRTP transport, or given for a plain one.
+    await this.sfu.call(client, 'connectPlainTransport', { meetingId, transportId, ip, port, ...(srtpParameters ? { srtpParameters } : {}) });
+  }
+
+  private requireEnabled(): void {
+    if (!this.enabled) throw PlainRtpService.disabled();
+  }
+
+  static disabled(): AppError {
+    return new AppError('forbidden', 'plain RTP is disabled (SFU_PLAIN_RTP)');
+  }
+}
