@@ -1,13 +1,8 @@
 import type { types } from 'mediasoup-client';
 import type { LocalMediaView, LocalSource } from '../media/LocalMedia.js';
+import { cameraEncodings } from './simulcastLayers.js';
 import type { SfuSignal } from './sfuSignal.js';
 
-/** Camera simulcast: three VP8 layers, a quarter, half and full size of the camera picture. */
-export const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 80_000, maxFramerate: 15 },
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 250_000, maxFramerate: 15 },
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 700_000, maxFramerate: 15 },
-];
 
 const SOURCE_NAME: Record<LocalSource, 'mic' | 'camera' | 'screen'> = { audio: 'mic', camera: 'camera', screen: 'screen' };
 
@@ -103,7 +98,7 @@ export class SfuPublisher {
       stopTracks: false,
       disableTrackOnPause: false,
       zeroRtpOnPause: true,
-      ...(isCamera ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 300 } } : {}),
+      ...(isCamera ? { encodings: cameraEncodings(track.getSettings()), codecOptions: { videoGoogleStartBitrate: 300 } } : {}),
       ...(track.kind === 'video' && vp8 ? { codec: vp8 } : {}),
       ...(source === 'audio' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
       appData: { source: SOURCE_NAME[source], paused: this.wantsPaused(source) },
