@@ -75,8 +75,19 @@ export const SNAPSHOT_SCRIPT = `(async () => {
     try { report = await pc.getStats(); } catch { continue; }
     const pairs = new Map();
     const selected = new Set();
+    // Tracks still received: a closed consumer's stopped transceiver keeps its inbound-rtp
+    // stats, which would count as a frozen stream. mediasoup-client's 'probator' stream (padding
+    // for bandwidth probing, never a frame) is not a video either.
+    const liveTracks = new Set();
+    try {
+      for (const t of pc.getTransceivers()) {
+        if (t.stopped || t.currentDirection === 'stopped' || t.currentDirection === 'inactive') continue;
+        const track = t.receiver && t.receiver.track;
+        if (track && track.readyState === 'live') liveTracks.add(track.id);
+      }
+    } catch {}
     report.forEach((s) => {
-      if (s.type === 'inbound-rtp' && (s.kind === 'video' || s.kind === 'audio')) {
+      if (s.type === 'inbound-rtp' && (s.kind === 'video' || s.kind === 'audio') && s.mid !== 'probator' && (!s.trackIdentifier || liveTracks.has(s.trackIdentifier))) {
         inbound.push({
           key: i + ':' + s.id,
           kind: s.kind,

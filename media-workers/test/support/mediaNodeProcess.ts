@@ -1,4 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,6 +16,8 @@ export interface MediaNodeProcess {
   pid: number;
   /** http://127.0.0.1:<MEDIA_RPC_PORT> */
   url: string;
+  /** The MEDIA_RTC_PORT it runs with (moved up when the asked one was busy), null if unset. */
+  rtcPort: number | null;
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
@@ -27,8 +31,40 @@ const running = new Set<MediaNodeProcess>();
  * Spawns `node media-workers/dist/main.js` with `env` on top of this process's environment and
  * waits until GET /health answers. Every process started here is stopped by stopAllMediaNodes().
  */
+/** True when `port` can be bound on 127.0.0.1 for both TCP and UDP right now. */
+async function portFree(port: number): Promise<boolean> {
+  const tcp = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  if (!tcp) return false;
+  return new Promise<boolean>((resolve) => {
+    const probe = createSocket('udp4');
+    probe.once('error', () => resolve(false));
+    probe.bind(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first base from `wanted` (within 200 ports) whose `count` ports are all free: test
+ * ports sit inside Linux's ephemeral range (32768-60999), where an outgoing connection of any
+ * process may hold one for a while.
+ */
+async function freeRtcBase(wanted: number, count: number): Promise<number> {
+  for (let base = wanted; base < wanted + 200; base += count) {
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} free RTC ports from ${wanted}`);
+}
+
 export async function startMediaNodeProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<MediaNodeProcess> {
   const port = Number(env.MEDIA_RPC_PORT);
+  if (env.MEDIA_RTC_PORT && /^\d+$/.test(env.MEDIA_RTC_PORT)) {
+    env = { ...env, MEDIA_RTC_PORT: String(await freeRtcBase(Number(env.MEDIA_RTC_PORT), Number(env.MEDIA_WORKERS ?? 1) || 1)) };
+  }
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
@@ -43,6 +79,7 @@ export async function startMediaNodeProcess(env: Record<string, string>, timeout
   const node: MediaNodeProcess = {
     pid: child.pid ?? -1,
     url: `http://127.0.0.1:${port}`,
+    rtcPort: env.MEDIA_RTC_PORT ? Number(env.MEDIA_RTC_PORT) : null,
     child,
     exited,
     output: () => output,
