@@ -24,9 +24,7 @@ export const mediaNodeRedisKey = (prefix: string, nodeId: string): string => `${
 export const MEDIA_NODE_KEY_TTL_MS = 10_000;
 export const MEDIA_NODE_REFRESH_MS = 2_000;
 
-// ---------------------------------------------------------------------------------------------
-// Shared shapes
-// ---------------------------------------------------------------------------------------------
+// --- Shared shapes ---
 
 export const MediaKindSchema = z.enum(['audio', 'video']);
 
@@ -108,9 +106,7 @@ export const WorkerLoadSchema = z.object({
 });
 export type WorkerLoad = z.infer<typeof WorkerLoadSchema>;
 
-// ---------------------------------------------------------------------------------------------
-// Methods
-// ---------------------------------------------------------------------------------------------
+// --- Methods ---
 
 export const GetLoadParams = z.object({}).optional();
 export const GetLoadResult = z.object({
@@ -348,9 +344,7 @@ export type MediaRpcRequest = z.infer<typeof MediaRpcRequest>;
 
 export type MediaRpcAck<R = unknown> = { ok: true; result: R } | { ok: false; error: ErrorInfo };
 
-// ---------------------------------------------------------------------------------------------
-// Notifications (node → servers)
-// ---------------------------------------------------------------------------------------------
+// --- Notifications (node → servers) ---
 
 export const WorkerDiedData = z.object({
   nodeId: z.string(),
@@ -388,9 +382,7 @@ export const MediaNotification = z.discriminatedUnion('event', [
 ]);
 export type MediaNotification = z.infer<typeof MediaNotification>;
 
-// ---------------------------------------------------------------------------------------------
-// Discovery
-// ---------------------------------------------------------------------------------------------
+// --- Discovery ---
 
 /** The JSON value of a node's Redis registration key. */
 export const MediaNodeRegistration = z.object({

@@ -45,14 +45,24 @@ async function pollHealth(url: string, ready: (h: Health) => boolean, timeoutMs:
 describe('npm start (embedded default)', () => {
   it('answers /health with one media node, serves the page, and exits 0 on SIGTERM', async () => {
     ensureClientBuild();
-    const port = await freePort();
+    // Three distinct ports (the OS may hand the same free port out twice in a row).
+    const taken = new Set<number>();
+    const distinctPort = async (): Promise<number> => {
+      for (;;) {
+        const candidate = await freePort();
+        if (!taken.has(candidate)) return taken.add(candidate), candidate;
+      }
+    };
+    const port = await distinctPort();
+    const rpcPort = await distinctPort();
+    const rtcPort = await distinctPort();
     const env = serverEnv(port, dataDir, {
       DATABASE_URL: undefined,
       REDIS_URL: undefined,
       MEDIA_NODE_URLS: undefined,
       MEDIA_WORKERS: '1',
-      MEDIA_RPC_PORT: String(await freePort()),
-      MEDIA_RTC_PORT: String(43000 + (port % 1000)),
+      MEDIA_RPC_PORT: String(rpcPort),
+      MEDIA_RTC_PORT: String(rtcPort),
     });
     parley = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'start.mjs')], {
       cwd: REPO_ROOT,
