@@ -7,7 +7,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,25 +17,12 @@ import {
 } from '../../media-workers/test/support/mediaNodeProcess.js';
 import { inPage, type MeetingHarness } from '../browser/meetingHarness.js';
 import { CLIENT_DIST, REPO_ROOT, closeAllBrowsers, ensureClientBuild, launchBrowser, type Page } from './browser.js';
-import { LOG_DIR, buildServer, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess } from './serverProcess.js';
+import { LOG_DIR, buildServer, portInRange, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess } from './serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from './testDatabase.js';
 
 /** The server side of SFU mode exists (helper H's server/src/sfu and its socket handlers). */
 export const SFU_SERVER_PRESENT =
   existsSync(join(REPO_ROOT, 'server', 'src', 'realtime', 'sfuHandlers.ts')) && existsSync(join(REPO_ROOT, 'server', 'src', 'sfu'));
-
-async function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
-async function freePortIn(first: number, last: number): Promise<number> {
-  for (let port = first; port <= last; port++) if (await isFree(port)) return port;
-  throw new Error(`no free port in ${first}-${last}`);
-}
 
 export interface SfuHarness extends MeetingHarness {
   /** The media node, or null when started with `{media: false}` (mesh-only tests). */
@@ -66,7 +52,7 @@ export async function startSfuHarness(label: string, extraEnv: Env = {}, options
     rmSync(clientCopy, { recursive: true, force: true });
   };
   try {
-    const rpcPort = await freePortIn(3850, 3859);
+    const rpcPort = await portInRange(3850, 3859);
     if (withMedia) media = await startMediaNodeProcess({
       MEDIA_RPC_PORT: String(rpcPort),
       MEDIA_RTC_PORT: String(3860 + (rpcPort - 3850) * 4),
@@ -78,7 +64,7 @@ export async function startSfuHarness(label: string, extraEnv: Env = {}, options
     });
     const server = await startServerProcess({
       name: label,
-      port: await freePortIn(3800, 3849),
+      port: await portInRange(3800, 3849),
       env: {
         DATABASE_URL: db.url,
         REDIS_URL: TEST_REDIS_URL,
