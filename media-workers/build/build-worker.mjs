@@ -93,17 +93,37 @@ function checkSrtpApi(workerDir) {
 }
 
 /**
+ * Unpacks the libsrtp 2 sources as subprojects/libsrtp2 (built by the
+ * libsrtp3 shim with OpenSSL) and copies its public headers where the shim's
+ * <srtp2/srtp.h> finds them.
+ */
+async function placeLibsrtp(workerDir, tarball, log) {
+  const dir = path.join(workerDir, 'subprojects', 'libsrtp2');
+  fs.mkdirSync(dir, { recursive: true });
+  await runLogged('tar', ['-xf', tarball, '-C', dir, '--strip-components=1'], { cwd: workerDir, log });
+  const wrap = fs.readFileSync(path.join(workerDir, 'subprojects', 'libsrtp3.wrap'), 'utf8');
+  const shimDir = path.join(workerDir, 'subprojects', /^directory\s*=\s*(.+?)\s*$/m.exec(wrap)?.[1] ?? 'libsrtp3');
+  const headers = path.join(shimDir, 'bundled-include', 'srtp2');
+  fs.mkdirSync(headers, { recursive: true });
+  for (const header of ['include/srtp.h', 'crypto/include/auth.h', 'crypto/include/cipher.h', 'crypto/include/crypto_types.h']) {
+    fs.copyFileSync(path.join(dir, header), path.join(headers, path.basename(header)));
+  }
+}
+
+/**
  * Builds mediasoup-worker for the package at `ms` and returns the path of the
  * binary (inside `buildRoot`; the caller copies it and removes `buildRoot`).
+ * `libsrtpTarball`: libsrtp 2 sources to build in with OpenSSL; null: Debian's
+ * libsrtp2 package (NSS).
  * @param {{ms: import('./lib/mediasoup-package.mjs').MediasoupPackage, liburing: boolean,
- *   jobs: number, buildRoot: string, log: string}} opts
+ *   jobs: number, buildRoot: string, log: string, libsrtpTarball: string | null}} opts
  */
-export async function buildWorker({ ms, liburing, jobs, buildRoot, log }) {
+export async function buildWorker({ ms, liburing, jobs, buildRoot, log, libsrtpTarball }) {
   const workerDir = path.join(buildRoot, 'worker');
   const buildDir = path.join(workerDir, 'out', 'Release', 'build');
   fs.writeFileSync(log, `mediasoup ${ms.version} worker build, ${new Date().toISOString()}\n`);
 
-  await step('preparing sources and shim subprojects', () => {
+  await step('preparing sources and shim subprojects', async () => {
     // Build products of any earlier attempt inside the package are left behind.
     const skip = ['out', 'prebuild', 'pip_invoke'].map((d) => path.join(ms.workerDir, d));
     fs.cpSync(ms.workerDir, workerDir, {
@@ -113,6 +133,10 @@ export async function buildWorker({ ms, liburing, jobs, buildRoot, log }) {
     checkSrtpApi(workerDir);
     info(`  source fixes: ${applySourceFixes(workerDir).join(', ')}`);
     info(`  shims: ${placeShims(workerDir).join(', ')}`);
+    if (libsrtpTarball) {
+      await placeLibsrtp(workerDir, libsrtpTarball, log);
+      info(`  libsrtp: ${path.basename(libsrtpTarball)}, built in with OpenSSL`);
+    }
   });
 
   await step(`meson setup (io_uring ${liburing ? 'on' : 'off'})`, () =>
@@ -128,6 +152,7 @@ export async function buildWorker({ ms, liburing, jobs, buildRoot, log }) {
         '--buildtype', 'release',
         '-Db_ndebug=true',
         `-Dms_disable_liburing=${liburing ? 'false' : 'true'}`,
+        `-Dlibsrtp3:parley-srtp=${libsrtpTarball ? 'bundled' : 'system'}`,
         buildDir,
       ],
       { cwd: workerDir, log },

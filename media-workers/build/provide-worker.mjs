@@ -20,15 +20,18 @@
 //   PARLEY_WORKER_REBUILD=1     ignore the cache and the prebuilt download; build
 //   PARLEY_WORKER_JOBS=n        compile jobs (default: available cores)
 //   PARLEY_WORKER_KEEP_BUILD=1  keep the temporary build directory
+//   PARLEY_LIBSRTP_TARBALL=path libsrtp 2.x sources to build in (default: Debian's
+//                               source package, fetched once and cached; lib/libsrtp-source.mjs)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorker, makeBuildRoot } from './build-worker.mjs';
 import { withLock } from './lib/build-lock.mjs';
-import { formatDuration, info, ProvisionError, sinceStart, warn } from './lib/log.mjs';
+import { formatDuration, info, ProvisionError, sinceStart, step, warn } from './lib/log.mjs';
 import { findMediasoup, installBinary, isExecutableFile, probeWorker } from './lib/mediasoup-package.mjs';
 import { downloadPrebuilt, prebuiltUrl } from './lib/prebuilt.mjs';
+import { provideLibsrtpSource, warnNssFallback } from './lib/libsrtp-source.mjs';
 import { ensureBuildPackages } from './lib/system-packages.mjs';
 import { cacheEntry, cacheRoot, isIntact, readMeta, store } from './lib/worker-cache.mjs';
 
@@ -77,6 +80,9 @@ function fromCache(ms, entry) {
   }
   const meta = readMeta(entry);
   const result = installChecked(entry.bin, ms, `step 2/4 cache hit: ${entry.bin} (${meta?.source}, ${meta?.createdAt})`);
+  if (result.ok && typeof meta?.srtp === 'string' && meta.srtp.includes('NSS')) {
+    warn(`this cached worker does SRTP with Debian's NSS libsrtp2 (about 1.5x the CPU per packet); PARLEY_WORKER_REBUILD=1 npm install rebuilds it once the libsrtp sources can be fetched`);
+  }
   if (!result.ok) warn(`the cached worker does not run here (${result.detail}); ignoring it`);
   return result.ok;
 }
@@ -112,6 +118,10 @@ async function fromPrebuilt(ms, entry, liburing) {
 async function fromBuild(ms, entry, liburing) {
   info(`step 4/4 offline build of mediasoup-worker ${ms.version} against Debian libraries`);
   await ensureBuildPackages({ liburing });
+  const libsrtp = await step('libsrtp sources (for SRTP with OpenSSL)', () => provideLibsrtpSource(cacheRoot()));
+  if ('missing' in libsrtp) warnNssFallback(libsrtp.missing);
+  else info(`  libsrtp sources: ${libsrtp.tarball} (${libsrtp.origin})`);
+  const libsrtpTarball = 'tarball' in libsrtp ? libsrtp.tarball : null;
   const buildRoot = makeBuildRoot();
   const log = path.join(buildRoot, 'build.log');
   const keep = env.PARLEY_WORKER_KEEP_BUILD === '1';
@@ -126,10 +136,11 @@ async function fromBuild(ms, entry, liburing) {
   process.once('SIGTERM', onSignal);
   const t0 = Date.now();
   try {
-    const bin = await buildWorker({ ms, liburing, jobs: jobsSetting(), buildRoot, log });
+    const bin = await buildWorker({ ms, liburing, jobs: jobsSetting(), buildRoot, log, libsrtpTarball });
     const probe = probeWorker(bin);
     if (!probe.ok) throw new ProvisionError(`the built worker does not run: ${probe.detail}`, [`build log: ${log}`]);
-    const meta = store(entry, bin, { version: ms.version, liburing, source: 'build', seconds: (Date.now() - t0) / 1000 });
+    const srtp = libsrtpTarball ? `libsrtp ${path.basename(libsrtpTarball)} with OpenSSL` : "Debian's libsrtp2 (NSS)";
+    const meta = store(entry, bin, { version: ms.version, liburing, source: 'build', seconds: (Date.now() - t0) / 1000, srtp });
     installChecked(entry.bin, ms, `step 4/4 built in ${formatDuration(Date.now() - t0)} (${(meta.size / 1e6).toFixed(1)} MB), cached in ${entry.dir}`);
   } catch (error) {
     if (fs.existsSync(log)) {

@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { debSrcList } from '../build/lib/libsrtp-source.mjs';
 import { createNinjaProgress } from '../build/lib/ninja-progress.mjs';
 import { findTarEntry, prebuiltUrl } from '../build/lib/prebuilt.mjs';
 import { applySourceFixes } from '../build/lib/source-fixes.mjs';
-import { BUILD_RECIPE, cacheEntry, isIntact, readMeta } from '../build/lib/worker-cache.mjs';
+import { BUILD_RECIPE, cacheEntry, isIntact, readMeta, sha256 } from '../build/lib/worker-cache.mjs';
 import { REPO_ROOT } from './support/mediaNodeProcess.js';
 
 const SCRIPT = path.join(REPO_ROOT, 'media-workers/build/provide-worker.mjs');
@@ -72,6 +73,36 @@ describe('provide-worker building blocks', () => {
     expect(on.dir).toContain(path.join('parley', 'mediasoup-worker', VERSION, `recipe-${BUILD_RECIPE}`));
     expect(on.dir).not.toBe(off.dir);
     expect(path.basename(on.dir)).toBe(`${process.platform}-${process.arch}-liburing`);
+  });
+
+  it('derives deb-src entries for the libsrtp sources from the system apt sources, both formats', () => {
+    const deb822 = 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\n';
+    expect(debSrcList('/etc/apt/sources.list.d/debian.sources', deb822)).toEqual({
+      name: 'debian.sources',
+      text: deb822.replace('Types: deb', 'Types: deb-src'),
+    });
+    const oneLine = '# comment\ndeb [arch=amd64] http://deb.debian.org/debian bookworm main\ndeb-src http://x/ y main\n';
+    expect(debSrcList('/etc/apt/sources.list', oneLine)).toEqual({
+      name: 'sources.list',
+      text: 'deb-src [arch=amd64] http://deb.debian.org/debian bookworm main\n',
+    });
+    expect(debSrcList('/etc/apt/sources.list.d/x.list', '# only comments\n')).toBeNull();
+    expect(debSrcList('/etc/apt/sources.list.d/x.sources', 'Types: deb-src\nURIs: http://x/\n')).toBeNull();
+  });
+
+  it("links the SRTP its cache entry says: libsrtp with OpenSSL leaves out Debian's libsrtp2 and NSS", () => {
+    // npm install copies the worker out of a cache entry (both io_uring choices are looked at).
+    const installed = sha256(INSTALLED_BIN);
+    const entry = [cacheEntry(VERSION, true), cacheEntry(VERSION, false)].find((e) => readMeta(e)?.sha256 === installed);
+    expect(entry, 'the installed worker comes from the machine cache').toBeDefined();
+    const meta = readMeta(entry!);
+    const linked = execFileSync('ldd', [INSTALLED_BIN], { encoding: 'utf8' });
+    if (typeof meta?.srtp === 'string' && meta.srtp.includes('OpenSSL')) {
+      expect(linked).not.toMatch(/libsrtp2|libnss3/);
+      expect(linked).toMatch(/libcrypto/);
+    } else if (meta?.source === 'build') {
+      expect(linked).toMatch(/libsrtp2/);
+    }
   });
 
   it("applies the DTLS BIO callback fix to a copy of mediasoup's DtlsTransport.cpp, once", () => {

@@ -15,8 +15,9 @@ import { installBinary } from './mediasoup-package.mjs';
  * the old way are never reused.
  *   1 (no recipe-* directory): first offline build; DTLS crashed in Debian's libssl
  *   2: source fix dtls-bio-callback-return
+ *   3: libsrtp built in with OpenSSL instead of Debian's NSS libsrtp2 (lib/libsrtp-source.mjs)
  */
-export const BUILD_RECIPE = 2;
+export const BUILD_RECIPE = 3;
 
 export function cacheRoot() {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -65,7 +66,7 @@ export function isIntact(entry) {
 /**
  * Stores a binary in the cache with its meta.json.
  * @param {ReturnType<typeof cacheEntry>} entry @param {string} file
- * @param {{version: string, liburing: boolean, source: string, seconds: number}} info
+ * @param {{version: string, liburing: boolean, source: string, seconds: number, srtp?: string}} info
  */
 export function store(entry, file, info) {
   fs.mkdirSync(entry.dir, { recursive: true });
@@ -77,6 +78,7 @@ export function store(entry, file, info) {
     kernel: os.release(),
     liburing: info.liburing,
     source: info.source,
+    ...(info.srtp ? { srtp: info.srtp } : {}),
     buildRecipe: BUILD_RECIPE,
     seconds: Math.round(info.seconds),
     size: fs.statSync(entry.bin).size,
