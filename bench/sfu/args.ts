@@ -25,6 +25,8 @@ the same topology (the ratio is Parley's overhead), for the io_uring and no-io_u
   --rounds N         runs of each path, alternating which goes first; each step keeps its
                      median round (default 1; 3 steadies the Parley/bare ratio on a busy host)
   --quick            smoke run: steps 50,200, warm-up 1 s, window 2 s, io_uring build only
+  --sink MODE        held (default): sinks never read, the kernel counts every packet at the
+                     socket; read: the traffic process reads them (costs a core on 2 cores)
   --port-base N      listen only on N .. N+899 (default ${DEFAULT_SFU_BENCH_OPTIONS.portBase})
   --json FILE        also write every figure as JSON
   --help`;
@@ -48,6 +50,7 @@ const Args = z.object({
     .optional(),
   'port-base': z.coerce.number().int().min(1024).max(64_000).optional(),
   rounds: z.coerce.number().int().min(1).max(9).optional(),
+  sink: z.enum(['held', 'read']).optional(),
 });
 
 export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
@@ -61,6 +64,7 @@ export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
       variants: { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      sink: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'port-base': { type: 'string' },
       json: { type: 'string' },
@@ -86,6 +90,7 @@ export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
     ...(a.variants ? { variants: [...new Set(a.variants)] as WorkerVariant[] } : {}),
     ...(a['port-base'] ? { portBase: a['port-base'] } : {}),
     ...(a.rounds ? { rounds: a.rounds } : {}),
+    ...(a.sink ? { sink: a.sink } : {}),
     noBaseline: values['no-baseline'],
   };
   return { bench, json: values.json ?? null };

@@ -1,7 +1,7 @@
 import { maxReceivers, type PortLayout } from './ports.js';
 import type { SfuTarget } from './target.js';
 import { startTraffic } from './trafficClient.js';
-import type { PacketMix, StepResult } from './types.js';
+import type { PacketMix, SinkMode, StepResult } from './types.js';
 
 export const DELIVERED_MIN = 0.95;
 
@@ -11,6 +11,7 @@ export interface StepPlan {
   steps: number[];
   warmupS: number;
   windowS: number;
+  sink: SinkMode;
 }
 
 /**
@@ -25,7 +26,7 @@ export async function measurePath(
   plan: StepPlan,
   log: (line: string) => void,
 ): Promise<StepResult[]> {
-  const traffic = await startTraffic(layout);
+  const traffic = await startTraffic(layout, plan.sink);
   let target: SfuTarget | undefined;
   const results: StepResult[] = [];
   try {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { startChild, type ChildHandle } from './ipc.js';
 import type { PortLayout } from './ports.js';
-import type { StreamSpec } from './types.js';
+import type { SinkMode, StreamSpec } from './types.js';
 
 const FILE = fileURLToPath(new URL('./trafficProcess.ts', import.meta.url));
 
@@ -25,11 +25,11 @@ export interface Traffic {
   stop(): Promise<void>;
 }
 
-/** Starts the sender + sink process on the layout's ports. */
-export async function startTraffic(layout: PortLayout): Promise<Traffic> {
+/** Starts the sender + sink process on the layout's ports (sinks: see SinkMode). */
+export async function startTraffic(layout: PortLayout, sinkMode: SinkMode): Promise<Traffic> {
   const child: ChildHandle = await startChild(FILE);
   try {
-    await child.call('bind', { senderPort: layout.sender, sinkPorts: layout.sinks }, z.object({ recvBufferSize: z.number() }));
+    await child.call('bind', { senderPort: layout.sender, sinkPorts: layout.sinks, sinkMode }, z.object({ recvBufferSize: z.number() }));
   } catch (error) {
     await child.stop();
     throw error;

@@ -3,8 +3,10 @@
  * sent on a 10 ms timer at the mix's rates) and the sinks (UDP sockets counting what the worker
  * forwards; no decryption). Driven over IPC by trafficClient.ts.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod/v4';
 import { serveParent } from './ipc.js';
 import { rtpPacket } from './mix.js';
@@ -17,7 +19,12 @@ const StreamSchema = z.object({
   packetBytes: z.number().int().min(16).max(1400),
   packetsPerFrame: z.number().int().min(1).optional(),
 });
-const Bind = z.object({ senderPort: z.number().int(), sinkPorts: z.array(z.number().int()).min(1) });
+const Bind = z.object({
+  senderPort: z.number().int(),
+  sinkPorts: z.array(z.number().int()).min(1),
+  /** read: this process reads and counts; held: a stopped child holds them, the kernel counts. */
+  sinkMode: z.enum(['read', 'held']),
+});
 const Send = z.object({ ip: z.string(), port: z.number().int(), streams: z.array(StreamSchema).min(1) });
 
 const SINK_RECV_BUFFER = 128 * 1024;
@@ -31,6 +38,7 @@ let received = 0;
 let receivedBytes = 0;
 let sent = 0;
 let timer: NodeJS.Timeout | undefined;
+let holder: ChildProcess | undefined;
 
 async function bind(port: number, recvBufferSize?: number): Promise<dgram.Socket> {
   const socket = dgram.createSocket({ type: 'udp4', ...(recvBufferSize ? { recvBufferSize } : {}) });
@@ -60,6 +68,26 @@ function socketDrops(ports: number[]): number {
   return drops;
 }
 
+/** sinkHolder.mjs on `ports`, stopped once bound (SIGSTOP): its sockets are never read. */
+async function startHolder(ports: number[]): Promise<ChildProcess> {
+  const file = fileURLToPath(new URL('./sinkHolder.mjs', import.meta.url));
+  const child = spawn(process.execPath, [file, ...ports.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sink holder exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+  });
+  child.kill('SIGSTOP');
+  const stop = () => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', stop);
+  // The parent stops this process with SIGTERM: exit through 'exit' so the holder goes too.
+  process.once('SIGTERM', () => process.exit(0));
+  return child;
+}
+
 function startSending(ip: string, port: number, streams: StreamSpec[]): void {
   const socket = sender;
   if (!socket) throw new Error('bind first');
@@ -87,6 +115,10 @@ serveParent(async (request) => {
       const params = Bind.parse(request);
       sender = await bind(params.senderPort);
       sinkPorts = params.sinkPorts;
+      if (params.sinkMode === 'held') {
+        holder = await startHolder(params.sinkPorts);
+        return { recvBufferSize: 0 };
+      }
       for (const port of params.sinkPorts) {
         // A small receive buffer on purpose: when this process falls behind (2 shared cores), the
         // kernel drops and counts (socketDrops) instead of queueing, so received + drops is the

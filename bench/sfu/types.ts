@@ -25,6 +25,15 @@ export interface PacketMix {
 }
 
 export type PathName = 'parley' | 'bare';
+/**
+ * How the sinks count what the worker forwards:
+ * - held (default): the sink sockets belong to a stopped child process and are never read; every
+ *   packet still crosses the kernel's receive path to the socket and is counted as a drop there
+ *   (/proc/net/udp). No reader competes with the worker for the cores.
+ * - read: the traffic process reads every packet (plus the drops at a small buffer); on a 2-core
+ *   host the reader takes much of the second core and wakes on every packet.
+ */
+export type SinkMode = 'held' | 'read';
 export type WorkerVariant = 'liburing' | 'no-liburing';
 
 export interface SfuBenchOptions {
@@ -42,6 +51,8 @@ export interface SfuBenchOptions {
    * round. More rounds make the Parley/bare ratio sturdier on a machine whose load drifts.
    */
   rounds: number;
+  /** How the sinks count (see SinkMode). */
+  sink: SinkMode;
   /** First of the 2000 ports the benchmark may listen on (layout in bench/sfu/ports.ts). */
   portBase: number;
   /** Progress lines (stderr in the CLI). */

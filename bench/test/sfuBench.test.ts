@@ -1,0 +1,53 @@
+/**
+ * bench:sfu end to end at a small size: a real media node (Parley) and bare mediasoup forward
+ * SRTP to the sinks, counted both ways: `held` (a stopped process owns the sink sockets, the
+ * kernel counts each packet as a drop at the socket) and `read` (the traffic process reads
+ * them). Either way every expected packet must be counted, no more: the counting is what the
+ * capacity figures stand on. Figures of record come from `npm run bench:sfu` (docs/capacity.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runSfuBench } from '../sfu/runSfuBench.js';
+import type { SinkMode } from '../sfu/types.js';
+
+/** Ports of the layout (bench/sfu/ports.ts): base .. base + 899, one base per sink mode. */
+const PORT_BASE: Record<SinkMode, number> = { held: 61000, read: 62000 };
+
+function processesHolding(port: number): string {
+  try {
+    return execFileSync('ss', ['-uanp', `sport = :${port}`], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+describe('bench:sfu', () => {
+  for (const sink of ['held', 'read'] as const) {
+    it(`counts every forwarded SRTP packet at the sinks (--sink ${sink}), Parley and bare`, async () => {
+      const result = await runSfuBench({
+        steps: [50],
+        warmupS: 1,
+        windowS: 2,
+        mix: 'audio',
+        variants: ['liburing'],
+        rounds: 1,
+        portBase: PORT_BASE[sink],
+        sink,
+      });
+      const comparison = result.variants[0];
+      expect(comparison, `worker build: ${JSON.stringify(result.skipped)}`).toBeDefined();
+      for (const path of ['parley', 'bare'] as const) {
+        const step = comparison![path]!.steps[0]!;
+        // 10 receivers × 5 opus streams × 50 packets/s.
+        expect(step.receivers).toBe(10);
+        expect(step.ppsIn).toBeGreaterThan(225);
+        expect(step.delivered).toBeGreaterThan(0.95);
+        expect(step.delivered).toBeLessThan(1.05);
+        expect(step.workerCpu).toBeGreaterThan(0);
+        if (sink === 'held') expect(step.sinkDropsPerS).toBe(step.ppsOut);
+      }
+      // The stopped sink holder went with the traffic process: its ports are free again.
+      expect(processesHolding(PORT_BASE[sink] + 20)).not.toMatch(/node/);
+    }, 90_000);
+  }
+});
