@@ -44,7 +44,10 @@ function othersOf(user: TestUser): { peerId: string }[] {
 }
 
 async function join(user: TestUser): Promise<void> {
-  await user.page.goto(new URL(`/meet/${meetingId}?ap=0&debug=meeting`, harness.url).toString(), { waitUntil: 'domcontentloaded' });
+  // sfuVideo: the SFU camera stays at the mesh size here. The six pages share one browser's fake
+  // camera, which cannot grow once the first page opened it (sfuSimulcast.test.ts covers the
+  // default 960x540 camera, one browser per page).
+  await user.page.goto(new URL(`/meet/${meetingId}?ap=0&sfuVideo=320x180@15&debug=meeting`, harness.url).toString(), { waitUntil: 'domcontentloaded' });
   peers.set(user, await selfPeerId(user.page));
 }
 

@@ -57,7 +57,10 @@ export class BrowserClient implements LoadClient {
       stage = 'page';
       const { width, height, fps } = this.spec.video;
       const started = Date.now();
-      const url = `${origin}/meet/${encodeURIComponent(this.spec.meetingId)}?video=${width}x${height}@${fps}&ap=0`;
+      // The same camera in SFU mode (the app's SFU default is 960x540@24): a page costs what
+      // --video says, and the pages of one browser share its fake camera anyway.
+      const camera = `${width}x${height}@${fps}`;
+      const url = `${origin}/meet/${encodeURIComponent(this.spec.meetingId)}?video=${camera}&sfuVideo=${camera}&ap=0`;
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.options.joinTimeoutMs });
 
       stage = 'join';

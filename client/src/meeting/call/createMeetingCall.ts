@@ -7,7 +7,7 @@ import {
   type MeetingMode,
   type Participant,
 } from '@parley/protocol';
-import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { batch, createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { ApiError } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
@@ -141,7 +141,8 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       });
       if (info.meeting.status !== 'active') return finish('ended');
       setPhase('media');
-      const media = new LocalMedia();
+      // An SFU meeting: open the camera at the SFU size right away (three simulcast layers).
+      const media = new LocalMedia(undefined, info.mode === 'sfu' ? 'sfu' : 'mesh');
       setLocal(media);
       await media.start();
       if (attempt !== generation) return media.stop();
@@ -234,6 +235,8 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     const media = local();
     const self = selfPeerId();
     if (!active || active.mode === next || !media || !self) return;
+    // The camera grows to the SFU size before the SFU producer exists (it waits for this).
+    if (next === 'sfu') void media.setCameraMode('sfu');
     // Make before break: the new transport starts, the old one keeps playing each participant
     // until the new one shows that participant's video (see ModeSwitch).
     const session = createSession(next, { meetingId, selfPeerId: self, iceServers: iceServers(), client, local: media });
@@ -245,6 +248,15 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     for (const participant of participants()) session.addPeer(participant, { initiate: true });
     transports.switchTo(session, () => participants().map((participant) => participant.peerId));
   }
+
+  // The camera has the SFU size while any SFU transport runs (the mesh links scale it down),
+  // and the mesh size again once the last one closed (after a switch back to mesh).
+  createEffect(() => {
+    const media = local();
+    const running = sessions();
+    if (!media || running.length === 0) return;
+    void media.setCameraMode(running.some((session) => session.mode === 'sfu') ? 'sfu' : 'mesh');
+  });
 
   const quality = createQualitySampler(
     () => (phase() === 'joined' ? (current()?.stats() ?? null) : null),

@@ -1,7 +1,19 @@
 import { batch, createSignal, type Accessor } from 'solid-js';
-import { audioConstraints, displayConstraints, readMediaProfile, videoConstraints, type MediaProfile } from './mediaProfile.js';
+import {
+  audioConstraints,
+  cameraProfile,
+  displayConstraints,
+  fitsProfile,
+  meshSenderLimits,
+  readMediaProfile,
+  videoConstraints,
+  type CameraMode,
+  type MediaProfile,
+  type MeshSenderLimits,
+} from './mediaProfile.js';
 import { loadMediaPrefs, saveMediaPrefs } from './mediaPrefs.js';
 import { describeMediaError } from './mediaErrors.js';
+import { openUserMedia } from './openUserMedia.js';
 
 /** The three things a participant can send. `audio` and `camera` share one stream (msid). */
 export type LocalSource = 'audio' | 'camera' | 'screen';
@@ -22,14 +34,23 @@ export interface LocalMediaView {
    */
   stream(source: LocalSource): MediaStream;
   state(): LocalState;
-  /** Called with the source whose track changed, or 'state' for mute/camera flags only. */
+  /**
+   * Called with the source whose track changed, or 'state' for mute/camera flags only. 'camera'
+   * also comes when the camera's size changes (a profile change: same track, new constraints).
+   */
   onChange(listener: (change: LocalSource | 'state') => void): () => void;
+  /** Resolves once the camera has the size of the current mode (SFU producers wait for it). */
+  cameraReady?(): Promise<void>;
+  /** What a mesh sender may encode of the camera (the mesh profile, whatever the capture). */
+  meshCameraLimits?(): MeshSenderLimits;
 }
 
 /**
  * The camera, microphone and screen of this page: opens them with the media profile and the
  * saved preferences, mutes (track.enabled), turns the camera off (the device is released),
  * switches devices and shares the screen. Every track it ever opened is stopped by `stop()`.
+ * The camera follows the meeting's mode (`setCameraMode`): the mesh profile (small) or the SFU
+ * one (960x540, three simulcast layers), changed in place with applyConstraints.
  */
 export class LocalMedia implements LocalMediaView {
   readonly profile: MediaProfile;
@@ -38,6 +59,11 @@ export class LocalMedia implements LocalMediaView {
   private readonly listeners = new Set<(change: LocalSource | 'state') => void>();
   private readonly opened = new Set<MediaStreamTrack>();
   private closed = false;
+  private mode: CameraMode;
+  /** The camera changes of `setCameraMode`, one after the other. */
+  private settling: Promise<void> = Promise.resolve();
+  /** The height the camera is being brought to right now, or null. */
+  private resizingTo: number | null = null;
 
   private readonly audio = createSignal<MediaStreamTrack | null>(null);
   private readonly camera = createSignal<MediaStreamTrack | null>(null);
@@ -63,8 +89,9 @@ export class LocalMedia implements LocalMediaView {
   /** The deviceIds of the tracks in use. */
   readonly currentDevices = this.deviceIds[0];
 
-  constructor(profile: MediaProfile = readMediaProfile()) {
+  constructor(profile: MediaProfile = readMediaProfile(), mode: CameraMode = 'mesh') {
     this.profile = profile;
+    this.mode = mode;
     const [camera] = this.camera;
     const [screen] = this.screen;
     let previewStream: MediaStream | null = null;
@@ -106,6 +133,31 @@ export class LocalMedia implements LocalMediaView {
     return () => this.listeners.delete(listener);
   }
 
+  cameraMode(): CameraMode {
+    return this.mode;
+  }
+
+  /**
+   * Brings the camera to the profile of `mode` (SFU while any SFU transport runs, else mesh).
+   * Resolves when it is there; a camera that is off opens at that size later.
+   */
+  setCameraMode(mode: CameraMode): Promise<void> {
+    if (mode !== this.mode) {
+      this.mode = mode;
+      this.queueFit();
+    }
+    return this.settling;
+  }
+
+  cameraReady(): Promise<void> {
+    return this.settling;
+  }
+
+  meshCameraLimits(): MeshSenderLimits {
+    const height = Math.max(this.camera[0]()?.getSettings().height ?? 0, this.resizingTo ?? 0);
+    return meshSenderLimits({ height }, this.profile.video);
+  }
+
   /** Every track this object opened and has not forgotten (for checks after the call). */
   allTracks(): MediaStreamTrack[] {
     return [...this.opened];
@@ -118,10 +170,11 @@ export class LocalMedia implements LocalMediaView {
       this.muted[1](prefs.micMuted);
       this.cameraOffSignal[1](prefs.cameraOff);
     });
+    const mode = this.mode;
     const tracks = await this.open({ audio: true, video: !prefs.cameraOff }, prefs.audioDeviceId, prefs.videoDeviceId);
     if (this.closed) return;
     if (tracks.audio) this.install('audio', tracks.audio);
-    if (tracks.video) this.install('camera', tracks.video);
+    if (tracks.video) this.install('camera', tracks.video, mode);
     else if (!prefs.cameraOff) this.cameraOffSignal[1](true);
   }
 
@@ -148,9 +201,10 @@ export class LocalMedia implements LocalMediaView {
     }
     this.busySignal[1]('camera');
     try {
+      const mode = this.mode;
       const { video } = await this.open({ audio: false, video: true }, null, this.deviceIds[0]().video);
       if (!video || this.closed) return;
-      this.install('camera', video);
+      this.install('camera', video, mode);
       this.cameraOffSignal[1](false);
       saveMediaPrefs({ cameraOff: false });
       this.emit('state');
@@ -171,13 +225,14 @@ export class LocalMedia implements LocalMediaView {
     }
     this.busySignal[1](source);
     try {
+      const mode = this.mode;
       const tracks = await this.open(
         { audio: source === 'audio', video: source === 'camera' },
         source === 'audio' ? deviceId : null,
         source === 'camera' ? deviceId : null,
       );
       const track = source === 'audio' ? tracks.audio : tracks.video;
-      if (track && !this.closed) this.install(source, track);
+      if (track && !this.closed) this.install(source, track, mode);
     } finally {
       this.busySignal[1](null);
     }
@@ -238,7 +293,8 @@ export class LocalMedia implements LocalMediaView {
     this.listeners.clear();
   }
 
-  private install(source: LocalSource, track: MediaStreamTrack): void {
+  /** `mode`: the camera mode the track was opened for (another one now: it is resized). */
+  private install(source: LocalSource, track: MediaStreamTrack, mode: CameraMode = this.mode): void {
     const slot = source === 'audio' ? this.audio : source === 'camera' ? this.camera : this.screen;
     const previous = slot[0]();
     if (source === 'audio') track.enabled = !this.muted[0]();
@@ -250,6 +306,31 @@ export class LocalMedia implements LocalMediaView {
     if (source === 'camera') this.deviceIds[1]((ids) => ({ ...ids, video: deviceId }));
     this.emit(source);
     this.release(previous);
+    if (source === 'camera' && mode !== this.mode) this.queueFit();
+  }
+
+  private queueFit(): void {
+    this.settling = this.settling.then(() => this.fitCamera()).catch(() => undefined);
+  }
+
+  /**
+   * Resizes the live camera to the current mode's profile with applyConstraints (Chromium
+   * restarts the capture in the new format; the track, and so every sender, stays). Mesh
+   * senders are told first (limits for the bigger of both sizes), so none of them encodes the
+   * SFU size for a moment.
+   */
+  private async fitCamera(): Promise<void> {
+    const track = this.camera[0]();
+    const target = cameraProfile(this.profile, this.mode);
+    if (this.closed || !track || track.readyState !== 'live' || fitsProfile(track.getSettings(), target)) return;
+    this.resizingTo = target.height;
+    this.emit('camera');
+    try {
+      await track.applyConstraints(videoConstraints(target));
+    } finally {
+      this.resizingTo = null;
+      if (!this.closed && this.camera[0]() === track) this.emit('camera');
+    }
   }
 
   /** A device was unplugged or taken away: fall back to the default one. */
@@ -258,9 +339,10 @@ export class LocalMedia implements LocalMediaView {
     if (this.closed || slot[0]() !== track) return;
     slot[1](null);
     this.emit(source);
+    const mode = this.mode;
     void this.open({ audio: source === 'audio', video: source === 'camera' }, null, null).then((tracks) => {
       const replacement = source === 'audio' ? tracks.audio : tracks.video;
-      if (replacement && !this.closed && slot[0]() === null) this.install(source, replacement);
+      if (replacement && !this.closed && slot[0]() === null) this.install(source, replacement, mode);
     });
   }
 
@@ -273,62 +355,28 @@ export class LocalMedia implements LocalMediaView {
     for (const listener of [...this.listeners]) listener(change);
   }
 
-  /**
-   * getUserMedia for the wanted kinds; when the pair fails, each kind alone, and a missing
-   * device falls back to the default one. Failures become the notice.
-   */
+  /** getUserMedia (see openUserMedia) with the current mode's profile; failures become the notice. */
   private async open(
     want: { audio: boolean; video: boolean },
     audioDeviceId: string | null,
     videoDeviceId: string | null,
   ): Promise<{ audio: MediaStreamTrack | null; video: MediaStreamTrack | null }> {
-    const attempt = async (audio: boolean, video: boolean, exact: boolean): Promise<MediaStream> =>
-      navigator.mediaDevices.getUserMedia({
-        audio: audio ? audioConstraints(this.profile, exact ? audioDeviceId : null) : false,
-        video: video ? videoConstraints(this.profile, exact ? videoDeviceId : null) : false,
-      });
-    const tryOne = async (audio: boolean, video: boolean): Promise<MediaStream | unknown> => {
-      try {
-        return await attempt(audio, video, true);
-      } catch (error) {
-        const deviceGone = error instanceof DOMException && ['OverconstrainedError', 'NotFoundError'].includes(error.name);
-        if (deviceGone && ((audio && audioDeviceId) || (video && videoDeviceId))) {
-          try {
-            return await attempt(audio, video, false);
-          } catch (again) {
-            return again;
-          }
-        }
-        return error;
-      }
-    };
-    const result = { audio: null as MediaStreamTrack | null, video: null as MediaStreamTrack | null };
-    if (!want.audio && !want.video) return result;
-    const both = want.audio && want.video ? await tryOne(true, true) : null;
-    let failure: unknown = null;
-    if (both instanceof MediaStream) {
-      result.audio = both.getAudioTracks()[0] ?? null;
-      result.video = both.getVideoTracks()[0] ?? null;
-    } else {
-      failure = both;
-      for (const kind of ['audio', 'video'] as const) {
-        if (!want[kind]) continue;
-        const single = await tryOne(kind === 'audio', kind === 'video');
-        if (single instanceof MediaStream) result[kind] = single.getTracks()[0] ?? null;
-        else failure = single;
-      }
-    }
+    const video = cameraProfile(this.profile, this.mode);
+    const result = await openUserMedia(want, { audio: audioDeviceId, video: videoDeviceId }, (kind, deviceId) =>
+      kind === 'audio' ? audioConstraints(this.profile, deviceId) : videoConstraints(video, deviceId),
+    );
     if (this.closed) {
       result.audio?.stop();
       result.video?.stop();
       return { audio: null, video: null };
     }
+    const { failure } = result;
     if (failure && (!result.audio || !result.video)) {
       const missing = !result.audio && !result.video ? 'both' : !result.audio ? 'audio' : 'video';
       if ((missing === 'audio' && want.audio) || (missing === 'video' && want.video) || missing === 'both') {
         this.noticeSignal[1](describeMediaError(failure, missing));
       }
     }
-    return result;
+    return { audio: result.audio, video: result.video };
   }
 }

@@ -80,7 +80,10 @@ export class PeerLink {
       });
     });
     this.pc.addEventListener('track', ({ track, streams }) => this.received.addTrack(track, streams));
-    this.pc.addEventListener('signalingstatechange', () => this.received.changed());
+    this.pc.addEventListener('signalingstatechange', () => {
+      this.received.changed();
+      if (this.pc.signalingState === 'stable') this.senders.limitCamera();
+    });
     this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
 
     this.unsubscribe = options.local.onChange((change) => {

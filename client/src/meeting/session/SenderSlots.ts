@@ -14,9 +14,15 @@ const KIND: Record<LocalSource, 'audio' | 'video'> = { audio: 'audio', camera: '
  *
  * The side that offers first creates the transceivers (`addTransceiver`, in the order above);
  * the answering side claims the offer's m-lines in the same order before it answers.
+ *
+ * The camera sender encodes no more than the mesh profile (`LocalMediaView.meshCameraLimits`):
+ * while the meeting is on the SFU, or switching, the camera captures the bigger SFU size and
+ * each P2P link scales it down (`scaleResolutionDownBy`, `maxFramerate`).
  */
 export class SenderSlots {
   private readonly slots = new Map<LocalSource, RTCRtpTransceiver>();
+  /** setParameters calls on the camera sender, one after the other (Chromium refuses overlaps). */
+  private limiting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pc: RTCPeerConnection,
@@ -39,6 +45,7 @@ export class SenderSlots {
         this.onError(error, source);
       }
     }
+    this.limitCamera();
   }
 
   /**
@@ -85,10 +92,35 @@ export class SenderSlots {
       } catch (error) {
         this.onError(error, source);
       }
+      if (source === 'camera') this.limitCamera();
       return;
     }
+    if (source === 'camera') this.limitCamera();
     if (transceiver.sender.track === track) return;
     transceiver.sender.replaceTrack(track).catch((error: unknown) => this.onError(error, source));
+  }
+
+  /**
+   * Applies the mesh limits to the camera sender when they differ from its parameters (after
+   * each negotiation too: a sender has no encodings to set before it).
+   */
+  limitCamera(): void {
+    const sender = this.slots.get('camera')?.sender;
+    if (!sender || !this.local.meshCameraLimits) return;
+    this.limiting = this.limiting
+      .then(async () => {
+        const limits = this.local.meshCameraLimits?.();
+        if (!limits || this.pc.signalingState === 'closed') return;
+        const parameters = sender.getParameters();
+        const encoding = parameters.encodings?.[0];
+        if (!encoding) return;
+        const scale = encoding.scaleResolutionDownBy ?? 1;
+        if (scale === limits.scaleResolutionDownBy && encoding.maxFramerate === limits.maxFramerate) return;
+        encoding.scaleResolutionDownBy = limits.scaleResolutionDownBy;
+        encoding.maxFramerate = limits.maxFramerate;
+        await sender.setParameters(parameters);
+      })
+      .catch((error: unknown) => this.onError(error, 'camera'));
   }
 
   syncAll(): void {

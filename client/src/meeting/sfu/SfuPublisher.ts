@@ -62,12 +62,16 @@ export class SfuPublisher {
   }
 
   private async reconcileOne(source: LocalSource): Promise<void> {
-    const track = this.local.track(source);
     let producer = this.producers.get(source);
     if (producer?.closed) {
       this.producers.delete(source);
       producer = undefined;
     }
+    // The camera's simulcast layers follow its size: it must have the SFU size (LocalMedia
+    // resizes it when the meeting moves to the SFU) before its producer is created.
+    if (!producer && source === 'camera') await this.local.cameraReady?.();
+    if (this.closed) return;
+    const track = this.local.track(source);
     if (!producer) {
       if (!track || track.readyState !== 'live') return;
       const created = await this.produce(source, track);
