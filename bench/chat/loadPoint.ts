@@ -32,6 +32,11 @@ export interface LoadPointResult {
   serverCpuPercent: number[];
   /** CPU of the target's PostgreSQL backends (percent of one core), NaN without a database. */
   databaseCpuPercent: number;
+  /**
+   * Latency by the second the message was sent in (measured window): p99 and max, ms. A tail
+   * from one stall (a few seconds high) reads differently from a saturated machine (all high).
+   */
+  timeline: { p99: number; max: number }[];
 }
 
 interface InFlight {
@@ -53,6 +58,7 @@ export async function runLoadPoint(
 ): Promise<LoadPointResult> {
   const inFlight = new Map<string, InFlight>();
   const latency = new Samples();
+  const bySecond = Array.from({ length: Math.ceil(options.durationS) }, () => new Samples());
   const ack = new Samples();
   const lag = new Samples();
   let delivered = 0;
@@ -60,6 +66,7 @@ export async function runLoadPoint(
   let ackErrors = 0;
   let sentMeasured = 0;
 
+  let measureFrom = Number.POSITIVE_INFINITY;
   const expectedOf = topology.groups.map((members) => members.reduce((n, u) => n + topology.socketsOf(u), 0));
   fleet.listener = (clientId, receivedAt) => {
     const entry = inFlight.get(clientId);
@@ -67,6 +74,7 @@ export async function runLoadPoint(
     entry.received++;
     if (entry.measured) {
       latency.add(receivedAt - entry.sentAt);
+      bySecond[Math.min(bySecond.length - 1, Math.floor((entry.sentAt - measureFrom) / 1000))]?.add(receivedAt - entry.sentAt);
       receives++;
     }
     if (entry.received === entry.expected) {
@@ -78,7 +86,7 @@ export async function runLoadPoint(
   const text = 'Parley benchmark message: the quick brown fox jumps over the lazy dog. '.repeat(64).slice(0, options.textLength);
   const senders = Array.from({ length: options.senders }, (_, u) => u);
   const start = performance.now();
-  const measureFrom = start + options.warmupS * 1000;
+  measureFrom = start + options.warmupS * 1000;
   const end = measureFrom + options.durationS * 1000;
   let sent = 0;
   let cpuAtStart: { client: NodeJS.CpuUsage; servers: number[] } | null = null;
@@ -155,5 +163,6 @@ export async function runLoadPoint(
     clientCpuPercent: used ? (100 * used.client) / seconds : Number.NaN,
     serverCpuPercent: used ? used.servers.map((s) => (100 * s) / seconds) : [],
     databaseCpuPercent: (100 * databaseCpuSeconds) / seconds,
+    timeline: bySecond.map((s) => ({ p99: s.percentiles([99])[0]!, max: s.max() })),
   };
 }

@@ -83,6 +83,8 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     REDIS_PREFIX: prefix,
     JWT_SECRET: randomBytes(24).toString('hex'),
     LOG_LEVEL: 'warn',
+    // Passed through for experiments (README's configuration table).
+    ...(process.env.CHAT_WRITE_CONCURRENCY ? { CHAT_WRITE_CONCURRENCY: process.env.CHAT_WRITE_CONCURRENCY } : {}),
   };
   const servers: ServerProcess[] = [];
   const stop = async () => {
@@ -94,7 +96,7 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     for (const [i, port] of options.ports.entries()) {
       const name = `bench-chat-${'ab'[i]}`;
       const profile = cpuProfSetup(options.cpuProfDir, `parley-${'ab'[i]}`);
-      const nodeOptions = ['--require', GC_HOOK, ...profile.args].join(' ');
+      const nodeOptions = ['--require', GC_HOOK, ...profile.args, process.env.BENCH_CHAT_SERVER_NODE_OPTIONS ?? ''].join(' ').trim();
       servers.push(await startServerProcess({ env: { ...env, ...profile.env, NODE_OPTIONS: nodeOptions }, port, name }));
     }
     const [a, b] = servers.map((s) => s.url) as [string, string];

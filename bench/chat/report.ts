@@ -56,6 +56,12 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
       );
     }
   }
+  out.push('', 'Latency by second of sending (p99/max ms): a stall shows as one or two high seconds, a saturated machine as all of them.');
+  for (const result of results) {
+    for (const p of result.points) {
+      out.push(`  ${`${result.name} @ ${p.rate}`.padEnd(20)} ${p.timeline.map((s) => `${fmt(s.p99, 0)}/${fmt(s.max, 0)}`).join(' ')}`);
+    }
+  }
   out.push('');
   for (const result of results) {
     out.push(

@@ -107,7 +107,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     cleanup.unshift(['socket.io', () => realtime.close()]);
 
     const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
-    const chat = createChatServices({ db, redis, redisPrefix: config.redisPrefix, logger });
+    const chat = createChatServices({ db, redis, redisPrefix: config.redisPrefix, logger, writeConcurrency: config.chatWriteConcurrency });
     cleanup.unshift(['chat', () => chat.close()]);
     const presence = createPresenceService({
       redis,

@@ -80,6 +80,8 @@ export interface Config {
   };
   /** Presence liveness key lifetime (PRESENCE_TTL_MS): a crashed instance's users go offline within ~4/3 of it. */
   presenceTtlMs: number;
+  /** Message batches written at the same time per instance (CHAT_WRITE_CONCURRENCY). */
+  chatWriteConcurrency: number;
 }
 
 const turnUrl = (item: string): boolean => /^(turns?|stuns?):[^\s]+$/i.test(item);
@@ -153,6 +155,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       nodeLostGraceMs: r.read('SFU_NODE_LOST_GRACE_MS', intIn(0, 600_000), 2_000),
     },
     presenceTtlMs: r.read('PRESENCE_TTL_MS', intIn(500, 600_000), 15_000),
+    chatWriteConcurrency: r.read('CHAT_WRITE_CONCURRENCY', intIn(1, 8), 1),
   };
   if (config.sfu.meshReturnAt >= config.sfu.meshMaxParticipants) {
     r.problem('MESH_RETURN_AT', `must be below MESH_MAX_PARTICIPANTS (${config.sfu.meshMaxParticipants})`);

@@ -30,9 +30,11 @@ export interface ChatDeps {
   redis: Redis | null;
   redisPrefix: string;
   logger: Logger;
+  /** Message batches written at the same time (MessageWriter's concurrency). */
+  writeConcurrency?: number;
 }
 
-export function createChatServices({ db, redis, redisPrefix, logger }: ChatDeps): ChatServices {
+export function createChatServices({ db, redis, redisPrefix, logger, writeConcurrency }: ChatDeps): ChatServices {
   const loadMembers = async (conversationId: string): Promise<string[]> =>
     isUuid(conversationId)
       ? db('conversation_members').where('conversation_id', conversationId).pluck<string[]>('user_id')
@@ -45,7 +47,7 @@ export function createChatServices({ db, redis, redisPrefix, logger }: ChatDeps)
     users,
     contacts: new ContactService(db, users, membership),
     conversations,
-    messages: new MessageService(db, conversations, new MessageWriter(db)),
+    messages: new MessageService(db, conversations, new MessageWriter(db, { concurrency: writeConcurrency })),
     readState: new ReadStateService(db, conversations),
     typing: new TypingService(conversations),
     membership,
