@@ -96,7 +96,7 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     for (const [i, port] of options.ports.entries()) {
       const name = `bench-chat-${'ab'[i]}`;
       const profile = cpuProfSetup(options.cpuProfDir, `parley-${'ab'[i]}`);
-      const nodeOptions = ['--require', GC_HOOK, ...profile.args, process.env.BENCH_CHAT_SERVER_NODE_OPTIONS ?? ''].join(' ').trim();
+      const nodeOptions = ['--require', GC_HOOK, ...profile.args].join(' ');
       servers.push(await startServerProcess({ env: { ...env, ...profile.env, NODE_OPTIONS: nodeOptions }, port, name }));
     }
     const [a, b] = servers.map((s) => s.url) as [string, string];

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { info, warn } from './log.mjs';
+import { readAptSources } from './system-packages.mjs';
 
 const SOURCE_PACKAGE = 'libsrtp2';
 const TARBALL = /\.orig\.tar\.(gz|xz|bz2)$/;
@@ -55,21 +56,7 @@ export function debSrcList(file, text) {
 
 /** The system's apt `deb` sources, rewritten as `deb-src` (one-line and deb822 files). */
 export function debSrcLists() {
-  const files = [];
-  const add = (file) => {
-    try {
-      files.push({ file, text: fs.readFileSync(file, 'utf8') });
-    } catch {
-      /* not there */
-    }
-  };
-  add('/etc/apt/sources.list');
-  try {
-    for (const f of fs.readdirSync('/etc/apt/sources.list.d')) if (/\.(list|sources)$/.test(f)) add(`/etc/apt/sources.list.d/${f}`);
-  } catch {
-    /* no sources.list.d */
-  }
-  return files.map(({ file, text }) => debSrcList(file, text)).filter((list) => list !== null);
+  return readAptSources().map(({ file, text }) => debSrcList(file, text)).filter((list) => list !== null);
 }
 
 /** `apt-get source --download-only` into a temporary directory; the tarball's path or null. */

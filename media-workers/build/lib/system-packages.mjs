@@ -77,21 +77,29 @@ function aptCandidate(pkg) {
   return m && m[1] !== '(none)' ? m[1].replace(/^\d+:/, '') : null;
 }
 
-function hasBackportsSource(codename) {
+/**
+ * The system's apt source files (/etc/apt/sources.list and sources.list.d/*.list|*.sources)
+ * with their text; unreadable ones are left out.
+ * @returns {{file: string, text: string}[]}
+ */
+export function readAptSources() {
   const files = ['/etc/apt/sources.list'];
   try {
-    for (const f of fs.readdirSync('/etc/apt/sources.list.d')) files.push(`/etc/apt/sources.list.d/${f}`);
+    for (const f of fs.readdirSync('/etc/apt/sources.list.d')) if (/\.(list|sources)$/.test(f)) files.push(`/etc/apt/sources.list.d/${f}`);
   } catch {
     /* no sources.list.d */
   }
-  return files.some((f) => {
-    if (!/\.(list|sources)$/.test(f) && f !== '/etc/apt/sources.list') return false;
+  return files.flatMap((file) => {
     try {
-      return fs.readFileSync(f, 'utf8').includes(`${codename}-backports`);
+      return [{ file, text: fs.readFileSync(file, 'utf8') }];
     } catch {
-      return false;
+      return [];
     }
   });
+}
+
+function hasBackportsSource(codename) {
+  return readAptSources().some(({ text }) => text.includes(`${codename}-backports`));
 }
 
 /** Runs apt-get; its (long) output is shown only when it fails. */
