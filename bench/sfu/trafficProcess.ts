@@ -3,7 +3,7 @@
  * sent on a 10 ms timer at the mix's rates) and the sinks (UDP sockets counting what the worker
  * forwards; no decryption). Driven over IPC by trafficClient.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,6 @@ let received = 0;
 let receivedBytes = 0;
 let sent = 0;
 let timer: NodeJS.Timeout | undefined;
-let holder: ChildProcess | undefined;
 
 async function bind(port: number, recvBufferSize?: number): Promise<dgram.Socket> {
   const socket = dgram.createSocket({ type: 'udp4', ...(recvBufferSize ? { recvBufferSize } : {}) });
@@ -69,7 +68,7 @@ function socketDrops(ports: number[]): number {
 }
 
 /** sinkHolder.mjs on `ports`, stopped once bound (SIGSTOP): its sockets are never read. */
-async function startHolder(ports: number[]): Promise<ChildProcess> {
+async function startHolder(ports: number[]): Promise<void> {
   const file = fileURLToPath(new URL('./sinkHolder.mjs', import.meta.url));
   const child = spawn(process.execPath, [file, ...ports.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
@@ -79,13 +78,9 @@ async function startHolder(ports: number[]): Promise<ChildProcess> {
     });
   });
   child.kill('SIGSTOP');
-  const stop = () => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', stop);
+  process.once('exit', () => child.kill('SIGKILL'));
   // The parent stops this process with SIGTERM: exit through 'exit' so the holder goes too.
   process.once('SIGTERM', () => process.exit(0));
-  return child;
 }
 
 function startSending(ip: string, port: number, streams: StreamSpec[]): void {
@@ -116,7 +111,7 @@ serveParent(async (request) => {
       sender = await bind(params.senderPort);
       sinkPorts = params.sinkPorts;
       if (params.sinkMode === 'held') {
-        holder = await startHolder(params.sinkPorts);
+        await startHolder(params.sinkPorts);
         return { recvBufferSize: 0 };
       }
       for (const port of params.sinkPorts) {

@@ -133,10 +133,6 @@ export class LocalMedia implements LocalMediaView {
     return () => this.listeners.delete(listener);
   }
 
-  cameraMode(): CameraMode {
-    return this.mode;
-  }
-
   /**
    * Brings the camera to the profile of `mode` (SFU while any SFU transport runs, else mesh).
    * Resolves when it is there; a camera that is off opens at that size later.

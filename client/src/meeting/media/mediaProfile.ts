@@ -70,12 +70,14 @@ function stored(key: string): string | null {
 /** The profile for this page: URL parameters win over localStorage, which wins over defaults. */
 export function readMediaProfile(search: string = location.search): MediaProfile {
   const params = new URLSearchParams(search);
-  const video = parseVideoProfile(params.get('video')) ?? parseVideoProfile(stored('parley.media.video')) ?? DEFAULT_VIDEO;
+  const setting = <T>(param: string, key: string, parse: (text: string | null) => T | null, fallback: T): T =>
+    parse(params.get(param)) ?? parse(stored(key)) ?? fallback;
   const sfuRate = DEFAULT_SFU_VIDEO.frameRate;
-  const sfuVideo =
-    parseVideoProfile(params.get('sfuVideo'), sfuRate) ?? parseVideoProfile(stored('parley.media.sfuVideo'), sfuRate) ?? DEFAULT_SFU_VIDEO;
-  const audioProcessing = parseSwitch(params.get('ap')) ?? parseSwitch(stored('parley.media.ap')) ?? true;
-  return { video, sfuVideo, audioProcessing };
+  return {
+    video: setting('video', 'parley.media.video', (text) => parseVideoProfile(text), DEFAULT_VIDEO),
+    sfuVideo: setting('sfuVideo', 'parley.media.sfuVideo', (text) => parseVideoProfile(text, sfuRate), DEFAULT_SFU_VIDEO),
+    audioProcessing: setting('ap', 'parley.media.ap', parseSwitch, true),
+  };
 }
 
 /** The camera profile of a mode. */
