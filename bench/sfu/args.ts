@@ -22,6 +22,8 @@ the same topology (the ratio is Parley's overhead), for the io_uring and no-io_u
   --mix NAME         meeting (4 opus + 1 VP8-like video per receiver, default) or audio (5 opus)
   --variants LIST    liburing,no-liburing (default both; a build missing from the cache is skipped)
   --no-baseline      Parley only
+  --no-srtp          consumers receive plain RTP, not SRTP (what SRTP costs; see
+                     PLAIN_RTP_SPEEDUP in loadtest/src/capacity/check.ts)
   --rounds N         runs of each path, alternating which goes first; each step keeps its
                      median round (default 1; 3 steadies the Parley/bare ratio on a busy host)
   --quick            smoke run: steps 50,200, warm-up 1 s, window 2 s, io_uring build only
@@ -63,6 +65,7 @@ export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
       mix: { type: 'string' },
       variants: { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
+      'no-srtp': { type: 'boolean', default: false },
       rounds: { type: 'string' },
       sink: { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -92,6 +95,7 @@ export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
     ...(a.rounds ? { rounds: a.rounds } : {}),
     ...(a.sink ? { sink: a.sink } : {}),
     noBaseline: values['no-baseline'],
+    srtp: !values['no-srtp'],
   };
   return { bench, json: values.json ?? null };
 }

@@ -22,7 +22,7 @@ export async function startBareTarget(layout: PortLayout, workerBin: string): Pr
     path: 'bare',
     workerPid,
     setupProducers: (streams) => child.call('producers', { streams }, Tuple),
-    addReceivers: async (count, sinkPorts) => void (await child.call('addReceivers', { count, sinkPorts }, z.object({}), 600_000)),
+    addReceivers: async (count, sinkPorts, srtp) => void (await child.call('addReceivers', { count, sinkPorts, srtp }, z.object({}), 600_000)),
     cpu: () => child.call('cpu', {}, Cpu),
     close: () => child.stop(),
   };

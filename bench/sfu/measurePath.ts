@@ -12,6 +12,7 @@ export interface StepPlan {
   warmupS: number;
   windowS: number;
   sink: SinkMode;
+  srtp: boolean;
 }
 
 /**
@@ -41,9 +42,9 @@ export async function measurePath(
         break;
       }
       const t0 = Date.now();
-      await target.addReceivers(wanted - receivers, traffic.sinkPorts);
+      await target.addReceivers(wanted - receivers, traffic.sinkPorts, plan.srtp);
       receivers = wanted;
-      log(`  ${target.path}: ${receivers * mix.streams.length} consumers on ${receivers} SRTP transports (set up in ${((Date.now() - t0) / 1000).toFixed(1)} s); warm-up ${plan.warmupS} s, window ${plan.windowS} s`);
+      log(`  ${target.path}: ${receivers * mix.streams.length} consumers on ${receivers} ${plan.srtp ? 'SRTP' : 'plain RTP'} transports (set up in ${((Date.now() - t0) / 1000).toFixed(1)} s); warm-up ${plan.warmupS} s, window ${plan.windowS} s`);
       await sleep(plan.warmupS * 1000);
       // The media node samples worker CPU every 2 s: the window's first sample must not be older
       // than the end of the warm-up (it would count set-up work), its last one a window later.

@@ -51,11 +51,11 @@ export async function startParleyTarget(layout: PortLayout, workerBin: string): 
       }
       return { ip: t.ip, port: t.port };
     },
-    async addReceivers(count, sinkPorts) {
+    async addReceivers(count, sinkPorts, srtp) {
       await inParallel(count, 8, async () => {
         const sinkPort = sinkPorts[receivers++ % sinkPorts.length]!;
-        const t = await client.request('createPlainTransport', { meetingId, comedia: false, enableSrtp: true, portRange: layout.transports });
-        await client.request('connectPlainTransport', { meetingId, transportId: t.id, ip: '127.0.0.1', port: sinkPort, srtpParameters: remoteSrtpParameters() });
+        const t = await client.request('createPlainTransport', { meetingId, comedia: false, enableSrtp: srtp, portRange: layout.transports });
+        await client.request('connectPlainTransport', { meetingId, transportId: t.id, ip: '127.0.0.1', port: sinkPort, ...(srtp ? { srtpParameters: remoteSrtpParameters() } : {}) });
         for (const producerId of producerIds) {
           await client.request('consume', { meetingId, transportId: t.id, producerId, rtpCapabilities: caps, paused: false });
         }

@@ -38,7 +38,7 @@ export function formatReport(r: SfuBenchResult): string {
   const out: string[] = [
     '',
     `bench:sfu  mediasoup ${r.mediasoupVersion}, ${r.host.cpus} cores (${r.host.model}), load average at start ${r.host.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
-    `mix "${r.mix.name}": ${r.mix.description}: ${r.mix.packetsPerSecondIn} pps in, mean packet ${r.mix.meanPacketBytes} B; consumers on SRTP (AES_CM_128_HMAC_SHA1_80) plain transports`,
+    `mix "${r.mix.name}": ${r.mix.description}: ${r.mix.packetsPerSecondIn} pps in, mean packet ${r.mix.meanPacketBytes} B; consumers on ${r.options.srtp === false ? 'plain RTP (no SRTP: --no-srtp)' : 'SRTP (AES_CM_128_HMAC_SHA1_80)'} plain transports`,
     `warm-up ${r.options.warmupS} s, window ${r.options.windowS} s per step${r.options.rounds > 1 ? `, ${r.options.rounds} rounds per path (median round per step)` : ''}; one worker; pps out = packets at the UDP sinks (read + dropped by the kernel at their small buffers)`,
     `delivered = pps out / expected; "!" under 95 %: the worker did not keep up (saturated or starved by other load), step left out of the capacity figures;`,
     `"in drops/s" > 0 means RTP was lost at the worker's input socket: the worker fell behind`,

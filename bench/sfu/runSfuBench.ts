@@ -21,6 +21,7 @@ export const DEFAULT_SFU_BENCH_OPTIONS: SfuBenchOptions = {
   rounds: 1,
   portBase: 46000,
   sink: 'held',
+  srtp: true,
 };
 
 /**
@@ -63,7 +64,7 @@ export async function runSfuBench(partial: Partial<SfuBenchOptions> = {}): Promi
       for (const [path, start] of round % 2 === 0 ? paths : [...paths].reverse()) {
         log(`${variant} / ${path}${options.rounds > 1 ? ` (round ${round + 1}/${options.rounds})` : ''}: ${located.bin}`);
         try {
-          runs[path].push(await measurePath(start, layout, mix, { steps: options.steps, warmupS: options.warmupS, windowS: options.windowS, sink: options.sink }, log));
+          runs[path].push(await measurePath(start, layout, mix, { steps: options.steps, warmupS: options.warmupS, windowS: options.windowS, sink: options.sink, srtp: options.srtp }, log));
         } catch (error) {
           errors[path] = (error as Error).message;
           log(`${variant} / ${path} failed: ${errors[path]}`);

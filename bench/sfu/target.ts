@@ -9,10 +9,10 @@ export interface SfuTarget {
   /** Creates one comedia plain transport with a producer per stream; returns where RTP goes. */
   setupProducers(streams: StreamSpec[]): Promise<{ ip: string; port: number }>;
   /**
-   * Adds `count` receivers: each an SRTP plain transport connected to one of `sinkPorts`
-   * (round-robin) that consumes every producer (paused: false).
+   * Adds `count` receivers: each a plain transport (SRTP unless `srtp` is false) connected to
+   * one of `sinkPorts` (round-robin) that consumes every producer (paused: false).
    */
-  addReceivers(count: number, sinkPorts: number[]): Promise<void>;
+  addReceivers(count: number, sinkPorts: number[], srtp: boolean): Promise<void>;
   /** The worker's cumulative ru_utime + ru_stime (ms, getResourceUsage) and when (epoch ms). */
   cpu(): Promise<{ cpuMs: number; at: number }>;
   close(): Promise<void>;

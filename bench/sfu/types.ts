@@ -53,6 +53,11 @@ export interface SfuBenchOptions {
   rounds: number;
   /** How the sinks count (see SinkMode). */
   sink: SinkMode;
+  /**
+   * Consumers' transports encrypt with SRTP (default, as WebRTC does). False (`--no-srtp`):
+   * plain RTP, to measure what SRTP costs (the capacity planner's PLAIN_RTP_SPEEDUP).
+   */
+  srtp: boolean;
   /** First of the 2000 ports the benchmark may listen on (layout in bench/sfu/ports.ts). */
   portBase: number;
   /** Progress lines (stderr in the CLI). */

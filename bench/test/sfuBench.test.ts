@@ -2,16 +2,20 @@
  * bench:sfu end to end at a small size: a real media node (Parley) and bare mediasoup forward
  * SRTP to the sinks, counted both ways: `held` (a stopped process owns the sink sockets, the
  * kernel counts each packet as a drop at the socket) and `read` (the traffic process reads
- * them). Either way every expected packet must be counted, no more: the counting is what the
- * capacity figures stand on. Figures of record come from `npm run bench:sfu` (docs/capacity.md).
+ * them); and once with plain RTP consumers (`--no-srtp`). Every expected packet must be
+ * counted, no more: the counting is what the capacity figures stand on. Figures of record come from `npm run bench:sfu` (docs/capacity.md).
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runSfuBench } from '../sfu/runSfuBench.js';
 import type { SinkMode } from '../sfu/types.js';
 
-/** Ports of the layout (bench/sfu/ports.ts): base .. base + 899, one base per sink mode. */
-const PORT_BASE: Record<SinkMode, number> = { held: 61000, read: 62000 };
+/** The cases, each with its own ports of the layout (bench/sfu/ports.ts): base .. base + 899. */
+const CASES: { sink: SinkMode; srtp: boolean; portBase: number }[] = [
+  { sink: 'held', srtp: true, portBase: 61000 },
+  { sink: 'read', srtp: true, portBase: 62000 },
+  { sink: 'held', srtp: false, portBase: 63000 },
+];
 
 function processesHolding(port: number): string {
   try {
@@ -22,8 +26,8 @@ function processesHolding(port: number): string {
 }
 
 describe('bench:sfu', () => {
-  for (const sink of ['held', 'read'] as const) {
-    it(`counts every forwarded SRTP packet at the sinks (--sink ${sink}), Parley and bare`, async () => {
+  for (const { sink, srtp, portBase } of CASES) {
+    it(`counts every forwarded ${srtp ? 'SRTP' : 'plain RTP (--no-srtp)'} packet at the sinks (--sink ${sink}), Parley and bare`, async () => {
       const result = await runSfuBench({
         steps: [50],
         warmupS: 1,
@@ -31,8 +35,9 @@ describe('bench:sfu', () => {
         mix: 'audio',
         variants: ['liburing'],
         rounds: 1,
-        portBase: PORT_BASE[sink],
+        portBase,
         sink,
+        srtp,
       });
       const comparison = result.variants[0];
       expect(comparison, `worker build: ${JSON.stringify(result.skipped)}`).toBeDefined();
@@ -47,7 +52,7 @@ describe('bench:sfu', () => {
         if (sink === 'held') expect(step.sinkDropsPerS).toBe(step.ppsOut);
       }
       // The stopped sink holder went with the traffic process: its ports are free again.
-      expect(processesHolding(PORT_BASE[sink] + 20)).not.toMatch(/node/);
+      expect(processesHolding(portBase + 20)).not.toMatch(/node/);
     }, 90_000);
   }
 });

@@ -70,6 +70,7 @@ describe('remote sources', () => {
     for (const bad of ['{', '{"type":"state"}', JSON.stringify({ ...good, type: 'other' }), 'x'.repeat(5000), 42]) {
       expect(parsePeerMessage(bad)).toBeNull();
     }
+    expect(parsePeerMessage('{"type":"moved"}')).toEqual({ type: 'moved' });
   });
 });
 

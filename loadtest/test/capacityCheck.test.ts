@@ -111,7 +111,7 @@ describe('the plan as the load test runs it', () => {
     const plain = botWorkerCost(cost, false);
     expect(plain.cost.ppsOutPerCpuSecond).toBeCloseTo(80_000 * PLAIN_RTP_SPEEDUP, 6);
     expect(plain.cost.cpuSecondsPerPacketIn).toBeCloseTo(2e-6 / PLAIN_RTP_SPEEDUP, 12);
-    expect(plain.adjustment).toMatch(/× 1\.74 \(the bots receive plain RTP/);
+    expect(plain.adjustment).toMatch(/× 1\.41 \(the bots receive plain RTP/);
     expect(botWorkerCost(cost, false, 2.2).cost.ppsOutPerCpuSecond).toBeCloseTo(176_000, 6);
     expect(() => botWorkerCost(cost, false, 0)).toThrow(/above 0/);
     const run = { clients: 'bots' as const, durationSec: 30, joinRate: 5, portBase: 52_000, outDir: 'x' };

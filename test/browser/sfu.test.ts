@@ -2,10 +2,17 @@
  * SFU meetings in headless Chromium against a real server process and a real media node
  * process (MEDIA_WORKERS=2), MESH_MAX_PARTICIPANTS=4: three participants start in mesh; two
  * more join and every page moves to the SFU make-before-break (the longest freeze of any remote
- * video during the switch is measured and printed; goal < 500 ms); a sixth joins straight into
+ * video during the switch is measured and printed; goal < 500 ms; each P2P link closes only once
+ * both of its ends show each other over the SFU); a sixth joins straight into
  * SFU and all six see five live remote videos; three leave (the call stays in SFU), the media
  * workers are SIGKILLed and the pages have live video again within 5 s; one more leaves and the
  * call goes back to mesh.
+ *
+ * The freeze is measured on each page by a frame clock in a worker: the longest time between two
+ * decoded frames of the track that the participant's <video> shows (the old transport's, then
+ * the new one's). The same is also sampled every 50 ms on the page's main thread and printed;
+ * that figure includes the page's own main-thread stalls, during which Chromium's compositor
+ * still shows new frames.
  *
  * The freeze is a figure, not a timed assertion: on the 2-core test machine five pages run mesh
  * and SFU at once during the switch and the renderer is starved (printed figures: docs/sfu.md).
@@ -121,15 +128,28 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     for (const user of first) await waitForSingleTransport(user, 'sfu');
     await sleep(1000);
     const freezes = (await Promise.all(first.map((user) => stopFreezeMonitor(user.page)))).flat();
-    const longest = Math.max(...freezes.map((entry) => entry.maxGapMs));
-    console.log(`[sfu] mesh → sfu switch: longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.maxGapMs))}`);
+    const longest = Math.max(...freezes.map((entry) => entry.frameGapMs ?? Infinity));
+    const sampled = Math.max(...freezes.map((entry) => entry.maxGapMs));
+    console.log(`[sfu] mesh → sfu switch: longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.frameGapMs))}`);
+    console.log(`[sfu] the same sampled every 50 ms on the pages' main threads (their own stalls included): ${sampled} ms; per video ${JSON.stringify(freezes.map((entry) => entry.maxGapMs))}`);
     console.log(`[sfu] switch detail (ms after the monitor started): ${JSON.stringify(freezes.map(({ maxGapMs, gapEndMs, swapAtMs }) => ({ maxGapMs, gapEndMs, swapAtMs })))}; fourth joined at ${joinedAt[0]}, fifth at ${joinedAt[1]}`);
+    // Make-before-break across pages: each of the first three let go of its links to the other
+    // two by the hand-off (both ends moved), not by a timeout that would freeze the other end.
+    for (const user of first) {
+      const released = pageLog.filter((line) => line.user === user.username && line.at >= monitorAt && line.text.includes('released: both ends'));
+      for (const other of first.filter((candidate) => candidate !== user)) {
+        const short = peers.get(other)!.slice(0, 8);
+        expect(released.some((line) => line.text.includes(`peer ${short}`)), `${user.username} released ${other.username}`).toBe(true);
+      }
+    }
     expect(freezes).toHaveLength(6);
     for (const entry of freezes) {
       expect(entry.replaced).toBe(0);
       expect(entry.missing).toBe(0);
+      expect(entry.clockFrames).toBeGreaterThan(20);
     }
     expect(longest).toBeLessThan(4000);
+    expect(sampled).toBeLessThan(4000);
   }, 180_000);
 
   it('lets a sixth join straight into SFU mode: six pages see five live remote videos each', async () => {

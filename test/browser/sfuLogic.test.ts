@@ -104,6 +104,8 @@ describe('consumerTiles', () => {
 class FakeSession implements MeetingSession {
   closed = false;
   frames = new Map<string, number>();
+  handedOff: string[] = [];
+  held = false;
   constructor(
     readonly mode: 'mesh' | 'sfu',
     private readonly streams: Map<string, RemoteMedia>,
@@ -118,6 +120,12 @@ class FakeSession implements MeetingSession {
   }
   close(): void {
     this.closed = true;
+  }
+  handOff(peerId: string): void {
+    this.handedOff.push(peerId);
+  }
+  holding(): boolean {
+    return this.held;
   }
 }
 
@@ -159,6 +167,42 @@ describe('ModeSwitch', () => {
     expect(transports.sessions().map((session) => session.mode)).toEqual(['sfu']);
     transports.closeAll();
     expect(sfu.closed).toBe(true);
+  });
+
+  it('hands each peer off as it moves and keeps the old transport while the others still hold it', async () => {
+    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
+    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')], ['b', remote('b', 'sfu-b')]]));
+    mesh.held = true;
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 5000, releaseTimeoutMs: 5000 });
+    transports.reset(mesh);
+    transports.switchTo(sfu, () => ['a', 'b', 'c']);
+    sfu.frames.set('a', 5);
+    await wait(40);
+    expect(mesh.handedOff).toEqual(['a']);
+    sfu.frames.set('b', 5);
+    await wait(60);
+    // Everyone this page expected moved: every participant is handed off (c had no video).
+    expect(new Set(mesh.handedOff)).toEqual(new Set(['a', 'b', 'c']));
+    expect(transports.media('b')?.camera?.id).toBe('sfu-b');
+    expect(mesh.closed).toBe(false);
+    mesh.held = false;
+    await wait(40);
+    expect(mesh.closed).toBe(true);
+    expect(transports.sessions().map((session) => session.mode)).toEqual(['sfu']);
+  });
+
+  it('closes a held old transport after the release timeout', async () => {
+    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')]]));
+    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')]]));
+    mesh.held = true;
+    sfu.frames.set('a', 3);
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 5000, releaseTimeoutMs: 80 });
+    transports.reset(mesh);
+    transports.switchTo(sfu, () => ['a']);
+    await wait(50);
+    expect(mesh.closed).toBe(false);
+    await wait(120);
+    expect(mesh.closed).toBe(true);
   });
 
   it('closes the old transport after the timeout once some video flows over the new one', async () => {

@@ -13,6 +13,11 @@ export interface ModeSwitchOptions {
   pollMs?: number;
   /** How long the old transport stays after the last picture moved (the swap to finish). */
   settleMs?: number;
+  /**
+   * Longest the old transport then waits for the other participants to move off it too
+   * (MeetingSession.holding: their pictures of this page still come over it).
+   */
+  releaseTimeoutMs?: number;
 }
 
 /**
@@ -41,9 +46,12 @@ function showsVideo(media: RemoteMedia | null | undefined): boolean {
  * The media transports of a call and the make-before-break switch between them (mesh ↔ SFU).
  * `switchTo` starts the new session next to the current one; for each participant, `media()`
  * keeps returning the old transport's stream until the new transport decodes frames of that
- * participant's camera, so the participant's `<video>` swaps its srcObject to a stream that
- * already has pictures. Once every participant has moved (or after the timeout, or the hard
- * timeout when the new transport shows nothing at all), the old session is closed.
+ * participant's camera, so the participant's `<video>` swaps to a track that already has
+ * pictures (VideoTile swaps the track inside the element's own stream: no reload). Once every
+ * participant has moved (or after the timeout, or the hard timeout when the new transport shows
+ * nothing at all), the old session is closed, as soon as the other participants have moved off
+ * it too (a mesh link closes when both ends show each other over the new transport, so neither
+ * end's picture freezes while it still shows the link).
  */
 export class ModeSwitch {
   private readonly list = createSignal<MeetingSession[]>([]);
@@ -81,7 +89,7 @@ export class ModeSwitch {
    * show video over `next` (or after the timeout).
    */
   switchTo(next: MeetingSession, peers: () => string[]): void {
-    const { timeoutMs = 8000, hardTimeoutMs = 30_000, pollMs = 200, settleMs = 400 } = this.options;
+    const { timeoutMs = 8000, hardTimeoutMs = 30_000, pollMs = 200, settleMs = 400, releaseTimeoutMs = 5000 } = this.options;
     this.cancelSwitch?.();
     const [previous, ...older] = this.list[0]();
     for (const session of older) session.close();
@@ -93,14 +101,23 @@ export class ModeSwitch {
     const startedAt = performance.now();
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const closePrevious = () => {
+      this.cancelSwitch = null;
+      previous.close();
+      this.list[1](this.list[0]().filter((session) => session !== previous));
+    };
+    // After the settle time, the old session closes once nobody shows this page over it any
+    // more, or after releaseTimeoutMs.
+    const release = (since: number) => {
+      if (!previous.holding?.() || performance.now() - since >= releaseTimeoutMs) closePrevious();
+      else timer = setTimeout(() => release(since), pollMs);
+    };
     const finish = () => {
       if (stopped) return;
       stopped = true;
-      timer = setTimeout(() => {
-        this.cancelSwitch = null;
-        previous.close();
-        this.list[1](this.list[0]().filter((session) => session !== previous));
-      }, settleMs);
+      for (const peerId of peers()) previous.handOff?.(peerId);
+      const finishedAt = performance.now();
+      timer = setTimeout(() => release(finishedAt), settleMs);
     };
     // Frames decoded per participant at the previous poll; a participant is ready once its
     // count grew between two polls, and stays ready (no swapping back and forth).
@@ -109,9 +126,12 @@ export class ModeSwitch {
       if (stopped) return;
       const stats = await next.stats().catch(() => []);
       if (stopped) return;
-      const ready = new Set([...this.readySignal[0](), ...flowingPeers(stats, lastFrames)]);
+      const before = this.readySignal[0]();
+      const ready = new Set([...before, ...flowingPeers(stats, lastFrames)]);
       for (const entry of stats) lastFrames.set(entry.peerId, entry.framesDecoded);
       this.readySignal[1](ready);
+      // Shown over the new transport from now on: the old one may let go of them.
+      for (const peerId of ready) if (!before.has(peerId)) previous.handOff?.(peerId);
       const stillThere = expected.filter((peerId) => peers().includes(peerId));
       const elapsed = performance.now() - startedAt;
       const someFlow = ready.size > 0 || stillThere.length === 0;

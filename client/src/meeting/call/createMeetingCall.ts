@@ -15,7 +15,7 @@ import { meetingLog } from '../meetingLog.js';
 import type { ConnectionQuality } from '../layout/quality.js';
 import { createSession, type RemoteMedia, type TileReport } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
-import '../session/registerSfu.js';
+import { preloadSfu } from '../session/registerSfu.js';
 import { installDebugHook, recordJoinStart } from './debugHooks.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { createQualitySampler } from './qualitySampler.js';
@@ -64,6 +64,9 @@ const LIVE: readonly CallPhase[] = ['starting', 'media', 'joining', 'joined', 'r
 const SWITCH_TIMEOUT_MS = 8000;
 /** How often the connection-quality figures are sampled. */
 const QUALITY_INTERVAL_MS = 2000;
+/** A mesh call with this many other participants loads the SFU code ahead, after this delay. */
+const SFU_PRELOAD_OTHERS = 2;
+const SFU_PRELOAD_DELAY_MS = 1500;
 
 /**
  * One meeting on this page: checks it, opens local media, joins, follows participants through
@@ -248,6 +251,14 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     for (const participant of participants()) session.addPeer(participant, { initiate: true });
     transports.switchTo(session, () => participants().map((participant) => participant.peerId));
   }
+
+  // A mesh call of three or more may soon move to the SFU (MESH_MAX_PARTICIPANTS, default 4):
+  // load the SFU code now, while nothing else runs, rather than during the switch.
+  createEffect(() => {
+    if (phase() !== 'joined' || mode() !== 'mesh' || participants().length < SFU_PRELOAD_OTHERS) return;
+    const timer = setTimeout(() => void preloadSfu().catch(() => undefined), SFU_PRELOAD_DELAY_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
 
   // The camera has the SFU size while any SFU transport runs (the mesh links scale it down),
   // and the mesh size again once the last one closed (after a switch back to mesh).

@@ -24,6 +24,14 @@ export interface MeetingSession {
   stats(): Promise<PeerStats[]>;
   /** Closes every connection and stops every received track. Idempotent. */
   close(): void;
+  /**
+   * During a switch away from this session: the page now shows the participant over the new
+   * transport. The mesh session tells that peer and closes their link once the peer has moved
+   * too (see PeerLink.handOff); other sessions ignore it.
+   */
+  handOff?(peerId: string): void;
+  /** True while some participant may still show this page over this session (a switch waits). */
+  holding?(): boolean;
   /** Restarts ICE on every connection (support, tests); the transport renegotiates. */
   restartConnections?(): void;
   /** The participant speaking now (SFU only), reactive; null when unknown. */

@@ -50,6 +50,14 @@ export class MeshSession implements MeetingSession {
     return Promise.all([...this.links.values()].map((link) => link.stats()));
   }
 
+  handOff(peerId: string): void {
+    this.links.get(peerId)?.handOff();
+  }
+
+  holding(): boolean {
+    return [...this.links.values()].some((link) => link.held());
+  }
+
   restartConnections(): void {
     for (const link of this.links.values()) link.restartIce('requested');
   }
@@ -73,6 +81,12 @@ export class MeshSession implements MeetingSession {
       local,
       initiate,
       freshIceServers: () => this.freshIceServers(),
+      // Both sides show each other over the new transport: this link's work is done.
+      onReleased: () => {
+        if (this.links.get(peerId) !== link) return;
+        log.debug('released: both ends show each other over the new transport');
+        this.removePeer(peerId);
+      },
       log: (message, detail) => log.debug(message, detail),
       send: (signal) => {
         // A peer that has just left answers not_found: nothing to do.

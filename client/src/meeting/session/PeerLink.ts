@@ -1,7 +1,7 @@
 import type { IceServer, SignalPayload } from '@parley/protocol';
 import { createSignal, type Accessor } from 'solid-js';
 import type { LocalMediaView } from '../media/LocalMedia.js';
-import { PEER_CHANNEL, parsePeerMessage, type PeerStateMessage } from './peerMessages.js';
+import { PEER_CHANNEL, parsePeerMessage, type PeerMessage, type PeerStateMessage } from './peerMessages.js';
 import { RemoteStreams } from './RemoteStreams.js';
 import { isPolite } from './remoteSources.js';
 import { SenderSlots } from './SenderSlots.js';
@@ -18,6 +18,8 @@ export interface PeerLinkOptions {
   initiate: boolean;
   /** Fresh STUN/TURN servers (TURN credentials expire): used for ICE restarts. */
   freshIceServers?: () => Promise<IceServer[]>;
+  /** Both sides moved to another transport (handOff): the owner closes the link. */
+  onReleased?: () => void;
   log?: (message: string, detail?: unknown) => void;
 }
 
@@ -31,6 +33,8 @@ const POLITE_RESTART_DELAY_MS = 8000;
 const CONNECT_WATCHDOG_MS = 15_000;
 /** How long `disconnected` may last before an ICE restart. */
 const DISCONNECTED_GRACE_MS = 2500;
+/** Once both sides moved, the link lives this much longer (this side's `moved` to get out). */
+const RELEASE_GRACE_MS = 150;
 
 /**
  * One RTCPeerConnection to one other participant, negotiated with the perfect-negotiation
@@ -52,6 +56,9 @@ export class PeerLink {
   private ignoreOffer = false;
   private attached = false;
   private closed = false;
+  /** This side shows the peer over another transport now (handOff), and the peer said the same. */
+  private movedHere = false;
+  private movedThere = false;
   private queue: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -141,6 +148,27 @@ export class PeerLink {
     return result;
   }
 
+  /**
+   * This page shows the peer over another transport now: tells the peer (`moved`) and, once the
+   * peer has said the same, releases the link (options.onReleased). Until then the link keeps
+   * sending, so the peer's picture of this page does not freeze before it swaps too.
+   */
+  handOff(): void {
+    if (this.closed || this.movedHere) return;
+    this.movedHere = true;
+    this.sendMessage({ type: 'moved' });
+    this.releaseIfDone();
+  }
+
+  /** The peer may still show this page over this link. */
+  held(): boolean {
+    return !this.closed && !(this.movedHere && this.movedThere);
+  }
+
+  private releaseIfDone(): void {
+    if (this.movedHere && this.movedThere) this.later(RELEASE_GRACE_MS, () => this.options.onReleased?.());
+  }
+
   /** Closes the connection and stops the received tracks. Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -164,10 +192,26 @@ export class PeerLink {
     if (this.attached || this.closed) return;
     this.attached = true;
     const channel = this.pc.createDataChannel(PEER_CHANNEL.label, { negotiated: true, id: PEER_CHANNEL.id });
-    channel.addEventListener('open', () => this.sendState());
+    channel.addEventListener('open', () => {
+      this.sendState();
+      if (this.movedHere) this.sendMessage({ type: 'moved' });
+    });
     channel.addEventListener('message', ({ data }) => {
       const message = parsePeerMessage(data);
       if (message?.type === 'state') this.received.setState(message);
+      if (message?.type === 'moved' && !this.movedThere) {
+        this.movedThere = true;
+        // The peer no longer shows this page's video from this link: stop encoding it.
+        this.senders.stopVideo();
+        this.releaseIfDone();
+      }
+    });
+    // The peer closed its side: after this page moved too, nothing is left to wait for.
+    channel.addEventListener('close', () => {
+      if (this.movedHere && !this.closed) {
+        this.movedThere = true;
+        this.options.onReleased?.();
+      }
     });
     this.channel = channel;
     if (!fromOffer) this.senders.createAll();
@@ -175,7 +219,6 @@ export class PeerLink {
   }
 
   private sendState(): void {
-    if (this.channel?.readyState !== 'open') return;
     const local = this.options.local;
     const state = local.state();
     const message: PeerStateMessage = {
@@ -185,10 +228,15 @@ export class PeerLink {
       micMuted: state.micMuted || !local.track('audio'),
       cameraOff: state.cameraOff || !local.track('camera'),
     };
+    this.sendMessage(message);
+  }
+
+  private sendMessage(message: PeerMessage): void {
+    if (this.channel?.readyState !== 'open') return;
     try {
       this.channel.send(JSON.stringify(message));
     } catch (error) {
-      this.log('state message failed', error);
+      this.log(`${message.type} message failed`, error);
     }
   }
 

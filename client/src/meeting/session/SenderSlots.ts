@@ -123,6 +123,27 @@ export class SenderSlots {
       .catch((error: unknown) => this.onError(error, 'camera'));
   }
 
+  /**
+   * Stops encoding video on this link (camera and screen encodings inactive; the tracks stay):
+   * the other side shows this page over another transport now (PeerLink, `moved`). Audio goes
+   * on until the link closes.
+   */
+  stopVideo(): void {
+    for (const source of ['camera', 'screen'] as const) {
+      const sender = this.slots.get(source)?.sender;
+      if (!sender) continue;
+      this.limiting = this.limiting
+        .then(async () => {
+          if (this.pc.signalingState === 'closed') return;
+          const parameters = sender.getParameters();
+          if (!parameters.encodings?.length || parameters.encodings.every((encoding) => encoding.active === false)) return;
+          for (const encoding of parameters.encodings) encoding.active = false;
+          await sender.setParameters(parameters);
+        })
+        .catch((error: unknown) => this.onError(error, source));
+    }
+  }
+
   syncAll(): void {
     for (const source of SOURCES) this.sync(source);
   }

@@ -17,7 +17,16 @@ export const PeerStateMessage = z.object({
 });
 export type PeerStateMessage = z.infer<typeof PeerStateMessage>;
 
-export const PeerMessage = z.discriminatedUnion('type', [PeerStateMessage]);
+/**
+ * `moved`: during a switch to another transport (mesh → SFU), the sender now shows the receiver
+ * over the new transport and no longer needs this link. The link closes once both sides said so
+ * (see PeerLink.handOff), so neither side's picture of the other freezes while it still shows
+ * the link's stream.
+ */
+export const PeerMovedMessage = z.object({ type: z.literal('moved') });
+export type PeerMovedMessage = z.infer<typeof PeerMovedMessage>;
+
+export const PeerMessage = z.discriminatedUnion('type', [PeerStateMessage, PeerMovedMessage]);
 export type PeerMessage = z.infer<typeof PeerMessage>;
 
 /** The data channel's fixed id: both sides create it (`negotiated: true`), none announces it. */

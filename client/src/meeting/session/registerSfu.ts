@@ -1,8 +1,22 @@
 import { LazySession } from './LazySession.js';
 import { registerSessionFactory } from './MeetingSession.js';
 
-// SFU mode loads mediasoup-client on first use: mesh calls never download it.
-registerSessionFactory(
-  'sfu',
-  (context) => new LazySession('sfu', () => import('../sfu/SfuSession.js').then(({ SfuSession }) => new SfuSession(context))),
-);
+let code: Promise<typeof import('../sfu/SfuSession.js')> | null = null;
+
+/**
+ * Loads the SFU session's code (mediasoup-client) once. Calls of a few people never need it; a
+ * call that grows toward the mesh limit loads it ahead (createMeetingCall), so that the switch
+ * to the SFU does not wait for it while both transports run.
+ */
+export function preloadSfu(): Promise<typeof import('../sfu/SfuSession.js')> {
+  if (!code) {
+    code = import('../sfu/SfuSession.js');
+    code.catch(() => {
+      code = null;
+    });
+  }
+  return code;
+}
+
+// SFU mode loads mediasoup-client on first use (or when preloaded).
+registerSessionFactory('sfu', (context) => new LazySession('sfu', () => preloadSfu().then(({ SfuSession }) => new SfuSession(context))));

@@ -47,12 +47,31 @@ export function VideoTile(props: VideoTileProps) {
     element.addEventListener('loadeddata', () => props.onFirstFrame?.());
   };
 
+  // The element plays one stream of its own for its whole life and holds the video track of
+  // `props.stream`: a new source (the SFU's stream after a switch) swaps the track inside it
+  // (added before the old one goes), so the element keeps its last picture and its player
+  // instead of loading a new stream.
+  const shown = new MediaStream();
+  const follow = (source: MediaStream | null) => {
+    const wanted = source ? source.getVideoTracks() : [];
+    for (const track of wanted) if (!shown.getTrackById(track.id)) shown.addTrack(track);
+    for (const track of shown.getVideoTracks()) if (!wanted.includes(track)) shown.removeTrack(track);
+  };
   createEffect(
     on(
       () => props.stream,
       (stream) => {
-        if (video.srcObject !== stream) video.srcObject = stream;
-        if (stream) video.play().catch(() => undefined);
+        follow(stream);
+        if (!stream) return;
+        const sync = () => follow(stream);
+        stream.addEventListener('addtrack', sync);
+        stream.addEventListener('removetrack', sync);
+        if (video.srcObject !== shown) video.srcObject = shown;
+        video.play().catch(() => undefined);
+        onCleanup(() => {
+          stream.removeEventListener('addtrack', sync);
+          stream.removeEventListener('removetrack', sync);
+        });
       },
     ),
   );
