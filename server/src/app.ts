@@ -114,6 +114,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       redisPrefix: config.redisPrefix,
       instanceId,
       ttlMs: config.presenceTtlMs,
+      offlineGraceMs: config.presenceOfflineGraceMs,
       logger,
       contactIdsOf: (userId) => chat.contacts.contactIdsOf(userId),
     });

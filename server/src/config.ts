@@ -80,6 +80,8 @@ export interface Config {
   };
   /** Presence liveness key lifetime (PRESENCE_TTL_MS): a crashed instance's users go offline within ~4/3 of it. */
   presenceTtlMs: number;
+  /** How long a user whose last socket closed still shows online (PRESENCE_OFFLINE_GRACE_MS). */
+  presenceOfflineGraceMs: number;
   /** Message batches written at the same time per instance (CHAT_WRITE_CONCURRENCY). */
   chatWriteConcurrency: number;
 }
@@ -155,6 +157,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       nodeLostGraceMs: r.read('SFU_NODE_LOST_GRACE_MS', intIn(0, 600_000), 2_000),
     },
     presenceTtlMs: r.read('PRESENCE_TTL_MS', intIn(500, 600_000), 15_000),
+    presenceOfflineGraceMs: r.read('PRESENCE_OFFLINE_GRACE_MS', intIn(0, 60_000), 2_000),
     chatWriteConcurrency: r.read('CHAT_WRITE_CONCURRENCY', intIn(1, 8), 1),
   };
   if (config.sfu.meshReturnAt >= config.sfu.meshMaxParticipants) {

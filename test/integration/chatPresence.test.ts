@@ -1,6 +1,6 @@
 /**
  * Presence across server processes: a user is online from their first socket on any instance
- * to their last, contacts hear `presence` events, and the sockets of a SIGKILLed instance are
+ * to their last (plus a grace that hides a reload), contacts hear `presence` events, and the sockets of a SIGKILLed instance are
  * swept (short PRESENCE_TTL_MS here; the default keeps it well under 30 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type 
 // Short enough to see the sweep quickly, long enough that a busy 2-core machine (a browser test
 // just before) does not miss a refresh and flap a live user offline.
 const PRESENCE_TTL_MS = 4000;
+const PRESENCE_OFFLINE_GRACE_MS = 1500;
 
 describe('presence across instances', () => {
   let cluster: Cluster;
@@ -32,7 +33,10 @@ describe('presence across instances', () => {
     )?.online;
 
   beforeAll(async () => {
-    cluster = await startCluster('chat_presence', [3321, 3322], { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) });
+    cluster = await startCluster('chat_presence', [3321, 3322], {
+      PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
+      PRESENCE_OFFLINE_GRACE_MS: String(PRESENCE_OFFLINE_GRACE_MS),
+    });
     [a, b] = cluster.servers.map((s) => s.url) as [string, string];
     [alice, bob, stranger] = await Promise.all([registerUser(a, 'alice'), registerUser(a, 'bob'), registerUser(a, 'stranger')]);
     expect((await api(a, 'POST', '/api/contacts', { token: alice.token, body: { userId: bob.id } })).status).toBe(201);
@@ -56,10 +60,20 @@ describe('presence across instances', () => {
     expect(aliceEvents().map((p) => p.status)).toEqual(['online']);
     expect(await aliceOnline()).toBe(true);
 
+    // A reload: the last tab closes and a new one opens on the other instance within the grace.
     tab2.close();
+    await sleep(300);
+    const tab3 = await connect(b, alice);
+    await sleep(PRESENCE_OFFLINE_GRACE_MS + 500);
+    expect(aliceEvents().map((p) => p.status)).toEqual(['online']);
+    expect(await aliceOnline()).toBe(true);
+
+    const closedAt = Date.now();
+    tab3.close();
     expect(await bobWatching.waitFor('presence', (p) => p.userId === alice.id && p.status === 'offline')).toMatchObject({
       status: 'offline',
     });
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(PRESENCE_OFFLINE_GRACE_MS - 100);
     expect(aliceEvents().map((p) => p.status)).toEqual(['online', 'offline']);
     expect(await aliceOnline()).toBe(false);
     expect(strangerWatching.events('presence')).toEqual([]);

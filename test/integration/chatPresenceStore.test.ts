@@ -1,8 +1,8 @@
 /**
  * Presence in Redis across "instances" (several RedisPresenceStore objects on one prefix, in
  * process): exact first/last-socket transitions, sweeping a dead instance, and an instance that
- * was presumed dead registering its sockets again. The process-level crash test is in
- * chatPresence.test.ts.
+ * was presumed dead registering its sockets again, and the leaving period (an offline that a new
+ * socket cancels). The process-level crash test is in chatPresence.test.ts.
  */
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -69,10 +69,10 @@ describe('presence in Redis', () => {
     expect(await b.add('u1', 's2')).toBe(false);
     expect(await a.add('u1', 's3')).toBe(false);
     expect(await a.onlineAmong(['u1', 'u2'])).toEqual(new Set(['u1']));
-    expect(await a.remove('u1', 's1')).toBe(false);
-    expect(await b.remove('u1', 's2')).toBe(false);
-    expect(await a.remove('u1', 's3')).toBe(true);
-    expect(await a.remove('u1', 's3')).toBe(false);
+    expect(await a.remove('u1', 's1', 0)).toBe(false);
+    expect(await b.remove('u1', 's2', 0)).toBe(false);
+    expect(await a.remove('u1', 's3', 0)).toBe(true);
+    expect(await a.remove('u1', 's3', 0)).toBe(false);
     expect(await b.onlineAmong(['u1'])).toEqual(new Set());
   });
 
@@ -81,6 +81,22 @@ describe('presence in Redis', () => {
     const b = await instance('b');
     const results = await Promise.all([a.add('u5', 'x1'), b.add('u5', 'x2'), a.add('u5', 'x3'), b.add('u5', 'x4')]);
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('lets a socket on another instance cancel a leaving user\'s offline, and confirms it otherwise', async () => {
+    const a = await instance('a');
+    const b = await instance('b');
+    expect(await a.add('u8', 's1')).toBe(true);
+    expect(await a.remove('u8', 's1', 60_000)).toBe(true);
+    expect(await b.onlineAmong(['u8'])).toEqual(new Set());
+    // A reload: the new socket lands elsewhere before the grace ends; nobody hears a change.
+    expect(await b.add('u8', 's2')).toBe(false);
+    expect(await a.confirmOffline('u8')).toBe(false);
+    expect(await b.remove('u8', 's2', 60_000)).toBe(true);
+    expect(await a.confirmOffline('u8')).toBe(true);
+    expect(await b.confirmOffline('u8')).toBe(false);
+    // The marker is gone, so the next socket is a real online again.
+    expect(await b.add('u8', 's3')).toBe(true);
   });
 
   it('takes the users of an instance that stopped heart-beating offline, exactly once', async () => {
@@ -114,7 +130,7 @@ describe('presence in Redis', () => {
     expect(await b.onlineAmong(['u4'])).toEqual(new Set());
     await waitForChange((c) => c.instance === 'a' && c.online && c.userIds.includes('u4'), TTL_MS * 3);
     expect(await b.onlineAmong(['u4'])).toEqual(new Set(['u4']));
-    expect(await a.remove('u4', 's1')).toBe(true);
+    expect(await a.remove('u4', 's1', 0)).toBe(true);
   });
 
   it('removes its own sockets on stop and reports who went offline', async () => {
@@ -135,9 +151,20 @@ describe('presence in memory', () => {
     expect(await store.add('u1', 's1')).toBe(true);
     expect(await store.add('u1', 's2')).toBe(false);
     expect(await store.onlineAmong(['u1', 'u2'])).toEqual(new Set(['u1']));
-    expect(await store.remove('u1', 's1')).toBe(false);
-    expect(await store.remove('u1', 'unknown')).toBe(false);
-    expect(await store.remove('u1', 's2')).toBe(true);
+    expect(await store.remove('u1', 's1', 0)).toBe(false);
+    expect(await store.remove('u1', 'unknown', 0)).toBe(false);
+    expect(await store.remove('u1', 's2', 0)).toBe(true);
     expect(await store.onlineAmong(['u1'])).toEqual(new Set());
+  });
+
+  it('cancels a leaving user\'s offline when a socket comes back in time', async () => {
+    const store = new MemoryPresenceStore();
+    expect(await store.add('u1', 's1')).toBe(true);
+    expect(await store.remove('u1', 's1', 2000)).toBe(true);
+    expect(await store.add('u1', 's2')).toBe(false);
+    expect(await store.confirmOffline('u1')).toBe(false);
+    expect(await store.remove('u1', 's2', 2000)).toBe(true);
+    expect(await store.confirmOffline('u1')).toBe(true);
+    expect(await store.add('u1', 's3')).toBe(true);
   });
 });

@@ -3,6 +3,8 @@ import type { PresenceStore } from './PresenceStore.js';
 /** Presence of a single instance (no Redis): user id → socket ids. */
 export class MemoryPresenceStore implements PresenceStore {
   private readonly sockets = new Map<string, Set<string>>();
+  /** Users whose last socket went and whose offline is not yet confirmed. */
+  private readonly leaving = new Set<string>();
 
   async add(userId: string, socketId: string): Promise<boolean> {
     const set = this.sockets.get(userId);
@@ -11,14 +13,19 @@ export class MemoryPresenceStore implements PresenceStore {
       return false;
     }
     this.sockets.set(userId, new Set([socketId]));
-    return true;
+    return !this.leaving.delete(userId);
   }
 
-  async remove(userId: string, socketId: string): Promise<boolean> {
+  async remove(userId: string, socketId: string, leavingMs: number): Promise<boolean> {
     const set = this.sockets.get(userId);
     if (!set?.delete(socketId) || set.size > 0) return false;
     this.sockets.delete(userId);
+    if (leavingMs > 0) this.leaving.add(userId);
     return true;
+  }
+
+  async confirmOffline(userId: string): Promise<boolean> {
+    return this.leaving.delete(userId) && !this.sockets.has(userId);
   }
 
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {

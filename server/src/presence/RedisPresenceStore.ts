@@ -3,6 +3,9 @@ import type { Logger } from '../logger.js';
 import { removeInstanceSockets, sweepDeadInstances } from './instanceSweeper.js';
 import { PresenceKeys, execAll, instanceEntry, userMember } from './presenceKeys.js';
 import type { PresenceStore } from './PresenceStore.js';
+import { ADD_SOCKET, CONFIRM_OFFLINE, REMOVE_SOCKET } from './presenceScripts.js';
+
+const MARKER_MARGIN_MS = 10_000;
 
 export interface RedisPresenceOptions {
   redis: Redis;
@@ -36,29 +39,39 @@ export class RedisPresenceStore implements PresenceStore {
   async add(userId: string, socketId: string): Promise<boolean> {
     this.local.set(socketId, userId);
     const { redis, instanceId } = this.options;
-    const userKey = this.keys.user(userId);
-    const [, , count] = await execAll(
-      redis
-        .multi()
-        .sadd(userKey, userMember(instanceId, socketId))
-        .sadd(this.keys.sockets(instanceId), instanceEntry(userId, socketId))
-        .scard(userKey),
+    const online = await redis.eval(
+      ADD_SOCKET,
+      3,
+      this.keys.user(userId),
+      this.keys.sockets(instanceId),
+      this.keys.leaving(userId),
+      userMember(instanceId, socketId),
+      instanceEntry(userId, socketId),
     );
-    return count === 1;
+    return online === 1;
   }
 
-  async remove(userId: string, socketId: string): Promise<boolean> {
+  async remove(userId: string, socketId: string, leavingMs: number): Promise<boolean> {
     this.local.delete(socketId);
     const { redis, instanceId } = this.options;
-    const userKey = this.keys.user(userId);
-    const [removed, , count] = await execAll(
-      redis
-        .multi()
-        .srem(userKey, userMember(instanceId, socketId))
-        .srem(this.keys.sockets(instanceId), instanceEntry(userId, socketId))
-        .scard(userKey),
+    const last = await redis.eval(
+      REMOVE_SOCKET,
+      3,
+      this.keys.user(userId),
+      this.keys.sockets(instanceId),
+      this.keys.leaving(userId),
+      userMember(instanceId, socketId),
+      instanceEntry(userId, socketId),
+      leavingMs,
+      // Outlives the grace period by a margin, and goes away if this instance dies meanwhile.
+      leavingMs + MARKER_MARGIN_MS,
     );
-    return removed === 1 && count === 0;
+    return last === 1;
+  }
+
+  async confirmOffline(userId: string): Promise<boolean> {
+    const offline = await this.options.redis.eval(CONFIRM_OFFLINE, 2, this.keys.user(userId), this.keys.leaving(userId));
+    return offline === 1;
   }
 
   async onlineAmong(userIds: readonly string[]): Promise<Set<string>> {

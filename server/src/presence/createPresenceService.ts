@@ -10,6 +10,8 @@ export interface PresenceDeps {
   redisPrefix: string;
   instanceId: string;
   ttlMs: number;
+  /** How long a user without sockets stays online for contacts (a reload does not flap). */
+  offlineGraceMs: number;
   logger: Logger;
   contactIdsOf: (userId: string) => Promise<string[]>;
 }
@@ -25,5 +27,5 @@ export function createPresenceService(deps: PresenceDeps): PresenceService {
         logger,
       })
     : new MemoryPresenceStore();
-  return new PresenceService(store, deps.contactIdsOf, logger);
+  return new PresenceService(store, deps.contactIdsOf, logger, deps.offlineGraceMs);
 }

@@ -6,6 +6,7 @@ import type { ChainableCommander } from 'ioredis';
  * - `presence:alive:<instance>`: liveness key, refreshed by the instance's heartbeat, short TTL;
  * - `presence:sockets:<instance>`: set of "<userId> <socketId>" open on that instance;
  * - `presence:user:<userId>`: set of "<instance> <socketId>" (the user is online while not empty);
+ * - `presence:leaving:<userId>`: set while the user's offline waits out its grace period;
  * - `presence:sweep:<instance>`: lock taken by the one instance that sweeps a dead instance.
  */
 export class PresenceKeys {
@@ -25,6 +26,10 @@ export class PresenceKeys {
 
   user(userId: string): string {
     return `${this.prefix}presence:user:${userId}`;
+  }
+
+  leaving(userId: string): string {
+    return `${this.prefix}presence:leaving:${userId}`;
   }
 
   sweepLock(instanceId: string): string {
