@@ -99,6 +99,21 @@ describe('presence in Redis', () => {
     expect(await b.add('u8', 's3')).toBe(true);
   });
 
+  it('confirms the offline of a user left leaving by an instance that died before confirming it', async () => {
+    const deadRedis = client();
+    const doomed = await instance('doomed', deadRedis);
+    const other = await instance('other');
+    expect(await doomed.add('u9', 's1')).toBe(true);
+    expect(await doomed.remove('u9', 's1', 100)).toBe(true);
+    // Like a crash during the grace: it never confirms, and its own upkeep stops.
+    deadRedis.disconnect();
+    await doomed.stop().catch(() => {});
+    const confirmed = await waitForChange((c) => !c.online && c.userIds.includes('u9'), 5000);
+    expect(confirmed.instance).toBe('other');
+    expect(await other.confirmOffline('u9')).toBe(false);
+    expect(await other.add('u9', 's2')).toBe(true);
+  });
+
   it('takes the users of an instance that stopped heart-beating offline, exactly once', async () => {
     const deadRedis = client();
     const dead = await instance('dead', deadRedis);

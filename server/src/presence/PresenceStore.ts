@@ -19,8 +19,9 @@ export interface PresenceStore {
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
   /**
    * Starts background upkeep. `onChanged` hears of transitions the store finds on its own: users
-   * left without sockets by a crashed instance (offline), or re-registered after this instance
-   * was wrongly presumed dead (online).
+   * left without sockets by a crashed instance, or left leaving by an instance that died before
+   * confirming them (offline); or re-registered after this instance was wrongly presumed dead
+   * (online).
    */
   start(onChanged: (userIds: string[], online: boolean) => void): Promise<void>;
   /** Stops upkeep and removes this instance's sockets; resolves with the users that went offline. */

@@ -5,7 +5,8 @@ import { PresenceKeys, execAll, instanceEntry, userMember } from './presenceKeys
 import type { PresenceStore } from './PresenceStore.js';
 import { ADD_SOCKET, CONFIRM_OFFLINE, REMOVE_SOCKET } from './presenceScripts.js';
 
-const MARKER_MARGIN_MS = 10_000;
+/** How far past its deadline a leaving user is confirmed by any instance's sweep (its own instance died). */
+const OVERDUE_MS = 2000;
 
 export interface RedisPresenceOptions {
   redis: Redis;
@@ -44,9 +45,10 @@ export class RedisPresenceStore implements PresenceStore {
       3,
       this.keys.user(userId),
       this.keys.sockets(instanceId),
-      this.keys.leaving(userId),
+      this.keys.leaving,
       userMember(instanceId, socketId),
       instanceEntry(userId, socketId),
+      userId,
     );
     return online === 1;
   }
@@ -59,18 +61,17 @@ export class RedisPresenceStore implements PresenceStore {
       3,
       this.keys.user(userId),
       this.keys.sockets(instanceId),
-      this.keys.leaving(userId),
+      this.keys.leaving,
       userMember(instanceId, socketId),
       instanceEntry(userId, socketId),
-      leavingMs,
-      // Outlives the grace period by a margin, and goes away if this instance dies meanwhile.
-      leavingMs + MARKER_MARGIN_MS,
+      userId,
+      leavingMs > 0 ? Date.now() + leavingMs : 0,
     );
     return last === 1;
   }
 
   async confirmOffline(userId: string): Promise<boolean> {
-    const offline = await this.options.redis.eval(CONFIRM_OFFLINE, 2, this.keys.user(userId), this.keys.leaving(userId));
+    const offline = await this.options.redis.eval(CONFIRM_OFFLINE, 2, this.keys.user(userId), this.keys.leaving, userId);
     return offline === 1;
   }
 
@@ -136,6 +137,13 @@ export class RedisPresenceStore implements PresenceStore {
     if (online.size > 0) this.onChanged([...online], true);
   }
 
+  /** Leaving users whose instance did not confirm them in time (it died during the grace). */
+  private async confirmOverdue(): Promise<string[]> {
+    const overdue = await this.options.redis.zrangebyscore(this.keys.leaving, 0, Date.now() - OVERDUE_MS, 'LIMIT', 0, 500);
+    const confirmed = await Promise.all(overdue.map((userId) => this.confirmOffline(userId)));
+    return overdue.filter((_, i) => confirmed[i]);
+  }
+
   private async sweep(): Promise<void> {
     if (this.sweepRunning) return;
     this.sweepRunning = true;
@@ -145,6 +153,11 @@ export class RedisPresenceStore implements PresenceStore {
       if (offline.length > 0) {
         logger.info({ users: offline.length }, 'presence: swept the sockets of a dead instance');
         this.onChanged(offline, false);
+      }
+      const overdue = await this.confirmOverdue();
+      if (overdue.length > 0) {
+        logger.info({ users: overdue.length }, 'presence: confirmed the offline of users left leaving by another instance');
+        this.onChanged(overdue, false);
       }
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'presence sweep failed');

@@ -6,14 +6,16 @@ import type { ChainableCommander } from 'ioredis';
  * - `presence:alive:<instance>`: liveness key, refreshed by the instance's heartbeat, short TTL;
  * - `presence:sockets:<instance>`: set of "<userId> <socketId>" open on that instance;
  * - `presence:user:<userId>`: set of "<instance> <socketId>" (the user is online while not empty);
- * - `presence:leaving:<userId>`: set while the user's offline waits out its grace period;
+ * - `presence:leaving`: sorted set of users whose offline waits out its grace, scored by deadline (ms);
  * - `presence:sweep:<instance>`: lock taken by the one instance that sweeps a dead instance.
  */
 export class PresenceKeys {
   readonly instances: string;
+  readonly leaving: string;
 
   constructor(private readonly prefix: string) {
     this.instances = `${prefix}presence:instances`;
+    this.leaving = `${prefix}presence:leaving`;
   }
 
   alive(instanceId: string): string {
@@ -26,10 +28,6 @@ export class PresenceKeys {
 
   user(userId: string): string {
     return `${this.prefix}presence:user:${userId}`;
-  }
-
-  leaving(userId: string): string {
-    return `${this.prefix}presence:leaving:${userId}`;
   }
 
   sweepLock(instanceId: string): string {
