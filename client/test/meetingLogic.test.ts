@@ -71,6 +71,7 @@ describe('remote sources', () => {
       expect(parsePeerMessage(bad)).toBeNull();
     }
     expect(parsePeerMessage('{"type":"moved"}')).toEqual({ type: 'moved' });
+    expect(parsePeerMessage('{"type":"shown"}')).toEqual({ type: 'shown' });
   });
 });
 

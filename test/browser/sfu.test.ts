@@ -200,8 +200,10 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
   }, 120_000);
 
   it('goes back to mesh when people leave down to two', async () => {
-    await leave(users[2]!);
     const [ada, bob] = users as [TestUser, TestUser];
+    await Promise.all([ada, bob].map((user) => startFreezeMonitor(user.page)));
+    const monitorAt = Date.now();
+    await leave(users[2]!);
     await waitForMode(ada, 'mesh', 30_000);
     await waitForMode(bob, 'mesh', 30_000);
     await waitForSingleTransport(ada, 'mesh');
@@ -209,6 +211,23 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     for (const user of [ada, bob]) {
       const samples = await waitForLiveVideos(user.page, othersOf(user), 30_000);
       expect(samples).toHaveLength(1);
+    }
+    // The one remaining remote video of each page, across the whole return (hold and switch).
+    const freezes = await Promise.all(
+      [ada, bob].map(async (user) => {
+        const other = othersOf(user)[0]!.peerId;
+        return (await stopFreezeMonitor(user.page)).find((entry) => entry.peerId === other)!;
+      }),
+    );
+    console.log(`[sfu] sfu → mesh return: longest remote-video freeze ${Math.max(...freezes.map((f) => f.frameGapMs ?? Infinity))} ms; per video ${JSON.stringify(freezes.map((f) => f.frameGapMs))}, main-thread sample ${JSON.stringify(freezes.map((f) => f.maxGapMs))}`);
+    for (const entry of freezes) {
+      expect(entry.clockFrames).toBeGreaterThan(20);
+      expect(entry.replaced).toBe(0);
+    }
+    // Each page heard over the new mesh link that the other shows it there (the hand-off back).
+    for (const user of [ada, bob]) {
+      const shown = pageLog.filter((line) => line.user === user.username && line.at >= monitorAt && line.text.includes('shows this page from this link'));
+      expect(shown.length, `${user.username} heard no 'shown'`).toBe(1);
     }
   }, 120_000);
 });

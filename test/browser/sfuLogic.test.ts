@@ -106,6 +106,8 @@ class FakeSession implements MeetingSession {
   frames = new Map<string, number>();
   handedOff: string[] = [];
   held = false;
+  arrivedPeers: string[] = [];
+  waiting = false;
   constructor(
     readonly mode: 'mesh' | 'sfu',
     private readonly streams: Map<string, RemoteMedia>,
@@ -126,6 +128,12 @@ class FakeSession implements MeetingSession {
   }
   holding(): boolean {
     return this.held;
+  }
+  arrived(peerId: string): void {
+    this.arrivedPeers.push(peerId);
+  }
+  awaiting(): boolean {
+    return this.waiting;
   }
 }
 
@@ -189,6 +197,28 @@ describe('ModeSwitch', () => {
     await wait(40);
     expect(mesh.closed).toBe(true);
     expect(transports.sessions().map((session) => session.mode)).toEqual(['sfu']);
+  });
+
+  it('going back to mesh, tells each peer it is shown and keeps the SFU until every peer shows this page', async () => {
+    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')], ['b', remote('b', 'sfu-b')]]));
+    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
+    mesh.waiting = true;
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 5000, releaseTimeoutMs: 5000 });
+    transports.reset(sfu);
+    transports.switchTo(mesh, () => ['a', 'b']);
+    mesh.frames.set('a', 5);
+    await wait(40);
+    expect(mesh.arrivedPeers).toEqual(['a']);
+    mesh.frames.set('b', 5);
+    await wait(60);
+    expect(mesh.arrivedPeers).toEqual(['a', 'b']);
+    expect(transports.media('b')?.camera?.id).toBe('mesh-b');
+    // Both show over the mesh here, but a peer still shows this page over the SFU.
+    expect(sfu.closed).toBe(false);
+    mesh.waiting = false;
+    await wait(40);
+    expect(sfu.closed).toBe(true);
+    expect(transports.sessions().map((session) => session.mode)).toEqual(['mesh']);
   });
 
   it('closes a held old transport after the release timeout', async () => {

@@ -50,8 +50,9 @@ function showsVideo(media: RemoteMedia | null | undefined): boolean {
  * pictures (VideoTile swaps the track inside the element's own stream: no reload). Once every
  * participant has moved (or after the timeout, or the hard timeout when the new transport shows
  * nothing at all), the old session is closed, as soon as the other participants have moved off
- * it too (a mesh link closes when both ends show each other over the new transport, so neither
- * end's picture freezes while it still shows the link).
+ * it too (a mesh link closes when both ends show each other over the new transport; the SFU
+ * session of a page going back to mesh stays until every peer shows that page over the mesh),
+ * so nobody's picture freezes while they still show the old transport.
  */
 export class ModeSwitch {
   private readonly list = createSignal<MeetingSession[]>([]);
@@ -105,11 +106,15 @@ export class ModeSwitch {
       this.cancelSwitch = null;
       previous.close();
       this.list[1](this.list[0]().filter((session) => session !== previous));
+      // Whatever came over the new transport is what the page shows from now on.
+      for (const peerId of peers()) next.arrived?.(peerId);
     };
     // After the settle time, the old session closes once nobody shows this page over it any
-    // more, or after releaseTimeoutMs.
+    // more (mesh → SFU: every link handed off; SFU → mesh: every peer said it shows this page
+    // over the mesh), or after releaseTimeoutMs.
     const release = (since: number) => {
-      if (!previous.holding?.() || performance.now() - since >= releaseTimeoutMs) closePrevious();
+      const held = previous.holding?.() || next.awaiting?.();
+      if (!held || performance.now() - since >= releaseTimeoutMs) closePrevious();
       else timer = setTimeout(() => release(since), pollMs);
     };
     const finish = () => {
@@ -131,7 +136,11 @@ export class ModeSwitch {
       for (const entry of stats) lastFrames.set(entry.peerId, entry.framesDecoded);
       this.readySignal[1](ready);
       // Shown over the new transport from now on: the old one may let go of them.
-      for (const peerId of ready) if (!before.has(peerId)) previous.handOff?.(peerId);
+      for (const peerId of ready) {
+        if (before.has(peerId)) continue;
+        previous.handOff?.(peerId);
+        next.arrived?.(peerId);
+      }
       const stillThere = expected.filter((peerId) => peers().includes(peerId));
       const elapsed = performance.now() - startedAt;
       const someFlow = ready.size > 0 || stillThere.length === 0;

@@ -32,6 +32,13 @@ export interface MeetingSession {
   handOff?(peerId: string): void;
   /** True while some participant may still show this page over this session (a switch waits). */
   holding?(): boolean;
+  /**
+   * During a switch to this session: the page now shows the participant over it. The mesh
+   * session tells that peer (`shown`), so the peer may close its old transport.
+   */
+  arrived?(peerId: string): void;
+  /** During a switch to this session: some participant has not yet shown this page over it. */
+  awaiting?(): boolean;
   /** Restarts ICE on every connection (support, tests); the transport renegotiates. */
   restartConnections?(): void;
   /** The participant speaking now (SFU only), reactive; null when unknown. */

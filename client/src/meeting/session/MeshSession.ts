@@ -58,6 +58,17 @@ export class MeshSession implements MeetingSession {
     return [...this.links.values()].some((link) => link.held());
   }
 
+  arrived(peerId: string): void {
+    this.links.get(peerId)?.shown();
+  }
+
+  awaiting(): boolean {
+    const local = this.context.local;
+    // Without a camera there is no picture of this page that could freeze.
+    if (!local.track('camera') || local.state().cameraOff) return false;
+    return [...this.links.values()].some((link) => link.awaitingShown());
+  }
+
   restartConnections(): void {
     for (const link of this.links.values()) link.restartIce('requested');
   }

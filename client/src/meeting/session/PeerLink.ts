@@ -59,6 +59,9 @@ export class PeerLink {
   /** This side shows the peer over another transport now (handOff), and the peer said the same. */
   private movedHere = false;
   private movedThere = false;
+  /** This side shows the peer from this link now (shown), and the peer said the same. */
+  private shownHere = false;
+  private shownThere = false;
   private queue: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -160,6 +163,21 @@ export class PeerLink {
     this.releaseIfDone();
   }
 
+  /**
+   * This page shows the peer from this link now (a switch to mesh): tells the peer (`shown`), so
+   * it may close its old transport.
+   */
+  shown(): void {
+    if (this.closed || this.shownHere) return;
+    this.shownHere = true;
+    this.sendMessage({ type: 'shown' });
+  }
+
+  /** The peer has not said yet that it shows this page from this link. */
+  awaitingShown(): boolean {
+    return !this.closed && !this.shownThere;
+  }
+
   /** The peer may still show this page over this link. */
   held(): boolean {
     return !this.closed && !(this.movedHere && this.movedThere);
@@ -195,10 +213,15 @@ export class PeerLink {
     channel.addEventListener('open', () => {
       this.sendState();
       if (this.movedHere) this.sendMessage({ type: 'moved' });
+      if (this.shownHere) this.sendMessage({ type: 'shown' });
     });
     channel.addEventListener('message', ({ data }) => {
       const message = parsePeerMessage(data);
       if (message?.type === 'state') this.received.setState(message);
+      if (message?.type === 'shown' && !this.shownThere) {
+        this.shownThere = true;
+        this.log('the peer shows this page from this link now (shown)');
+      }
       if (message?.type === 'moved' && !this.movedThere) {
         this.movedThere = true;
         // The peer no longer shows this page's video from this link: stop encoding it.

@@ -26,7 +26,15 @@ export type PeerStateMessage = z.infer<typeof PeerStateMessage>;
 export const PeerMovedMessage = z.object({ type: z.literal('moved') });
 export type PeerMovedMessage = z.infer<typeof PeerMovedMessage>;
 
-export const PeerMessage = z.discriminatedUnion('type', [PeerStateMessage, PeerMovedMessage]);
+/**
+ * `shown`: during a switch to this link's transport (SFU → mesh), the sender now shows the
+ * receiver's camera from this link. The receiver keeps its old transport (its SFU producers) up
+ * until every peer said so, so nobody's picture of it freezes before they swapped.
+ */
+export const PeerShownMessage = z.object({ type: z.literal('shown') });
+export type PeerShownMessage = z.infer<typeof PeerShownMessage>;
+
+export const PeerMessage = z.discriminatedUnion('type', [PeerStateMessage, PeerMovedMessage, PeerShownMessage]);
 export type PeerMessage = z.infer<typeof PeerMessage>;
 
 /** The data channel's fixed id: both sides create it (`negotiated: true`), none announces it. */
