@@ -56,7 +56,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     startedAt,
     pool,
     routers,
-    pipe: { listenIp: config.listenIp, announcedAddress: config.announcedAddress },
+    pipe: { listenIp: config.listenIp, announcedAddress: config.announcedAddress, portRange: config.pipePorts },
   });
   const rpc = createRpcServer({
     httpServer,

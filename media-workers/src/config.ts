@@ -18,6 +18,8 @@ export interface MediaConfig {
   announcedAddress: string | undefined;
   /** Worker i listens on rtcPort + i (UDP and TCP). */
   rtcPort: number;
+  /** UDP ports of pipe (node-to-node) and plain RTP transports; undefined → any free port. */
+  pipePorts: { min: number; max: number } | undefined;
   rpcHost: string;
   /** 0 = any free port (tests). */
   rpcPort: number;
@@ -43,6 +45,12 @@ const int = (min: number, max: number) => {
     .transform(Number)
     .pipe(z.number().int().min(min, message).max(max, message));
 };
+const portRange = z
+  .string()
+  .regex(/^\d+-\d+$/, 'must be MIN-MAX, e.g. 41000-41999')
+  .transform((raw) => raw.split('-').map(Number) as [number, number])
+  .refine(([min, max]) => min >= 1024 && max <= 65535 && min <= max, 'must be MIN-MAX with 1024 <= MIN <= MAX <= 65535')
+  .transform(([min, max]) => ({ min, max }));
 const ip = z.union([z.ipv4(), z.ipv6()], 'must be an IPv4 or IPv6 address');
 const host = z.string().regex(/^[A-Za-z0-9.:_-]+$/, 'must be a hostname or IP address');
 const httpUrl = z
@@ -70,6 +78,12 @@ export function parseConfig(env: Env = process.env): MediaConfig {
   if (rtcPort + workers - 1 > 65535) {
     throw new ConfigError(`Invalid configuration: MEDIA_RTC_PORT ${rtcPort} + MEDIA_WORKERS ${workers} goes past port 65535`);
   }
+  const pipePorts = read('MEDIA_PIPE_PORTS', portRange);
+  if (pipePorts && pipePorts.min <= rtcPort + workers - 1 && pipePorts.max >= rtcPort) {
+    throw new ConfigError(
+      `Invalid configuration: MEDIA_PIPE_PORTS ${pipePorts.min}-${pipePorts.max} overlaps the RTC ports ${rtcPort}-${rtcPort + workers - 1}`,
+    );
+  }
   const rpcHost = read('MEDIA_RPC_HOST', host) ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
   const secret = read('MEDIA_SECRET', z.string().min(8, 'must be at least 8 characters'));
   if (isProduction && !secret) {
@@ -91,6 +105,7 @@ export function parseConfig(env: Env = process.env): MediaConfig {
     // first external IPv4 (right on a LAN; behind NAT set MEDIA_ANNOUNCED_ADDRESS).
     announcedAddress: read('MEDIA_ANNOUNCED_ADDRESS', host) ?? (wildcard ? firstExternalIpv4() : undefined),
     rtcPort,
+    pipePorts,
     rpcHost,
     rpcPort: read('MEDIA_RPC_PORT', int(0, 65535)) ?? 4000,
     publicUrl: read('MEDIA_PUBLIC_URL', httpUrl),

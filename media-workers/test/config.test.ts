@@ -35,6 +35,15 @@ describe('media node configuration (parseConfig)', () => {
     expect(pinned.announcedAddress).toBe('media.example.org');
   });
 
+  it('reads MEDIA_PIPE_PORTS as a range outside the RTC ports', () => {
+    expect(parseConfig({}).pipePorts).toBeUndefined();
+    expect(parseConfig({ MEDIA_PIPE_PORTS: '41000-41999' }).pipePorts).toEqual({ min: 41000, max: 41999 });
+    expect(() => parseConfig({ MEDIA_PIPE_PORTS: '41999-41000' })).toThrow('MEDIA_PIPE_PORTS must be MIN-MAX with');
+    expect(() => parseConfig({ MEDIA_PIPE_PORTS: '41000' })).toThrow('MEDIA_PIPE_PORTS must be MIN-MAX, e.g.');
+    expect(() => parseConfig({ MEDIA_PIPE_PORTS: '80-90' })).toThrow(ConfigError);
+    expect(() => parseConfig({ MEDIA_WORKERS: '2', MEDIA_PIPE_PORTS: '39000-40000' })).toThrow('overlaps the RTC ports 40000-40001');
+  });
+
   it('takes MEDIA_PUBLIC_URL as an origin', () => {
     const c = parseConfig({ MEDIA_PUBLIC_URL: 'http://media-1.internal:4000/' });
     expect(publicUrlOf(c, 1234)).toBe('http://media-1.internal:4000');

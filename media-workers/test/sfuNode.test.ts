@@ -26,8 +26,8 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     buildMediaWorkers();
     const common = { MEDIA_WORKERS: '2', MEDIA_SECRET: secret };
     const [na, nb] = await Promise.all([
-      startMediaNodeProcess({ ...common, MEDIA_RTC_PORT: '44100', MEDIA_RPC_PORT: '4210', MEDIA_NODE_ID: idA }),
-      startMediaNodeProcess({ ...common, MEDIA_RTC_PORT: '44200', MEDIA_RPC_PORT: '4211', MEDIA_NODE_ID: idB }),
+      startMediaNodeProcess({ ...common, MEDIA_RTC_PORT: '44100', MEDIA_PIPE_PORTS: '44120-44199', MEDIA_RPC_PORT: '4210', MEDIA_NODE_ID: idA }),
+      startMediaNodeProcess({ ...common, MEDIA_RTC_PORT: '44200', MEDIA_PIPE_PORTS: '44220-44299', MEDIA_RPC_PORT: '4211', MEDIA_NODE_ID: idB }),
     ]);
     cluster = createMediaCluster({ redis: null, staticUrls: [na.url, nb.url], secret, logger, intervalMs: 500 });
     cluster.onNotification((node, n) => notes.push({ node, n }));
@@ -159,6 +159,11 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     await b.request('getRouterRtpCapabilities', { meetingId });
     const pa = await a.request('createPipeTransport', { meetingId });
     const pb = await b.request('createPipeTransport', { meetingId });
+    // Each node's pipes listen in its MEDIA_PIPE_PORTS (firewalls between nodes open only those).
+    expect(pa.port).toBeGreaterThanOrEqual(44120);
+    expect(pa.port).toBeLessThanOrEqual(44199);
+    expect(pb.port).toBeGreaterThanOrEqual(44220);
+    expect(pb.port).toBeLessThanOrEqual(44299);
     await a.request('connectPipeTransport', { meetingId, transportId: pa.id, ip: pb.ip, port: pb.port });
     await b.request('connectPipeTransport', { meetingId, transportId: pb.id, ip: pa.ip, port: pa.port });
     const out = await a.request('pipeConsume', { meetingId, transportId: pa.id, producerId: prod.producerId });

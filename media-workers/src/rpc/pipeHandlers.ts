@@ -8,6 +8,8 @@ type PipeMethods = 'createPipeTransport' | 'connectPipeTransport' | 'pipeConsume
 export interface PipeOptions {
   listenIp: string;
   announcedAddress: string | undefined;
+  /** UDP ports for these transports (MEDIA_PIPE_PORTS); undefined → any free port. */
+  portRange?: { min: number; max: number } | undefined;
 }
 
 /**
@@ -20,6 +22,7 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
     protocol: 'udp',
     ip: options.listenIp,
     ...(options.announcedAddress ? { announcedAddress: options.announcedAddress } : {}),
+    ...(options.portRange ? { portRange: options.portRange } : {}),
   };
   return {
     createPipeTransport: async ({ meetingId, workerIndex }) => {
