@@ -1,7 +1,8 @@
 /**
  * Presence across server processes: a user is online from their first socket on any instance
- * to their last (plus a grace that hides a reload), contacts hear `presence` events, and the sockets of a SIGKILLed instance are
- * swept (short PRESENCE_TTL_MS here; the default keeps it well under 30 s).
+ * to their last (plus a grace that hides a reload), contacts hear `presence` events, and the
+ * sockets of a SIGKILLed instance are swept (short PRESENCE_TTL_MS here; the default keeps it
+ * well under 30 s).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';

@@ -95,7 +95,7 @@ describe('presence in Redis', () => {
     expect(await b.remove('u8', 's2', 60_000)).toBe(true);
     expect(await a.confirmOffline('u8')).toBe(true);
     expect(await b.confirmOffline('u8')).toBe(false);
-    // The marker is gone, so the next socket is a real online again.
+    // No longer leaving, so the next socket is a real online again.
     expect(await b.add('u8', 's3')).toBe(true);
   });
 
