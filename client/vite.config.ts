@@ -4,9 +4,7 @@ import solid from 'vite-plugin-solid';
 /** The Parley server that `vite dev` forwards API, health and Socket.io traffic to. */
 const apiTarget = process.env.PARLEY_DEV_API ?? 'http://localhost:3000';
 
-const protocolSource = decodeURIComponent(
-  new URL('../protocol/src/index.ts', import.meta.url).pathname,
-);
+const protocolSource = decodeURIComponent(new URL('../protocol/src/index.ts', import.meta.url).pathname);
 
 export default defineConfig({
   plugins: [solid()],

@@ -49,9 +49,7 @@ export async function up(knex) {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['user_id', 'contact_id']);
   });
-  await knex.raw(
-    'ALTER TABLE contacts ADD CONSTRAINT contacts_not_self_check CHECK (user_id <> contact_id)',
-  );
+  await knex.raw('ALTER TABLE contacts ADD CONSTRAINT contacts_not_self_check CHECK (user_id <> contact_id)');
 
   await knex.schema.createTable('messages', (t) => {
     t.specificType('id', 'bigint GENERATED ALWAYS AS IDENTITY').notNullable();

@@ -34,7 +34,9 @@ export async function up(knex) {
       ADD CONSTRAINT meetings_title_length_check CHECK (char_length(title) BETWEEN 1 AND 100),
       ADD CONSTRAINT meetings_ended_check CHECK ((status = 'ended') = (ended_at IS NOT NULL))`);
   await knex.raw("CREATE INDEX meetings_active_idx ON meetings (created_at) WHERE status = 'active'");
-  await knex.raw('CREATE INDEX meetings_conversation_idx ON meetings (conversation_id) WHERE conversation_id IS NOT NULL');
+  await knex.raw(
+    'CREATE INDEX meetings_conversation_idx ON meetings (conversation_id) WHERE conversation_id IS NOT NULL',
+  );
 
   await knex.schema.createTable('meeting_invitations', (t) => {
     t.uuid('meeting_id').notNullable().references('meetings.id').onDelete('CASCADE');

@@ -33,8 +33,7 @@ export function buildIfNeeded(root, { client = true } = {}) {
   if (!client) return;
   const index = join(root, 'client', 'dist', 'index.html');
   const sources = [join(root, 'client', 'src'), join(root, 'protocol', 'src')];
-  const stale =
-    !existsSync(index) || Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
+  const stale = !existsSync(index) || Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
   if (stale) {
     console.log('[parley] building the client ...');
     run(root, 'npm', ['run', '--silent', 'build', '-w', 'client']);

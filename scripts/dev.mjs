@@ -11,4 +11,8 @@ const procs = [
 const stop = () => procs.forEach((p) => p.kill('SIGTERM'));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const p of procs) p.on('exit', () => { stop(); process.exitCode = p.exitCode ?? 0; });
+for (const p of procs)
+  p.on('exit', () => {
+    stop();
+    process.exitCode = p.exitCode ?? 0;
+  });

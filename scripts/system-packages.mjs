@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 /** @typedef {{ pkg: string, check: () => boolean }} Requirement */
 
 export const hasFile = (path) => () => existsSync(path);
-export const hasCommand = (cmd) => () =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+export const hasCommand = (cmd) => () => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 /**
  * @param {Requirement[]} requirements

@@ -115,7 +115,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     client: values.client === 'socketio' ? 'socketio' : 'light',
     asyncCommit: values['async-commit'],
   };
-  if (values.client !== 'light' && values.client !== 'socketio') throw new Error(`--client must be light or socketio (got "${values.client}")`);
+  if (values.client !== 'light' && values.client !== 'socketio')
+    throw new Error(`--client must be light or socketio (got "${values.client}")`);
   if (options.portBase > 65_516) throw new Error('--port-base must leave room for base+19 below 65536');
   if (options.groupSize < 2 || options.groupSize > options.users) throw new Error('--group-size must be 2..users');
   if (options.senders > options.users) throw new Error('--senders must be at most --users');

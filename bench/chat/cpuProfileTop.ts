@@ -45,7 +45,10 @@ function report(file: string, top: number, byFile: boolean): void {
       const { functionName, url, lineNumber } = n.callFrame;
       if (functionName === '(idle)') return [n.id, IDLE];
       const where = shortUrl(url);
-      return [n.id, byFile ? where || '(native)' : `${functionName || '(anonymous)'}  ${where}${where ? `:${lineNumber + 1}` : ''}`];
+      return [
+        n.id,
+        byFile ? where || '(native)' : `${functionName || '(anonymous)'}  ${where}${where ? `:${lineNumber + 1}` : ''}`,
+      ];
     }),
   );
   const selfUs = new Map<string, number>();
@@ -58,9 +61,13 @@ function report(file: string, top: number, byFile: boolean): void {
   });
   const busy = [...selfUs.entries()].filter(([k]) => k !== IDLE).sort((a, b) => b[1] - a[1]);
   const busyTotal = busy.reduce((sum, [, us]) => sum + us, 0);
-  console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busyTotal / 1e6).toFixed(1)} s busy; % of busy time:`);
+  console.log(
+    `\n${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busyTotal / 1e6).toFixed(1)} s busy; % of busy time:`,
+  );
   for (const [key, us] of busy.slice(0, top)) {
-    console.log(`${((100 * us) / busyTotal).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
+    console.log(
+      `${((100 * us) / busyTotal).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`,
+    );
   }
 }
 
@@ -73,4 +80,5 @@ if (!Number.isInteger(top) || top <= 0 || positionals.length === 0) {
   console.error('usage: tsx bench/chat/cpuProfileTop.ts [--top N] [--by-file] FILE_OR_DIR...');
   process.exit(2);
 }
-for (const path of positionals) for (const file of profileFiles(path).filter((f) => f.endsWith('.cpuprofile'))) report(file, top, values['by-file']);
+for (const path of positionals)
+  for (const file of profileFiles(path).filter((f) => f.endsWith('.cpuprofile'))) report(file, top, values['by-file']);

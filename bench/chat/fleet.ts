@@ -85,7 +85,9 @@ export class Fleet {
 
   private openSocketIo(url: string, auth: Record<string, string>): Promise<LightSocket> {
     const socket = io(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
-    socket.on('message', (payload: { message: { clientId: string } }) => this.listener(payload.message.clientId, performance.now()));
+    socket.on('message', (payload: { message: { clientId: string } }) =>
+      this.listener(payload.message.clientId, performance.now()),
+    );
     return new Promise((resolve, reject) => {
       socket.once('connect', () =>
         resolve({

@@ -72,7 +72,10 @@ export function connectLightSocket(options: LightSocketOptions): Promise<LightSo
       ws.terminate();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`no Socket.io connection to ${options.url} in time`)), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => fail(new Error(`no Socket.io connection to ${options.url} in time`)),
+      options.timeoutMs ?? 20_000,
+    );
     ws.on('error', (error) => fail(error));
     ws.on('close', () => fail(new Error(`connection to ${options.url} closed during the handshake`)));
     ws.on('message', (data, isBinary) => {

@@ -74,7 +74,9 @@ export async function runLoadPoint(
     entry.received++;
     if (entry.measured) {
       latency.add(receivedAt - entry.sentAt);
-      bySecond[Math.min(bySecond.length - 1, Math.floor((entry.sentAt - measureFrom) / 1000))]?.add(receivedAt - entry.sentAt);
+      bySecond[Math.min(bySecond.length - 1, Math.floor((entry.sentAt - measureFrom) / 1000))]?.add(
+        receivedAt - entry.sentAt,
+      );
       receives++;
     }
     if (entry.received === entry.expected) {
@@ -83,7 +85,9 @@ export async function runLoadPoint(
     }
   };
 
-  const text = 'Parley benchmark message: the quick brown fox jumps over the lazy dog. '.repeat(64).slice(0, options.textLength);
+  const text = 'Parley benchmark message: the quick brown fox jumps over the lazy dog. '
+    .repeat(64)
+    .slice(0, options.textLength);
   const senders = Array.from({ length: options.senders }, (_, u) => u);
   const start = performance.now();
   measureFrom = start + options.warmupS * 1000;
@@ -112,7 +116,9 @@ export async function runLoadPoint(
   };
 
   const databaseCpu = target.databasePids ? new ProcessGroupCpu(target.databasePids) : null;
-  const databaseCpuStarted = new Promise<void>((resolve) => setTimeout(resolve, options.warmupS * 1000)).then(() => databaseCpu?.start());
+  const databaseCpuStarted = new Promise<void>((resolve) => setTimeout(resolve, options.warmupS * 1000)).then(() =>
+    databaseCpu?.start(),
+  );
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();

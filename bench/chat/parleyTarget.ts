@@ -97,7 +97,9 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
       const name = `bench-chat-${'ab'[i]}`;
       const profile = cpuProfSetup(options.cpuProfDir, `parley-${'ab'[i]}`);
       const nodeOptions = ['--require', GC_HOOK, ...profile.args].join(' ');
-      servers.push(await startServerProcess({ env: { ...env, ...profile.env, NODE_OPTIONS: nodeOptions }, port, name }));
+      servers.push(
+        await startServerProcess({ env: { ...env, ...profile.env, NODE_OPTIONS: nodeOptions }, port, name }),
+      );
     }
     const [a, b] = servers.map((s) => s.url) as [string, string];
     const sessions = await inBatches(topology.users, 4, (u) =>

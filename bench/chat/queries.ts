@@ -45,7 +45,11 @@ export async function timeQueries(messages: number, log: (line: string) => void)
     const { conversationId } = await chat.contacts.add(alice, bob);
     const dormant = await chat.contacts.add(alice, carol);
     for (let i = 0; i < 5; i++) {
-      await chat.messages.send(carol, { conversationId: dormant.conversationId, clientId: `old${i}`, text: 'long ago' });
+      await chat.messages.send(carol, {
+        conversationId: dormant.conversationId,
+        clientId: `old${i}`,
+        text: 'long ago',
+      });
     }
     log(`queries: seeding ${messages} messages (half in one conversation, half over ${FILLERS} others) ...`);
     const seedStart = performance.now();
@@ -74,12 +78,20 @@ export async function timeQueries(messages: number, log: (line: string) => void)
     const { min, max } = ids as { min: string; max: string };
     const middle = String((BigInt(min) + BigInt(max)) / 2n);
     // 200 messages from the end of the big conversation: ~100 of them are bob's.
-    const nearEnd = (await db('messages').where('conversation_id', conversationId).orderBy('id', 'desc').offset(200).first('id')) as {
+    const nearEnd = (await db('messages')
+      .where('conversation_id', conversationId)
+      .orderBy('id', 'desc')
+      .offset(200)
+      .first('id')) as {
       id: string;
     };
 
     const timings: QueryTiming[] = [];
-    timings.push(await time(`history: latest 50 (${count(messages / 2)}-message conversation)`, () => chat.messages.history(alice, conversationId, { limit: 50 })));
+    timings.push(
+      await time(`history: latest 50 (${count(messages / 2)}-message conversation)`, () =>
+        chat.messages.history(alice, conversationId, { limit: 50 }),
+      ),
+    );
     timings.push(
       await time('history: 100 before a cursor in the middle', () =>
         chat.messages.history(alice, conversationId, { limit: 100, before: middle }),
@@ -91,9 +103,17 @@ export async function timeQueries(messages: number, log: (line: string) => void)
       ),
     );
     await chat.readState.markRead(alice, conversationId, String(nearEnd.id));
-    timings.push(await time('mark_read, ~100 unread left', () => chat.readState.markRead(alice, conversationId, String(nearEnd.id))));
+    timings.push(
+      await time('mark_read, ~100 unread left', () =>
+        chat.readState.markRead(alice, conversationId, String(nearEnd.id)),
+      ),
+    );
     timings.push(await time('conversation list: busy (~100 unread) + dormant', () => chat.conversations.list(alice)));
-    timings.push(await time(`conversation list: nothing read (${count(messages / 4)} unread, capped)`, () => chat.conversations.list(bob)));
+    timings.push(
+      await time(`conversation list: nothing read (${count(messages / 4)} unread, capped)`, () =>
+        chat.conversations.list(bob),
+      ),
+    );
     timings.push(
       await time(`send (insert + commit), ${count(messages)} rows in the table`, (i) =>
         chat.messages.send(alice, { conversationId: dormant.conversationId, clientId: `q${i}`, text: 'timed' }),

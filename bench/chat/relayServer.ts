@@ -32,20 +32,23 @@ io.use((socket, next) => {
 });
 io.on('connection', (socket) => {
   void socket.join(`user:${socket.data.userId as string}`);
-  socket.on('message', (payload: { conversationId: string; clientId: string; text: string }, ack?: (r: unknown) => void) => {
-    const targets = rooms.get(payload?.conversationId);
-    if (!targets) return ack?.({ ok: false, error: { code: 'not_found', message: 'no such conversation' } });
-    const message = {
-      id: String(port * 1e9 + ++sequence),
-      conversationId: payload.conversationId,
-      senderId: socket.data.userId as string,
-      text: payload.text,
-      clientId: payload.clientId,
-      createdAt: new Date().toISOString(),
-    };
-    io.to(targets).emit('message', { message });
-    ack?.({ ok: true, message });
-  });
+  socket.on(
+    'message',
+    (payload: { conversationId: string; clientId: string; text: string }, ack?: (r: unknown) => void) => {
+      const targets = rooms.get(payload?.conversationId);
+      if (!targets) return ack?.({ ok: false, error: { code: 'not_found', message: 'no such conversation' } });
+      const message = {
+        id: String(port * 1e9 + ++sequence),
+        conversationId: payload.conversationId,
+        senderId: socket.data.userId as string,
+        text: payload.text,
+        clientId: payload.clientId,
+        createdAt: new Date().toISOString(),
+      };
+      io.to(targets).emit('message', { message });
+      ack?.({ ok: true, message });
+    },
+  );
 });
 
 httpServer.listen(port, '127.0.0.1');

@@ -54,7 +54,14 @@ export async function startRelayTarget(topology: Topology, options: TargetOption
       const profile = cpuProfSetup(options.cpuProfDir, `relay-${'ab'[i]}`);
       const child = spawn(process.execPath, ['--require', GC_HOOK, ...profile.args, '--import', 'tsx', RELAY_SCRIPT], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PORT: String(port), REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, RELAY_MEMBERS: membersFile, ...profile.env },
+        env: {
+          ...process.env,
+          PORT: String(port),
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_PREFIX: prefix,
+          RELAY_MEMBERS: membersFile,
+          ...profile.env,
+        },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       children.push(child);

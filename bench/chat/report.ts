@@ -25,7 +25,24 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
   const widths = [22, 7, 8, 9, 10, 7, 7, 7, 7, 7, 7, 5, 6, 12, 8, 8];
   out.push(
     row(
-      ['target @ rate', 'sent/s', 'msgs/s', 'recv/s', 'p50 ms', 'p95', 'p99', 'max', 'ack50', 'ack99', 'lag99', 'lost', 'cli%', 'server cpu%', 'cpu/msg', 'db/msg'],
+      [
+        'target @ rate',
+        'sent/s',
+        'msgs/s',
+        'recv/s',
+        'p50 ms',
+        'p95',
+        'p99',
+        'max',
+        'ack50',
+        'ack99',
+        'lag99',
+        'lost',
+        'cli%',
+        'server cpu%',
+        'cpu/msg',
+        'db/msg',
+      ],
       widths,
     ),
   );
@@ -56,10 +73,15 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
       );
     }
   }
-  out.push('', 'Latency by second of sending (p99/max ms): a stall shows as one or two high seconds, a saturated machine as all of them.');
+  out.push(
+    '',
+    'Latency by second of sending (p99/max ms): a stall shows as one or two high seconds, a saturated machine as all of them.',
+  );
   for (const result of results) {
     for (const p of result.points) {
-      out.push(`  ${`${result.name} @ ${p.rate}`.padEnd(20)} ${p.timeline.map((s) => `${fmt(s.p99, 0)}/${fmt(s.max, 0)}`).join(' ')}`);
+      out.push(
+        `  ${`${result.name} @ ${p.rate}`.padEnd(20)} ${p.timeline.map((s) => `${fmt(s.p99, 0)}/${fmt(s.max, 0)}`).join(' ')}`,
+      );
     }
   }
   out.push('');
@@ -80,7 +102,9 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
         `  @ ${p.rate} msgs/s: p50 ×${fmt(p.latency.p50 / b.latency.p50, 2)}, p95 ×${fmt(p.latency.p95 / b.latency.p95, 2)}, ` +
           `p99 ×${fmt(p.latency.p99 / b.latency.p99, 2)}, delivered msgs/s ×${fmt(p.deliveredPerS / b.deliveredPerS, 2)}, ` +
           `server CPU per message ×${fmt(cpuPerMessage(p) / cpuPerMessage(b), 2)}` +
-          (Number.isNaN(dbCpuPerMessage(p)) ? '' : `, servers + PostgreSQL backends ×${fmt((cpuPerMessage(p) + dbCpuPerMessage(p)) / cpuPerMessage(b), 2)}`),
+          (Number.isNaN(dbCpuPerMessage(p))
+            ? ''
+            : `, servers + PostgreSQL backends ×${fmt((cpuPerMessage(p) + dbCpuPerMessage(p)) / cpuPerMessage(b), 2)}`),
       );
     });
     out.push(`  RSS per idle socket ×${fmt(parley.rssPerSocket / baseline.rssPerSocket, 2)}`);
@@ -90,13 +114,20 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
     const at = (rate: number) => parley.points.find((p) => p.rate === rate);
     const low = at(200);
     const high = at(TARGETS.rate);
-    if (low) out.push(`  p99 < ${TARGETS.p99At200} ms at 200 msgs/s: ${fmt(low.latency.p99, 2)} ms ${low.latency.p99 < TARGETS.p99At200 ? 'MET' : 'MISSED'}`);
+    if (low)
+      out.push(
+        `  p99 < ${TARGETS.p99At200} ms at 200 msgs/s: ${fmt(low.latency.p99, 2)} ms ${low.latency.p99 < TARGETS.p99At200 ? 'MET' : 'MISSED'}`,
+      );
     if (high) {
       const ok = high.deliveredPerS >= TARGETS.rate * 0.99 && high.latency.p99 < TARGETS.p99At1000;
-      out.push(`  ≥ ${TARGETS.rate} msgs/s delivered with p99 < ${TARGETS.p99At1000} ms: ${fmt(high.deliveredPerS, 0)} msgs/s, p99 ${fmt(high.latency.p99, 2)} ms ${ok ? 'MET' : 'MISSED'}`);
+      out.push(
+        `  ≥ ${TARGETS.rate} msgs/s delivered with p99 < ${TARGETS.p99At1000} ms: ${fmt(high.deliveredPerS, 0)} msgs/s, p99 ${fmt(high.latency.p99, 2)} ms ${ok ? 'MET' : 'MISSED'}`,
+      );
     }
     const kb = parley.rssPerSocket / 1024;
-    out.push(`  < ${TARGETS.kbPerSocket} KB per idle socket: ${fmt(kb, 1)} KB ${kb < TARGETS.kbPerSocket ? 'MET' : 'MISSED'}`);
+    out.push(
+      `  < ${TARGETS.kbPerSocket} KB per idle socket: ${fmt(kb, 1)} KB ${kb < TARGETS.kbPerSocket ? 'MET' : 'MISSED'}`,
+    );
   }
   const starved = results.flatMap((r) => r.points.filter((p) => p.sendLagP99 > 20).map((p) => `${r.name} @ ${p.rate}`));
   if (starved.length > 0) {
@@ -108,7 +139,8 @@ export function printReport(results: TargetResult[], queries: QueryTiming[], hea
   }
   if (queries.length > 0) {
     out.push('', 'Queries on one conversation of many messages (PostgreSQL, median / p95 of repeated runs):');
-    for (const q of queries) out.push(`  ${q.name.padEnd(58)} ${fmt(q.medianMs, 2).padStart(8)} / ${fmt(q.p95Ms, 2)} ms`);
+    for (const q of queries)
+      out.push(`  ${q.name.padEnd(58)} ${fmt(q.medianMs, 2).padStart(8)} / ${fmt(q.p95Ms, 2)} ms`);
   }
   console.log(out.join('\n'));
 }

@@ -32,13 +32,22 @@ async function measure(
   // ports, which the generator's own outgoing connections can be holding right now.
   const a = await portInRange(firstPort, firstPort + 9);
   const b = await portInRange(a + 1, firstPort + 9);
-  const target = await start(topology, { ports: [a, b], cpuProfDir: options.cpuProf, asyncCommit: options.asyncCommit });
+  const target = await start(topology, {
+    ports: [a, b],
+    cpuProfDir: options.cpuProf,
+    asyncCommit: options.asyncCommit,
+  });
   try {
     return await measureTarget(
       target,
       topology,
       options.rates,
-      { durationS: options.durationS, warmupS: options.warmupS, senders: options.senders, textLength: options.textLength },
+      {
+        durationS: options.durationS,
+        warmupS: options.warmupS,
+        senders: options.senders,
+        textLength: options.textLength,
+      },
       log,
       options.client,
     );

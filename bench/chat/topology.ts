@@ -27,7 +27,10 @@ export function makeTopology(users: number, sockets: number, groupSize: number):
   }
   const groupOf: number[] = [];
   groups.forEach((members, g) => members.forEach((u) => (groupOf[u] = g)));
-  const socketCounts = Array.from({ length: users }, (_, u) => Math.floor(sockets / users) + (u < sockets % users ? 1 : 0));
+  const socketCounts = Array.from(
+    { length: users },
+    (_, u) => Math.floor(sockets / users) + (u < sockets % users ? 1 : 0),
+  );
   return {
     users,
     sockets,

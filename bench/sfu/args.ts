@@ -82,7 +82,9 @@ export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
     throw new Error(`--${String(issue?.path[0] ?? '?')} ${issue?.message ?? 'is invalid'}`);
   }
   const a = parsed.data;
-  const quick: Partial<SfuBenchOptions> = values.quick ? { steps: [50, 200], warmupS: 1, windowS: 2, variants: ['liburing'] } : {};
+  const quick: Partial<SfuBenchOptions> = values.quick
+    ? { steps: [50, 200], warmupS: 1, windowS: 2, variants: ['liburing'] }
+    : {};
   const bench: SfuBenchOptions = {
     ...DEFAULT_SFU_BENCH_OPTIONS,
     ...quick,

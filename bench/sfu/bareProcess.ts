@@ -34,7 +34,11 @@ const Streams = z.object({
     }),
   ),
 });
-const Add = z.object({ count: z.number().int().min(1), sinkPorts: z.array(z.number().int()).min(1), srtp: z.boolean() });
+const Add = z.object({
+  count: z.number().int().min(1),
+  sinkPorts: z.array(z.number().int()).min(1),
+  srtp: z.boolean(),
+});
 
 let worker: Worker | undefined;
 let router: Router | undefined;
@@ -68,8 +72,18 @@ serveParent(async (request) => {
       const { count, sinkPorts, srtp } = Add.parse(request);
       await inParallel(count, 8, async () => {
         const sinkPort = sinkPorts[receivers++ % sinkPorts.length]!;
-        const t = await r.createPlainTransport({ listenInfo, rtcpMux: true, comedia: false, enableSrtp: srtp, srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80' });
-        await t.connect({ ip: '127.0.0.1', port: sinkPort, ...(srtp ? { srtpParameters: remoteSrtpParameters() } : {}) });
+        const t = await r.createPlainTransport({
+          listenInfo,
+          rtcpMux: true,
+          comedia: false,
+          enableSrtp: srtp,
+          srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+        });
+        await t.connect({
+          ip: '127.0.0.1',
+          port: sinkPort,
+          ...(srtp ? { srtpParameters: remoteSrtpParameters() } : {}),
+        });
         for (const producer of producers) {
           await t.consume({ producerId: producer.id, rtpCapabilities: r.rtpCapabilities, paused: false });
         }

@@ -13,7 +13,11 @@ export async function startBareTarget(layout: PortLayout, workerBin: string): Pr
   const child = await startChild(FILE, { MEDIASOUP_WORKER_BIN: workerBin });
   let workerPid: number;
   try {
-    ({ workerPid } = await child.call('init', { portMin: layout.transports.min, portMax: layout.transports.max }, z.object({ workerPid: z.number() })));
+    ({ workerPid } = await child.call(
+      'init',
+      { portMin: layout.transports.min, portMax: layout.transports.max },
+      z.object({ workerPid: z.number() }),
+    ));
   } catch (error) {
     await child.stop();
     throw error;
@@ -22,7 +26,8 @@ export async function startBareTarget(layout: PortLayout, workerBin: string): Pr
     path: 'bare',
     workerPid,
     setupProducers: (streams) => child.call('producers', { streams }, Tuple),
-    addReceivers: async (count, sinkPorts, srtp) => void (await child.call('addReceivers', { count, sinkPorts, srtp }, z.object({}), 600_000)),
+    addReceivers: async (count, sinkPorts, srtp) =>
+      void (await child.call('addReceivers', { count, sinkPorts, srtp }, z.object({}), 600_000)),
     cpu: () => child.call('cpu', {}, Cpu),
     close: () => child.stop(),
   };

@@ -5,7 +5,12 @@ import { z } from 'zod/v4';
  * Request/reply over the IPC channel of a child process (the traffic process and the bare
  * mediasoup process): `{id, type, ...}` → `{id, ok, result | error}`. Replies are checked with zod.
  */
-const Reply = z.object({ id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() });
+const Reply = z.object({
+  id: z.number().int(),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
 export const Request = z.looseObject({ id: z.number().int(), type: z.string() });
 
 export interface ChildHandle {
@@ -78,7 +83,8 @@ export function serveParent(handle: (request: z.infer<typeof Request>) => Promis
     const { id } = parsed.data;
     handle(parsed.data).then(
       (result) => process.send?.({ id, ok: true, result }),
-      (error: unknown) => process.send?.({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        process.send?.({ id, ok: false, error: error instanceof Error ? error.message : String(error) }),
     );
   });
   process.on('disconnect', () => process.exit(0));

@@ -38,13 +38,17 @@ export async function measurePath(
     for (const consumers of plan.steps) {
       const wanted = Math.ceil(consumers / mix.streams.length);
       if (wanted > maxReceivers(layout)) {
-        log(`  ${target.path}: ${consumers} consumers need ${wanted} transports, over the ${maxReceivers(layout)} ports of the layout; stopping here`);
+        log(
+          `  ${target.path}: ${consumers} consumers need ${wanted} transports, over the ${maxReceivers(layout)} ports of the layout; stopping here`,
+        );
         break;
       }
       const t0 = Date.now();
       await target.addReceivers(wanted - receivers, traffic.sinkPorts, plan.srtp);
       receivers = wanted;
-      log(`  ${target.path}: ${receivers * mix.streams.length} consumers on ${receivers} ${plan.srtp ? 'SRTP' : 'plain RTP'} transports (set up in ${((Date.now() - t0) / 1000).toFixed(1)} s); warm-up ${plan.warmupS} s, window ${plan.windowS} s`);
+      log(
+        `  ${target.path}: ${receivers * mix.streams.length} consumers on ${receivers} ${plan.srtp ? 'SRTP' : 'plain RTP'} transports (set up in ${((Date.now() - t0) / 1000).toFixed(1)} s); warm-up ${plan.warmupS} s, window ${plan.windowS} s`,
+      );
       await sleep(plan.warmupS * 1000);
       // The media node samples worker CPU every 2 s: the window's first sample must not be older
       // than the end of the warm-up (it would count set-up work), its last one a window later.
@@ -71,7 +75,9 @@ export async function measurePath(
         workerCpu: round(cpu, 3),
         ppsOutPerCpuSecond: Math.round(ppsOut / cpu),
       };
-      log(`  ${target.path}: ${step.consumers} consumers: out ${step.ppsOut} pps (expected ${step.ppsOutExpected}), worker CPU ${(cpu * 100).toFixed(1)} %, ${step.ppsOutPerCpuSecond} pps per CPU-s${step.delivered < DELIVERED_MIN ? ' (the worker did not keep up: not used for capacity)' : ''}`);
+      log(
+        `  ${target.path}: ${step.consumers} consumers: out ${step.ppsOut} pps (expected ${step.ppsOutExpected}), worker CPU ${(cpu * 100).toFixed(1)} %, ${step.ppsOutPerCpuSecond} pps per CPU-s${step.delivered < DELIVERED_MIN ? ' (the worker did not keep up: not used for capacity)' : ''}`,
+      );
       results.push(step);
     }
   } finally {

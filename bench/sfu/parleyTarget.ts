@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RtpCapabilitiesWire } from '@parley/protocol';
 import { pino } from 'pino';
-import { buildMediaWorkers, startMediaNodeProcess, waitFor, type MediaNodeProcess } from '../../media-workers/test/support/mediaNodeProcess.js';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  waitFor,
+  type MediaNodeProcess,
+} from '../../media-workers/test/support/mediaNodeProcess.js';
 import { MediaNodeClient } from '../../server/src/media/MediaNodeClient.js';
 import { producerRtpParameters } from './mix.js';
 import type { PortLayout } from './ports.js';
@@ -24,7 +29,12 @@ export async function startParleyTarget(layout: PortLayout, workerBin: string): 
     MEDIA_RTC_PORT: String(layout.rtc),
     MEDIASOUP_WORKER_BIN: workerBin,
   });
-  const client = new MediaNodeClient({ url: node.url, secret, logger: pino({ level: 'silent' }), requestTimeoutMs: 30_000 });
+  const client = new MediaNodeClient({
+    url: node.url,
+    secret,
+    logger: pino({ level: 'silent' }),
+    requestTimeoutMs: 30_000,
+  });
   try {
     await waitFor(() => client.connected, 15_000, 'media node RPC connection');
   } catch (error) {
@@ -44,9 +54,18 @@ export async function startParleyTarget(layout: PortLayout, workerBin: string): 
     path: 'parley',
     workerPid,
     async setupProducers(streams) {
-      const t = await client.request('createPlainTransport', { meetingId, comedia: true, portRange: layout.transports });
+      const t = await client.request('createPlainTransport', {
+        meetingId,
+        comedia: true,
+        portRange: layout.transports,
+      });
       for (const [index, stream] of streams.entries()) {
-        const p = await client.request('produce', { meetingId, transportId: t.id, kind: stream.kind, rtpParameters: producerRtpParameters(stream, index) });
+        const p = await client.request('produce', {
+          meetingId,
+          transportId: t.id,
+          kind: stream.kind,
+          rtpParameters: producerRtpParameters(stream, index),
+        });
         producerIds.push(p.id);
       }
       return { ip: t.ip, port: t.port };
@@ -54,16 +73,34 @@ export async function startParleyTarget(layout: PortLayout, workerBin: string): 
     async addReceivers(count, sinkPorts, srtp) {
       await inParallel(count, 8, async () => {
         const sinkPort = sinkPorts[receivers++ % sinkPorts.length]!;
-        const t = await client.request('createPlainTransport', { meetingId, comedia: false, enableSrtp: srtp, portRange: layout.transports });
-        await client.request('connectPlainTransport', { meetingId, transportId: t.id, ip: '127.0.0.1', port: sinkPort, ...(srtp ? { srtpParameters: remoteSrtpParameters() } : {}) });
+        const t = await client.request('createPlainTransport', {
+          meetingId,
+          comedia: false,
+          enableSrtp: srtp,
+          portRange: layout.transports,
+        });
+        await client.request('connectPlainTransport', {
+          meetingId,
+          transportId: t.id,
+          ip: '127.0.0.1',
+          port: sinkPort,
+          ...(srtp ? { srtpParameters: remoteSrtpParameters() } : {}),
+        });
         for (const producerId of producerIds) {
-          await client.request('consume', { meetingId, transportId: t.id, producerId, rtpCapabilities: caps, paused: false });
+          await client.request('consume', {
+            meetingId,
+            transportId: t.id,
+            producerId,
+            rtpCapabilities: caps,
+            paused: false,
+          });
         }
       });
     },
     async cpu() {
       const worker = (await client.request('getLoad', {})).workers.find((w) => w.index === workerIndex);
-      if (worker?.cpuMs === undefined || worker.sampledAt === undefined) throw new Error('getLoad gave no raw CPU figures (cpuMs, sampledAt)');
+      if (worker?.cpuMs === undefined || worker.sampledAt === undefined)
+        throw new Error('getLoad gave no raw CPU figures (cpuMs, sampledAt)');
       return { cpuMs: worker.cpuMs, at: worker.sampledAt };
     },
     async close() {

@@ -4,7 +4,8 @@ export const GOALS = { ppsOutPerCpuSecond: 115_000, capacityRatio: 0.95 };
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -51,11 +52,32 @@ export function formatReport(r: SfuBenchResult): string {
       const b = v.bare?.steps.find((x) => x.consumers === s.consumers);
       if (b) rows.push(stepRow('bare', b));
     }
-    for (const b of v.bare?.steps ?? []) if (!v.parley?.steps.some((s) => s.consumers === b.consumers)) rows.push(stepRow('bare', b));
-    out.push(table(['consumers', 'path', 'pps in', 'pps out', 'expected', 'in drops/s', 'sink drops/s', 'delivered', 'worker CPU', 'pps/CPU-s', 'parley/bare'], rows));
+    for (const b of v.bare?.steps ?? [])
+      if (!v.parley?.steps.some((s) => s.consumers === b.consumers)) rows.push(stepRow('bare', b));
+    out.push(
+      table(
+        [
+          'consumers',
+          'path',
+          'pps in',
+          'pps out',
+          'expected',
+          'in drops/s',
+          'sink drops/s',
+          'delivered',
+          'worker CPU',
+          'pps/CPU-s',
+          'parley/bare',
+        ],
+        rows,
+      ),
+    );
     out.push(`  parley: ${summary(v.parley)}`, `  bare:   ${summary(v.bare)}`);
     if (v.capacityRatio !== undefined) {
-      const at = v.capacityRatioAt !== undefined ? `at ${v.capacityRatioAt} consumers` : 'from the headline figures (no step delivered by both)';
+      const at =
+        v.capacityRatioAt !== undefined
+          ? `at ${v.capacityRatioAt} consumers`
+          : 'from the headline figures (no step delivered by both)';
       out.push(`  Parley/bare capacity: ${v.capacityRatio.toFixed(3)} ${at} (goal >= ${GOALS.capacityRatio})`);
     }
   }
@@ -66,7 +88,9 @@ export function formatReport(r: SfuBenchResult): string {
     out.push(
       `best build: ${b.variant}: ${k(b.ppsOutPerCpuSecond)} pps out per CPU-second (goal >= ${k(GOALS.ppsOutPerCpuSecond)}: ${b.ppsOutPerCpuSecond >= GOALS.ppsOutPerCpuSecond ? 'met' : 'NOT met'}), ` +
         `~${b.consumersPerCore} consumers per core at 80 % CPU` +
-        (b.capacityRatio !== undefined ? `, Parley/bare ${b.capacityRatio.toFixed(3)} (goal >= ${GOALS.capacityRatio}: ${b.capacityRatio >= GOALS.capacityRatio ? 'met' : 'NOT met'})` : ''),
+        (b.capacityRatio !== undefined
+          ? `, Parley/bare ${b.capacityRatio.toFixed(3)} (goal >= ${GOALS.capacityRatio}: ${b.capacityRatio >= GOALS.capacityRatio ? 'met' : 'NOT met'})`
+          : ''),
     );
   } else {
     out.push('no Parley figures: see the errors above');

@@ -6,7 +6,15 @@ import { packetMix } from './mix.js';
 import { startParleyTarget } from './parleyTarget.js';
 import { portLayout } from './ports.js';
 import type { SfuTarget } from './target.js';
-import type { PathName, PathResult, SfuBenchOptions, SfuBenchResult, StepResult, VariantComparison, WorkerVariant } from './types.js';
+import type {
+  PathName,
+  PathResult,
+  SfuBenchOptions,
+  SfuBenchResult,
+  StepResult,
+  VariantComparison,
+  WorkerVariant,
+} from './types.js';
 import { locateWorkerBinary, mediasoupVersion } from './workerBinaries.js';
 
 export type { SfuBenchOptions, SfuBenchResult } from './types.js';
@@ -54,7 +62,9 @@ export async function runSfuBench(partial: Partial<SfuBenchOptions> = {}): Promi
       continue;
     }
     const comparison: VariantComparison = { variant, stepRatios: [] };
-    const paths: Array<[PathName, () => Promise<SfuTarget>]> = [['parley', () => startParleyTarget(layout, located.bin)]];
+    const paths: Array<[PathName, () => Promise<SfuTarget>]> = [
+      ['parley', () => startParleyTarget(layout, located.bin)],
+    ];
     if (!options.noBaseline) paths.push(['bare', () => startBareTarget(layout, located.bin)]);
     // Rounds alternate the order (parley, bare, bare, parley, ...): drift of a shared machine
     // then hits both paths alike; each step keeps its median round.
@@ -62,9 +72,25 @@ export async function runSfuBench(partial: Partial<SfuBenchOptions> = {}): Promi
     const errors: Partial<Record<PathName, string>> = {};
     for (let round = 0; round < options.rounds; round++) {
       for (const [path, start] of round % 2 === 0 ? paths : [...paths].reverse()) {
-        log(`${variant} / ${path}${options.rounds > 1 ? ` (round ${round + 1}/${options.rounds})` : ''}: ${located.bin}`);
+        log(
+          `${variant} / ${path}${options.rounds > 1 ? ` (round ${round + 1}/${options.rounds})` : ''}: ${located.bin}`,
+        );
         try {
-          runs[path].push(await measurePath(start, layout, mix, { steps: options.steps, warmupS: options.warmupS, windowS: options.windowS, sink: options.sink, srtp: options.srtp }, log));
+          runs[path].push(
+            await measurePath(
+              start,
+              layout,
+              mix,
+              {
+                steps: options.steps,
+                warmupS: options.warmupS,
+                windowS: options.windowS,
+                sink: options.sink,
+                srtp: options.srtp,
+              },
+              log,
+            ),
+          );
         } catch (error) {
           errors[path] = (error as Error).message;
           log(`${variant} / ${path} failed: ${errors[path]}`);
@@ -106,7 +132,13 @@ export async function runSfuBench(partial: Partial<SfuBenchOptions> = {}): Promi
   return result;
 }
 
-function pathResult(path: PathName, variant: WorkerVariant, workerBin: string, runs: StepResult[][], error: string | undefined): PathResult {
+function pathResult(
+  path: PathName,
+  variant: WorkerVariant,
+  workerBin: string,
+  runs: StepResult[][],
+  error: string | undefined,
+): PathResult {
   const steps = medianSteps(runs);
   const kept = steps.filter((s) => s.delivered >= DELIVERED_MIN);
   const used = kept.length ? kept : steps;
@@ -129,7 +161,8 @@ function pathResult(path: PathName, variant: WorkerVariant, workerBin: string, r
 /** Per step, the round with the median packets per CPU-second (among delivered rounds if any). */
 function medianSteps(runs: StepResult[][]): StepResult[] {
   const byConsumers = new Map<number, StepResult[]>();
-  for (const run of runs) for (const step of run) byConsumers.set(step.consumers, [...(byConsumers.get(step.consumers) ?? []), step]);
+  for (const run of runs)
+    for (const step of run) byConsumers.set(step.consumers, [...(byConsumers.get(step.consumers) ?? []), step]);
   return [...byConsumers.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, all]) => {

@@ -29,7 +29,11 @@ export interface Traffic {
 export async function startTraffic(layout: PortLayout, sinkMode: SinkMode): Promise<Traffic> {
   const child: ChildHandle = await startChild(FILE);
   try {
-    await child.call('bind', { senderPort: layout.sender, sinkPorts: layout.sinks, sinkMode }, z.object({ recvBufferSize: z.number() }));
+    await child.call(
+      'bind',
+      { senderPort: layout.sender, sinkPorts: layout.sinks, sinkMode },
+      z.object({ recvBufferSize: z.number() }),
+    );
   } catch (error) {
     await child.stop();
     throw error;

@@ -137,7 +137,14 @@ serveParent(async (request) => {
       return {};
     }
     case 'counts':
-      return { at: performance.now(), sent, received, receivedBytes, drops: socketDrops(sinkPorts), inputDrops: inputPort ? socketDrops([inputPort]) : 0 };
+      return {
+        at: performance.now(),
+        sent,
+        received,
+        receivedBytes,
+        drops: socketDrops(sinkPorts),
+        inputDrops: inputPort ? socketDrops([inputPort]) : 0,
+      };
     default:
       throw new Error(`unknown request ${request.type}`);
   }

@@ -53,7 +53,9 @@ describe('describeAuthFailure', () => {
     new ApiError({ status, code, message, ...extra });
 
   it('maps the server answers of PROTOCOL.md to plain words', () => {
-    expect(describeAuthFailure(error(401, 'unauthorized'), 'login')).toEqual({ message: 'Wrong username or password.' });
+    expect(describeAuthFailure(error(401, 'unauthorized'), 'login')).toEqual({
+      message: 'Wrong username or password.',
+    });
     expect(describeAuthFailure(error(409, 'conflict'), 'register')).toEqual({
       message: 'That username is taken. Try another one.',
       field: 'username',
@@ -72,7 +74,10 @@ describe('describeAuthFailure', () => {
   });
 
   it('puts a bad_request on the field the server named, without the field prefix', () => {
-    const failure = describeAuthFailure(error(400, 'bad_request', 'username: may contain only a-z', { field: 'username' }), 'register');
+    const failure = describeAuthFailure(
+      error(400, 'bad_request', 'username: may contain only a-z', { field: 'username' }),
+      'register',
+    );
     expect(failure).toEqual({ message: 'May contain only a-z.', field: 'username' });
   });
 

@@ -4,11 +4,13 @@ import { apiRequest, http, onUnauthorized } from '../src/api/http.js';
 
 /** Unit tests of the wrapper's parsing: fetch is replaced by canned responses. */
 function respond(status: number, body?: unknown, headers: Record<string, string> = {}) {
-  const fetchMock = vi.fn(async () =>
-    new Response(body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body), {
-      status,
-      headers: body === undefined || typeof body === 'string' ? headers : { 'Content-Type': 'application/json', ...headers },
-    }),
+  const fetchMock = vi.fn(
+    async () =>
+      new Response(body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body), {
+        status,
+        headers:
+          body === undefined || typeof body === 'string' ? headers : { 'Content-Type': 'application/json', ...headers },
+      }),
   );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
@@ -51,7 +53,12 @@ describe('apiRequest', () => {
   it('throws ApiError built from {error: {code, message, field}}', async () => {
     respond(400, { error: { code: 'bad_request', message: 'username: too short', field: 'username' } });
     const error = await failure(http.post('/api/auth/register', {}));
-    expect([error.status, error.code, error.message, error.field]).toEqual([400, 'bad_request', 'username: too short', 'username']);
+    expect([error.status, error.code, error.message, error.field]).toEqual([
+      400,
+      'bad_request',
+      'username: too short',
+      'username',
+    ]);
   });
 
   it('reads Retry-After on 429', async () => {
@@ -69,7 +76,10 @@ describe('apiRequest', () => {
   });
 
   it('turns a failed fetch into network_error', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     const error = await failure(apiRequest('GET', '/api/me'));
     expect([error.status, error.code]).toEqual([0, 'network_error']);
   });

@@ -36,7 +36,13 @@ describe('the camera profiles', () => {
 
   it('gives the default SFU camera three simulcast layers (135, 270, 540 lines)', () => {
     const layers = cameraEncodings({ height: DEFAULT_SFU_VIDEO.height, frameRate: DEFAULT_SFU_VIDEO.frameRate });
-    expect(layers.map((layer) => [layer.rid, DEFAULT_SFU_VIDEO.height / (layer.scaleResolutionDownBy ?? 1), layer.maxFramerate])).toEqual([
+    expect(
+      layers.map((layer) => [
+        layer.rid,
+        DEFAULT_SFU_VIDEO.height / (layer.scaleResolutionDownBy ?? 1),
+        layer.maxFramerate,
+      ]),
+    ).toEqual([
       ['r0', 135, 24],
       ['r1', 270, 24],
       ['r2', 540, 24],
@@ -77,6 +83,9 @@ describe('meshSenderLimits', () => {
   });
 
   it('follows a custom mesh profile', () => {
-    expect(meshSenderLimits({ height: 540 }, { width: 640, height: 360, frameRate: 24 })).toEqual({ scaleResolutionDownBy: 1.5, maxFramerate: 24 });
+    expect(meshSenderLimits({ height: 540 }, { width: 640, height: 360, frameRate: 24 })).toEqual({
+      scaleResolutionDownBy: 1.5,
+      maxFramerate: 24,
+    });
   });
 });

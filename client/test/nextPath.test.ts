@@ -9,7 +9,14 @@ describe('safeNextPath', () => {
   });
 
   it('refuses other origins and protocol-relative or backslash tricks', () => {
-    for (const bad of ['https://evil.example', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '', undefined]) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example/x',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '',
+      undefined,
+    ]) {
       expect(safeNextPath(bad)).toBe('/');
     }
   });

@@ -8,7 +8,9 @@ describe('cameraEncodings', () => {
 
   it('asks for two layers (half and full) from 270 lines', () => {
     const layers = cameraEncodings({ height: 360, frameRate: 24 });
-    expect(layers.map((layer) => [layer.rid, layer.scaleResolutionDownBy, layer.maxBitrate, layer.maxFramerate])).toEqual([
+    expect(
+      layers.map((layer) => [layer.rid, layer.scaleResolutionDownBy, layer.maxBitrate, layer.maxFramerate]),
+    ).toEqual([
       ['r0', 2, 200_000, 24],
       ['r1', 1, 500_000, 24],
     ]);

@@ -83,7 +83,9 @@ describe('createSocketClient', () => {
   it('rejects with timeout when no ack comes, and with internal for a malformed ack', async () => {
     const client = connect();
     const started = Date.now();
-    const timedOut = await client.request('typing', { conversationId: 'c', isTyping: true }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    const timedOut = await client
+      .request('typing', { conversationId: 'c', isTyping: true }, { timeoutMs: 300 })
+      .catch((e: unknown) => e);
     expect((timedOut as ApiError).code).toBe('timeout');
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     const malformed = await client.request('leave_meeting', { meetingId: 'm1' }).catch((e: unknown) => e);

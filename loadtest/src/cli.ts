@@ -68,7 +68,8 @@ function portRange(value: string): { min: number; max: number } {
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(value.trim());
   const min = Number(match?.[1]);
   const max = Number(match?.[2]);
-  if (!match || min < 1 || max > 65_535 || min > max) throw new InvalidArgumentError('expected MIN-MAX, e.g. 51000-51999');
+  if (!match || min < 1 || max > 65_535 || min > max)
+    throw new InvalidArgumentError('expected MIN-MAX, e.g. 51000-51999');
   return { min, max };
 }
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -82,7 +83,9 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 export function buildProgram(): Command {
   return new Command('loadtest')
-    .description('Load-test Parley meetings with headless Chromium clients and RTP bots; writes report.json and report.html.')
+    .description(
+      'Load-test Parley meetings with headless Chromium clients and RTP bots; writes report.json and report.html.',
+    )
     .option('--target <url>', 'Parley to test (default: start an embedded Parley for the run)')
     .option('-m, --meetings <n>', 'meetings', int(1), 1)
     .option('-s, --senders <n>', 'browser clients per meeting that send camera + microphone', int(0), 2)
@@ -106,7 +109,11 @@ export function buildProgram(): Command {
     .option('--bot-srtp', 'RTP bots receive over SRTP, as WebRTC clients do (default)')
     .option('--no-bot-srtp', 'RTP bots receive plain RTP (cheaper for the media worker than a browser)')
     .option('--chromium <path>', 'Chromium executable', '/usr/bin/chromium')
-    .addOption(new Option('--progress <mode>', 'live progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .addOption(
+      new Option('--progress <mode>', 'live progress display')
+        .choices(['auto', 'bar', 'lines', 'none'])
+        .default('auto'),
+    )
     .option('--find-max', 'grow one meeting step by step; report the largest healthy size (see below)')
     .option('--step-receivers <n>', '--find-max: browser receivers added per step', int(0), 0)
     .option('--step-bot-receivers <n>', '--find-max: bot receivers added per step', int(0), 0)
@@ -175,7 +182,8 @@ export function toRunOptions(cli: CliOptions): LoadTestInput {
 }
 
 function printThresholds(results: readonly ThresholdResult[]): void {
-  for (const result of results) console.log(`  ${result.passed ? 'ok  ' : 'FAIL'} ${result.expression.padEnd(28)} ${result.message}`);
+  for (const result of results)
+    console.log(`  ${result.passed ? 'ok  ' : 'FAIL'} ${result.expression.padEnd(28)} ${result.message}`);
 }
 
 const fmt = (v: number | null, digits = 0) => (v === null ? '–' : v.toFixed(digits));
@@ -184,17 +192,26 @@ function printReport(report: LoadReport, outDir: string): void {
   const s = report.summary;
   console.log('');
   console.log(`clients ${s.clients}: joined ${s.joined}, failed ${s.failed}`);
-  console.log(`join ms p50 ${fmt(s.joinMs.p50)} p95 ${fmt(s.joinMs.p95)} | first frame ms p50 ${fmt(s.firstFrameMs.p50)} p95 ${fmt(s.firstFrameMs.p95)}`);
-  console.log(`received fps mean ${fmt(s.fps.mean, 1)} p5 ${fmt(s.fps.p5, 1)} | freezes/min p95 ${fmt(s.freezesPerMinute.p95, 2)} | loss mean ${fmt(s.packetLoss.mean === null ? null : s.packetLoss.mean * 100, 2)} %`);
-  console.log(`jitter ms p95 ${fmt(s.jitterMs.p95, 1)} | RTT ms p95 ${fmt(s.rttMs.p95, 1)} | worker CPU max ${fmt(s.workerCpu.max === null ? null : s.workerCpu.max * 100)} % | event-loop lag p95 ${fmt(s.eventLoopLagMs.p95, 1)} ms`);
-  console.log(`fps ratio (received / sent ${report.options.video.fps} fps) min ${fmt(s.fpsRatio.min, 2)} p5 ${fmt(s.fpsRatio.p5, 2)} mean ${fmt(s.fpsRatio.mean, 2)}`);
+  console.log(
+    `join ms p50 ${fmt(s.joinMs.p50)} p95 ${fmt(s.joinMs.p95)} | first frame ms p50 ${fmt(s.firstFrameMs.p50)} p95 ${fmt(s.firstFrameMs.p95)}`,
+  );
+  console.log(
+    `received fps mean ${fmt(s.fps.mean, 1)} p5 ${fmt(s.fps.p5, 1)} | freezes/min p95 ${fmt(s.freezesPerMinute.p95, 2)} | loss mean ${fmt(s.packetLoss.mean === null ? null : s.packetLoss.mean * 100, 2)} %`,
+  );
+  console.log(
+    `jitter ms p95 ${fmt(s.jitterMs.p95, 1)} | RTT ms p95 ${fmt(s.rttMs.p95, 1)} | worker CPU max ${fmt(s.workerCpu.max === null ? null : s.workerCpu.max * 100)} % | event-loop lag p95 ${fmt(s.eventLoopLagMs.p95, 1)} ms`,
+  );
+  console.log(
+    `fps ratio (received / sent ${report.options.video.fps} fps) min ${fmt(s.fpsRatio.min, 2)} p5 ${fmt(s.fpsRatio.p5, 2)} mean ${fmt(s.fpsRatio.mean, 2)}`,
+  );
   const c = report.cost;
   if (c) {
     console.log(
       `cost over the ${c.holdSec} s hold (% of a core): per bot ${fmt(c.botCpuPct, 2)} (load-test process ${fmt(c.loadtestProcessCpuPct, 1)}, runner included) | per browser client ${fmt(c.browserCpuPct, 1)} (Chromium ${fmt(c.browsersCpuPct, 1)}) | embedded Parley ${fmt(c.parleyCpuPct, 1)}`,
     );
   }
-  for (const failure of s.failures.slice(0, 10)) console.log(`  failed ${failure.id} at ${failure.stage}: ${failure.reason}`);
+  for (const failure of s.failures.slice(0, 10))
+    console.log(`  failed ${failure.id} at ${failure.stage}: ${failure.reason}`);
   if (s.failures.length > 10) console.log(`  ... and ${s.failures.length - 10} more (report.html)`);
   if (report.worstClients.length) {
     console.log('worst clients:');
@@ -254,7 +271,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   process.on('SIGINT', onSigint);
   if (cli.findMax) {
     if (cli.stepReceivers + cli.stepBotReceivers <= 0 || cli.meetings !== 1) {
-      console.error('loadtest: --find-max grows one meeting (no --meetings) and needs --step-receivers or --step-bot-receivers > 0');
+      console.error(
+        'loadtest: --find-max grows one meeting (no --meetings) and needs --step-receivers or --step-bot-receivers > 0',
+      );
       process.removeListener('SIGINT', onSigint);
       return EXIT_ERROR;
     }
@@ -291,7 +310,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
 
 export { thresholdMetrics };
 
-const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+const invokedDirectly =
+  process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (invokedDirectly) {
   void main().then((code) => process.exit(code));
 }

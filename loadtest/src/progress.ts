@@ -28,7 +28,10 @@ export function describe(state: ProgressState): string {
   return `[${state.phase}] joined ${state.joined}/${state.total} | failed ${state.failed} | rx fps ${fpsText(state.fps)}${left}`;
 }
 
-export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', out: NodeJS.WriteStream = process.stdout): Progress {
+export function createProgress(
+  mode: 'auto' | 'bar' | 'lines' | 'none',
+  out: NodeJS.WriteStream = process.stdout,
+): Progress {
   const chosen = mode === 'auto' ? (out.isTTY ? 'bar' : 'lines') : mode;
   if (chosen === 'none') return { update() {}, pause() {}, stop() {} };
   if (chosen === 'lines') {

@@ -78,7 +78,10 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
   const thresholds = parseThresholds(options.thresholds);
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
-  const log: Logger = pino({ level: 'info', base: null }, destination({ dest: join(outDir, 'loadtest.log'), sync: true }));
+  const log: Logger = pino(
+    { level: 'info', base: null },
+    destination({ dest: join(outDir, 'loadtest.log'), sync: true }),
+  );
   const progress: Progress = createProgress(options.progress);
   const say = (line: string) => {
     log.info(line);
@@ -123,8 +126,13 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
 
   try {
     // Accounts and meetings.
-    say(`creating ${options.meetings * (options.senders + options.receivers + options.botSenders + options.botReceivers)} accounts and ${options.meetings} meeting(s) ...`);
-    const records: LiveClient[] = (await prepareClients(baseUrl, options, PASSWORD)).map((record) => ({ record, client: null }));
+    say(
+      `creating ${options.meetings * (options.senders + options.receivers + options.botSenders + options.botReceivers)} accounts and ${options.meetings} meeting(s) ...`,
+    );
+    const records: LiveClient[] = (await prepareClients(baseUrl, options, PASSWORD)).map((record) => ({
+      record,
+      client: null,
+    }));
     live.push(...records);
     const fail = (entry: LiveClient, stage: string, reason: string) => {
       entry.record.join = { ok: false, stage, reason };
@@ -145,7 +153,8 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
       } catch (error) {
         const reason = `RTP bots unavailable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
         notes.push(reason);
-        for (const entry of records) if (entry.record.spec.kind === 'bot' && !entry.record.join) fail(entry, 'bots', reason);
+        for (const entry of records)
+          if (entry.record.spec.kind === 'bot' && !entry.record.join) fail(entry, 'bots', reason);
       }
     }
 
@@ -169,9 +178,9 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
       const [tickSamples, serverSample] = await Promise.all([
         Promise.all(
           joined.map((r) =>
-            withTimeout(r.client!.sample(t), Math.max(5000, options.sampleIntervalMs * 2), () => emptySample(r.record.spec.id, t)).catch(() =>
+            withTimeout(r.client!.sample(t), Math.max(5000, options.sampleIntervalMs * 2), () =>
               emptySample(r.record.spec.id, t),
-            ),
+            ).catch(() => emptySample(r.record.spec.id, t)),
           ),
         ),
         metrics.scrape(t),
@@ -232,7 +241,8 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
       await sleep(gapMs, hooks.signal);
     }
     await Promise.all(joins);
-    for (const entry of records) if (!entry.record.join) fail(entry, 'aborted', 'the run was interrupted before this client joined');
+    for (const entry of records)
+      if (!entry.record.join) fail(entry, 'aborted', 'the run was interrupted before this client joined');
 
     // Hold.
     phase = 'holding';
@@ -250,7 +260,9 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
     await sampler.catch(() => undefined);
     progress.stop();
     say('closing clients ...');
-    await mapLimit(live, 8, (entry) => withTimeout(entry.client?.close() ?? Promise.resolve(), 15_000, () => undefined).catch(() => undefined));
+    await mapLimit(live, 8, (entry) =>
+      withTimeout(entry.client?.close() ?? Promise.resolve(), 15_000, () => undefined).catch(() => undefined),
+    );
     await pool.close();
     await bots?.close().catch(() => undefined);
     await embedded?.stop();

@@ -49,7 +49,10 @@ function metricValue(metric: string, summary: RunSummary): number | null | undef
   const scalar = SCALARS[metric];
   if (scalar) return scalar(summary);
   const [name, stat] = metric.split('.');
-  if (!(DISTRIBUTIONS as readonly string[]).includes(name ?? '') || !(STATS as readonly string[]).includes(stat ?? '')) {
+  if (
+    !(DISTRIBUTIONS as readonly string[]).includes(name ?? '') ||
+    !(STATS as readonly string[]).includes(stat ?? '')
+  ) {
     return undefined;
   }
   return summary[name as (typeof DISTRIBUTIONS)[number]][stat as (typeof STATS)[number]];
@@ -61,7 +64,9 @@ const PATTERN = /^\s*([A-Za-z][\w.]*)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(%?
 export function parseThreshold(expression: string): Threshold {
   const match = PATTERN.exec(expression);
   if (!match) {
-    throw new Error(`threshold "${expression}" is not "metric op value" (op one of <= < >= > ==), e.g. "joinMs.p95<=5000"`);
+    throw new Error(
+      `threshold "${expression}" is not "metric op value" (op one of <= < >= > ==), e.g. "joinMs.p95<=5000"`,
+    );
   }
   const metric = match[1]!;
   if (!thresholdMetrics().includes(metric)) {
@@ -98,12 +103,26 @@ const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : M
 export function evaluateThreshold(threshold: Threshold, summary: RunSummary): ThresholdResult {
   const value = metricValue(threshold.metric, summary);
   const actual = value === undefined || value === null || !Number.isFinite(value) ? null : value;
-  const base = { expression: threshold.expression, metric: threshold.metric, op: threshold.op, limit: threshold.limit, actual };
+  const base = {
+    expression: threshold.expression,
+    metric: threshold.metric,
+    op: threshold.op,
+    limit: threshold.limit,
+    actual,
+  };
   if (actual === null) {
-    return { ...base, passed: false, message: `${threshold.metric}: no data, needs ${threshold.op} ${threshold.limit}` };
+    return {
+      ...base,
+      passed: false,
+      message: `${threshold.metric}: no data, needs ${threshold.op} ${threshold.limit}`,
+    };
   }
   if (holds(actual, threshold.op, threshold.limit)) {
-    return { ...base, passed: true, message: `${threshold.metric} = ${round(actual)} (${threshold.op} ${threshold.limit}) ok` };
+    return {
+      ...base,
+      passed: true,
+      message: `${threshold.metric} = ${round(actual)} (${threshold.op} ${threshold.limit}) ok`,
+    };
   }
   const by = Math.abs(actual - threshold.limit);
   const percent = threshold.limit !== 0 ? `, ${Math.round((by / Math.abs(threshold.limit)) * 100)} %` : '';

@@ -17,7 +17,10 @@ import { isVp8Keyframe, packetizeVp8, parseVp8Descriptor, setPictureId } from '.
 
 describe('RTP header', () => {
   it('writes and parses a header', () => {
-    const packet = buildRtpPacket({ payloadType: 101, marker: true, sequenceNumber: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef }, Buffer.from([1, 2, 3]));
+    const packet = buildRtpPacket(
+      { payloadType: 101, marker: true, sequenceNumber: 65535, timestamp: 0xfffffff0, ssrc: 0xdeadbeef },
+      Buffer.from([1, 2, 3]),
+    );
     expect(packet.length).toBe(15);
     expect(packet[0]).toBe(0x80);
     expect(parseRtp(packet)).toEqual({
@@ -33,7 +36,10 @@ describe('RTP header', () => {
 
   it('skips CSRCs, a header extension and padding', () => {
     const ext = Buffer.from([0xbe, 0xde, 0x00, 0x01, 0x10, 0xff, 0x00, 0x00]);
-    const header = buildRtpPacket({ payloadType: 100, marker: false, sequenceNumber: 7, timestamp: 1, ssrc: 5 }, Buffer.alloc(0));
+    const header = buildRtpPacket(
+      { payloadType: 100, marker: false, sequenceNumber: 7, timestamp: 1, ssrc: 5 },
+      Buffer.alloc(0),
+    );
     header[0] = 0x80 | 0x20 | 0x10 | 0x01; // padding, extension, 1 CSRC
     const packet = Buffer.concat([header, Buffer.alloc(4, 9), ext, Buffer.from([0xaa, 0xbb]), Buffer.from([0, 0, 3])]);
     const parsed = parseRtp(packet)!;
@@ -42,10 +48,19 @@ describe('RTP header', () => {
   });
 
   it('SRTP: leaves the auth tag out of the payload and does not read the (encrypted) padding count', () => {
-    const packet = buildRtpPacket({ payloadType: 101, marker: true, sequenceNumber: 9, timestamp: 90, ssrc: 77 }, Buffer.alloc(40 + 10, 0xff));
+    const packet = buildRtpPacket(
+      { payloadType: 101, marker: true, sequenceNumber: 9, timestamp: 90, ssrc: 77 },
+      Buffer.alloc(40 + 10, 0xff),
+    );
     packet[0] = 0x80 | 0x20; // padding bit: its count byte would be 0xff, inside the tag
     expect(parseRtp(packet)).toBeNull();
-    expect(parseRtp(packet, 10)).toMatchObject({ marker: true, sequenceNumber: 9, ssrc: 77, payloadOffset: 12, payloadLength: 40 });
+    expect(parseRtp(packet, 10)).toMatchObject({
+      marker: true,
+      sequenceNumber: 9,
+      ssrc: 77,
+      payloadOffset: 12,
+      payloadLength: 40,
+    });
     expect(parseRtp(Buffer.alloc(12 + 5, 0x80).fill(0, 1), 10)).toBeNull();
   });
 
@@ -65,7 +80,12 @@ describe('RTP header', () => {
     receiver.addConsumer('c1', 77, 'video', 90_000);
     for (let i = 0; i < 10; i++) {
       now += 100;
-      receiver.onRtp(buildRtpPacket({ payloadType: 101, marker: true, sequenceNumber: i, timestamp: i * 9000, ssrc: 77 }, Buffer.alloc(88 + 10)));
+      receiver.onRtp(
+        buildRtpPacket(
+          { payloadType: 101, marker: true, sequenceNumber: i, timestamp: i * 9000, ssrc: 77 },
+          Buffer.alloc(88 + 10),
+        ),
+      );
     }
     now = 1000;
     const figures = receiver.sample();
@@ -80,7 +100,10 @@ describe('RTP header', () => {
     const rtcp = Buffer.from([0x81, 201, 0, 1, 0, 0, 0, 1]);
     expect(isRtcp(rtcp)).toBe(true);
     expect(parseRtp(Buffer.concat([rtcp, Buffer.alloc(8)]))).toBeNull();
-    const badExt = buildRtpPacket({ payloadType: 1, marker: false, sequenceNumber: 1, timestamp: 1, ssrc: 1 }, Buffer.from([0xbe, 0xde, 0x00, 0x09]));
+    const badExt = buildRtpPacket(
+      { payloadType: 1, marker: false, sequenceNumber: 1, timestamp: 1, ssrc: 1 },
+      Buffer.from([0xbe, 0xde, 0x00, 0x09]),
+    );
     badExt[0] = 0x90;
     expect(parseRtp(badExt)).toBeNull();
   });
@@ -130,8 +153,18 @@ describe('VP8 packetizer (RFC 7741)', () => {
   });
 
   it('parses other descriptor forms (7-bit PictureID, TL0PICIDX, TID) and short ones', () => {
-    expect(parseVp8Descriptor(Buffer.from([0x90, 0xe0, 0x05, 0x01, 0x40, 0xaa]))).toEqual({ start: true, partitionId: 0, pictureId: 5, headerBytes: 5 });
-    expect(parseVp8Descriptor(Buffer.from([0x10, 0xaa]))).toEqual({ start: true, partitionId: 0, pictureId: null, headerBytes: 1 });
+    expect(parseVp8Descriptor(Buffer.from([0x90, 0xe0, 0x05, 0x01, 0x40, 0xaa]))).toEqual({
+      start: true,
+      partitionId: 0,
+      pictureId: 5,
+      headerBytes: 5,
+    });
+    expect(parseVp8Descriptor(Buffer.from([0x10, 0xaa]))).toEqual({
+      start: true,
+      partitionId: 0,
+      pictureId: null,
+      headerBytes: 1,
+    });
     expect(parseVp8Descriptor(Buffer.from([0x90, 0x80]))).toBeNull();
     expect(parseVp8Descriptor(Buffer.alloc(0))).toBeNull();
   });
@@ -146,7 +179,7 @@ describe('VP8 packetizer (RFC 7741)', () => {
     expect(nextKeyframe(clip, -1)).toBe(0);
     expect(nextKeyframe(clip, 0)).toBe(3);
     expect(nextKeyframe(clip, 3)).toBe(0);
-    expect(clip.bitrate).toBeCloseTo(((6 * 5 * 8) * 10) / 5);
+    expect(clip.bitrate).toBeCloseTo((6 * 5 * 8 * 10) / 5);
     expect(() => packetizeClip({ width: 16, height: 16, fps: 10, frames: [delta, key] })).toThrow(/keyframe/);
   });
 });
@@ -232,7 +265,14 @@ describe('receive accounting', () => {
       jitterMs: 3,
       bitrateIn: (16_000 * 8) / 2,
     });
-    expect(summarize([], 1)).toMatchObject({ fps: null, minFps: null, packetLoss: null, jitterMs: null, bitrateIn: null, videoStreams: 0 });
+    expect(summarize([], 1)).toMatchObject({
+      fps: null,
+      minFps: null,
+      packetLoss: null,
+      jitterMs: null,
+      bitrateIn: null,
+      videoStreams: 0,
+    });
   });
 });
 
@@ -257,7 +297,10 @@ describe('shared clock and helpers', () => {
     expect(usernameFor('Load+Bot.7@example.com')).toBe('load_bot.7');
     expect(usernameFor('a@b')).toMatch(/^[a-z0-9_.-]{3,32}$/);
     expect(usernameFor(`${'x'.repeat(40)}@e.com`)).toHaveLength(32);
-    const caps = receiveCapabilities({ codecs: [{ mimeType: 'video/VP8' }, { mimeType: 'video/rtx' }], headerExtensions: [{ uri: 'x' }] });
+    const caps = receiveCapabilities({
+      codecs: [{ mimeType: 'video/VP8' }, { mimeType: 'video/rtx' }],
+      headerExtensions: [{ uri: 'x' }],
+    });
     expect(caps).toEqual({ codecs: [{ mimeType: 'video/VP8' }], headerExtensions: [] });
     expect(transportTarget('10.0.0.5', 'http://127.0.0.1:3000')).toBe('10.0.0.5');
     expect(transportTarget('0.0.0.0', 'http://192.168.1.9:3000')).toBe('192.168.1.9');
@@ -272,7 +315,9 @@ describe('BotSender', () => {
 
   function sender() {
     const sent: Buffer[] = [];
-    const socket = { send: (packet: Buffer, _port: number, _ip: string, _cb: () => void) => void sent.push(packet) } as unknown as dgram.Socket;
+    const socket = {
+      send: (packet: Buffer, _port: number, _ip: string, _cb: () => void) => void sent.push(packet),
+    } as unknown as dgram.Socket;
     let now = 0;
     const clock = new MediaClock({ now: () => now });
     const s = new BotSender(socket, clip, clock);
@@ -296,8 +341,13 @@ describe('BotSender', () => {
     expect(frames.length).toBeGreaterThanOrEqual(9);
     expect(frames.length).toBeLessThanOrEqual(11);
     // The first frame is the keyframe in 2 packets (S on the first), then one packet per delta frame.
-    expect(video.slice(0, 3).map((x) => [x.h.marker, parseVp8Descriptor(x.p.subarray(12))!.start])).toEqual([[false, true], [true, false], [true, true]]);
-    for (let i = 1; i < video.length; i++) expect(video[i]!.h.sequenceNumber).toBe((video[0]!.h.sequenceNumber + i) & 0xffff);
+    expect(video.slice(0, 3).map((x) => [x.h.marker, parseVp8Descriptor(x.p.subarray(12))!.start])).toEqual([
+      [false, true],
+      [true, false],
+      [true, true],
+    ]);
+    for (let i = 1; i < video.length; i++)
+      expect(video[i]!.h.sequenceNumber).toBe((video[0]!.h.sequenceNumber + i) & 0xffff);
     const ts = frames.map((x) => x.h.timestamp);
     for (let i = 1; i < ts.length; i++) expect((ts[i]! - ts[i - 1]! + 2 ** 32) % 2 ** 32).toBe(9000);
     const pids = frames.map((x) => parseVp8Descriptor(x.p.subarray(12))!.pictureId!);

@@ -3,11 +3,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../../media-workers/test/support/mediaNodeProcess.js';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  stopAllMediaNodes,
+  waitFor,
+} from '../../media-workers/test/support/mediaNodeProcess.js';
 import { inPage } from '../../test/browser/meetingHarness.js';
-import { CLIENT_DIST, closeAllBrowsers, ensureClientBuild, launchBrowser, newUserPage, registerInPage } from '../../test/support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../../test/support/serverProcess.js';
-import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix, type TestDatabase } from '../../test/support/testDatabase.js';
+import {
+  CLIENT_DIST,
+  closeAllBrowsers,
+  ensureClientBuild,
+  launchBrowser,
+  newUserPage,
+  registerInPage,
+} from '../../test/support/browser.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+} from '../../test/support/serverProcess.js';
+import {
+  TEST_REDIS_URL,
+  clearRedisPrefix,
+  createTestDatabase,
+  freshRedisPrefix,
+  type TestDatabase,
+} from '../../test/support/testDatabase.js';
 import type { ClientSample, ClientSpec, LoadClient } from '../src/clientTypes.js';
 import type { BotClient } from '../src/bots/BotClient.js';
 import { createBot, createBotShared, type BotShared } from '../src/bots/index.js';
@@ -47,7 +70,10 @@ const spec = (n: number, role: ClientSpec['role']): ClientSpec => ({
   role,
   baseUrl: server.url,
   meetingId,
-  email: `bot${n}_${prefix.replace(/[^a-z0-9]/gi, '').slice(-8).toLowerCase()}@load.test`,
+  email: `bot${n}_${prefix
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(-8)
+    .toLowerCase()}@load.test`,
   password: PASSWORD,
   video: VIDEO,
 });
@@ -83,10 +109,14 @@ beforeAll(async () => {
       MESH_RETURN_AT: '1',
     },
   });
-  await waitFor(async () => {
-    const health = (await (await fetch(`${server.url}/health`)).json()) as any;
-    return health?.media?.load?.[0]?.workers > 0;
-  }, 15_000, 'the server to see the media node');
+  await waitFor(
+    async () => {
+      const health = (await (await fetch(`${server.url}/health`)).json()) as any;
+      return health?.media?.load?.[0]?.workers > 0;
+    },
+    15_000,
+    'the server to see the media node',
+  );
   shared = createBotShared({ portRange: { min: 57200, max: 57299 }, bindIp: '127.0.0.1', meshWaitMs: 20_000 });
   await shared.clip(VIDEO);
 
@@ -116,7 +146,8 @@ describe('RTP bots in an SFU meeting', () => {
     bots.push(...senders);
     const sendersJoined = await Promise.all(senders.map((b) => b.join()));
     // The host was there at their join: like a browser, they wait for a first frame (the other bot's).
-    for (const r of sendersJoined) expect(r, JSON.stringify(r)).toMatchObject({ ok: true, mode: 'sfu', firstFrameMs: expect.any(Number) });
+    for (const r of sendersJoined)
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, mode: 'sfu', firstFrameMs: expect.any(Number) });
 
     const receiver = createBot(spec(3, 'receiver'), shared);
     bots.push(receiver);
@@ -148,19 +179,35 @@ describe('RTP bots in an SFU meeting', () => {
     const page = await newUserPage(browser, server.url);
     await registerInPage(page, { username: `botviewer${Date.now() % 1e8}`, password: PASSWORD });
     await page.goto(`${server.url}/meet/${meetingId}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForFunction('window.parleyMeeting && window.parleyMeeting.phase() === "joined"', { timeout: 30_000 });
-    const decoded = () => inPage<Record<string, number>>(page, 'window.parleyMeeting.stats().then((all) => Object.fromEntries(all.map((e) => [e.peerId, e.framesDecoded])))');
-    const first = await waitFor(async () => {
-      const now = await decoded();
-      return Object.values(now).filter((n) => n > 0).length >= 2 ? now : null;
-    }, 20_000, 'the page to decode two bots');
+    await page.waitForFunction('window.parleyMeeting && window.parleyMeeting.phase() === "joined"', {
+      timeout: 30_000,
+    });
+    const decoded = () =>
+      inPage<Record<string, number>>(
+        page,
+        'window.parleyMeeting.stats().then((all) => Object.fromEntries(all.map((e) => [e.peerId, e.framesDecoded])))',
+      );
+    const first = await waitFor(
+      async () => {
+        const now = await decoded();
+        return Object.values(now).filter((n) => n > 0).length >= 2 ? now : null;
+      },
+      20_000,
+      'the page to decode two bots',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     const later = await decoded();
-    const advancing = Object.keys(first).filter((peer) => (first[peer] ?? 0) > 0 && (later[peer] ?? 0) > (first[peer] ?? 0) + 10);
+    const advancing = Object.keys(first).filter(
+      (peer) => (first[peer] ?? 0) > 0 && (later[peer] ?? 0) > (first[peer] ?? 0) + 10,
+    );
     expect(advancing.length, JSON.stringify({ first, later })).toBeGreaterThanOrEqual(2);
 
     // The bots see the browser's camera as a third stream.
-    await waitFor(async () => (await receiver.sample(8000)).videoStreams === 3, 10_000, 'the receiver to consume the browser camera');
+    await waitFor(
+      async () => (await receiver.sample(8000)).videoStreams === 3,
+      10_000,
+      'the receiver to consume the browser camera',
+    );
 
     await receiver.close();
     const closed = await receiver.sample(9000);
@@ -168,7 +215,12 @@ describe('RTP bots in an SFU meeting', () => {
   });
 
   it('srtp: false receives plain RTP with the same figures; a sender that receives nothing has no first frame', async () => {
-    const plainShared = createBotShared({ portRange: { min: 57310, max: 57319 }, bindIp: '127.0.0.1', srtp: false, sendersReceive: false });
+    const plainShared = createBotShared({
+      portRange: { min: 57310, max: 57319 },
+      bindIp: '127.0.0.1',
+      srtp: false,
+      sendersReceive: false,
+    });
     try {
       const plain = createBot(spec(6, 'receiver'), plainShared);
       bots.push(plain);
@@ -215,7 +267,11 @@ describe('RTP bots in an SFU meeting', () => {
       const lone = createBot({ ...spec(5, 'sender'), meetingId: meshMeeting }, impatient);
       bots.push(lone);
       const r = await lone.join();
-      expect(r).toEqual({ ok: false, stage: 'media', reason: 'the meeting stayed in mesh mode; RTP bots need SFU mode' });
+      expect(r).toEqual({
+        ok: false,
+        stage: 'media',
+        reason: 'the meeting stayed in mesh mode; RTP bots need SFU mode',
+      });
     } finally {
       impatient.close();
     }

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clipRate } from '../src/capacity/botTraffic.js';
-import { CALIBRATION_VERSION, readCalibration, writeCalibration, type Calibration } from '../src/capacity/calibration.js';
+import {
+  CALIBRATION_VERSION,
+  readCalibration,
+  writeCalibration,
+  type Calibration,
+} from '../src/capacity/calibration.js';
 import { asLoadTested, botWorkerCost, PLAIN_RTP_SPEEDUP, runProblems } from '../src/capacity/check.js';
 import { compareCpu } from '../src/capacity/checkResult.js';
 import { fitCost } from '../src/capacity/costFit.js';
@@ -16,7 +21,13 @@ import { loadTestOptions, measuredWorkerCpu } from '../src/capacity/loadAdapter.
 import { parsePlanInput } from '../src/capacity/planInput.js';
 import type { LoadReport, ServerSample, TimelinePoint } from '../src/reportTypes.js';
 
-const step = (consumers: number, ppsOut: number, workerCpu: number, ppsOutExpected = ppsOut) => ({ consumers, ppsIn: 290, ppsOut, ppsOutExpected, workerCpu });
+const step = (consumers: number, ppsOut: number, workerCpu: number, ppsOutExpected = ppsOut) => ({
+  consumers,
+  ppsIn: 290,
+  ppsOut,
+  ppsOutExpected,
+  workerCpu,
+});
 
 describe('fitCost', () => {
   it('takes the ratio at the highest step that delivered its packets', () => {
@@ -38,11 +49,35 @@ describe('fitCost', () => {
 });
 
 function sample(t: number, total: number | null, ok = true): ServerSample {
-  return { t, ok, mediaNodes: 1, workerCpu: {}, workerCpuMax: total, workerCpuTotal: total, consumers: 0, producers: 0, routers: 1, eventLoopLagMs: null, serverCpu: null };
+  return {
+    t,
+    ok,
+    mediaNodes: 1,
+    workerCpu: {},
+    workerCpuMax: total,
+    workerCpuTotal: total,
+    consumers: 0,
+    producers: 0,
+    routers: 1,
+    eventLoopLagMs: null,
+    serverCpu: null,
+  };
 }
 
 function point(t: number, joined: number, bitrateInTotal = 0): TimelinePoint {
-  return { t, joined, failed: 0, fpsMean: null, fpsP5: null, bitrateInTotal, bitrateOutTotal: 0, packetLossMean: null, jitterMsP95: null, rttMsP95: null, freezes: 0 };
+  return {
+    t,
+    joined,
+    failed: 0,
+    fpsMean: null,
+    fpsP5: null,
+    bitrateInTotal,
+    bitrateOutTotal: 0,
+    packetLossMean: null,
+    jitterMsP95: null,
+    rttMsP95: null,
+    freezes: 0,
+  };
 }
 
 describe('measuredWorkerCpu', () => {
@@ -52,7 +87,14 @@ describe('measuredWorkerCpu', () => {
     const report = {
       summary,
       timeline: [point(1000, 2, 1e6), point(3000, 4, 2e6), point(5000, 4, 3e6), point(7000, 4, 5e6)],
-      server: [sample(1000, 0.01), sample(3000, 0.02), sample(4000, 0.5), sample(5000, 0.1), sample(6000, 0.3), sample(7000, null, false)],
+      server: [
+        sample(1000, 0.01),
+        sample(3000, 0.02),
+        sample(4000, 0.5),
+        sample(5000, 0.1),
+        sample(6000, 0.3),
+        sample(7000, null, false),
+      ],
     };
     const m = measuredWorkerCpu(report);
     expect(m.samples).toBe(2);
@@ -63,8 +105,13 @@ describe('measuredWorkerCpu', () => {
   });
 
   it('falls back to every sample, and fails clearly without any', () => {
-    expect(measuredWorkerCpu({ summary, timeline: [point(1000, 1)], server: [sample(500, 0.1), sample(900, 0.3)] }).workerCpu).toBeCloseTo(0.2, 9);
-    expect(() => measuredWorkerCpu({ summary, timeline: [], server: [sample(1, null, false)] })).toThrow(/recorded no worker CPU/);
+    expect(
+      measuredWorkerCpu({ summary, timeline: [point(1000, 1)], server: [sample(500, 0.1), sample(900, 0.3)] })
+        .workerCpu,
+    ).toBeCloseTo(0.2, 9);
+    expect(() => measuredWorkerCpu({ summary, timeline: [], server: [sample(1, null, false)] })).toThrow(
+      /recorded no worker CPU/,
+    );
   });
 });
 
@@ -94,7 +141,9 @@ describe('the plan as the load test runs it', () => {
     const { settings, adjustments } = asLoadTested(s, 'bots');
     expect(settings).toMatchObject({ simulcast: false, audioSenders: 6, pageSize: 21 });
     expect(adjustments.length).toBe(4);
-    expect(loadTestOptions(settings, { clients: 'bots', durationSec: 30, joinRate: 5, portBase: 52_000, outDir: 'x' })).toMatchObject({
+    expect(
+      loadTestOptions(settings, { clients: 'bots', durationSec: 30, joinRate: 5, portBase: 52_000, outDir: 'x' }),
+    ).toMatchObject({
       meetings: 2,
       senders: 0,
       receivers: 0,
@@ -124,7 +173,9 @@ describe('the plan as the load test runs it', () => {
   });
 
   it('refuses meetings that stay in the mesh', () => {
-    expect(() => asLoadTested(parsePlanInput({ meetings: 1, participants: 3, senders: 1, resolution: 360 }), 'bots')).toThrow(/more than 3 participants/);
+    expect(() =>
+      asLoadTested(parsePlanInput({ meetings: 1, participants: 3, senders: 1, resolution: 360 }), 'bots'),
+    ).toThrow(/more than 3 participants/);
   });
 
   it("counts the bots' clip packets with their headers", () => {
@@ -142,7 +193,13 @@ describe('calibration file', () => {
   const calibration: Calibration = {
     version: CALIBRATION_VERSION,
     createdAt: '2026-11-21T22:00:00.000Z',
-    machine: { cpuModel: 'AMD EPYC', cores: 2, hostname: 'vm', node: 'v20.20.2', worker: { path: '/x', sha256: null, variant: 'missing' } },
+    machine: {
+      cpuModel: 'AMD EPYC',
+      cores: 2,
+      hostname: 'vm',
+      node: 'v20.20.2',
+      worker: { path: '/x', sha256: null, variant: 'missing' },
+    },
     cost: { ppsOutPerCpuSecond: 80_000, cpuSecondsPerPacketIn: 0, consumersPerCore: 1_100 },
     bench: { quick: true, variant: 'liburing', srtp: true, packetMix: 'meeting', durationSec: 10, figures: {} },
   };
@@ -158,6 +215,8 @@ describe('calibration file', () => {
     await expect(readCalibration(file)).rejects.toThrow(/is invalid \(cost\.ppsOutPerCpuSecond: must be above 0\)/);
     await writeFile(file, '{not json');
     await expect(readCalibration(file)).rejects.toThrow(/is not JSON/);
-    await expect(readCalibration(path.join(dir, 'none.json'))).rejects.toThrow(/run `npm run capacity -- calibrate` first/);
+    await expect(readCalibration(path.join(dir, 'none.json'))).rejects.toThrow(
+      /run `npm run capacity -- calibrate` first/,
+    );
   });
 });

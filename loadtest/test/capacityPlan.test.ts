@@ -33,7 +33,9 @@ describe('planCapacity', () => {
     expect(plan.totals.workerCpu).toBeCloseTo(0.024, 9);
     expect(plan.workers).toBe(1);
     expect(plan.mediaNodes).toBe(1);
-    expect(plan.perParticipant).toEqual([{ kind: 'camera+mic', count: 6, upBps: 56_000 + 264_400, downBps: 5 * 56_000 + 5 * 264_400 }]);
+    expect(plan.perParticipant).toEqual([
+      { kind: 'camera+mic', count: 6, upBps: 56_000 + 264_400, downBps: 5 * 56_000 + 5 * 264_400 },
+    ]);
     expect(plan.warnings).toEqual([]);
   });
 
@@ -53,7 +55,15 @@ describe('planCapacity', () => {
 
   it('a big meeting spreads over workers under the consumer budget and pays for the pipes', () => {
     const plan = planCapacity(
-      { meetings: 4, participants: 100, senders: 10, audioSenders: 10, resolution: 720, headroom: 0.1, coresPerNode: 2 },
+      {
+        meetings: 4,
+        participants: 100,
+        senders: 10,
+        audioSenders: 10,
+        resolution: 720,
+        headroom: 0.1,
+        coresPerNode: 2,
+      },
       cost,
     );
     // 10 senders see 9 mics + 8 of 9 cameras (690 pps); 90 listeners 10 mics + 8 cameras (740 pps)
@@ -84,7 +94,10 @@ describe('planCapacity', () => {
   });
 
   it('adds the input cost when the calibration gives one', () => {
-    const plan = planCapacity({ meetings: 1, participants: 6, senders: 6, resolution: 360, simulcast: false }, { ...cost, cpuSecondsPerPacketIn: 1e-6 });
+    const plan = planCapacity(
+      { meetings: 1, participants: 6, senders: 6, resolution: 360, simulcast: false },
+      { ...cost, cpuSecondsPerPacketIn: 1e-6 },
+    );
     expect(plan.totals.workerCpu).toBeCloseTo(0.024 + 480e-6, 9);
   });
 
@@ -101,14 +114,29 @@ describe('planCapacity', () => {
   });
 
   it('rejects invalid input with a clear error', () => {
-    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 6, resolution: 360 }, cost)).toThrow(/invalid plan: senders: 6 cannot exceed participants \(5\)/);
-    expect(() => planCapacity({ meetings: 0, participants: 5, senders: 1, resolution: 360 }, cost)).toThrow(/invalid plan: meetings: must be at least 1/);
-    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 480 }, cost)).toThrow(/resolution: must be one of 180, 360, 540, 720, 1080/);
-    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 180 }, cost)).toThrow(/resolution: with simulcast, must be one of 360, 720, 1080/);
-    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 360, headroom: 1 }, cost)).toThrow(/headroom: must be between 0 and 0.9/);
-    expect(() => planCapacity({ meetings: 1.5, participants: 5, senders: 1, resolution: 360 }, cost)).toThrow(/meetings: must be a whole number/);
-    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 360 }, { ppsOutPerCpuSecond: 0, consumersPerCore: 1 })).toThrow(
-      /invalid calibration: ppsOutPerCpuSecond: must be above 0/,
+    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 6, resolution: 360 }, cost)).toThrow(
+      /invalid plan: senders: 6 cannot exceed participants \(5\)/,
     );
+    expect(() => planCapacity({ meetings: 0, participants: 5, senders: 1, resolution: 360 }, cost)).toThrow(
+      /invalid plan: meetings: must be at least 1/,
+    );
+    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 480 }, cost)).toThrow(
+      /resolution: must be one of 180, 360, 540, 720, 1080/,
+    );
+    expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 180 }, cost)).toThrow(
+      /resolution: with simulcast, must be one of 360, 720, 1080/,
+    );
+    expect(() =>
+      planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 360, headroom: 1 }, cost),
+    ).toThrow(/headroom: must be between 0 and 0.9/);
+    expect(() => planCapacity({ meetings: 1.5, participants: 5, senders: 1, resolution: 360 }, cost)).toThrow(
+      /meetings: must be a whole number/,
+    );
+    expect(() =>
+      planCapacity(
+        { meetings: 1, participants: 5, senders: 1, resolution: 360 },
+        { ppsOutPerCpuSecond: 0, consumersPerCore: 1 },
+      ),
+    ).toThrow(/invalid calibration: ppsOutPerCpuSecond: must be above 0/);
   });
 });

@@ -24,7 +24,11 @@ interface CliResult {
 
 function runCli(args: string[], timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -49,26 +53,43 @@ describe('npm run loadtest (CLI)', () => {
   beforeAll(async () => {
     run = await runCli(
       [
-        '--meetings', '2',
-        '--senders', '2',
-        '--receivers', '1',
-        '--bot-senders', '5',
-        '--duration', '8',
-        '--join-rate', '5',
-        '--sample-interval', '1000',
-        '--port-base', '58100',
-        '--bot-ports', '59000-59499',
-        '--media-workers', '2',
-        '--progress', 'lines',
-        '--out', outDir,
-        '--threshold', 'failed<=0',
-        '--threshold', 'joined>=16',
-        '--threshold', 'fps.mean>=1',
-        '--threshold', 'workerCpu.max>=0',
+        '--meetings',
+        '2',
+        '--senders',
+        '2',
+        '--receivers',
+        '1',
+        '--bot-senders',
+        '5',
+        '--duration',
+        '8',
+        '--join-rate',
+        '5',
+        '--sample-interval',
+        '1000',
+        '--port-base',
+        '58100',
+        '--bot-ports',
+        '59000-59499',
+        '--media-workers',
+        '2',
+        '--progress',
+        'lines',
+        '--out',
+        outDir,
+        '--threshold',
+        'failed<=0',
+        '--threshold',
+        'joined>=16',
+        '--threshold',
+        'fps.mean>=1',
+        '--threshold',
+        'workerCpu.max>=0',
       ],
       150_000,
     );
-    if (existsSync(join(outDir, 'report.json'))) report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as LoadReport;
+    if (existsSync(join(outDir, 'report.json')))
+      report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as LoadReport;
   }, 180_000);
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -134,7 +155,10 @@ describe('npm run loadtest (CLI)', () => {
   });
 
   it('fails a threshold that cannot hold, saying by how much (exit 1)', async () => {
-    const check = await runCli(['--check-report', join(outDir, 'report.json'), '-t', 'failed<=0', '-t', 'fps.mean>=1000'], 30_000);
+    const check = await runCli(
+      ['--check-report', join(outDir, 'report.json'), '-t', 'failed<=0', '-t', 'fps.mean>=1000'],
+      30_000,
+    );
     expect(check.code, check.stdout + check.stderr).toBe(1);
     expect(check.stdout).toMatch(/FAILED/);
     expect(check.stdout).toMatch(/fps\.mean = [\d.]+, needs >= 1000: missed by/);

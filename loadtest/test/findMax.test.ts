@@ -10,27 +10,42 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FindMaxFile } from '../src/findMax/runFindMax.js';
-import { findMax, HEALTHY_THRESHOLDS, stepSize, type FindMaxGrowth, type StepOutcome, type StepSize } from '../src/findMax/search.js';
+import {
+  findMax,
+  HEALTHY_THRESHOLDS,
+  stepSize,
+  type FindMaxGrowth,
+  type StepOutcome,
+  type StepSize,
+} from '../src/findMax/search.js';
 
-const growth: FindMaxGrowth = { baseReceivers: 0, baseBotReceivers: 10, stepReceivers: 2, stepBotReceivers: 20, maxSteps: 5 };
-
-const fakeStep = (healthyUpTo: number, calls: StepSize[]) => async (size: StepSize): Promise<StepOutcome> => {
-  calls.push(size);
-  const healthy = size.step <= healthyUpTo;
-  return {
-    ...size,
-    clients: 2 + size.receivers + size.botReceivers,
-    joined: 2 + size.receivers + size.botReceivers,
-    joinMsP95: 1000,
-    fpsRatioMin: healthy ? 0.98 : 0.5,
-    workerCpuMax: 0.1 * size.step,
-    botCpuPct: 0.2,
-    browserCpuPct: 5,
-    healthy,
-    missed: healthy ? [] : ['fpsRatio.min = 0.5, needs >= 0.9'],
-    reportDir: `step-${size.step}`,
-  };
+const growth: FindMaxGrowth = {
+  baseReceivers: 0,
+  baseBotReceivers: 10,
+  stepReceivers: 2,
+  stepBotReceivers: 20,
+  maxSteps: 5,
 };
+
+const fakeStep =
+  (healthyUpTo: number, calls: StepSize[]) =>
+  async (size: StepSize): Promise<StepOutcome> => {
+    calls.push(size);
+    const healthy = size.step <= healthyUpTo;
+    return {
+      ...size,
+      clients: 2 + size.receivers + size.botReceivers,
+      joined: 2 + size.receivers + size.botReceivers,
+      joinMsP95: 1000,
+      fpsRatioMin: healthy ? 0.98 : 0.5,
+      workerCpuMax: 0.1 * size.step,
+      botCpuPct: 0.2,
+      browserCpuPct: 5,
+      healthy,
+      missed: healthy ? [] : ['fpsRatio.min = 0.5, needs >= 0.9'],
+      reportDir: `step-${size.step}`,
+    };
+  };
 
 describe('find-max search (fake steps)', () => {
   it('grows every kind by its step from the base', () => {
@@ -65,7 +80,9 @@ describe('find-max search (fake steps)', () => {
     let n = 0;
     const result = await findMax(growth, fakeStep(99, []), () => n++ >= 1);
     expect(result).toMatchObject({ stoppedBecause: 'aborted', steps: [{ step: 1 }] });
-    await expect(findMax({ ...growth, stepReceivers: 0, stepBotReceivers: 0 }, fakeStep(9, []))).rejects.toThrow(/step-receivers/);
+    await expect(findMax({ ...growth, stepReceivers: 0, stepBotReceivers: 0 }, fakeStep(9, []))).rejects.toThrow(
+      /step-receivers/,
+    );
   });
 
   it('uses the project definition of healthy by default', () => {
@@ -78,7 +95,11 @@ const CLI = join(ROOT, 'loadtest', 'src', 'cli.ts');
 
 function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -103,20 +124,34 @@ describe('npm run loadtest -- --find-max (2 real steps, bots only)', () => {
     const run = await runCli(
       [
         '--find-max',
-        '--senders', '0',
-        '--bot-senders', '2',
-        '--step-bot-receivers', '2',
-        '--max-steps', '2',
-        '--duration', '8',
-        '--join-rate', '5',
-        '--sample-interval', '1000',
-        '--mesh-max', '3',
-        '--media-workers', '1',
-        '--port-base', '58500',
-        '--bot-ports', '59500-59999',
-        '--progress', 'none',
-        '--out', outDir,
-        '-t', 'failed<=0',
+        '--senders',
+        '0',
+        '--bot-senders',
+        '2',
+        '--step-bot-receivers',
+        '2',
+        '--max-steps',
+        '2',
+        '--duration',
+        '8',
+        '--join-rate',
+        '5',
+        '--sample-interval',
+        '1000',
+        '--mesh-max',
+        '3',
+        '--media-workers',
+        '1',
+        '--port-base',
+        '58500',
+        '--bot-ports',
+        '59500-59999',
+        '--progress',
+        'none',
+        '--out',
+        outDir,
+        '-t',
+        'failed<=0',
       ],
       150_000,
     );

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { deriveSample, type InboundTotals, type PageSnapshot } from '../src/browser/streamDeltas.js';
 import type { ClientSample, ClientSpec } from '../src/clientTypes.js';
 import { histogram } from '../src/reporting/histogram.js';
-import { buildTimeline, lowestFpsRatio, summarizeClient, summarizeRun, worstClients, type ClientRecord } from '../src/stats/aggregate.js';
+import {
+  buildTimeline,
+  lowestFpsRatio,
+  summarizeClient,
+  summarizeRun,
+  worstClients,
+  type ClientRecord,
+} from '../src/stats/aggregate.js';
 import { distribution, mean, percentile, quantileSorted } from '../src/stats/percentile.js';
 
 describe('percentile', () => {
@@ -60,7 +67,15 @@ describe('deriveSample (getStats totals → rates)', () => {
     const after = snapshot(
       3000,
       [
-        video('0:a', { framesDecoded: 130, bytesReceived: 30_000, packetsReceived: 190, packetsLost: 10, freezeCount: 1, totalFreezesDuration: 0.6, jitter: 0.01 }),
+        video('0:a', {
+          framesDecoded: 130,
+          bytesReceived: 30_000,
+          packetsReceived: 190,
+          packetsLost: 10,
+          freezeCount: 1,
+          totalFreezesDuration: 0.6,
+          jitter: 0.01,
+        }),
         video('0:b', { framesDecoded: 60, bytesReceived: 10_000, packetsReceived: 100, jitter: 0.03 }),
         { ...video('0:c', { bytesReceived: 2000, packetsReceived: 200 }), kind: 'audio' },
       ],
@@ -83,7 +98,11 @@ describe('deriveSample (getStats totals → rates)', () => {
   });
 
   it('counts a stalled stream as 0 fps, ignores closed and never-started ones, and never goes negative', () => {
-    const before = snapshot(0, [video('0:a', { framesDecoded: 10, bytesReceived: 500 }), video('1:gone', { bytesReceived: 100 }), video('0:idle')]);
+    const before = snapshot(0, [
+      video('0:a', { framesDecoded: 10, bytesReceived: 500 }),
+      video('1:gone', { bytesReceived: 100 }),
+      video('0:idle'),
+    ]);
     const after = snapshot(1000, [video('0:a', { framesDecoded: 10, bytesReceived: 500 }), video('0:idle')], 0);
     const sample = deriveSample('c1', 1000, { ...before, bytesSent: 5000 }, after);
     expect(sample.videoStreams).toBe(1);
@@ -121,9 +140,24 @@ const sample = (clientId: string, t: number, over: Partial<ClientSample> = {}): 
 });
 
 describe('aggregation', () => {
-  const good: ClientRecord = { spec: spec('good'), browser: 0, join: { ok: true, joinMs: 800, firstFrameMs: 1500, mode: 'mesh' }, joinedAt: 1000 };
-  const slow: ClientRecord = { spec: spec('slow', 'receiver'), browser: 0, join: { ok: true, joinMs: 4000, firstFrameMs: null, mode: 'mesh' }, joinedAt: 1000 };
-  const failed: ClientRecord = { spec: spec('failed'), browser: 1, join: { ok: false, stage: 'join', reason: 'meeting page ended in phase "error"' }, joinedAt: 2000 };
+  const good: ClientRecord = {
+    spec: spec('good'),
+    browser: 0,
+    join: { ok: true, joinMs: 800, firstFrameMs: 1500, mode: 'mesh' },
+    joinedAt: 1000,
+  };
+  const slow: ClientRecord = {
+    spec: spec('slow', 'receiver'),
+    browser: 0,
+    join: { ok: true, joinMs: 4000, firstFrameMs: null, mode: 'mesh' },
+    joinedAt: 1000,
+  };
+  const failed: ClientRecord = {
+    spec: spec('failed'),
+    browser: 1,
+    join: { ok: false, stage: 'join', reason: 'meeting page ended in phase "error"' },
+    joinedAt: 2000,
+  };
   const samples = [
     ...[2000, 4000, 6000, 8000].map((t) => sample('good', t)),
     sample('slow', 2000, { fps: 1 }), // first sample after the join: left out of rates
@@ -153,8 +187,33 @@ describe('aggregation', () => {
   it('builds the run summary, the timeline and the worst clients', () => {
     const clients = [good, slow, failed].map((r) => summarizeClient(r, samples));
     const run = summarizeRun(clients, [
-      { t: 2000, ok: true, mediaNodes: 1, workerCpu: { 'n/0': 0.2, 'n/1': 0.4 }, workerCpuMax: 0.4, workerCpuTotal: 0.6, consumers: 10, producers: 4, routers: 1, eventLoopLagMs: 12, serverCpu: 0.1 },
-      { t: 4000, ok: false, error: 'down', mediaNodes: null, workerCpu: {}, workerCpuMax: null, workerCpuTotal: null, consumers: null, producers: null, routers: null, eventLoopLagMs: null, serverCpu: null },
+      {
+        t: 2000,
+        ok: true,
+        mediaNodes: 1,
+        workerCpu: { 'n/0': 0.2, 'n/1': 0.4 },
+        workerCpuMax: 0.4,
+        workerCpuTotal: 0.6,
+        consumers: 10,
+        producers: 4,
+        routers: 1,
+        eventLoopLagMs: 12,
+        serverCpu: 0.1,
+      },
+      {
+        t: 4000,
+        ok: false,
+        error: 'down',
+        mediaNodes: null,
+        workerCpu: {},
+        workerCpuMax: null,
+        workerCpuTotal: null,
+        consumers: null,
+        producers: null,
+        routers: null,
+        eventLoopLagMs: null,
+        serverCpu: null,
+      },
     ]);
     expect(run).toMatchObject({ clients: 3, joined: 2, failed: 1, consumersMax: 10 });
     expect(run.failures).toEqual([{ id: 'failed', stage: 'join', reason: 'meeting page ended in phase "error"' }]);

@@ -38,7 +38,12 @@ describe('fpsRatio thresholds', () => {
 
 describe('threshold parsing', () => {
   it('reads metric, operator and limit (a % divides by 100)', () => {
-    expect(parseThreshold('joinMs.p95<=5000')).toEqual({ expression: 'joinMs.p95<=5000', metric: 'joinMs.p95', op: '<=', limit: 5000 });
+    expect(parseThreshold('joinMs.p95<=5000')).toEqual({
+      expression: 'joinMs.p95<=5000',
+      metric: 'joinMs.p95',
+      op: '<=',
+      limit: 5000,
+    });
     expect(parseThreshold(' fps.p5 >= 12.5 ')).toMatchObject({ metric: 'fps.p5', op: '>=', limit: 12.5 });
     expect(parseThreshold('packetLoss.mean<2%')).toMatchObject({ op: '<', limit: 0.02 });
     expect(parseThreshold('failed==0')).toMatchObject({ metric: 'failed', op: '==', limit: 0 });
@@ -48,7 +53,9 @@ describe('threshold parsing', () => {
   it('rejects malformed expressions and unknown metrics with a hint', () => {
     expect(() => parseThreshold('joinMs.p95')).toThrow(/not "metric op value"/);
     expect(() => parseThreshold('joinMs.p95 => 5')).toThrow(/not "metric op value"/);
-    expect(() => parseThreshold('joinMs.p99<=5')).toThrow(/unknown threshold metric "joinMs.p99"; try one of joinMs.mean/);
+    expect(() => parseThreshold('joinMs.p99<=5')).toThrow(
+      /unknown threshold metric "joinMs.p99"; try one of joinMs.mean/,
+    );
     expect(() => parseThreshold('latency<=5')).toThrow(/unknown threshold metric/);
   });
 });
@@ -76,13 +83,32 @@ describe('threshold evaluation', () => {
 
 describe('command line', () => {
   const parse = (...args: string[]) => {
-    const program = buildProgram().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    const program = buildProgram()
+      .exitOverride()
+      .configureOutput({ writeErr: () => {}, writeOut: () => {} });
     program.parse(['node', 'cli', ...args]);
     return toRunOptions(program.opts() as Parameters<typeof toRunOptions>[0]);
   };
 
   it('maps options to a valid run', () => {
-    const options = parse('-m', '2', '-s', '3', '-r', '1', '--bot-senders', '5', '--video', '640x360@24', '-t', 'fps.p5>=10', '-t', 'failed<=0', '--bot-ports', '51000-51999');
+    const options = parse(
+      '-m',
+      '2',
+      '-s',
+      '3',
+      '-r',
+      '1',
+      '--bot-senders',
+      '5',
+      '--video',
+      '640x360@24',
+      '-t',
+      'fps.p5>=10',
+      '-t',
+      'failed<=0',
+      '--bot-ports',
+      '51000-51999',
+    );
     expect(options).toMatchObject({
       meetings: 2,
       senders: 3,

@@ -68,7 +68,9 @@ function placeShims(workerDir) {
     const name = path.basename(wrapFile, '.wrap');
     if (NOT_NEEDED.has(name)) continue;
     if (!SHIMS.includes(name)) {
-      throw new ProvisionError(`mediasoup's worker wants a subproject "${name}" that has no shim in media-workers/build/shims/ (a mediasoup version this build does not know).`);
+      throw new ProvisionError(
+        `mediasoup's worker wants a subproject "${name}" that has no shim in media-workers/build/shims/ (a mediasoup version this build does not know).`,
+      );
     }
     const wrap = fs.readFileSync(path.join(subprojects, wrapFile), 'utf8');
     const dir = /^directory\s*=\s*(.+?)\s*$/m.exec(wrap)?.[1] ?? name;
@@ -88,7 +90,9 @@ function placeShims(workerDir) {
 function checkSrtpApi(workerDir) {
   const src = fs.readFileSync(path.join(workerDir, 'src', 'RTC', 'SrtpSession.cpp'), 'utf8');
   if (src.includes('srtp_policy_create')) {
-    throw new ProvisionError("this mediasoup uses libsrtp 3's opaque policy API (srtp_policy_create), which media-workers/build/shims/libsrtp3 does not provide; the project pins mediasoup 3.19.3.");
+    throw new ProvisionError(
+      "this mediasoup uses libsrtp 3's opaque policy API (srtp_policy_create), which media-workers/build/shims/libsrtp3 does not provide; the project pins mediasoup 3.19.3.",
+    );
   }
 }
 
@@ -105,7 +109,12 @@ async function placeLibsrtp(workerDir, tarball, log) {
   const shimDir = path.join(workerDir, 'subprojects', /^directory\s*=\s*(.+?)\s*$/m.exec(wrap)?.[1] ?? 'libsrtp3');
   const headers = path.join(shimDir, 'bundled-include', 'srtp2');
   fs.mkdirSync(headers, { recursive: true });
-  for (const header of ['include/srtp.h', 'crypto/include/auth.h', 'crypto/include/cipher.h', 'crypto/include/crypto_types.h']) {
+  for (const header of [
+    'include/srtp.h',
+    'crypto/include/auth.h',
+    'crypto/include/cipher.h',
+    'crypto/include/crypto_types.h',
+  ]) {
     fs.copyFileSync(path.join(dir, header), path.join(headers, path.basename(header)));
   }
 }
@@ -146,10 +155,14 @@ export async function buildWorker({ ms, liburing, jobs, buildRoot, log, libsrtpT
       [
         'setup',
         '--wrap-mode=nodownload',
-        '--prefix', path.join(workerDir, 'out', 'Release'),
-        '--bindir', '',
-        '--libdir', '',
-        '--buildtype', 'release',
+        '--prefix',
+        path.join(workerDir, 'out', 'Release'),
+        '--bindir',
+        '',
+        '--libdir',
+        '',
+        '--buildtype',
+        'release',
         '-Db_ndebug=true',
         `-Dms_disable_liburing=${liburing ? 'false' : 'true'}`,
         `-Dlibsrtp3:parley-srtp=${libsrtpTarball ? 'bundled' : 'system'}`,

@@ -48,7 +48,8 @@ function liburingSetting() {
 
 function jobsSetting() {
   const jobs = Number(env.PARLEY_WORKER_JOBS || os.availableParallelism());
-  if (!Number.isInteger(jobs) || jobs < 1) throw new ProvisionError(`PARLEY_WORKER_JOBS must be a positive integer (got "${env.PARLEY_WORKER_JOBS}")`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new ProvisionError(`PARLEY_WORKER_JOBS must be a positive integer (got "${env.PARLEY_WORKER_JOBS}")`);
   return jobs;
 }
 
@@ -66,7 +67,9 @@ function installChecked(from, ms, what) {
 function fromEnvBin() {
   const bin = path.resolve(env.MEDIASOUP_WORKER_BIN);
   if (!isExecutableFile(bin)) {
-    throw new ProvisionError(`MEDIASOUP_WORKER_BIN=${env.MEDIASOUP_WORKER_BIN} is not an executable file. Unset it, or point it at a mediasoup-worker binary.`);
+    throw new ProvisionError(
+      `MEDIASOUP_WORKER_BIN=${env.MEDIASOUP_WORKER_BIN} is not an executable file. Unset it, or point it at a mediasoup-worker binary.`,
+    );
   }
   const probe = probeWorker(bin);
   if (!probe.ok) throw new ProvisionError(`MEDIASOUP_WORKER_BIN=${bin} does not run here: ${probe.detail}`);
@@ -79,9 +82,15 @@ function fromCache(ms, entry) {
     return false;
   }
   const meta = readMeta(entry);
-  const result = installChecked(entry.bin, ms, `step 2/4 cache hit: ${entry.bin} (${meta?.source}, ${meta?.createdAt})`);
+  const result = installChecked(
+    entry.bin,
+    ms,
+    `step 2/4 cache hit: ${entry.bin} (${meta?.source}, ${meta?.createdAt})`,
+  );
   if (result.ok && typeof meta?.srtp === 'string' && meta.srtp.includes('NSS')) {
-    warn(`this cached worker does SRTP with Debian's NSS libsrtp2 (about 1.5x the CPU per packet); PARLEY_WORKER_REBUILD=1 npm install rebuilds it once the libsrtp sources can be fetched`);
+    warn(
+      `this cached worker does SRTP with Debian's NSS libsrtp2 (about 1.5x the CPU per packet); PARLEY_WORKER_REBUILD=1 npm install rebuilds it once the libsrtp sources can be fetched`,
+    );
   }
   if (!result.ok) warn(`the cached worker does not run here (${result.detail}); ignoring it`);
   return result.ok;
@@ -108,7 +117,11 @@ async function fromPrebuilt(ms, entry, liburing) {
       return false;
     }
     store(entry, tmp, { version: ms.version, liburing, source: 'prebuilt', seconds: (Date.now() - t0) / 1000 });
-    installChecked(entry.bin, ms, `step 3/4 prebuilt: downloaded in ${formatDuration(Date.now() - t0)}, cached in ${entry.dir}`);
+    installChecked(
+      entry.bin,
+      ms,
+      `step 3/4 prebuilt: downloaded in ${formatDuration(Date.now() - t0)}, cached in ${entry.dir}`,
+    );
     return true;
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -140,8 +153,18 @@ async function fromBuild(ms, entry, liburing) {
     const probe = probeWorker(bin);
     if (!probe.ok) throw new ProvisionError(`the built worker does not run: ${probe.detail}`, [`build log: ${log}`]);
     const srtp = libsrtpTarball ? `libsrtp ${path.basename(libsrtpTarball)} with OpenSSL` : "Debian's libsrtp2 (NSS)";
-    const meta = store(entry, bin, { version: ms.version, liburing, source: 'build', seconds: (Date.now() - t0) / 1000, srtp });
-    installChecked(entry.bin, ms, `step 4/4 built in ${formatDuration(Date.now() - t0)} (${(meta.size / 1e6).toFixed(1)} MB), cached in ${entry.dir}`);
+    const meta = store(entry, bin, {
+      version: ms.version,
+      liburing,
+      source: 'build',
+      seconds: (Date.now() - t0) / 1000,
+      srtp,
+    });
+    installChecked(
+      entry.bin,
+      ms,
+      `step 4/4 built in ${formatDuration(Date.now() - t0)} (${(meta.size / 1e6).toFixed(1)} MB), cached in ${entry.dir}`,
+    );
   } catch (error) {
     if (fs.existsSync(log)) {
       const kept = path.join(cacheRoot(), 'last-build-failure.log');
@@ -167,7 +190,9 @@ async function main() {
   if (!ms) return; // mediasoup not installed (e.g. a production install without media-workers)
 
   const liburing = liburingSetting();
-  info(`mediasoup ${ms.version}, ${process.platform}-${process.arch}, kernel ${os.release()}, io_uring ${liburing ? 'on' : 'off'}`);
+  info(
+    `mediasoup ${ms.version}, ${process.platform}-${process.arch}, kernel ${os.release()}, io_uring ${liburing ? 'on' : 'off'}`,
+  );
 
   if (env.MEDIASOUP_WORKER_BIN) {
     info('step 1/4 MEDIASOUP_WORKER_BIN is set');

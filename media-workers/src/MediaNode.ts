@@ -68,10 +68,15 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
   routers.on('routersLost', ({ workerIndex, pid, meetingIds }) =>
     rpc.notify({ event: 'workerDied', data: { nodeId: config.nodeId, workerIndex, pid, meetingIds } }),
   );
-  routers.on('meetingRebuilt', (meetingId) => rpc.notify({ event: 'meetingRebuilt', data: { nodeId: config.nodeId, meetingId } }));
+  routers.on('meetingRebuilt', (meetingId) =>
+    rpc.notify({ event: 'meetingRebuilt', data: { nodeId: config.nodeId, meetingId } }),
+  );
   routers.on('notification', (notification) => rpc.notify(notification));
   pool.on('workerReplaced', (slot) =>
-    rpc.notify({ event: 'workerReplaced', data: { nodeId: config.nodeId, workerIndex: slot.index, pid: slot.worker.pid } }),
+    rpc.notify({
+      event: 'workerReplaced',
+      data: { nodeId: config.nodeId, workerIndex: slot.index, pid: slot.worker.pid },
+    }),
   );
 
   try {
@@ -106,7 +111,10 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
       logger,
     });
   }
-  logger.info({ url, rpcHost: config.rpcHost, port, workers: config.workers, redis: Boolean(config.redisUrl) }, 'media node ready');
+  logger.info(
+    { url, rpcHost: config.rpcHost, port, workers: config.workers, redis: Boolean(config.redisUrl) },
+    'media node ready',
+  );
 
   let closing: Promise<void> | null = null;
   return {

@@ -71,7 +71,10 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
       .then(() => this.emit('meetingRebuilt', meetingId))
       .catch((error: unknown) => {
         this.unbuilt.add(meetingId);
-        this.logger.warn({ meetingId, err: (error as Error).message }, 'meeting router not rebuilt yet; retrying when a worker is replaced');
+        this.logger.warn(
+          { meetingId, err: (error as Error).message },
+          'meeting router not rebuilt yet; retrying when a worker is replaced',
+        );
       });
   }
 
@@ -112,11 +115,15 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { meetingId } });
     const room = new MeetingRoom(meetingId, slot.index, router);
     this.watchRouter(room, slot.index, router);
-    room.on('producerClosed', (producerId) => this.emit('notification', { event: 'producerClosed', data: { meetingId, producerId } }));
+    room.on('producerClosed', (producerId) =>
+      this.emit('notification', { event: 'producerClosed', data: { meetingId, producerId } }),
+    );
     room.on('consumerClosed', (consumerId, producerId) =>
       this.emit('notification', { event: 'consumerClosed', data: { meetingId, consumerId, producerId } }),
     );
-    room.on('activeSpeaker', (producerId) => this.emit('notification', { event: 'activeSpeaker', data: { meetingId, producerId } }));
+    room.on('activeSpeaker', (producerId) =>
+      this.emit('notification', { event: 'activeSpeaker', data: { meetingId, producerId } }),
+    );
     await room.startSpeakerObserver();
     this.rooms.set(meetingId, room);
     this.logger.info({ meetingId, worker: slot.index, routerId: router.id }, 'meeting router created');
@@ -138,7 +145,10 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
     if (existing && !existing.closed) return existing;
     const slot = this.pool.get(workerIndex);
     if (!slot) throw new MediaError('unavailable', `worker ${workerIndex} is not running`);
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { meetingId: room.meetingId } });
+    const router = await slot.worker.createRouter({
+      mediaCodecs: MEDIA_CODECS,
+      appData: { meetingId: room.meetingId },
+    });
     if (room.closed) {
       router.close();
       throw new MediaError('unavailable', 'the meeting router is being rebuilt');
@@ -168,7 +178,9 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
       preferUdp: params.preferUdp ?? true,
       preferTcp: params.preferTcp ?? false,
       enableSctp: params.enableSctp ?? false,
-      ...(params.initialAvailableOutgoingBitrate ? { initialAvailableOutgoingBitrate: params.initialAvailableOutgoingBitrate } : {}),
+      ...(params.initialAvailableOutgoingBitrate
+        ? { initialAvailableOutgoingBitrate: params.initialAvailableOutgoingBitrate }
+        : {}),
       appData: { meetingId: params.meetingId, peerId: params.peerId, direction: params.direction },
     });
     room.addTransport(transport, workerIndex);

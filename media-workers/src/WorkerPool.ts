@@ -78,7 +78,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** The worker to put a new router on (see compareLoad). */
   leastLoaded(): PoolWorker {
     const live = this.all();
-    const best = live.map((slot) => ({ slot, load: slot.load.snapshot() })).sort((a, b) => compareLoad(a.load, b.load))[0];
+    const best = live
+      .map((slot) => ({ slot, load: slot.load.snapshot() }))
+      .sort((a, b) => compareLoad(a.load, b.load))[0];
     if (!best) throw new Error('no live mediasoup worker');
     return best.slot;
   }
@@ -115,7 +117,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       const webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
       const slot: PoolWorker = { index, port, worker, webRtcServer, load: new WorkerLoadTracker(index, worker) };
       worker.on('died', (error: Error) => this.onDied(slot, error));
-      logger.info({ worker: index, workerPid: worker.pid, port, listenIp, announcedAddress }, 'mediasoup worker started');
+      logger.info(
+        { worker: index, workerPid: worker.pid, port, listenIp, announcedAddress },
+        'mediasoup worker started',
+      );
       return slot;
     } catch (error) {
       worker.close();
@@ -126,7 +131,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private onDied(slot: PoolWorker, error: Error): void {
     if (this.closing || this.slots[slot.index] !== slot) return;
     this.slots[slot.index] = null;
-    this.options.logger.error({ worker: slot.index, workerPid: slot.worker.pid, err: error.message }, 'mediasoup worker died; replacing it');
+    this.options.logger.error(
+      { worker: slot.index, workerPid: slot.worker.pid, err: error.message },
+      'mediasoup worker died; replacing it',
+    );
     this.emit('workerDied', { index: slot.index, pid: slot.worker.pid, error });
     void this.respawn(slot.index);
   }
@@ -146,7 +154,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         this.emit('workerReplaced', slot);
         return;
       } catch (error) {
-        this.options.logger.error({ worker: index, attempt, err: (error as Error).message }, 'could not start a replacement worker; retrying');
+        this.options.logger.error(
+          { worker: index, attempt, err: (error as Error).message },
+          'could not start a replacement worker; retrying',
+        );
       }
     }
   }

@@ -70,13 +70,17 @@ export function parseConfig(env: Env = process.env): MediaConfig {
     if (raw === undefined || raw === '') return undefined;
     const result = schema.safeParse(raw);
     if (result.success) return result.data;
-    throw new ConfigError(`Invalid configuration: ${name} ${result.error.issues[0]?.message ?? 'is invalid'} (got "${raw}")`);
+    throw new ConfigError(
+      `Invalid configuration: ${name} ${result.error.issues[0]?.message ?? 'is invalid'} (got "${raw}")`,
+    );
   }
 
   const rtcPort = read('MEDIA_RTC_PORT', int(1, 65535)) ?? 40000;
   const workers = read('MEDIA_WORKERS', int(1, 256)) ?? os.availableParallelism();
   if (rtcPort + workers - 1 > 65535) {
-    throw new ConfigError(`Invalid configuration: MEDIA_RTC_PORT ${rtcPort} + MEDIA_WORKERS ${workers} goes past port 65535`);
+    throw new ConfigError(
+      `Invalid configuration: MEDIA_RTC_PORT ${rtcPort} + MEDIA_WORKERS ${workers} goes past port 65535`,
+    );
   }
   const pipePorts = read('MEDIA_PIPE_PORTS', portRange);
   if (pipePorts && pipePorts.min <= rtcPort + workers - 1 && pipePorts.max >= rtcPort) {
@@ -91,7 +95,10 @@ export function parseConfig(env: Env = process.env): MediaConfig {
   }
   const logLevel = read(
     'LOG_LEVEL',
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent'),
+    z.enum(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'must be one of fatal, error, warn, info, debug, trace, silent',
+    ),
   );
 
   const listenIp = read('MEDIA_LISTEN_IP', ip) ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
@@ -109,10 +116,14 @@ export function parseConfig(env: Env = process.env): MediaConfig {
     rpcHost,
     rpcPort: read('MEDIA_RPC_PORT', int(0, 65535)) ?? 4000,
     publicUrl: read('MEDIA_PUBLIC_URL', httpUrl),
-    nodeId: read('MEDIA_NODE_ID', z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9._:-]')) ?? `${os.hostname()}-${process.pid}`,
+    nodeId:
+      read('MEDIA_NODE_ID', z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9._:-]')) ??
+      `${os.hostname()}-${process.pid}`,
     secret: secret ?? DEV_SECRET,
     redisUrl: read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
-    redisPrefix: read('REDIS_PREFIX', z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'must be up to 64 of [A-Za-z0-9._:-]')) ?? 'parley:',
+    redisPrefix:
+      read('REDIS_PREFIX', z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'must be up to 64 of [A-Za-z0-9._:-]')) ??
+      'parley:',
     logLevel: logLevel ?? 'info',
   };
 }

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, config.nodeId);
   if (['0.0.0.0', '::'].includes(config.listenIp) && !config.announcedAddress) {
-    logger.warn('MEDIA_ANNOUNCED_ADDRESS is not set and no external IPv4 was found: ICE candidates will carry the wildcard address');
+    logger.warn(
+      'MEDIA_ANNOUNCED_ADDRESS is not set and no external IPv4 was found: ICE candidates will carry the wildcard address',
+    );
   }
 
   let node;

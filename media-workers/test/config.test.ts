@@ -31,7 +31,11 @@ describe('media node configuration (parseConfig)', () => {
       .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
     expect(c.announcedAddress).toBe(external); // this host's first external IPv4, never 0.0.0.0
     expect(publicUrlOf(c, 4000)).toBe(`http://${os.hostname()}:4000`);
-    const pinned = parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret', MEDIA_ANNOUNCED_ADDRESS: 'media.example.org' });
+    const pinned = parseConfig({
+      NODE_ENV: 'production',
+      MEDIA_SECRET: 'a-long-secret',
+      MEDIA_ANNOUNCED_ADDRESS: 'media.example.org',
+    });
     expect(pinned.announcedAddress).toBe('media.example.org');
   });
 
@@ -41,7 +45,9 @@ describe('media node configuration (parseConfig)', () => {
     expect(() => parseConfig({ MEDIA_PIPE_PORTS: '41999-41000' })).toThrow('MEDIA_PIPE_PORTS must be MIN-MAX with');
     expect(() => parseConfig({ MEDIA_PIPE_PORTS: '41000' })).toThrow('MEDIA_PIPE_PORTS must be MIN-MAX, e.g.');
     expect(() => parseConfig({ MEDIA_PIPE_PORTS: '80-90' })).toThrow(ConfigError);
-    expect(() => parseConfig({ MEDIA_WORKERS: '2', MEDIA_PIPE_PORTS: '39000-40000' })).toThrow('overlaps the RTC ports 40000-40001');
+    expect(() => parseConfig({ MEDIA_WORKERS: '2', MEDIA_PIPE_PORTS: '39000-40000' })).toThrow(
+      'overlaps the RTC ports 40000-40001',
+    );
   });
 
   it('takes MEDIA_PUBLIC_URL as an origin', () => {

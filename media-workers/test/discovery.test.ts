@@ -4,7 +4,13 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';
-import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor, type MediaNodeProcess } from './support/mediaNodeProcess.js';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  stopAllMediaNodes,
+  waitFor,
+  type MediaNodeProcess,
+} from './support/mediaNodeProcess.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const RPC_PORT = 4120;
@@ -61,14 +67,23 @@ describe('media node discovery through Redis', () => {
   });
 
   it('is discovered by the cluster and answers through it', async () => {
-    await waitFor(() => cluster.nodes().find((n) => n.id === nodeId && n.connected && n.workers.length === 1), 10_000, 'discovery');
+    await waitFor(
+      () => cluster.nodes().find((n) => n.id === nodeId && n.connected && n.workers.length === 1),
+      10_000,
+      'discovery',
+    );
     const load = await cluster.client(nodeId)!.request('getLoad', {});
     expect(load).toMatchObject({ nodeId, url: node.url });
   });
 
   it('ignores registrations of other prefixes', async () => {
     const other = mediaNodeRedisKey(`${prefix}other:`, 'ghost');
-    await redis.set(other, JSON.stringify({ id: 'ghost', url: 'http://127.0.0.1:4199', load: [], startedAt: new Date().toISOString() }), 'PX', 10_000);
+    await redis.set(
+      other,
+      JSON.stringify({ id: 'ghost', url: 'http://127.0.0.1:4199', load: [], startedAt: new Date().toISOString() }),
+      'PX',
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 1_200));
     expect(cluster.nodes().map((n) => n.id)).toEqual([nodeId]);
   });

@@ -25,7 +25,9 @@ beforeEach(async () => {
   died = null;
   worker = await mediasoup.createWorker({ logLevel: 'warn' });
   worker.on('died', (error) => (died = error));
-  router = await worker.createRouter({ mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }] });
+  router = await worker.createRouter({
+    mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
+  });
 });
 
 afterEach(() => worker.close());
@@ -60,7 +62,9 @@ describe('DTLS with openssl as the remote peer (no browser)', () => {
   for (const peerRole of ['client', 'server'] as const) {
     const workerRole = peerRole === 'client' ? 'server' : 'client';
     it(`completes the handshake with the worker as DTLS ${workerRole}, negotiating ${SRTP_PROFILE}`, async () => {
-      const transport = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', portRange: PORTS }] });
+      const transport = await router.createWebRtcTransport({
+        listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', portRange: PORTS }],
+      });
       const peer = await startOpensslDtlsPeer({
         role: peerRole,
         iceParameters: transport.iceParameters,
@@ -75,7 +79,8 @@ describe('DTLS with openssl as the remote peer (no browser)', () => {
         expect(died).toBeNull();
         // openssl prints the negotiated use_srtp profile once its side of the handshake is done.
         const t0 = Date.now();
-        while (!peer.output().includes('SRTP Extension negotiated') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+        while (!peer.output().includes('SRTP Extension negotiated') && Date.now() - t0 < 5000)
+          await new Promise((r) => setTimeout(r, 50));
         expect(peer.output()).toContain(`SRTP Extension negotiated, profile=${SRTP_PROFILE}`);
         const [stats] = await transport.getStats();
         expect(stats).toMatchObject({ dtlsState: 'connected', iceState: 'completed' });
@@ -92,11 +97,24 @@ function answerFor(offer: string, transport: WebRtcTransport): string {
   const mid = /^a=mid:(\S+)/m.exec(offer)?.[1] ?? '0';
   const fp = transport.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256')!;
   const lines = [
-    'v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=ice-lite', `a=group:BUNDLE ${mid}`,
-    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 127.0.0.1', `a=mid:${mid}`,
-    `a=ice-ufrag:${transport.iceParameters.usernameFragment}`, `a=ice-pwd:${transport.iceParameters.password}`,
-    `a=fingerprint:sha-256 ${fp.value}`, 'a=setup:passive', 'a=sctp-port:5000', 'a=max-message-size:262144',
-    ...transport.iceCandidates.map((c) => `a=candidate:${c.foundation} 1 ${c.protocol} ${c.priority} ${c.address} ${c.port} typ host`),
+    'v=0',
+    'o=- 1 1 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=ice-lite',
+    `a=group:BUNDLE ${mid}`,
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'c=IN IP4 127.0.0.1',
+    `a=mid:${mid}`,
+    `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
+    `a=ice-pwd:${transport.iceParameters.password}`,
+    `a=fingerprint:sha-256 ${fp.value}`,
+    'a=setup:passive',
+    'a=sctp-port:5000',
+    'a=max-message-size:262144',
+    ...transport.iceCandidates.map(
+      (c) => `a=candidate:${c.foundation} 1 ${c.protocol} ${c.priority} ${c.address} ${c.port} typ host`,
+    ),
     'a=end-of-candidates',
   ];
   return `${lines.join('\r\n')}\r\n`;
@@ -123,17 +141,27 @@ describe('DTLS with headless Chromium', () => {
       const fingerprint = /^a=fingerprint:sha-256 (\S+)/m.exec(offer)?.[1];
       expect(fingerprint, offer).toBeTruthy();
       const settled = dtlsStateOf(transport, ['connected', 'failed', 'closed']);
-      await transport.connect({ dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint! }] } });
-      await page.evaluate(async (sdp: string) => {
-        await (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp });
-      }, answerFor(offer, transport));
+      await transport.connect({
+        dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint! }] },
+      });
+      await page.evaluate(
+        async (sdp: string) => {
+          await (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription({ type: 'answer', sdp });
+        },
+        answerFor(offer, transport),
+      );
 
       expect(await settled).toBe('connected');
       const opened = await page.evaluate(() =>
-        Promise.race([(window as unknown as { channelOpen: Promise<boolean> }).channelOpen, new Promise((r) => setTimeout(() => r(false), 10_000))]),
+        Promise.race([
+          (window as unknown as { channelOpen: Promise<boolean> }).channelOpen,
+          new Promise((r) => setTimeout(() => r(false), 10_000)),
+        ]),
       );
       expect(opened).toBe(true);
-      expect(await page.evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.connectionState)).toBe('connected');
+      expect(await page.evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.connectionState)).toBe(
+        'connected',
+      );
       expect(died).toBeNull();
     } finally {
       await browser.close();

@@ -95,9 +95,9 @@ describe('media node process', () => {
       code: 'bad_request',
       field: 'params.meetingId',
     });
-    await expect(client.request('createWebRtcTransport', { meetingId: 'm-1', enableUdp: 'yes' } as never)).rejects.toBeInstanceOf(
-      MediaRpcError,
-    );
+    await expect(
+      client.request('createWebRtcTransport', { meetingId: 'm-1', enableUdp: 'yes' } as never),
+    ).rejects.toBeInstanceOf(MediaRpcError);
 
     // Raw requests: unknown method, no envelope, no ack (ignored), a huge string.
     const raw = connect(node.url, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
@@ -109,7 +109,9 @@ describe('media node process', () => {
       const noPayload = await raw.timeout(5000).emitWithAck('rpc');
       expect(noPayload).toMatchObject({ ok: false, error: { code: 'bad_request' } });
       raw.emit('rpc', { method: 'getLoad' }); // no ack: nothing to answer, nothing breaks
-      const huge = await raw.timeout(5000).emitWithAck('rpc', { method: 'closeRouter', params: { meetingId: 'x'.repeat(500_000) } });
+      const huge = await raw
+        .timeout(5000)
+        .emitWithAck('rpc', { method: 'closeRouter', params: { meetingId: 'x'.repeat(500_000) } });
       expect(huge).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'params.meetingId' } });
     } finally {
       raw.close();
@@ -119,7 +121,11 @@ describe('media node process', () => {
   });
 
   it('refuses a connection with the wrong secret', async () => {
-    const intruder = connect(node.url, { path: MEDIA_RPC_PATH, auth: { secret: 'wrong-secret' }, transports: ['websocket'] });
+    const intruder = connect(node.url, {
+      path: MEDIA_RPC_PATH,
+      auth: { secret: 'wrong-secret' },
+      transports: ['websocket'],
+    });
     try {
       const message = await new Promise<string>((resolve) => intruder.once('connect_error', (e) => resolve(e.message)));
       expect(message).toBe('unauthorized');

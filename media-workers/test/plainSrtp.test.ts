@@ -43,7 +43,11 @@ function srtpUnprotect(keys: ReturnType<typeof srtpKeys>, packet: Buffer): Buffe
   iv.writeUInt32BE((iv.readUInt32BE(4) ^ body.readUInt32BE(8)) >>> 0, 4);
   iv.writeUInt16BE(iv.readUInt16BE(12) ^ body.readUInt16BE(2), 12); // packet index = seq (ROC 0)
   const decipher = createDecipheriv('aes-128-ctr', keys.encKey, iv);
-  return Buffer.concat([body.subarray(0, headerLength), decipher.update(body.subarray(headerLength)), decipher.final()]);
+  return Buffer.concat([
+    body.subarray(0, headerLength),
+    decipher.update(body.subarray(headerLength)),
+    decipher.final(),
+  ]);
 }
 
 async function bound(port: number): Promise<dgram.Socket> {
@@ -66,7 +70,12 @@ describe('plain transports with SRTP (media node RPC, real worker)', () => {
 
   beforeAll(async () => {
     buildMediaWorkers();
-    const node = await startMediaNodeProcess({ MEDIA_WORKERS: '1', MEDIA_SECRET: secret, MEDIA_RPC_PORT: String(RPC_PORT), MEDIA_RTC_PORT: String(RPC_PORT + 1) });
+    const node = await startMediaNodeProcess({
+      MEDIA_WORKERS: '1',
+      MEDIA_SECRET: secret,
+      MEDIA_RPC_PORT: String(RPC_PORT),
+      MEDIA_RTC_PORT: String(RPC_PORT + 1),
+    });
     client = new MediaNodeClient({ url: node.url, secret, logger: pino({ level: 'silent' }) });
     await waitFor(() => client.connected, 10_000, 'RPC connection');
     caps = (await client.request('getRouterRtpCapabilities', { meetingId })).rtpCapabilities;
@@ -86,9 +95,18 @@ describe('plain transports with SRTP (media node RPC, real worker)', () => {
   });
 
   it('rejects srtpCryptoSuite without enableSrtp, and a connect without the key', async () => {
-    await expect(client.request('createPlainTransport', { meetingId, srtpCryptoSuite: 'AEAD_AES_128_GCM' })).rejects.toMatchObject({ code: 'bad_request' });
-    const t = await client.request('createPlainTransport', { meetingId, comedia: false, enableSrtp: true, portRange: RANGE });
-    await expect(client.request('connectPlainTransport', { meetingId, transportId: t.id, ip: '127.0.0.1', port: SINK_PORT })).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(
+      client.request('createPlainTransport', { meetingId, srtpCryptoSuite: 'AEAD_AES_128_GCM' }),
+    ).rejects.toMatchObject({ code: 'bad_request' });
+    const t = await client.request('createPlainTransport', {
+      meetingId,
+      comedia: false,
+      enableSrtp: true,
+      portRange: RANGE,
+    });
+    await expect(
+      client.request('connectPlainTransport', { meetingId, transportId: t.id, ip: '127.0.0.1', port: SINK_PORT }),
+    ).rejects.toMatchObject({ code: 'bad_request' });
     await expect(
       client.request('connectPlainTransport', {
         meetingId,
@@ -113,7 +131,12 @@ describe('plain transports with SRTP (media node RPC, real worker)', () => {
       rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: SSRC }] },
     });
 
-    const consumerSide = await client.request('createPlainTransport', { meetingId, comedia: false, enableSrtp: true, portRange: RANGE });
+    const consumerSide = await client.request('createPlainTransport', {
+      meetingId,
+      comedia: false,
+      enableSrtp: true,
+      portRange: RANGE,
+    });
     expect(consumerSide.port).toBeGreaterThanOrEqual(RANGE.min);
     expect(consumerSide.srtpParameters?.cryptoSuite).toBe('AES_CM_128_HMAC_SHA1_80');
     expect(Buffer.from(consumerSide.srtpParameters!.keyBase64, 'base64')).toHaveLength(30);
@@ -124,7 +147,13 @@ describe('plain transports with SRTP (media node RPC, real worker)', () => {
       port: SINK_PORT,
       srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') },
     });
-    await client.request('consume', { meetingId, transportId: consumerSide.id, producerId: producer.id, rtpCapabilities: caps, paused: false });
+    await client.request('consume', {
+      meetingId,
+      transportId: consumerSide.id,
+      producerId: producer.id,
+      rtpCapabilities: caps,
+      paused: false,
+    });
 
     const sent = Array.from({ length: 40 }, (_, i) => {
       const packet = rtpPacket(i + 1, SSRC);
@@ -132,7 +161,9 @@ describe('plain transports with SRTP (media node RPC, real worker)', () => {
       return packet;
     });
     for (const packet of sent) {
-      await new Promise<void>((resolve, reject) => sender.send(packet, producerSide.port, producerSide.ip, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        sender.send(packet, producerSide.port, producerSide.ip, (e) => (e ? reject(e) : resolve())),
+      );
       await new Promise((r) => setTimeout(r, 5));
     }
     await waitFor(() => received.length >= 30, 5_000, 'SRTP packets at the sink');

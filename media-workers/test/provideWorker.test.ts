@@ -32,7 +32,11 @@ afterAll(() => {
 function provide(env: Record<string, string>, timeoutMs = 60_000) {
   return new Promise<{ code: number | null; out: string; ms: number }>((resolve) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [SCRIPT], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SCRIPT], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,7 +58,10 @@ describe('provide-worker building blocks', () => {
       fs.writeFileSync(path.join(deep, 'mediasoup-worker'), `binary-${format}`);
       const tgz = path.join(dir, 'w.tgz');
       execFileSync('tar', [`--format=${format}`, '-czf', tgz, '-C', path.join(dir, 'src'), '.']);
-      const found = findTarEntry(zlib.gunzipSync(fs.readFileSync(tgz)), (n: string) => path.posix.basename(n) === 'mediasoup-worker');
+      const found = findTarEntry(
+        zlib.gunzipSync(fs.readFileSync(tgz)),
+        (n: string) => path.posix.basename(n) === 'mediasoup-worker',
+      );
       expect(found?.toString(), format).toBe(`binary-${format}`);
     }
   });
@@ -76,12 +83,14 @@ describe('provide-worker building blocks', () => {
   });
 
   it('derives deb-src entries for the libsrtp sources from the system apt sources, both formats', () => {
-    const deb822 = 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\n';
+    const deb822 =
+      'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\n';
     expect(debSrcList('/etc/apt/sources.list.d/debian.sources', deb822)).toEqual({
       name: 'debian.sources',
       text: deb822.replace('Types: deb', 'Types: deb-src'),
     });
-    const oneLine = '# comment\ndeb [arch=amd64] http://deb.debian.org/debian bookworm main\ndeb-src http://x/ y main\n';
+    const oneLine =
+      '# comment\ndeb [arch=amd64] http://deb.debian.org/debian bookworm main\ndeb-src http://x/ y main\n';
     expect(debSrcList('/etc/apt/sources.list', oneLine)).toEqual({
       name: 'sources.list',
       text: 'deb-src [arch=amd64] http://deb.debian.org/debian bookworm main\n',
@@ -93,7 +102,9 @@ describe('provide-worker building blocks', () => {
   it("links the SRTP its cache entry says: libsrtp with OpenSSL leaves out Debian's libsrtp2 and NSS", () => {
     // npm install copies the worker out of a cache entry (both io_uring choices are looked at).
     const installed = sha256(INSTALLED_BIN);
-    const entry = [cacheEntry(VERSION, true), cacheEntry(VERSION, false)].find((e) => readMeta(e)?.sha256 === installed);
+    const entry = [cacheEntry(VERSION, true), cacheEntry(VERSION, false)].find(
+      (e) => readMeta(e)?.sha256 === installed,
+    );
     expect(entry, 'the installed worker comes from the machine cache').toBeDefined();
     const meta = readMeta(entry!);
     const linked = execFileSync('ldd', [INSTALLED_BIN], { encoding: 'utf8' });
@@ -201,9 +212,20 @@ describe('provide-worker.mjs', () => {
       const kernel = Number(os.release().split('.')[0]);
       expect(requested).toEqual([`/${VERSION}/mediasoup-worker-${VERSION}-linux-${os.arch()}-kernel${kernel}.tgz`]);
       expect(run.out).toContain('step 3/4 prebuilt: downloaded');
-      const cached = path.join(cacheHome, 'parley/mediasoup-worker', VERSION, `recipe-${BUILD_RECIPE}`, `linux-${os.arch()}-liburing`);
+      const cached = path.join(
+        cacheHome,
+        'parley/mediasoup-worker',
+        VERSION,
+        `recipe-${BUILD_RECIPE}`,
+        `linux-${os.arch()}-liburing`,
+      );
       const meta = JSON.parse(fs.readFileSync(path.join(cached, 'meta.json'), 'utf8'));
-      expect(meta).toMatchObject({ mediasoupVersion: VERSION, source: 'prebuilt', liburing: true, buildRecipe: BUILD_RECIPE });
+      expect(meta).toMatchObject({
+        mediasoupVersion: VERSION,
+        source: 'prebuilt',
+        liburing: true,
+        buildRecipe: BUILD_RECIPE,
+      });
       expect(fs.readFileSync(path.join(cached, 'mediasoup-worker')).equals(fs.readFileSync(INSTALLED_BIN))).toBe(true);
       expect(readMeta({ metaFile: path.join(cached, 'meta.json') })?.sha256).toBe(meta.sha256);
     } finally {

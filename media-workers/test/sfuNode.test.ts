@@ -26,8 +26,20 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     buildMediaWorkers();
     const common = { MEDIA_WORKERS: '2', MEDIA_SECRET: secret };
     const [na, nb] = await Promise.all([
-      startMediaNodeProcess({ ...common, MEDIA_RTC_PORT: '44100', MEDIA_PIPE_PORTS: '44120-44199', MEDIA_RPC_PORT: '4210', MEDIA_NODE_ID: idA }),
-      startMediaNodeProcess({ ...common, MEDIA_RTC_PORT: '44200', MEDIA_PIPE_PORTS: '44220-44299', MEDIA_RPC_PORT: '4211', MEDIA_NODE_ID: idB }),
+      startMediaNodeProcess({
+        ...common,
+        MEDIA_RTC_PORT: '44100',
+        MEDIA_PIPE_PORTS: '44120-44199',
+        MEDIA_RPC_PORT: '4210',
+        MEDIA_NODE_ID: idA,
+      }),
+      startMediaNodeProcess({
+        ...common,
+        MEDIA_RTC_PORT: '44200',
+        MEDIA_PIPE_PORTS: '44220-44299',
+        MEDIA_RPC_PORT: '4211',
+        MEDIA_NODE_ID: idB,
+      }),
     ]);
     cluster = createMediaCluster({ redis: null, staticUrls: [na.url, nb.url], secret, logger, intervalMs: 500 });
     cluster.onNotification((node, n) => notes.push({ node, n }));
@@ -59,9 +71,19 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
   async function plainConsumer(client: MediaNodeClient, producerId: string, workerIndex?: number) {
     const sink = await udpSink();
     sinks.push(sink);
-    const t = await client.request('createPlainTransport', { meetingId, comedia: false, ...(workerIndex !== undefined ? { workerIndex } : {}) });
+    const t = await client.request('createPlainTransport', {
+      meetingId,
+      comedia: false,
+      ...(workerIndex !== undefined ? { workerIndex } : {}),
+    });
     await client.request('connectPlainTransport', { meetingId, transportId: t.id, ip: '127.0.0.1', port: sink.port });
-    const c = await client.request('consume', { meetingId, transportId: t.id, producerId, rtpCapabilities: caps, paused: false });
+    const c = await client.request('consume', {
+      meetingId,
+      transportId: t.id,
+      producerId,
+      rtpCapabilities: caps,
+      paused: false,
+    });
     return { sink, transport: t, consumer: c };
   }
 
@@ -79,11 +101,25 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     expect(stats.consumers.find((c) => c.id === consumer.id)).toMatchObject({ paused: false });
 
     // pipeProducer again is a no-op; a wrong origin is refused.
-    expect(await a.request('pipeProducer', { meetingId, producerId: prod.producerId, fromWorker: prod.workerIndex, toWorker: other })).toEqual({
+    expect(
+      await a.request('pipeProducer', {
+        meetingId,
+        producerId: prod.producerId,
+        fromWorker: prod.workerIndex,
+        toWorker: other,
+      }),
+    ).toEqual({
       producerId: prod.producerId,
       alreadyPiped: true,
     });
-    await expect(a.request('pipeProducer', { meetingId, producerId: prod.producerId, fromWorker: other, toWorker: prod.workerIndex })).rejects.toMatchObject({
+    await expect(
+      a.request('pipeProducer', {
+        meetingId,
+        producerId: prod.producerId,
+        fromWorker: other,
+        toWorker: prod.workerIndex,
+      }),
+    ).rejects.toMatchObject({
       code: 'bad_request',
     });
   });
@@ -105,30 +141,51 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     }
 
     expect(await a.request('closeProducer', { meetingId, producerId: prod.producerId })).toEqual({ closed: true });
-    await waitFor(() => notes.find(({ n }) => n.event === 'consumerClosed' && n.data.consumerId === consumer.id), 5_000, 'consumerClosed');
-    await waitFor(() => notes.find(({ n }) => n.event === 'producerClosed' && n.data.producerId === prod.producerId), 5_000, 'producerClosed');
+    await waitFor(
+      () => notes.find(({ n }) => n.event === 'consumerClosed' && n.data.consumerId === consumer.id),
+      5_000,
+      'consumerClosed',
+    );
+    await waitFor(
+      () => notes.find(({ n }) => n.event === 'producerClosed' && n.data.producerId === prod.producerId),
+      5_000,
+      'producerClosed',
+    );
   });
 
   it('answers consume errors: unknown transport, unknown producer, capabilities that cannot consume', async () => {
     const prod = await plainProducer(a, 3333);
     const t = await a.request('createWebRtcTransport', { meetingId, direction: 'recv' });
-    await expect(a.request('consume', { meetingId, transportId: 'nope', producerId: prod.producerId, rtpCapabilities: caps })).rejects.toMatchObject({
+    await expect(
+      a.request('consume', { meetingId, transportId: 'nope', producerId: prod.producerId, rtpCapabilities: caps }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(a.request('consume', { meetingId, transportId: t.id, producerId: 'nope', rtpCapabilities: caps })).rejects.toMatchObject({
+    await expect(
+      a.request('consume', { meetingId, transportId: t.id, producerId: 'nope', rtpCapabilities: caps }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     const videoOnly = { codecs: (caps.codecs ?? []).filter((c) => c.kind === 'video'), headerExtensions: [] };
-    await expect(a.request('consume', { meetingId, transportId: t.id, producerId: prod.producerId, rtpCapabilities: videoOnly })).rejects.toMatchObject({
+    await expect(
+      a.request('consume', { meetingId, transportId: t.id, producerId: prod.producerId, rtpCapabilities: videoOnly }),
+    ).rejects.toMatchObject({
       code: 'bad_request',
     });
-    await expect(a.request('connectTransport', { meetingId, transportId: t.id, dtlsParameters: { fingerprints: [] } })).rejects.toMatchObject({
+    await expect(
+      a.request('connectTransport', { meetingId, transportId: t.id, dtlsParameters: { fingerprints: [] } }),
+    ).rejects.toMatchObject({
       code: 'bad_request',
     });
     const restarted = await a.request('restartIce', { meetingId, transportId: t.id });
     expect(restarted.iceParameters.usernameFragment.length).toBeGreaterThan(0);
     // Paused by default, then resumed.
-    const c = await a.request('consume', { meetingId, transportId: t.id, producerId: prod.producerId, rtpCapabilities: caps });
+    const c = await a.request('consume', {
+      meetingId,
+      transportId: t.id,
+      producerId: prod.producerId,
+      rtpCapabilities: caps,
+    });
     let stats = await a.request('getStats', { meetingId });
     expect(stats.consumers.find((x) => x.id === c.id)?.paused).toBe(true);
     await a.request('resumeConsumer', { meetingId, consumerId: c.id });
@@ -145,11 +202,21 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     const first = await a.request('createWebRtcTransport', { meetingId: m2, direction: 'recv', consumerBudget: 1 });
     expect(first.workerIndex).toBe(primary);
     const t = await a.request('createPlainTransport', { meetingId: m2 });
-    const p = await a.request('produce', { meetingId: m2, transportId: t.id, kind: 'audio', rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: 5 }] } });
+    const p = await a.request('produce', {
+      meetingId: m2,
+      transportId: t.id,
+      kind: 'audio',
+      rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: 5 }] },
+    });
     await a.request('consume', { meetingId: m2, transportId: first.id, producerId: p.id, rtpCapabilities: caps });
     const second = await a.request('createWebRtcTransport', { meetingId: m2, direction: 'recv', consumerBudget: 1 });
     expect(second.workerIndex).not.toBe(primary);
-    const c = await a.request('consume', { meetingId: m2, transportId: second.id, producerId: p.id, rtpCapabilities: caps });
+    const c = await a.request('consume', {
+      meetingId: m2,
+      transportId: second.id,
+      producerId: p.id,
+      rtpCapabilities: caps,
+    });
     expect(c.piped).toBe(true);
     await a.request('closeRouter', { meetingId: m2 });
   });
@@ -191,12 +258,20 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
       meetingId: m,
       transportId: t.id,
       kind: 'audio',
-      rtpParameters: { codecs: [OPUS], headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: 1 }], encodings: [{ ssrc: 7777 }] },
+      rtpParameters: {
+        codecs: [OPUS],
+        headerExtensions: [{ uri: AUDIO_LEVEL_URI, id: 1 }],
+        encodings: [{ ssrc: 7777 }],
+      },
     });
     const sender = await rtpSender(t.ip, t.port, 7777);
     try {
       await sender.send(50, 1, 10, (seq) => rtpPacketWithLevel(seq, 7777, 1, 10));
-      const speaker = await waitFor(() => notes.find(({ n }) => n.event === 'activeSpeaker' && n.data.meetingId === m), 5_000, 'activeSpeaker');
+      const speaker = await waitFor(
+        () => notes.find(({ n }) => n.event === 'activeSpeaker' && n.data.meetingId === m),
+        5_000,
+        'activeSpeaker',
+      );
       expect(speaker.n.event === 'activeSpeaker' && speaker.n.data.producerId).toBe(p.id);
     } finally {
       sender.close();
@@ -208,10 +283,18 @@ describe('media node SFU (RPC, real workers, plain RTP)', () => {
     const { workerIndex } = await a.request('getRouterRtpCapabilities', { meetingId });
     const victim = (await a.request('getLoad', {})).workers.find((w) => w.index === workerIndex)!.pid;
     process.kill(victim, 'SIGKILL');
-    const died = await waitFor(() => notes.find(({ n }) => n.event === 'workerDied' && n.data.pid === victim), 10_000, 'workerDied');
+    const died = await waitFor(
+      () => notes.find(({ n }) => n.event === 'workerDied' && n.data.pid === victim),
+      10_000,
+      'workerDied',
+    );
     expect(died.node).toBe(idA);
     expect(died.n.event === 'workerDied' && died.n.data.meetingIds).toContain(meetingId);
-    await waitFor(() => notes.find(({ n }) => n.event === 'meetingRebuilt' && n.data.meetingId === meetingId), 10_000, 'meetingRebuilt');
+    await waitFor(
+      () => notes.find(({ n }) => n.event === 'meetingRebuilt' && n.data.meetingId === meetingId),
+      10_000,
+      'meetingRebuilt',
+    );
     const stats = await a.request('getStats', { meetingId });
     expect(stats.producers).toEqual([]);
     expect(stats.routers).toHaveLength(1);

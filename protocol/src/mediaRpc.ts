@@ -170,8 +170,13 @@ const Empty = z.object({});
 
 export const RtpParametersWireSchema = z.looseObject({
   mid: z.string().max(64).optional(),
-  codecs: z.array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() })).max(32),
-  headerExtensions: z.array(z.looseObject({ uri: z.string(), id: z.number().int() })).max(32).optional(),
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() }))
+    .max(32),
+  headerExtensions: z
+    .array(z.looseObject({ uri: z.string(), id: z.number().int() }))
+    .max(32)
+    .optional(),
   encodings: z.array(z.looseObject({})).max(8).optional(),
   rtcp: z.looseObject({}).optional(),
 });
@@ -230,17 +235,44 @@ export const PipeProducerResult = z.object({ producerId: z.string(), alreadyPipe
 
 export const GetStatsParams = z.object({ meetingId: Id });
 export const GetStatsResult = z.object({
-  routers: z.array(z.object({ workerIndex: z.number().int(), transports: z.number().int(), producers: z.number().int(), consumers: z.number().int() })),
-  producers: z.array(z.object({ id: z.string(), kind: MediaKindSchema, paused: z.boolean(), score: z.number().optional() })),
-  consumers: z.array(z.object({ id: z.string(), producerId: z.string(), paused: z.boolean(), producerPaused: z.boolean(), preferredSpatialLayer: z.number().optional() })),
+  routers: z.array(
+    z.object({
+      workerIndex: z.number().int(),
+      transports: z.number().int(),
+      producers: z.number().int(),
+      consumers: z.number().int(),
+    }),
+  ),
+  producers: z.array(
+    z.object({ id: z.string(), kind: MediaKindSchema, paused: z.boolean(), score: z.number().optional() }),
+  ),
+  consumers: z.array(
+    z.object({
+      id: z.string(),
+      producerId: z.string(),
+      paused: z.boolean(),
+      producerPaused: z.boolean(),
+      preferredSpatialLayer: z.number().optional(),
+    }),
+  ),
 });
 
 /** Cross-node pipes (design: docs/sfu.md). */
 export const CreatePipeTransportParams = z.object({ meetingId: Id, workerIndex: z.number().int().min(0).optional() });
 export const CreatePipeTransportResult = z.object({ id: z.string(), ip: z.string(), port: z.number().int() });
-export const ConnectPipeTransportParams = z.object({ meetingId: Id, transportId: Id, ip: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) });
+export const ConnectPipeTransportParams = z.object({
+  meetingId: Id,
+  transportId: Id,
+  ip: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535),
+});
 export const PipeConsumeParams = z.object({ meetingId: Id, transportId: Id, producerId: Id });
-export const PipeConsumeResult = z.object({ id: z.string(), kind: MediaKindSchema, rtpParameters: RtpParametersWireSchema, producerPaused: z.boolean() });
+export const PipeConsumeResult = z.object({
+  id: z.string(),
+  kind: MediaKindSchema,
+  rtpParameters: RtpParametersWireSchema,
+  producerPaused: z.boolean(),
+});
 export const PipeProduceParams = z.object({
   meetingId: Id,
   transportId: Id,
@@ -254,7 +286,12 @@ export const PipeProduceParams = z.object({
 export const PipeProduceResult = z.object({ id: z.string() });
 
 /** mediasoup's SRTP crypto suites (plain transports). */
-export const SrtpCryptoSuiteSchema = z.enum(['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']);
+export const SrtpCryptoSuiteSchema = z.enum([
+  'AEAD_AES_256_GCM',
+  'AEAD_AES_128_GCM',
+  'AES_CM_128_HMAC_SHA1_80',
+  'AES_CM_128_HMAC_SHA1_32',
+]);
 /** Key and salt, base64 (30 bytes for AES_CM_128, 28 for AES_128_GCM, 44 for AES_256_GCM). */
 export const SrtpParametersSchema = z.object({
   cryptoSuite: SrtpCryptoSuiteSchema,

@@ -107,7 +107,13 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     cleanup.unshift(['socket.io', () => realtime.close()]);
 
     const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
-    const chat = createChatServices({ db, redis, redisPrefix: config.redisPrefix, logger, writeConcurrency: config.chatWriteConcurrency });
+    const chat = createChatServices({
+      db,
+      redis,
+      redisPrefix: config.redisPrefix,
+      logger,
+      writeConcurrency: config.chatWriteConcurrency,
+    });
     cleanup.unshift(['chat', () => chat.close()]);
     const presence = createPresenceService({
       redis,
@@ -172,7 +178,10 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     const address = await listen(httpServer, config.port, config.host);
     const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-    logger.info({ url, db: config.databaseUrl ? 'postgres' : 'pglite', redis: Boolean(redis) }, 'parley server listening');
+    logger.info(
+      { url, db: config.databaseUrl ? 'postgres' : 'pglite', redis: Boolean(redis) },
+      'parley server listening',
+    );
 
     let closing: Promise<void> | undefined;
     const close = () =>

@@ -17,7 +17,13 @@ import {
   type Browser,
   type Page,
 } from '../support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess, portInRange } from '../support/serverProcess.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+  portInRange,
+} from '../support/serverProcess.js';
 import {
   TEST_REDIS_URL,
   clearRedisPrefix,
@@ -33,7 +39,6 @@ const redisPrefix = freshRedisPrefix('browser-auth');
 let db: TestDatabase | undefined;
 let server: ServerProcess;
 let browser: Browser;
-
 
 beforeAll(async () => {
   ensureClientBuild();
@@ -262,7 +267,11 @@ describe('phone width (390 px)', () => {
     await screenshot(page, 'auth-shell-phone-drawer');
 
     await page.keyboard.press('Escape');
-    await page.waitForFunction((sel) => getComputedStyle(document.querySelector(sel)!).visibility === 'hidden', {}, byTestId('sidebar'));
+    await page.waitForFunction(
+      (sel) => getComputedStyle(document.querySelector(sel)!).visibility === 'hidden',
+      {},
+      byTestId('sidebar'),
+    );
     expect(await page.$eval(byTestId('sidebar-toggle'), (el) => el.getAttribute('aria-expanded'))).toBe('false');
 
     await page.click(byTestId('logout'));

@@ -58,7 +58,9 @@ describe('chat between two people', () => {
     const result = `${byTestId('search-result')}[data-user-id="${bob.id}"]`;
     await page.waitForSelector(result);
     // Prefix search, the caller excluded.
-    const found = await page.$$eval(byTestId('search-result'), (els) => els.map((el) => el.getAttribute('data-user-id')));
+    const found = await page.$$eval(byTestId('search-result'), (els) =>
+      els.map((el) => el.getAttribute('data-user-id')),
+    );
     expect(found).toEqual([bob.id]);
     await screenshot(page, 'chat-search-desktop');
 
@@ -82,7 +84,12 @@ describe('chat between two people', () => {
     await waitUnread(bob.page, conversationSelector(direct), 1);
     await waitUnread(bob.page, contactSelector(ada.id), 1);
     await waitOnline(bob.page, ada.id, 'true');
-    expect(await bob.page.$eval(`${conversationSelector(direct)} ${byTestId('conversation-preview')}`, (el) => el.textContent)).toBe(hostile);
+    expect(
+      await bob.page.$eval(
+        `${conversationSelector(direct)} ${byTestId('conversation-preview')}`,
+        (el) => el.textContent,
+      ),
+    ).toBe(hostile);
     await screenshot(bob.page, 'chat-unread-desktop');
 
     await bob.page.click(conversationSelector(direct));
@@ -96,7 +103,9 @@ describe('chat between two people', () => {
     await send(bob.page, 'Hello Ada! See https://example.org/docs.');
     await waitForMessage(bob.page, 'Hello Ada! See https://example.org/docs.', 'sent');
     await waitForMessage(ada.page, 'Hello Ada! See https://example.org/docs.', 'sent');
-    expect(await ada.page.$eval(`${byTestId('message')} a`, (el) => el.getAttribute('href'))).toBe('https://example.org/docs');
+    expect(await ada.page.$eval(`${byTestId('message')} a`, (el) => el.getAttribute('href'))).toBe(
+      'https://example.org/docs',
+    );
     // Ada has the conversation open: it is read at once, no badge.
     await waitUnread(ada.page, conversationSelector(direct), 0);
     // Shift+Enter makes a new line inside one message.
@@ -185,7 +194,9 @@ describe('chat between two people', () => {
     await screenshot(ada.page, 'chat-new-group-desktop');
     await ada.page.click(byTestId('create-group'));
     await ada.page.waitForSelector(byTestId('new-group-dialog'), { hidden: true });
-    await ada.page.waitForFunction(() => document.querySelector('[data-testid="conversation-title"]')?.textContent === 'Launch plan');
+    await ada.page.waitForFunction(
+      () => document.querySelector('[data-testid="conversation-title"]')?.textContent === 'Launch plan',
+    );
     const group = openConversationId(ada.page);
     expect(await ada.page.$eval(byTestId('conversation-subtitle'), (el) => el.textContent)).toBe(
       '3 members · You, Bob Kahn and Carol Shaw',
@@ -202,7 +213,9 @@ describe('chat between two people', () => {
     await waitForMessage(ada.page, 'Works for me');
     await screenshot(carol.page, 'chat-group-desktop');
     // The newest conversation is on top of the list.
-    const order = await bob.page.$$eval(byTestId('conversation'), (els) => els.map((el) => el.getAttribute('data-conversation-id')));
+    const order = await bob.page.$$eval(byTestId('conversation'), (els) =>
+      els.map((el) => el.getAttribute('data-conversation-id')),
+    );
     expect(order[0]).toBe(group);
   });
 
@@ -219,7 +232,9 @@ describe('chat between two people', () => {
 
     await waitOnline(ada.page, bob.id, 'false');
     await ada.page.waitForFunction(() =>
-      /^Last seen (just now|1 min ago)$/.test(document.querySelector('[data-testid="conversation-subtitle"]')?.textContent ?? ''),
+      /^Last seen (just now|1 min ago)$/.test(
+        document.querySelector('[data-testid="conversation-subtitle"]')?.textContent ?? '',
+      ),
     );
     await ada.page.waitForSelector(byTestId('typing-indicator'), { hidden: true, timeout: 8000 });
     await screenshot(ada.page, 'chat-offline-desktop');

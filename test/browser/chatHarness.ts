@@ -15,7 +15,13 @@ import {
   type Page,
   type UserPageOptions,
 } from '../support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess, portInRange } from '../support/serverProcess.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+  portInRange,
+} from '../support/serverProcess.js';
 import {
   TEST_REDIS_URL,
   clearRedisPrefix,
@@ -31,7 +37,6 @@ export const PASSWORD = 'correct horse battery';
  */
 export const POLL_MS = 50;
 export const byTestId = (id: string) => `[data-testid="${id}"]`;
-
 
 export interface ChatHarness {
   readonly server: ServerProcess;
@@ -187,7 +192,9 @@ export async function send(page: Page, text: string): Promise<void> {
 
 /** The unread badge number of a sidebar entry (0 when there is none). */
 export function unreadOf(page: Page, entrySelector: string): Promise<number> {
-  return page.$eval(entrySelector, (el) => Number(el.querySelector('[data-testid="unread"]')?.getAttribute('data-count') ?? 0));
+  return page.$eval(entrySelector, (el) =>
+    Number(el.querySelector('[data-testid="unread"]')?.getAttribute('data-count') ?? 0),
+  );
 }
 
 export async function waitUnread(page: Page, entrySelector: string, count: number, timeout = 15_000): Promise<void> {

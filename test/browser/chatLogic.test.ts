@@ -44,7 +44,15 @@ function message(id: number | string, senderId = THEM, extra: Partial<Message> =
 }
 
 function pending(clientId: string, text = clientId): ChatMessage {
-  return { clientId, id: null, conversationId: 'c1', senderId: ME, text, createdAt: new Date(T0).toISOString(), status: 'pending' };
+  return {
+    clientId,
+    id: null,
+    conversationId: 'c1',
+    senderId: ME,
+    text,
+    createdAt: new Date(T0).toISOString(),
+    status: 'pending',
+  };
 }
 
 const ids = (thread: ThreadState) => thread.items.map((item) => item.id ?? `(${item.clientId})`);
@@ -164,7 +172,8 @@ describe('relative times', () => {
 
 describe('links in message text', () => {
   it('links only http(s) URLs, leaving sentence punctuation outside, and keeps every character', () => {
-    const text = 'See https://example.org/a?b=1. Or (https://en.wikipedia.org/wiki/Foo_(bar)), javascript:alert(1) http://x.io!';
+    const text =
+      'See https://example.org/a?b=1. Or (https://en.wikipedia.org/wiki/Foo_(bar)), javascript:alert(1) http://x.io!';
     const segments = linkify(text);
     expect(segments.map((s) => s.text).join('')).toBe(text);
     expect(segments.filter((s) => s.kind === 'link').map((s) => (s.kind === 'link' ? s.href : ''))).toEqual([
@@ -188,7 +197,10 @@ describe('typing indicator', () => {
   it('emits true at most every 2 s while typing and false once when it stops', () => {
     let now = 0;
     const sent: boolean[] = [];
-    const emitter = new TypingEmitter((isTyping) => sent.push(isTyping), () => now);
+    const emitter = new TypingEmitter(
+      (isTyping) => sent.push(isTyping),
+      () => now,
+    );
     for (now = 0; now < 5000; now += 250) emitter.input(true);
     expect(sent).toEqual([true, true, true]);
     emitter.stop();
@@ -230,7 +242,12 @@ describe('grouping and names', () => {
       { ...message(4, ME, { createdAt: new Date(T0 + 11 * 60_000).toISOString() }), status: 'sent' },
       { ...message(5, ME, { createdAt: new Date(T0 + 26 * 3_600_000).toISOString() }), status: 'sent' },
     ];
-    const layout = layoutMessages(items, { myId: ME, isGroup: true, nameOf: (id) => `name-${id}`, firstUnread: items[1] });
+    const layout = layoutMessages(items, {
+      myId: ME,
+      isGroup: true,
+      nameOf: (id) => `name-${id}`,
+      firstUnread: items[1],
+    });
     expect(layout.map((l) => [l.placement.groupStart, l.placement.groupEnd])).toEqual([
       [true, true],
       [true, true],

@@ -51,7 +51,11 @@ async function sendFromNode(texts: string[]): Promise<void> {
   const socket = await nodeSocket(harness.url, 'ada');
   try {
     for (const [index, text] of texts.entries()) {
-      const ack = (await socket.timeout(10_000).emitWithAck('message', { conversationId: direct, clientId: `seed-${Date.now()}-${index}`, text })) as { ok: boolean };
+      const ack = (await socket
+        .timeout(10_000)
+        .emitWithAck('message', { conversationId: direct, clientId: `seed-${Date.now()}-${index}`, text })) as {
+        ok: boolean;
+      };
       expect(ack.ok).toBe(true);
     }
   } finally {
@@ -65,7 +69,10 @@ interface ScrollState {
 }
 
 const scrollState = (page: Page): Promise<ScrollState> =>
-  page.$eval(byTestId('message-list'), (el) => ({ top: el.scrollTop, fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight }));
+  page.$eval(byTestId('message-list'), (el) => ({
+    top: el.scrollTop,
+    fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight,
+  }));
 
 /** Where a message's text sits relative to the top of the scrolling list, in pixels. */
 const offsetOf = (page: Page, messageId: string): Promise<number> =>
@@ -80,7 +87,11 @@ const offsetOf = (page: Page, messageId: string): Promise<number> =>
   );
 
 async function waitMessageCount(page: Page, count: number): Promise<void> {
-  await page.waitForFunction((n: number) => document.querySelectorAll('[data-testid="message"]').length === n, { polling: POLL_MS }, count);
+  await page.waitForFunction(
+    (n: number) => document.querySelectorAll('[data-testid="message"]').length === n,
+    { polling: POLL_MS },
+    count,
+  );
 }
 
 describe('history and scrolling', () => {

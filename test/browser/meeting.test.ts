@@ -108,9 +108,17 @@ describe('a mesh meeting of three', () => {
     // The list of people: everyone once, with the host marked.
     await clickTestId(ada.page, 'toggle-participants');
     await ada.page.waitForSelector(byTestId('participant-panel'));
-    const rows = await inPage<string[]>(ada.page, `[...document.querySelectorAll('[data-testid="participant"]')].map((row) => row.getAttribute('data-peer-id'))`);
+    const rows = await inPage<string[]>(
+      ada.page,
+      `[...document.querySelectorAll('[data-testid="participant"]')].map((row) => row.getAttribute('data-peer-id'))`,
+    );
     expect([...rows].sort()).toEqual([...peers.values()].sort());
-    expect(await inPage(ada.page, `document.querySelector('[data-testid="participant"][data-user-id="${bob.id}"]').textContent`)).toContain('Bob Kahn');
+    expect(
+      await inPage(
+        ada.page,
+        `document.querySelector('[data-testid="participant"][data-user-id="${bob.id}"]').textContent`,
+      ),
+    ).toContain('Bob Kahn');
     await screenshot(ada.page, 'meeting-participants-desktop');
     await clickTestId(ada.page, 'toggle-participants');
   }, 180_000);
@@ -134,7 +142,12 @@ describe('a mesh meeting of three', () => {
         expect(ids).not.toContain(oldPeerId);
         expect(new Set(ids).size).toBe(ids.length);
         expect(await cameraVideoCount(user.page)).toBe(2);
-        expect(await inPage<number>(user.page, `document.querySelectorAll('[data-testid="tile"][data-kind="camera"]').length`)).toBe(2);
+        expect(
+          await inPage<number>(
+            user.page,
+            `document.querySelectorAll('[data-testid="tile"][data-kind="camera"]').length`,
+          ),
+        ).toBe(2);
       }
     }
   }, 180_000);
@@ -150,8 +163,16 @@ describe('a mesh meeting of three', () => {
       { peerId: bobPeer, source: 'screen' },
       { peerId: cyPeer, source: 'screen' },
     ]);
-    await waitForLiveVideos(bob.page, [{ peerId: peers.get(ada)! }, { peerId: cyPeer }, { peerId: cyPeer, source: 'screen' }]);
-    await waitForLiveVideos(cy.page, [{ peerId: peers.get(ada)! }, { peerId: bobPeer }, { peerId: bobPeer, source: 'screen' }]);
+    await waitForLiveVideos(bob.page, [
+      { peerId: peers.get(ada)! },
+      { peerId: cyPeer },
+      { peerId: cyPeer, source: 'screen' },
+    ]);
+    await waitForLiveVideos(cy.page, [
+      { peerId: peers.get(ada)! },
+      { peerId: bobPeer },
+      { peerId: bobPeer, source: 'screen' },
+    ]);
     expect(await inPage<number>(bob.page, `document.querySelectorAll('video[data-local-screen]').length`)).toBe(1);
     await ada.page.bringToFront();
     await screenshot(ada.page, 'meeting-screen-share-desktop');
@@ -175,7 +196,9 @@ describe('a mesh meeting of three', () => {
 
     await clickTestId(bob.page, 'toggle-camera');
     await clickTestId(bob.page, 'toggle-mic');
-    await ada.page.waitForFunction(`!!document.querySelector('${tile}:not([data-video-off]):not([data-mic-muted])')`, { timeout: 20_000 });
+    await ada.page.waitForFunction(`!!document.querySelector('${tile}:not([data-video-off]):not([data-mic-muted])')`, {
+      timeout: 20_000,
+    });
     await waitForLiveVideos(ada.page, othersOf(ada));
     expect(await inPage(bob.page, liveCameras)).toBe(1);
   }, 120_000);
@@ -183,7 +206,10 @@ describe('a mesh meeting of three', () => {
   it('switches microphone and camera with replaceTrack: the others keep live video', async () => {
     await clickTestId(bob.page, 'device-settings');
     await bob.page.waitForSelector(byTestId('device-panel'));
-    const before = await inPage<string[]>(bob.page, `window.parleyMeeting.localTracks().filter((t) => t.readyState === 'live').map((t) => t.id)`);
+    const before = await inPage<string[]>(
+      bob.page,
+      `window.parleyMeeting.localTracks().filter((t) => t.readyState === 'live').map((t) => t.id)`,
+    );
     // Pick another microphone when there is one, and the camera again (a new track either way).
     const picked = await inPage<{ microphones: number; cameras: number }>(
       bob.page,
@@ -206,7 +232,12 @@ describe('a mesh meeting of three', () => {
         return live.length === 2 && live.every((t) => !${JSON.stringify(before)}.includes(t.id)); })()`,
       { timeout: 20_000 },
     );
-    expect(await inPage(bob.page, `window.parleyMeeting.localTracks().filter((t) => ${JSON.stringify(before)}.includes(t.id)).every((t) => t.readyState === 'ended')`)).toBe(true);
+    expect(
+      await inPage(
+        bob.page,
+        `window.parleyMeeting.localTracks().filter((t) => ${JSON.stringify(before)}.includes(t.id)).every((t) => t.readyState === 'ended')`,
+      ),
+    ).toBe(true);
     for (const user of [ada, cy]) await waitForLiveVideos(user.page, othersOf(user));
     await inPage(bob.page, `document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))`);
   }, 120_000);
@@ -216,7 +247,10 @@ describe('a mesh meeting of three', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     for (const user of [ada, bob, cy]) {
       await waitForLiveVideos(user.page, othersOf(user));
-      const states = await inPage<string[]>(user.page, `window.parleyMeeting.stats().then((all) => all.map((entry) => entry.state))`);
+      const states = await inPage<string[]>(
+        user.page,
+        `window.parleyMeeting.stats().then((all) => all.map((entry) => entry.state))`,
+      );
       expect(states).toEqual(['connected', 'connected']);
     }
   }, 120_000);
@@ -236,9 +270,13 @@ describe('a mesh meeting of three', () => {
       expect(report.localTracks).toBeGreaterThan(0);
       expect(report.peerConnections).toBeGreaterThan(0);
       expect(report).toMatchObject({ liveRemembered: 0, liveInElements: 0, liveLocal: 0, openPeerConnections: 0 });
-      expect(await inPage<number>(user.page, `document.querySelectorAll('video[data-peer-id], video[data-local]').length`)).toBe(0);
+      expect(
+        await inPage<number>(user.page, `document.querySelectorAll('video[data-peer-id], video[data-local]').length`),
+      ).toBe(0);
     }
-    expect(await inPage(bob.page, `document.querySelector('${byTestId('meeting-ended')}').getAttribute('data-reason')`)).toBe('stopped');
+    expect(
+      await inPage(bob.page, `document.querySelector('${byTestId('meeting-ended')}').getAttribute('data-reason')`),
+    ).toBe('stopped');
     await bob.page.bringToFront();
     await screenshot(bob.page, 'meeting-ended-desktop');
 

@@ -19,12 +19,18 @@ import {
   type Browser,
   type Page,
 } from '../support/browser.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess, portInRange } from '../support/serverProcess.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type Env,
+  type ServerProcess,
+  portInRange,
+} from '../support/serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from '../support/testDatabase.js';
 
 export const PASSWORD = 'correct horse battery';
 export const byTestId = (id: string) => `[data-testid="${id}"]`;
-
 
 export interface MeetingHarness {
   server: ServerProcess;
@@ -64,7 +70,13 @@ export async function startMeetingHarness(label: string, extraEnv: Env = {}): Pr
     const server = await startServerProcess({
       name: label,
       port: await portInRange(3600, 3699),
-      env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, CLIENT_DIST: clientCopy, ...extraEnv },
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
+        CLIENT_DIST: clientCopy,
+        ...extraEnv,
+      },
     });
     const browser = await launchBrowser();
     return { server, url: server.url, browser, close: cleanUp };
@@ -154,7 +166,9 @@ export async function waitForLiveVideos(
     if (live && JSON.stringify(seen) === JSON.stringify(want)) return last;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`remote videos not as expected after ${timeoutMs} ms: want ${JSON.stringify(want)}, saw ${JSON.stringify(last)}`);
+  throw new Error(
+    `remote videos not as expected after ${timeoutMs} ms: want ${JSON.stringify(want)}, saw ${JSON.stringify(last)}`,
+  );
 }
 
 export async function selfPeerId(page: Page): Promise<string> {

@@ -87,7 +87,9 @@ describe('meeting invitations', () => {
     expect(meetingId).not.toBe('');
 
     await bob.page.waitForSelector(toast(meetingId), { visible: true, timeout: 20_000 });
-    expect(await inPage(bob.page, `document.querySelector('${toast(meetingId)}').textContent`)).toContain('Analytical engine');
+    expect(await inPage(bob.page, `document.querySelector('${toast(meetingId)}').textContent`)).toContain(
+      'Analytical engine',
+    );
     await screenshot(bob.page, 'meeting-invite-toast-phone');
     await clickTestId(bob.page, 'toast-join');
     await bob.page.waitForFunction(`location.pathname === ${JSON.stringify(`/meet/${meetingId}`)}`);
@@ -97,8 +99,12 @@ describe('meeting invitations', () => {
     await waitForLiveVideos(ada.page, [{ peerId: bobPeer }]);
 
     // Phone: two tiles stacked in one column, nothing wider than the screen.
-    expect(await inPage(bob.page, `document.querySelector('${byTestId('camera-grid')}').getAttribute('data-columns')`)).toBe('1');
-    expect(await inPage<number>(bob.page, 'document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_VIEWPORT.width);
+    expect(
+      await inPage(bob.page, `document.querySelector('${byTestId('camera-grid')}').getAttribute('data-columns')`),
+    ).toBe('1');
+    expect(await inPage<number>(bob.page, 'document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      PHONE_VIEWPORT.width,
+    );
     await bob.page.bringToFront();
     await screenshot(bob.page, 'meeting-invite-call-phone');
     await ada.page.bringToFront();
@@ -118,7 +124,9 @@ describe('meeting invitations', () => {
     await clickTestId(cydPage, 'toast-decline');
     await cydPage.waitForSelector(toast(meetingId), { hidden: true });
     await cydPage.reload({ waitUntil: 'domcontentloaded' });
-    await cydPage.waitForSelector(`${byTestId('ongoing-meeting')}[data-meeting-id="${meetingId}"]`, { timeout: 20_000 });
+    await cydPage.waitForSelector(`${byTestId('ongoing-meeting')}[data-meeting-id="${meetingId}"]`, {
+      timeout: 20_000,
+    });
     // The catch-up invitation arrives again on the new connection, but stays declined.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await cydPage.$(toast(meetingId))).toBeNull();
@@ -129,7 +137,12 @@ describe('meeting invitations', () => {
     await rememberStreams(bob.page);
     await clickTestId(bob.page, 'leave-meeting');
     await bob.page.waitForSelector(byTestId('meeting-left'), { timeout: 20_000 });
-    expect(await leftovers(bob.page)).toMatchObject({ liveRemembered: 0, liveInElements: 0, liveLocal: 0, openPeerConnections: 0 });
+    expect(await leftovers(bob.page)).toMatchObject({
+      liveRemembered: 0,
+      liveInElements: 0,
+      liveLocal: 0,
+      openPeerConnections: 0,
+    });
     await ada.page.waitForFunction(`!document.querySelector('video[data-peer-id="${bobPeer}"]')`, { timeout: 20_000 });
 
     await clickTestId(bob.page, 'rejoin');
@@ -141,7 +154,10 @@ describe('meeting invitations', () => {
   it('takes the toasts and the ongoing list away when the meeting ends', async () => {
     await clickTestId(ada.page, 'stop-meeting');
     await bob.page.waitForSelector(byTestId('meeting-ended'), { timeout: 20_000 });
-    await cydPage.waitForSelector(`${byTestId('ongoing-meeting')}[data-meeting-id="${meetingId}"]`, { hidden: true, timeout: 20_000 });
+    await cydPage.waitForSelector(`${byTestId('ongoing-meeting')}[data-meeting-id="${meetingId}"]`, {
+      hidden: true,
+      timeout: 20_000,
+    });
 
     // A second meeting: both members get a toast; it goes away when Ada ends it unanswered.
     await bob.page.goto(new URL('/', harness.url).toString());

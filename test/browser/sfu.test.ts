@@ -54,7 +54,9 @@ async function join(user: TestUser): Promise<void> {
   // sfuVideo: the SFU camera stays at the mesh size here. The six pages share one browser's fake
   // camera, which cannot grow once the first page opened it (sfuSimulcast.test.ts covers the
   // default 960x540 camera, one browser per page).
-  await user.page.goto(new URL(`/meet/${meetingId}?ap=0&sfuVideo=320x180@15&debug=meeting`, harness.url).toString(), { waitUntil: 'domcontentloaded' });
+  await user.page.goto(new URL(`/meet/${meetingId}?ap=0&sfuVideo=320x180@15&debug=meeting`, harness.url).toString(), {
+    waitUntil: 'domcontentloaded',
+  });
   peers.set(user, await selfPeerId(user.page));
 }
 
@@ -130,16 +132,27 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     const freezes = (await Promise.all(first.map((user) => stopFreezeMonitor(user.page)))).flat();
     const longest = Math.max(...freezes.map((entry) => entry.frameGapMs ?? Infinity));
     const sampled = Math.max(...freezes.map((entry) => entry.maxGapMs));
-    console.log(`[sfu] mesh → sfu switch: longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.frameGapMs))}`);
-    console.log(`[sfu] the same sampled every 50 ms on the pages' main threads (their own stalls included): ${sampled} ms; per video ${JSON.stringify(freezes.map((entry) => entry.maxGapMs))}`);
-    console.log(`[sfu] switch detail (ms after the monitor started): ${JSON.stringify(freezes.map(({ maxGapMs, gapEndMs, swapAtMs }) => ({ maxGapMs, gapEndMs, swapAtMs })))}; fourth joined at ${joinedAt[0]}, fifth at ${joinedAt[1]}`);
+    console.log(
+      `[sfu] mesh → sfu switch: longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.frameGapMs))}`,
+    );
+    console.log(
+      `[sfu] the same sampled every 50 ms on the pages' main threads (their own stalls included): ${sampled} ms; per video ${JSON.stringify(freezes.map((entry) => entry.maxGapMs))}`,
+    );
+    console.log(
+      `[sfu] switch detail (ms after the monitor started): ${JSON.stringify(freezes.map(({ maxGapMs, gapEndMs, swapAtMs }) => ({ maxGapMs, gapEndMs, swapAtMs })))}; fourth joined at ${joinedAt[0]}, fifth at ${joinedAt[1]}`,
+    );
     // Make-before-break across pages: each of the first three let go of its links to the other
     // two by the hand-off (both ends moved), not by a timeout that would freeze the other end.
     for (const user of first) {
-      const released = pageLog.filter((line) => line.user === user.username && line.at >= monitorAt && line.text.includes('released: both ends'));
+      const released = pageLog.filter(
+        (line) => line.user === user.username && line.at >= monitorAt && line.text.includes('released: both ends'),
+      );
       for (const other of first.filter((candidate) => candidate !== user)) {
         const short = peers.get(other)!.slice(0, 8);
-        expect(released.some((line) => line.text.includes(`peer ${short}`)), `${user.username} released ${other.username}`).toBe(true);
+        expect(
+          released.some((line) => line.text.includes(`peer ${short}`)),
+          `${user.username} released ${other.username}`,
+        ).toBe(true);
       }
     }
     expect(freezes).toHaveLength(6);
@@ -192,8 +205,12 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     );
     // The last sample that saw frames advance started 1.2 s before it returned.
     const recovered = Date.now() - 1200 - killedAt;
-    console.log(`[sfu] worker kill → live video on all ${stayed.length} pages: ${recovered} ms (per page ${JSON.stringify(perPage)})`);
-    const lines = pageLog.filter((line) => line.at >= killedAt).map((line) => `+${line.at - killedAt} ${line.user}: ${line.text}`);
+    console.log(
+      `[sfu] worker kill → live video on all ${stayed.length} pages: ${recovered} ms (per page ${JSON.stringify(perPage)})`,
+    );
+    const lines = pageLog
+      .filter((line) => line.at >= killedAt)
+      .map((line) => `+${line.at - killedAt} ${line.user}: ${line.text}`);
     if (recovered >= 5000) console.log(`[sfu] page log after the kill:\n${lines.slice(0, 150).join('\n')}`);
     expect(workerPids(mediaPid).length).toBe(2);
     expect(recovered).toBeLessThan(5000);
@@ -219,14 +236,19 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
         return (await stopFreezeMonitor(user.page)).find((entry) => entry.peerId === other)!;
       }),
     );
-    console.log(`[sfu] sfu → mesh return: longest remote-video freeze ${Math.max(...freezes.map((f) => f.frameGapMs ?? Infinity))} ms; per video ${JSON.stringify(freezes.map((f) => f.frameGapMs))}, main-thread sample ${JSON.stringify(freezes.map((f) => f.maxGapMs))}`);
+    console.log(
+      `[sfu] sfu → mesh return: longest remote-video freeze ${Math.max(...freezes.map((f) => f.frameGapMs ?? Infinity))} ms; per video ${JSON.stringify(freezes.map((f) => f.frameGapMs))}, main-thread sample ${JSON.stringify(freezes.map((f) => f.maxGapMs))}`,
+    );
     for (const entry of freezes) {
       expect(entry.clockFrames).toBeGreaterThan(20);
       expect(entry.replaced).toBe(0);
     }
     // Each page heard over the new mesh link that the other shows it there (the hand-off back).
     for (const user of [ada, bob]) {
-      const shown = pageLog.filter((line) => line.user === user.username && line.at >= monitorAt && line.text.includes('shows this page from this link'));
+      const shown = pageLog.filter(
+        (line) =>
+          line.user === user.username && line.at >= monitorAt && line.text.includes('shows this page from this link'),
+      );
       expect(shown.length, `${user.username} heard no 'shown'`).toBe(1);
     }
   }, 120_000);

@@ -8,7 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../support/browser.js';
 import { startSfuHarness, type SfuHarness } from '../support/sfuHarness.js';
-import { byTestId, clickTestId, inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from './meetingHarness.js';
+import {
+  byTestId,
+  clickTestId,
+  inPage,
+  newUser,
+  selfPeerId,
+  waitForLiveVideos,
+  type TestUser,
+} from './meetingHarness.js';
 
 let harness: SfuHarness;
 const users: TestUser[] = [];
@@ -26,7 +34,9 @@ beforeAll(async () => {
     `fetch('/api/meetings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access: 'link' }) }).then((res) => res.json())`,
   );
   for (const user of users) {
-    await user.page.goto(new URL(`/meet/${created.meeting.id}?ap=0`, harness.url).toString(), { waitUntil: 'domcontentloaded' });
+    await user.page.goto(new URL(`/meet/${created.meeting.id}?ap=0`, harness.url).toString(), {
+      waitUntil: 'domcontentloaded',
+    });
     peers.set(user, await selfPeerId(user.page));
   }
 }, 180_000);
@@ -39,7 +49,9 @@ describe('the meeting stage', () => {
   it('shows a connection-quality indicator on every remote tile', async () => {
     for (const user of users) await waitForLiveVideos(user.page, othersOf(user));
     const [lia] = users as [TestUser];
-    await lia.page.waitForFunction(`document.querySelectorAll('${byTestId('connection-quality')}').length === 2`, { timeout: 20_000 });
+    await lia.page.waitForFunction(`document.querySelectorAll('${byTestId('connection-quality')}').length === 2`, {
+      timeout: 20_000,
+    });
     const badges = await inPage<{ peer: string | null; level: string | null; title: string | null }[]>(
       lia.page,
       `[...document.querySelectorAll('${byTestId('connection-quality')}')].map((badge) => ({
@@ -48,7 +60,11 @@ describe('the meeting stage', () => {
         title: badge.getAttribute('title'),
       }))`,
     );
-    expect(badges.map((badge) => badge.peer).sort()).toEqual(othersOf(lia).map((entry) => entry.peerId).sort());
+    expect(badges.map((badge) => badge.peer).sort()).toEqual(
+      othersOf(lia)
+        .map((entry) => entry.peerId)
+        .sort(),
+    );
     for (const badge of badges) {
       expect(['good', 'fair', 'poor']).toContain(badge.level);
       expect(badge.title).toMatch(/^Connection (good|fair|poor): \d+ % loss/);
@@ -76,7 +92,12 @@ describe('the meeting stage', () => {
 
     await clickTestId(lia.page, 'speaker-view-toggle');
     await lia.page.waitForFunction(`!document.querySelector('${byTestId('speaker-stage')}')`, { timeout: 10_000 });
-    expect(await inPage<number>(lia.page, `document.querySelectorAll('${byTestId('camera-grid')} video[data-peer-id]').length`)).toBe(2);
+    expect(
+      await inPage<number>(
+        lia.page,
+        `document.querySelectorAll('${byTestId('camera-grid')} video[data-peer-id]').length`,
+      ),
+    ).toBe(2);
     await waitForLiveVideos(lia.page, othersOf(lia));
   }, 120_000);
 });

@@ -154,8 +154,20 @@ describe('ModeSwitch', () => {
   });
 
   it('shows each peer over the old transport until the new one decodes it, then closes the old', async () => {
-    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
-    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')], ['b', remote('b', 'sfu-b')]]));
+    const mesh = new FakeSession(
+      'mesh',
+      new Map([
+        ['a', remote('a', 'mesh-a')],
+        ['b', remote('b', 'mesh-b')],
+      ]),
+    );
+    const sfu = new FakeSession(
+      'sfu',
+      new Map([
+        ['a', remote('a', 'sfu-a')],
+        ['b', remote('b', 'sfu-b')],
+      ]),
+    );
     const transports = new ModeSwitch({ pollMs: 10, settleMs: 20, timeoutMs: 5000 });
     transports.reset(mesh);
     transports.switchTo(sfu, () => ['a', 'b']);
@@ -178,8 +190,20 @@ describe('ModeSwitch', () => {
   });
 
   it('hands each peer off as it moves and keeps the old transport while the others still hold it', async () => {
-    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
-    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')], ['b', remote('b', 'sfu-b')]]));
+    const mesh = new FakeSession(
+      'mesh',
+      new Map([
+        ['a', remote('a', 'mesh-a')],
+        ['b', remote('b', 'mesh-b')],
+      ]),
+    );
+    const sfu = new FakeSession(
+      'sfu',
+      new Map([
+        ['a', remote('a', 'sfu-a')],
+        ['b', remote('b', 'sfu-b')],
+      ]),
+    );
     mesh.held = true;
     const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 5000, releaseTimeoutMs: 5000 });
     transports.reset(mesh);
@@ -200,8 +224,20 @@ describe('ModeSwitch', () => {
   });
 
   it('going back to mesh, tells each peer it is shown and keeps the SFU until every peer shows this page', async () => {
-    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')], ['b', remote('b', 'sfu-b')]]));
-    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
+    const sfu = new FakeSession(
+      'sfu',
+      new Map([
+        ['a', remote('a', 'sfu-a')],
+        ['b', remote('b', 'sfu-b')],
+      ]),
+    );
+    const mesh = new FakeSession(
+      'mesh',
+      new Map([
+        ['a', remote('a', 'mesh-a')],
+        ['b', remote('b', 'mesh-b')],
+      ]),
+    );
     mesh.waiting = true;
     const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 5000, releaseTimeoutMs: 5000 });
     transports.reset(sfu);
@@ -236,7 +272,13 @@ describe('ModeSwitch', () => {
   });
 
   it('closes the old transport after the timeout once some video flows over the new one', async () => {
-    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')], ['b', remote('b', 'mesh-b')]]));
+    const mesh = new FakeSession(
+      'mesh',
+      new Map([
+        ['a', remote('a', 'mesh-a')],
+        ['b', remote('b', 'mesh-b')],
+      ]),
+    );
     const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')]]));
     sfu.frames.set('a', 3);
     const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 60, hardTimeoutMs: 5000 });

@@ -24,7 +24,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { SFU_SERVER_PRESENT, startSfuHarness, transportsOf, type SfuHarness } from '../support/sfuHarness.js';
-import { byTestId, clickTestId, inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from './meetingHarness.js';
+import {
+  byTestId,
+  clickTestId,
+  inPage,
+  newUser,
+  selfPeerId,
+  waitForLiveVideos,
+  type TestUser,
+} from './meetingHarness.js';
 
 const RUN = SFU_SERVER_PRESENT;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -178,9 +186,12 @@ async function threeLayers(user: TestUser, timeoutMs = 45_000): Promise<string |
     return null;
   }, timeoutMs);
   const layers = last.map(
-    (l) => `${l.rid} ${l.frameHeight}p ${Math.round(l.framesPerSecond)} fps (+${l.framesEncoded - (first.find((f) => f.rid === l.rid)?.framesEncoded ?? 0)} frames/s, limit ${l.limit})`,
+    (l) =>
+      `${l.rid} ${l.frameHeight}p ${Math.round(l.framesPerSecond)} fps (+${l.framesEncoded - (first.find((f) => f.rid === l.rid)?.framesEncoded ?? 0)} frames/s, limit ${l.limit})`,
   );
-  console.log(`[simulcast] ${user.username} sends ${layers.join(', ')}; estimate ${last[0]?.kbps ?? 0} kbit/s; after ${Date.now() - startedAt} ms`);
+  console.log(
+    `[simulcast] ${user.username} sends ${layers.join(', ')}; estimate ${last[0]?.kbps ?? 0} kbit/s; after ${Date.now() - startedAt} ms`,
+  );
   return complaint;
 }
 
@@ -217,7 +228,11 @@ async function eventually(check: () => Promise<string | null>, timeoutMs: number
 
 beforeAll(async () => {
   if (!RUN) return;
-  harness = await startSfuHarness('browser_sfu_simulcast', { MESH_MAX_PARTICIPANTS: '2', MESH_RETURN_AT: '1', MESH_RETURN_HOLD_MS: '1500' });
+  harness = await startSfuHarness('browser_sfu_simulcast', {
+    MESH_MAX_PARTICIPANTS: '2',
+    MESH_RETURN_AT: '1',
+    MESH_RETURN_HOLD_MS: '1500',
+  });
   for (const name of ['sia', 'tom', 'uma']) {
     users.push(await newUser({ ...harness, browser: await launchBrowser() }, name, name.toUpperCase()));
   }
@@ -268,10 +283,13 @@ describe.skipIf(!RUN)('the camera in SFU mode', () => {
       if (stage[0]!.tileHeight <= 360 || strip[0]!.tileHeight > 360) return `tile heights ${JSON.stringify(seen)}`;
       if (stage[0]!.frameHeight < 536) return `stage at ${stage[0]!.frameHeight}p`;
       const { frameHeight, tileHeight } = strip[0]!;
-      if (frameHeight === 0 || frameHeight > 274 || !near(frameHeight, layerFor(tileHeight))) return `strip (tile ${tileHeight} px) at ${frameHeight}p`;
+      if (frameHeight === 0 || frameHeight > 274 || !near(frameHeight, layerFor(tileHeight)))
+        return `strip (tile ${tileHeight} px) at ${frameHeight}p`;
       return null;
     }, 30_000);
-    console.log(`[simulcast] ${sia.username} receives ${seen.map((v) => `${v.place} (tile ${v.tileHeight} px): ${v.frameHeight}p ${Math.round(v.framesPerSecond)} fps`).join(', ')}`);
+    console.log(
+      `[simulcast] ${sia.username} receives ${seen.map((v) => `${v.place} (tile ${v.tileHeight} px): ${v.frameHeight}p ${Math.round(v.framesPerSecond)} fps`).join(', ')}`,
+    );
     expect(complaint).toBeNull();
 
     // Back to the grid: each remote tile gets the layer of its height.
@@ -282,7 +300,9 @@ describe.skipIf(!RUN)('the camera in SFU mode', () => {
       const right = seen.every((video) => near(video.frameHeight, layerFor(video.tileHeight)));
       return seen.length === 2 && right ? null : `grid ${JSON.stringify(seen)}`;
     }, 30_000);
-    console.log(`[simulcast] ${sia.username} grid: ${seen.map((v) => `tile ${v.tileHeight} px: ${v.frameHeight}p`).join(', ')}`);
+    console.log(
+      `[simulcast] ${sia.username} grid: ${seen.map((v) => `tile ${v.tileHeight} px: ${v.frameHeight}p`).join(', ')}`,
+    );
     expect(gridComplaint).toBeNull();
   }, 120_000);
 
@@ -299,7 +319,10 @@ describe.skipIf(!RUN)('the camera in SFU mode', () => {
     await waitForLiveVideos(sia.page, othersOf(sia), 30_000);
 
     // The same camera picked again in the settings: a new track (replaceTrack), at 540 lines.
-    const before = await inPage<string>(tom.page, `window.parleyMeeting.localTracks().find((t) => t.kind === 'video' && t.readyState === 'live').id`);
+    const before = await inPage<string>(
+      tom.page,
+      `window.parleyMeeting.localTracks().find((t) => t.kind === 'video' && t.readyState === 'live').id`,
+    );
     await clickTestId(tom.page, 'device-settings');
     await tom.page.waitForSelector(byTestId('device-panel'));
     await inPage(
@@ -329,7 +352,9 @@ describe.skipIf(!RUN)('the camera in SFU mode', () => {
   it('kept every P2P sender at the mesh size (<= 180 lines) during the mesh → SFU switch', async () => {
     for (const user of users.slice(0, 2)) {
       const mesh = await meshSenderMax(user);
-      console.log(`[simulcast] ${user.username}: largest P2P picture sent ${mesh.maxHeight}p (${mesh.samples} samples)`);
+      console.log(
+        `[simulcast] ${user.username}: largest P2P picture sent ${mesh.maxHeight}p (${mesh.samples} samples)`,
+      );
       expect(mesh.samples).toBeGreaterThan(0);
       expect(mesh.maxHeight).toBeLessThanOrEqual(184);
     }

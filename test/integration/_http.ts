@@ -8,7 +8,14 @@ export interface JsonResponse<T = any> {
 
 export async function request<T = any>(
   url: string,
-  init: { method?: string; json?: unknown; body?: string; token?: string; cookie?: string; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    json?: unknown;
+    body?: string;
+    token?: string;
+    cookie?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.json !== undefined || init.body !== undefined) headers['content-type'] ??= 'application/json';

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../support/serverProcess.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+} from '../support/serverProcess.js';
 import {
   TEST_REDIS_URL,
   clearRedisPrefix,
@@ -111,7 +116,9 @@ describe('errors: {error: {code, message}} with the fitting status', () => {
     expect(badName.body.error).toMatchObject({ code: 'bad_request', field: 'username' });
     expect(badName.body.error.message).toEqual(expect.any(String));
 
-    const shortPassword = await request(`${api}/auth/register`, { json: { username: uniqueName(), password: 'short' } });
+    const shortPassword = await request(`${api}/auth/register`, {
+      json: { username: uniqueName(), password: 'short' },
+    });
     expect(shortPassword.status).toBe(400);
     expect(shortPassword.body.error).toMatchObject({ code: 'bad_request', field: 'password' });
 

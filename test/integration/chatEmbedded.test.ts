@@ -51,9 +51,14 @@ describe('chat on an embedded single instance', () => {
     await bobSocket.waitFor('message', (p) => p.message.id === ids[2]);
     expect(bobSocket.events('message')).toHaveLength(3);
 
-    const page = await api(server.url, 'GET', `/api/conversations/${conversationId}/messages?limit=2&before=${ids[2]}`, {
-      token: bob.token,
-    });
+    const page = await api(
+      server.url,
+      'GET',
+      `/api/conversations/${conversationId}/messages?limit=2&before=${ids[2]}`,
+      {
+        token: bob.token,
+      },
+    );
     expect(page.body.messages.map((m: { id: string }) => m.id)).toEqual(ids.slice(0, 2));
     const read = await bobSocket.request('mark_read', { conversationId, messageId: ids[0] });
     expect(read).toEqual({ ok: true, conversationId, messageId: ids[0], unreadCount: 2 });

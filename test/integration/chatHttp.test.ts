@@ -60,7 +60,13 @@ describe('chat over HTTP, two instances', () => {
 
     const bobsContacts = await api(b, 'GET', '/api/contacts', { token: bob.token });
     expect(bobsContacts.body).toEqual({
-      contacts: [{ user: { id: alice.id, username: 'alice', displayName: 'alice' }, conversationId: added.body.contact.conversationId, online: false }],
+      contacts: [
+        {
+          user: { id: alice.id, username: 'alice', displayName: 'alice' },
+          conversationId: added.body.contact.conversationId,
+          online: false,
+        },
+      ],
     });
   });
 
@@ -100,25 +106,39 @@ describe('chat over HTTP, two instances', () => {
     expect(unknown.body.error).toMatchObject({ code: 'bad_request', field: 'memberIds.1' });
     const noTitle = await api(a, 'POST', '/api/conversations', { token: alice.token, body: { memberIds: [bob.id] } });
     expect(noTitle.body.error).toMatchObject({ code: 'bad_request', field: 'title' });
-    const notArray = await api(a, 'POST', '/api/conversations', { token: alice.token, body: { title: 't', memberIds: bob.id } });
+    const notArray = await api(a, 'POST', '/api/conversations', {
+      token: alice.token,
+      body: { title: 't', memberIds: bob.id },
+    });
     expect(notArray.body.error).toMatchObject({ code: 'bad_request', field: 'memberIds' });
   });
 
   it('lists conversations with the last message and unread count, and pages history', async () => {
     const group = (
-      await api(b, 'POST', '/api/conversations', { token: bob.token, body: { title: 'History', memberIds: [alice.id] } })
+      await api(b, 'POST', '/api/conversations', {
+        token: bob.token,
+        body: { title: 'History', memberIds: [alice.id] },
+      })
     ).body.conversation;
     const bobSocket = await TestClient.connect(a, bob.token);
     clients.push(bobSocket);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const ack = await bobSocket.request('message', { conversationId: group.id, clientId: `h${i}`, text: `line ${i}` });
+      const ack = await bobSocket.request('message', {
+        conversationId: group.id,
+        clientId: `h${i}`,
+        text: `line ${i}`,
+      });
       ids.push(ack.message.id);
     }
     const listed = await api(b, 'GET', '/api/conversations', { token: alice.token });
     expect(listed.status).toBe(200);
     const entry = listed.body.conversations.find((c: { id: string }) => c.id === group.id);
-    expect(entry).toMatchObject({ unreadCount: 12, lastReadMessageId: null, lastMessage: { id: ids[11], text: 'line 11' } });
+    expect(entry).toMatchObject({
+      unreadCount: 12,
+      lastReadMessageId: null,
+      lastMessage: { id: ids[11], text: 'line 11' },
+    });
     expect(listed.body.conversations[0].id).toBe(group.id); // most recently active first
 
     const path = `/api/conversations/${group.id}/messages`;
@@ -137,7 +157,12 @@ describe('chat over HTTP, two instances', () => {
     const standard = await api(a, 'GET', path, { token: alice.token });
     expect(standard.body.messages).toHaveLength(12);
 
-    for (const [query, field] of [['limit=101', 'limit'], ['limit=0', 'limit'], ['limit=x', 'limit'], ['before=abc', 'before']]) {
+    for (const [query, field] of [
+      ['limit=101', 'limit'],
+      ['limit=0', 'limit'],
+      ['limit=x', 'limit'],
+      ['before=abc', 'before'],
+    ]) {
       const bad = await api(a, 'GET', `${path}?${query}`, { token: alice.token });
       expect({ query, status: bad.status, field: bad.body.error?.field }).toEqual({ query, status: 400, field });
     }
@@ -170,7 +195,10 @@ describe('chat over HTTP, two instances', () => {
       ['GET', `/api/conversations/${id}/messages`],
     ];
     for (const [method, path, body] of routes) {
-      const response = await api(b, method, path, { body, token: path.includes('contacts') ? 'not-a-token' : undefined });
+      const response = await api(b, method, path, {
+        body,
+        token: path.includes('contacts') ? 'not-a-token' : undefined,
+      });
       expect({ method, path, status: response.status, code: response.body?.error?.code }).toEqual({
         method,
         path,

@@ -39,7 +39,11 @@ describe('presence across instances', () => {
       PRESENCE_OFFLINE_GRACE_MS: String(PRESENCE_OFFLINE_GRACE_MS),
     });
     [a, b] = cluster.servers.map((s) => s.url) as [string, string];
-    [alice, bob, stranger] = await Promise.all([registerUser(a, 'alice'), registerUser(a, 'bob'), registerUser(a, 'stranger')]);
+    [alice, bob, stranger] = await Promise.all([
+      registerUser(a, 'alice'),
+      registerUser(a, 'bob'),
+      registerUser(a, 'stranger'),
+    ]);
     expect((await api(a, 'POST', '/api/contacts', { token: alice.token, body: { userId: bob.id } })).status).toBe(201);
     bobWatching = await connect(a, bob);
     strangerWatching = await connect(b, stranger);
@@ -71,9 +75,11 @@ describe('presence across instances', () => {
 
     const closedAt = Date.now();
     tab3.close();
-    expect(await bobWatching.waitFor('presence', (p) => p.userId === alice.id && p.status === 'offline')).toMatchObject({
-      status: 'offline',
-    });
+    expect(await bobWatching.waitFor('presence', (p) => p.userId === alice.id && p.status === 'offline')).toMatchObject(
+      {
+        status: 'offline',
+      },
+    );
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(PRESENCE_OFFLINE_GRACE_MS - 100);
     expect(aliceEvents().map((p) => p.status)).toEqual(['online', 'offline']);
     expect(await aliceOnline()).toBe(false);

@@ -83,7 +83,7 @@ describe('presence in Redis', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it('lets a socket on another instance cancel a leaving user\'s offline, and confirms it otherwise', async () => {
+  it("lets a socket on another instance cancel a leaving user's offline, and confirms it otherwise", async () => {
     const a = await instance('a');
     const b = await instance('b');
     expect(await a.add('u8', 's1')).toBe(true);
@@ -172,7 +172,7 @@ describe('presence in memory', () => {
     expect(await store.onlineAmong(['u1'])).toEqual(new Set());
   });
 
-  it('cancels a leaving user\'s offline when a socket comes back in time', async () => {
+  it("cancels a leaving user's offline when a socket comes back in time", async () => {
     const store = new MemoryPresenceStore();
     expect(await store.add('u1', 's1')).toBe(true);
     expect(await store.remove('u1', 's1', 2000)).toBe(true);

@@ -28,13 +28,22 @@ describe('chat over Socket.io, two instances', () => {
   beforeAll(async () => {
     cluster = await startCluster('chat_rt', [3311, 3312]);
     const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
-    [alice, bob, carol] = await Promise.all([registerUser(a, 'alice'), registerUser(a, 'bob'), registerUser(b, 'carol')]);
+    [alice, bob, carol] = await Promise.all([
+      registerUser(a, 'alice'),
+      registerUser(a, 'bob'),
+      registerUser(b, 'carol'),
+    ]);
     const created = await api(a, 'POST', '/api/conversations', {
       token: alice.token,
       body: { title: 'Team', memberIds: [bob.id] },
     });
     conversationId = created.body.conversation.id;
-    [aliceA, aliceB, bobB, carolA] = await Promise.all([connect(a, alice), connect(b, alice), connect(b, bob), connect(a, carol)]);
+    [aliceA, aliceB, bobB, carolA] = await Promise.all([
+      connect(a, alice),
+      connect(b, alice),
+      connect(b, bob),
+      connect(a, carol),
+    ]);
     const pings = await Promise.all([aliceA, aliceB].map((c) => c.request('ping')));
     expect(pings[0].instanceId).not.toBe(pings[1].instanceId);
   });
@@ -56,7 +65,9 @@ describe('chat over Socket.io, two instances', () => {
         createdAt: expect.any(String),
       },
     });
-    const stored = await api(cluster.servers[1]!.url, 'GET', `/api/conversations/${conversationId}/messages`, { token: bob.token });
+    const stored = await api(cluster.servers[1]!.url, 'GET', `/api/conversations/${conversationId}/messages`, {
+      token: bob.token,
+    });
     expect(stored.body.messages.map((m: { id: string }) => m.id)).toContain(ack.message.id);
     for (const client of [bobB, aliceB, aliceA]) {
       expect(await client.waitFor('message', (p) => p.message.id === ack.message.id)).toEqual({ message: ack.message });
@@ -83,7 +94,12 @@ describe('chat over Socket.io, two instances', () => {
     expect(await aliceA.request('typing', { conversationId, isTyping: false })).toEqual({ ok: true });
     await bobB.waitFor('typing', (p) => p.isTyping === false);
     await sleep(200);
-    expect(bobB.events('typing').slice(before).map((p) => p.isTyping)).toEqual([true, false]);
+    expect(
+      bobB
+        .events('typing')
+        .slice(before)
+        .map((p) => p.isTyping),
+    ).toEqual([true, false]);
     expect(aliceB.events('typing')).toEqual([]);
     expect(carolA.events('typing')).toEqual([]);
   });
@@ -95,7 +111,11 @@ describe('chat over Socket.io, two instances', () => {
     }
     const ack = await aliceA.request('mark_read', { conversationId, messageId: ids[1] });
     expect(ack).toEqual({ ok: true, conversationId, messageId: ids[1], unreadCount: 1 });
-    expect(await aliceB.waitFor('read', (p) => p.messageId === ids[1])).toEqual({ conversationId, messageId: ids[1], unreadCount: 1 });
+    expect(await aliceB.waitFor('read', (p) => p.messageId === ids[1])).toEqual({
+      conversationId,
+      messageId: ids[1],
+      unreadCount: 1,
+    });
     expect(bobB.events('read')).toEqual([]);
     const listed = await api(cluster.servers[0]!.url, 'GET', '/api/conversations', { token: alice.token });
     expect(listed.body.conversations.find((c: { id: string }) => c.id === conversationId)).toMatchObject({
@@ -108,7 +128,8 @@ describe('chat over Socket.io, two instances', () => {
 
   it('refuses every event on a conversation the caller is not a member of', async () => {
     const elsewhere = randomUUID();
-    const lastId = (await aliceA.request('message', { conversationId, clientId: 'auth', text: 'members only' })).message.id;
+    const lastId = (await aliceA.request('message', { conversationId, clientId: 'auth', text: 'members only' })).message
+      .id;
     const attempts: Array<[string, unknown]> = [
       ['message', { conversationId, clientId: 'intruder', text: 'let me in' }],
       ['typing', { conversationId, isTyping: true }],
@@ -118,7 +139,10 @@ describe('chat over Socket.io, two instances', () => {
     ];
     for (const [event, payload] of attempts) {
       const ack = await carolA.request(event, payload);
-      expect({ event, ack }).toEqual({ event, ack: { ok: false, error: expect.objectContaining({ code: 'not_found' }) } });
+      expect({ event, ack }).toEqual({
+        event,
+        ack: { ok: false, error: expect.objectContaining({ code: 'not_found' }) },
+      });
     }
     await sleep(200);
     expect(bobB.events('message', (p) => p.message.clientId === 'intruder')).toEqual([]);

@@ -96,7 +96,11 @@ describe.each(['postgres', 'pglite'] as const)('chat domain on %s', (kind) => {
     const { conversationId } = await chat.contacts.add(alice, bob);
     const first = await chat.messages.send(alice, { conversationId, clientId: 'c-1', text: 'hello' });
     const resent = await chat.messages.send(alice, { conversationId, clientId: 'c-1', text: 'hello again' });
-    const other = await chat.messages.send(bob, { conversationId, clientId: 'c-1', text: 'same clientId, other sender' });
+    const other = await chat.messages.send(bob, {
+      conversationId,
+      clientId: 'c-1',
+      text: 'same clientId, other sender',
+    });
     expect(first.created).toBe(true);
     expect(resent.created).toBe(false);
     expect(resent.message).toEqual(first.message);
@@ -129,7 +133,10 @@ describe.each(['postgres', 'pglite'] as const)('chat domain on %s', (kind) => {
     const group = await chat.conversations.createGroup(alice, { title: 'paging', memberIds: [bob] });
     const sent: string[] = [];
     for (let i = 0; i < 25; i++) {
-      sent.push((await chat.messages.send(i % 2 ? bob : alice, { conversationId: group.id, clientId: `p${i}`, text: `m${i}` })).message.id);
+      sent.push(
+        (await chat.messages.send(i % 2 ? bob : alice, { conversationId: group.id, clientId: `p${i}`, text: `m${i}` }))
+          .message.id,
+      );
     }
     const latest = await chat.messages.history(alice, group.id, { limit: 10 });
     expect(latest.map((m) => m.id)).toEqual(sent.slice(15));
@@ -140,7 +147,9 @@ describe.each(['postgres', 'pglite'] as const)('chat domain on %s', (kind) => {
     expect(await chat.messages.history(alice, group.id, { limit: 10, before: sent[0]! })).toEqual([]);
     expect(await chat.messages.history(alice, group.id, { limit: 2, before: '9999999999999999999' })).toHaveLength(2);
     expect(await rejection(chat.messages.history(carol, group.id, { limit: 10 }))).toMatchObject({ code: 'not_found' });
-    expect(await rejection(chat.messages.send(carol, { conversationId: group.id, clientId: 'x', text: 'hi' }))).toMatchObject({
+    expect(
+      await rejection(chat.messages.send(carol, { conversationId: group.id, clientId: 'x', text: 'hi' })),
+    ).toMatchObject({
       code: 'not_found',
     });
   });
@@ -149,7 +158,9 @@ describe.each(['postgres', 'pglite'] as const)('chat domain on %s', (kind) => {
     const group = await chat.conversations.createGroup(alice, { title: 'unread', memberIds: [bob, carol] });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      ids.push((await chat.messages.send(bob, { conversationId: group.id, clientId: `u${i}`, text: `u${i}` })).message.id);
+      ids.push(
+        (await chat.messages.send(bob, { conversationId: group.id, clientId: `u${i}`, text: `u${i}` })).message.id,
+      );
     }
     await chat.messages.send(alice, { conversationId: group.id, clientId: 'mine', text: 'my own' });
     const unreadOf = async (userId: string) =>
@@ -170,7 +181,11 @@ describe.each(['postgres', 'pglite'] as const)('chat domain on %s', (kind) => {
     expect(listed?.lastMessage).toMatchObject({ text: 'my own', senderId: alice });
 
     const elsewhere = await chat.contacts.add(alice, carol);
-    const foreign = await chat.messages.send(carol, { conversationId: elsewhere.conversationId, clientId: 'f', text: 'f' });
+    const foreign = await chat.messages.send(carol, {
+      conversationId: elsewhere.conversationId,
+      clientId: 'f',
+      text: 'f',
+    });
     expect(await rejection(chat.readState.markRead(alice, group.id, foreign.message.id))).toMatchObject({
       code: 'not_found',
       field: 'messageId',
@@ -184,7 +199,9 @@ describe.each(['postgres', 'pglite'] as const)('chat domain on %s', (kind) => {
     const group = await chat.conversations.createGroup(alice, { title: 'trio', memberIds: [bob, carol, bob] });
     expect(group.members.map((m) => m.username).sort()).toEqual(['alice', 'bob', 'carol']);
     expect(group).toMatchObject({ kind: 'group', title: 'trio', unreadCount: 0, lastMessage: null });
-    const missing = await rejection(chat.conversations.createGroup(alice, { title: 'x', memberIds: [bob, randomUUID()] }));
+    const missing = await rejection(
+      chat.conversations.createGroup(alice, { title: 'x', memberIds: [bob, randomUUID()] }),
+    );
     expect(missing).toMatchObject({ code: 'bad_request', field: 'memberIds.1' });
     expect(await rejection(chat.conversations.createGroup(alice, { title: 'x', memberIds: ['nope'] }))).toMatchObject({
       field: 'memberIds.0',

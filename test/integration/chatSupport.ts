@@ -83,7 +83,8 @@ export async function registerUser(base: string, username: string): Promise<Test
   const response = await api(base, 'POST', '/api/auth/register', {
     body: { username, password: 'correct horse battery' },
   });
-  if (response.status !== 201) throw new Error(`register ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`register ${username}: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.user.id, username, token: response.body.token };
 }
 

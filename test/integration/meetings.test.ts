@@ -110,7 +110,9 @@ describe('meeting lifecycle across two instances', () => {
     expect(info.ok).toBe(true);
     expect(info.mode).toBe('mesh');
     expect(info.meeting.id).toBe(meeting.id);
-    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual([hostJoin.selfPeerId, bobJoin.selfPeerId].sort());
+    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual(
+      [hostJoin.selfPeerId, bobJoin.selfPeerId].sort(),
+    );
     const infoEvent = await bobSocket.waitFor('room_info_response', (p) => p.meeting?.id === meeting.id);
     expect(infoEvent).toEqual({ meeting: info.meeting, mode: info.mode, participants: info.participants });
 
@@ -127,9 +129,15 @@ describe('meeting lifecycle across two instances', () => {
     expect(bobAgain.participants).toEqual([{ peerId: hostJoin.selfPeerId, user: host.user }]);
     expect(await hostSocket.ack('stop_meeting', { meetingId: meeting.id })).toEqual({ ok: true });
     for (const socket of [hostSocket, bobSocket]) {
-      expect(await socket.waitFor('meeting_ended', forMeeting(meeting.id))).toEqual({ meetingId: meeting.id, reason: 'stopped' });
+      expect(await socket.waitFor('meeting_ended', forMeeting(meeting.id))).toEqual({
+        meetingId: meeting.id,
+        reason: 'stopped',
+      });
     }
-    const inactive = await bobSocket.waitFor('meeting_invitation', (p) => p.meeting.id === meeting.id && p.status === 'inactive');
+    const inactive = await bobSocket.waitFor(
+      'meeting_invitation',
+      (p) => p.meeting.id === meeting.id && p.status === 'inactive',
+    );
     expect(inactive.meeting).toMatchObject({ id: meeting.id, status: 'ended' });
     expect(Number.isNaN(Date.parse(inactive.meeting.endedAt))).toBe(false);
 
@@ -246,7 +254,10 @@ describe('meeting authorization', () => {
     });
     // Unknown meetings.
     for (const meetingId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      expect(await bobSocket.ack('join_meeting', { meetingId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await bobSocket.ack('join_meeting', { meetingId })).toMatchObject({
+        ok: false,
+        error: { code: 'not_found' },
+      });
     }
     // Still running and nobody was added.
     const info = await hostSocket.ack('get_room_info', { meetingId: meeting.id });
@@ -254,7 +265,7 @@ describe('meeting authorization', () => {
     expect(await hostSocket.ack('stop_meeting', { meetingId: meeting.id })).toEqual({ ok: true });
   });
 
-  it("lets anyone logged in join a link meeting, who is then caught up on reconnect", async () => {
+  it('lets anyone logged in join a link meeting, who is then caught up on reconnect', async () => {
     const hostSocket = await connectSocket(cluster.a.url, host.token);
     const meeting = await start(hostSocket, { access: 'link' });
     expect(meeting.access).toBe('link');
@@ -264,9 +275,15 @@ describe('meeting authorization', () => {
     const again = await connectSocket(cluster.a.url, outsider.token);
     await again.waitFor('meeting_invitation', forMeeting(meeting.id));
     // But a guest still cannot stop it.
-    expect(await outsiderSocket.ack('stop_meeting', { meetingId: meeting.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await outsiderSocket.ack('stop_meeting', { meetingId: meeting.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await hostSocket.ack('stop_meeting', { meetingId: meeting.id })).toEqual({ ok: true });
-    expect(await outsiderSocket.waitFor('meeting_ended', forMeeting(meeting.id))).toEqual({ meetingId: meeting.id, reason: 'stopped' });
+    expect(await outsiderSocket.waitFor('meeting_ended', forMeeting(meeting.id))).toEqual({
+      meetingId: meeting.id,
+      reason: 'stopped',
+    });
   });
 });
 
@@ -283,14 +300,26 @@ describe('video-signal relay', () => {
     const carolOther = (await join(carolSocket, other.id)).selfPeerId;
 
     const offer = { description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
-    expect(await hostSocket.ack('video-signal', { meetingId: meeting.id, to: bobPeer, signal: offer })).toEqual({ ok: true });
+    expect(await hostSocket.ack('video-signal', { meetingId: meeting.id, to: bobPeer, signal: offer })).toEqual({
+      ok: true,
+    });
     expect(await bobSocket.waitFor('video-signal')).toEqual({ meetingId: meeting.id, from: hostPeer, signal: offer });
 
-    const candidate = { candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
-    expect(await bobSocket.ack('video-signal', { meetingId: meeting.id, to: hostPeer, signal: candidate })).toEqual({ ok: true });
-    expect(await hostSocket.waitFor('video-signal')).toEqual({ meetingId: meeting.id, from: bobPeer, signal: candidate });
+    const candidate = {
+      candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    };
+    expect(await bobSocket.ack('video-signal', { meetingId: meeting.id, to: hostPeer, signal: candidate })).toEqual({
+      ok: true,
+    });
+    expect(await hostSocket.waitFor('video-signal')).toEqual({
+      meetingId: meeting.id,
+      from: bobPeer,
+      signal: candidate,
+    });
     const endOfCandidates = { candidate: null };
-    expect(await carolSocket.ack('video-signal', { meetingId: meeting.id, to: bobPeer, signal: endOfCandidates })).toEqual({ ok: true });
+    expect(
+      await carolSocket.ack('video-signal', { meetingId: meeting.id, to: bobPeer, signal: endOfCandidates }),
+    ).toEqual({ ok: true });
     await bobSocket.waitFor('video-signal', (p) => p.from === carolPeer);
 
     await sleep(300);

@@ -6,7 +6,12 @@ import { meetingSettingsFrom } from '../../server/src/meetings/settings.js';
 describe('meeting configuration', () => {
   it('defaults to a 20 s host grace, 60 s empty cleanup, 1 s sweeps and a 15 s instance TTL', () => {
     const config = parseConfig({}, '/tmp');
-    expect(config.meetings).toEqual({ hostGraceMs: 20_000, emptyMeetingMs: 60_000, sweepIntervalMs: 1000, instanceTtlMs: 15_000 });
+    expect(config.meetings).toEqual({
+      hostGraceMs: 20_000,
+      emptyMeetingMs: 60_000,
+      sweepIntervalMs: 1000,
+      instanceTtlMs: 15_000,
+    });
   });
 
   it('reads the variables and hands TURN settings to the meetings', () => {
@@ -28,7 +33,12 @@ describe('meeting configuration', () => {
       emptyMeetingMs: 0,
       sweepIntervalMs: 200,
       instanceTtlMs: 2000,
-      ice: { stunUrls: ['stun:127.0.0.1:3478'], turnUrls: ['turn:127.0.0.1:3478'], turnSecret: 's', turnTtlSeconds: 600 },
+      ice: {
+        stunUrls: ['stun:127.0.0.1:3478'],
+        turnUrls: ['turn:127.0.0.1:3478'],
+        turnSecret: 's',
+        turnTtlSeconds: 600,
+      },
     });
   });
 
@@ -38,6 +48,8 @@ describe('meeting configuration', () => {
     ['MEETING_SWEEP_MS', '10'],
     ['MEETING_INSTANCE_TTL_MS', '1.5'],
   ])('refuses a bad %s with one line naming it', (name, value) => {
-    expect(() => parseConfig({ [name]: value }, '/tmp')).toThrow(new RegExp(`^Invalid configuration: ${name} must be an integer`));
+    expect(() => parseConfig({ [name]: value }, '/tmp')).toThrow(
+      new RegExp(`^Invalid configuration: ${name} must be an integer`),
+    );
   });
 });

@@ -6,7 +6,13 @@ import type { User } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import { buildServer, startServerProcess, type Env, type ServerProcess } from '../support/serverProcess.js';
-import { clearRedisPrefix, createTestDatabase, freshRedisPrefix, TEST_REDIS_URL, type TestDatabase } from '../support/testDatabase.js';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  freshRedisPrefix,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from '../support/testDatabase.js';
 import { request, uniqueName } from './_http.js';
 
 export interface Cluster {
@@ -121,7 +127,11 @@ export class TestSocket {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`no "${event}" event matched within ${timeoutMs} ms; got: ${JSON.stringify(this.events.map((e) => [e.event, e.payload])).slice(0, 2000)}`));
+        reject(
+          new Error(
+            `no "${event}" event matched within ${timeoutMs} ms; got: ${JSON.stringify(this.events.map((e) => [e.event, e.payload])).slice(0, 2000)}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -157,4 +167,5 @@ export function closeAllSockets(): void {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const forMeeting = (meetingId: string) => (payload: any) => payload?.meetingId === meetingId || payload?.meeting?.id === meetingId;
+export const forMeeting = (meetingId: string) => (payload: any) =>
+  payload?.meetingId === meetingId || payload?.meeting?.id === meetingId;

@@ -23,9 +23,18 @@ afterAll(async () => {
 
 describe('malformed meeting payloads', () => {
   const ref = (event: string) =>
-    [undefined, null, 42, 'text', [], {}, { meetingId: 5 }, { meetingId: '' }, { meetingId: 'x'.repeat(100) }, { meetingid: 'a' }].map(
-      (payload) => [event, payload] as const,
-    );
+    [
+      undefined,
+      null,
+      42,
+      'text',
+      [],
+      {},
+      { meetingId: 5 },
+      { meetingId: '' },
+      { meetingId: 'x'.repeat(100) },
+      { meetingid: 'a' },
+    ].map((payload) => [event, payload] as const);
   const table: ReadonlyArray<readonly [string, unknown]> = [
     ...ref('join_meeting'),
     ...ref('leave_meeting'),
@@ -70,7 +79,14 @@ describe('malformed meeting payloads', () => {
 
   it('survives meeting events without an ack callback', async () => {
     const socket = await connectSocket(server.url, carol.token);
-    for (const event of ['start_meeting', 'join_meeting', 'leave_meeting', 'stop_meeting', 'get_room_info', 'video-signal']) {
+    for (const event of [
+      'start_meeting',
+      'join_meeting',
+      'leave_meeting',
+      'stop_meeting',
+      'get_room_info',
+      'video-signal',
+    ]) {
       socket.socket.emit(event, { meetingId: 42, title: 42 });
       socket.socket.emit(event);
     }

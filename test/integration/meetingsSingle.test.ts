@@ -44,21 +44,32 @@ describe('meetings on one instance without Redis (PGlite, in-memory rooms)', () 
     await reloaded.waitFor('meeting_invitation', forMeeting(meetingId));
     const second = await reloaded.ack('join_meeting', { meetingId });
     expect(second.selfPeerId).not.toBe(first.selfPeerId);
-    expect(await hostSocket.waitFor('meeting_user_left', (p) => p.peerId === first.selfPeerId)).toMatchObject({ reason: 'removed' });
+    expect(await hostSocket.waitFor('meeting_user_left', (p) => p.peerId === first.selfPeerId)).toMatchObject({
+      reason: 'removed',
+    });
     expect((await hostSocket.ack('get_room_info', { meetingId })).participants).toHaveLength(2);
 
     const offer = { description: { type: 'offer', sdp: 'v=0' } };
-    expect(await hostSocket.ack('video-signal', { meetingId, to: second.selfPeerId, signal: offer })).toEqual({ ok: true });
+    expect(await hostSocket.ack('video-signal', { meetingId, to: second.selfPeerId, signal: offer })).toEqual({
+      ok: true,
+    });
     expect(await reloaded.waitFor('video-signal')).toEqual({ meetingId, from: hostPeer, signal: offer });
     expect(guestSocket.all('video-signal')).toEqual([]);
 
     // The host drops and does not come back: the role passes on.
     hostSocket.close();
-    expect(await reloaded.waitFor('meeting_host_changed', forMeeting(meetingId), 5000)).toEqual({ meetingId, hostId: guest.user.id });
+    expect(await reloaded.waitFor('meeting_host_changed', forMeeting(meetingId), 5000)).toEqual({
+      meetingId,
+      hostId: guest.user.id,
+    });
 
     // Everyone leaves: the meeting ends on its own.
     expect(await reloaded.ack('leave_meeting', { meetingId })).toEqual({ ok: true });
-    const inactive = await guestSocket.waitFor('meeting_invitation', (p) => p.meeting.id === meetingId && p.status === 'inactive', 5000);
+    const inactive = await guestSocket.waitFor(
+      'meeting_invitation',
+      (p) => p.meeting.id === meetingId && p.status === 'inactive',
+      5000,
+    );
     expect(inactive.meeting.status).toBe('ended');
     expect(await reloaded.ack('join_meeting', { meetingId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });

@@ -114,7 +114,9 @@ describe('F5: one peer per user and meeting', () => {
     const p3 = (await join(third, meetingId)).selfPeerId;
     await hostSocket.waitFor('meeting_user_joined', (p) => p.peerId === p3);
     await sleep(300);
-    expect(hostSocket.all('meeting_user_left', (p) => p.meetingId === meetingId && p.reason === 'removed')).toHaveLength(1);
+    expect(
+      hostSocket.all('meeting_user_left', (p) => p.meetingId === meetingId && p.reason === 'removed'),
+    ).toHaveLength(1);
     const after = await hostSocket.ack('get_room_info', { meetingId });
     expect(after.participants.map((p: any) => p.peerId).sort()).toEqual([hostPeer, p3].sort());
     expect(await hostSocket.ack('stop_meeting', { meetingId })).toEqual({ ok: true });
@@ -177,7 +179,10 @@ describe('host reconnection grace', () => {
     await join(carolSocket, meetingId);
     const leftAt = Date.now();
     expect(await hostSocket.ack('leave_meeting', { meetingId })).toEqual({ ok: true });
-    expect(await carolSocket.waitFor('meeting_host_changed', forMeeting(meetingId))).toEqual({ meetingId, hostId: carol.user.id });
+    expect(await carolSocket.waitFor('meeting_host_changed', forMeeting(meetingId))).toEqual({
+      meetingId,
+      hostId: carol.user.id,
+    });
     expect(Date.now() - leftAt).toBeLessThan(GRACE_MS);
     expect(await carolSocket.ack('stop_meeting', { meetingId })).toEqual({ ok: true });
   });
@@ -205,18 +210,25 @@ describe('empty-meeting cleanup', () => {
     expect(Date.now() - leftAt).toBeGreaterThanOrEqual(EMPTY_MS - 100);
     expect(inactive.meeting.status).toBe('ended');
     expect(await meetingRow(emptied)).toMatchObject({ status: 'ended', end_reason: 'empty' });
-    expect(await hostSocket.ack('join_meeting', { meetingId: emptied })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await hostSocket.ack('join_meeting', { meetingId: emptied })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
 
     await sleep(EMPTY_MS);
     expect((await meetingRow(kept)).status).toBe('active');
     expect(bobSocket.all('meeting_ended', forMeeting(kept))).toEqual([]);
     await bobSocket.ack('leave_meeting', { meetingId: kept });
-    await bobSocket.waitFor('meeting_invitation', (p) => p.meeting.id === kept && p.status === 'inactive', EMPTY_MS + 5000);
+    await bobSocket.waitFor(
+      'meeting_invitation',
+      (p) => p.meeting.id === kept && p.status === 'inactive',
+      EMPTY_MS + 5000,
+    );
   });
 });
 
 describe('an instance dies', () => {
-  it("finishes its timers and removes its peers from the other instance", async () => {
+  it('finishes its timers and removes its peers from the other instance', async () => {
     const hostSocket = await connectSocket(cluster.a.url, host.token);
     const bobSocket = await connectSocket(cluster.b.url, bob.token);
     const carolSocket = await connectSocket(cluster.b.url, carol.token);
@@ -229,7 +241,11 @@ describe('an instance dies', () => {
     await hostSocket.ack('leave_meeting', { meetingId: emptied });
     await cluster.a.kill();
 
-    const inactive = await carolSocket.waitFor('meeting_invitation', (p) => p.meeting.id === emptied && p.status === 'inactive', 10_000);
+    const inactive = await carolSocket.waitFor(
+      'meeting_invitation',
+      (p) => p.meeting.id === emptied && p.status === 'inactive',
+      10_000,
+    );
     expect(inactive.meeting.status).toBe('ended');
     expect(await meetingRow(emptied)).toMatchObject({ status: 'ended', end_reason: 'empty' });
 

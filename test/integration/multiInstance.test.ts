@@ -5,7 +5,12 @@
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../support/serverProcess.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+} from '../support/serverProcess.js';
 import {
   TEST_REDIS_URL,
   clearRedisPrefix,
@@ -25,7 +30,12 @@ const password = 'two instances, one truth';
 beforeAll(async () => {
   buildServer();
   db = await createTestDatabase('multi');
-  const env = { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, JWT_SECRET: 'shared-test-secret-0123456789' };
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    JWT_SECRET: 'shared-test-secret-0123456789',
+  };
   // Started together on an empty database: both apply migrations at once.
   [a, b] = await Promise.all([
     startServerProcess({ name: 'multi-a', port: 3111, env }),

@@ -50,7 +50,7 @@ describe('npm start (embedded default)', () => {
     const distinctPort = async (): Promise<number> => {
       for (;;) {
         const candidate = await freePort();
-        if (!taken.has(candidate)) return taken.add(candidate), candidate;
+        if (!taken.has(candidate)) return (taken.add(candidate), candidate);
       }
     };
     const port = await distinctPort();

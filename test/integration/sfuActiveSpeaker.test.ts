@@ -75,10 +75,18 @@ async function speaker(socket: TestSocket, meetingId: string, peerId: string, ss
 async function speakerAfter(socket: TestSocket, meetingId: string, peerId: string, since: number, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const hit = socket.events.find((e) => e.event === SfuServerEvents.activeSpeaker && e.at >= since && e.payload?.meetingId === meetingId && e.payload.peerId === peerId);
+    const hit = socket.events.find(
+      (e) =>
+        e.event === SfuServerEvents.activeSpeaker &&
+        e.at >= since &&
+        e.payload?.meetingId === meetingId &&
+        e.payload.peerId === peerId,
+    );
     if (hit) return hit;
     if (Date.now() > deadline) {
-      const seen = socket.events.filter((e) => e.event === SfuServerEvents.activeSpeaker).map((e) => [e.at - since, e.payload.peerId]);
+      const seen = socket.events
+        .filter((e) => e.event === SfuServerEvents.activeSpeaker)
+        .map((e) => [e.at - since, e.payload.peerId]);
       throw new Error(`no sfu:active_speaker naming ${peerId} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`);
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -19,10 +19,24 @@ describe('SFU configuration', () => {
 
   it('reads the variables', () => {
     const config = parseConfig(
-      { MESH_MAX_PARTICIPANTS: '6', MESH_RETURN_AT: '3', MESH_RETURN_HOLD_MS: '500', SFU_CONSUMER_BUDGET: '50', SFU_NODE_CONSUMER_BUDGET: '300', SFU_NODE_LOST_GRACE_MS: '750' },
+      {
+        MESH_MAX_PARTICIPANTS: '6',
+        MESH_RETURN_AT: '3',
+        MESH_RETURN_HOLD_MS: '500',
+        SFU_CONSUMER_BUDGET: '50',
+        SFU_NODE_CONSUMER_BUDGET: '300',
+        SFU_NODE_LOST_GRACE_MS: '750',
+      },
       '/tmp',
     );
-    expect(config.sfu).toMatchObject({ meshMaxParticipants: 6, meshReturnAt: 3, meshReturnHoldMs: 500, consumerBudget: 50, nodeConsumerBudget: 300, nodeLostGraceMs: 750 });
+    expect(config.sfu).toMatchObject({
+      meshMaxParticipants: 6,
+      meshReturnAt: 3,
+      meshReturnHoldMs: 500,
+      consumerBudget: 50,
+      nodeConsumerBudget: 300,
+      nodeLostGraceMs: 750,
+    });
   });
 
   it.each([
@@ -37,6 +51,8 @@ describe('SFU configuration', () => {
   });
 
   it('refuses MESH_RETURN_AT at or above MESH_MAX_PARTICIPANTS', () => {
-    expect(() => parseConfig({ MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '4' }, '/tmp')).toThrow(/MESH_RETURN_AT must be below MESH_MAX_PARTICIPANTS/);
+    expect(() => parseConfig({ MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '4' }, '/tmp')).toThrow(
+      /MESH_RETURN_AT must be below MESH_MAX_PARTICIPANTS/,
+    );
   });
 });

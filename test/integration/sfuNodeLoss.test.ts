@@ -20,7 +20,12 @@ beforeAll(async () => {
       { rpcPort: 53110, rtcPort: RTC[0]! },
       { rpcPort: 53111, rtcPort: RTC[1]! },
     ],
-    env: { MESH_MAX_PARTICIPANTS: '2', MESH_RETURN_AT: '1', MESH_RETURN_HOLD_MS: '600000', SFU_NODE_LOST_GRACE_MS: '1500' },
+    env: {
+      MESH_MAX_PARTICIPANTS: '2',
+      MESH_RETURN_AT: '1',
+      MESH_RETURN_HOLD_MS: '600000',
+      SFU_NODE_LOST_GRACE_MS: '1500',
+    },
   });
 }, 120_000);
 
@@ -59,7 +64,8 @@ async function setUp(meetingId: string, sockets: TestSocket[]): Promise<number[]
   return ports;
 }
 
-const resets = (s: TestSocket, meetingId: string) => s.all(SfuServerEvents.transportsReset, (p) => p.meetingId === meetingId).length;
+const resets = (s: TestSocket, meetingId: string) =>
+  s.all(SfuServerEvents.transportsReset, (p) => p.meetingId === meetingId).length;
 
 describe('a media node lost', () => {
   it('resets the transports of its meetings, which go on the other node; with no node left a small meeting goes to mesh', async () => {
@@ -88,7 +94,8 @@ describe('a media node lost', () => {
     const again = await setUp(small.meetingId, small.sockets.slice(0, 2));
     expect(again).toEqual([RTC[survivor], RTC[survivor], RTC[survivor], RTC[survivor]]);
     if (largePorts[0] !== RTC[survivor]) {
-      for (const s of large.sockets) await s.waitFor(SfuServerEvents.transportsReset, (p) => p.meetingId === large.meetingId, 8_000);
+      for (const s of large.sockets)
+        await s.waitFor(SfuServerEvents.transportsReset, (p) => p.meetingId === large.meetingId, 8_000);
       expect(await setUp(large.meetingId, large.sockets)).toEqual(Array(10).fill(RTC[survivor]));
     }
     const metrics = await fetch(`${h.url}/metrics`).then((r) => r.text());
@@ -97,14 +104,16 @@ describe('a media node lost', () => {
     // Kill the last node: the small meeting (3 ≤ 2 × MESH_MAX_PARTICIPANTS) goes to mesh, the large one (5) stays in SFU.
     const largeResets = large.sockets.map((s) => resets(s, large.meetingId));
     process.kill(h.nodes[survivor]!.pid, 'SIGKILL');
-    for (const s of small.sockets) await s.waitFor('meeting_mode', (p) => p.meetingId === small.meetingId && p.mode === 'mesh', 8_000);
+    for (const s of small.sockets)
+      await s.waitFor('meeting_mode', (p) => p.meetingId === small.meetingId && p.mode === 'mesh', 8_000);
     const info = await ok(small.sockets[0]!, 'get_room_info', { meetingId: small.meetingId });
     expect(info.mode).toBe('mesh');
     for (const [i, s] of large.sockets.entries()) {
       await waitFor(() => resets(s, large.meetingId) > largeResets[i]!, 8_000, 'a reset of the large meeting');
     }
     await sleep(300);
-    for (const s of large.sockets) expect(s.all('meeting_mode', (p) => p.meetingId === large.meetingId && p.mode === 'mesh')).toHaveLength(0);
+    for (const s of large.sockets)
+      expect(s.all('meeting_mode', (p) => p.meetingId === large.meetingId && p.mode === 'mesh')).toHaveLength(0);
     expect((await ok(large.sockets[0]!, 'get_room_info', { meetingId: large.meetingId })).mode).toBe('sfu');
     const refused = await large.sockets[0]!.ack(SfuEvents.getCapabilities, { meetingId: large.meetingId });
     expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });

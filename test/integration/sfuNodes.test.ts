@@ -35,9 +35,19 @@ beforeAll(async () => {
     },
   });
   // The test's own view of the nodes (getStats), as a server has it.
-  cluster = createMediaCluster({ redis: null, staticUrls: h.nodes.map((n) => n.url), secret: h.secret, logger: pino({ level: 'silent' }), intervalMs: 500 });
+  cluster = createMediaCluster({
+    redis: null,
+    staticUrls: h.nodes.map((n) => n.url),
+    secret: h.secret,
+    logger: pino({ level: 'silent' }),
+    intervalMs: 500,
+  });
   await cluster.start();
-  await waitFor(() => cluster.nodes().every((n) => n.connected && n.workers.length > 0), 15_000, 'the test to see both nodes');
+  await waitFor(
+    () => cluster.nodes().every((n) => n.connected && n.workers.length > 0),
+    15_000,
+    'the test to see both nodes',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -70,8 +80,18 @@ async function listen(socket: TestSocket, meetingId: string, producerId: string)
   const sink = await udpSink();
   sinks.push(sink);
   const recv = await ok(socket, SfuEvents.createPlainTransport, { meetingId, direction: 'recv' });
-  await ok(socket, SfuEvents.connectPlainTransport, { meetingId, transportId: recv.transportId, ip: '127.0.0.1', port: sink.port });
-  const consumer = await ok(socket, SfuEvents.consume, { meetingId, transportId: recv.transportId, producerId, rtpCapabilities });
+  await ok(socket, SfuEvents.connectPlainTransport, {
+    meetingId,
+    transportId: recv.transportId,
+    ip: '127.0.0.1',
+    port: sink.port,
+  });
+  const consumer = await ok(socket, SfuEvents.consume, {
+    meetingId,
+    transportId: recv.transportId,
+    producerId,
+    rtpCapabilities,
+  });
   await ok(socket, SfuEvents.resumeConsumer, { meetingId, consumerId: consumer.consumerId });
   return { sink, consumerId: consumer.consumerId as string, transportId: recv.transportId as string };
 }
@@ -121,7 +141,11 @@ describe('a meeting across two media nodes', () => {
 
     // Packets reach both listeners, Carol's through the node-to-node pipe.
     await a.sender.send(100, 1, 5);
-    await waitFor(() => carolListens.sink.packets() >= 80 && bobListens.sink.packets() >= 80, 5_000, 'packets at both sinks');
+    await waitFor(
+      () => carolListens.sink.packets() >= 80 && bobListens.sink.packets() >= 80,
+      5_000,
+      'packets at both sinks',
+    );
 
     // Pause and resume follow through the pipe.
     await ok(alice!, SfuEvents.pauseProducer, { meetingId, producerId: a.producerId });
@@ -144,13 +168,25 @@ describe('a meeting across two media nodes', () => {
 
     // Closing the producer on its node closes the consumer on the other node.
     await ok(alice!, SfuEvents.closeProducer, { meetingId, producerId: a.producerId });
-    const closed = await carol!.waitFor(SfuServerEvents.consumerClosed, (p) => p.consumerId === carolListens.consumerId, 5_000);
+    const closed = await carol!.waitFor(
+      SfuServerEvents.consumerClosed,
+      (p) => p.consumerId === carolListens.consumerId,
+      5_000,
+    );
     expect(closed).toMatchObject({ meetingId, producerId: a.producerId });
     await bob!.waitFor(SfuServerEvents.consumerClosed, (p) => p.consumerId === bobListens.consumerId, 5_000);
-    await waitFor(async () => !(await stats(other, meetingId))?.producers.some((p) => p.id === a.producerId), 5_000, 'the piped copy closed');
+    await waitFor(
+      async () => !(await stats(other, meetingId))?.producers.some((p) => p.id === a.producerId),
+      5_000,
+      'the piped copy closed',
+    );
 
     // The meeting ends: its routers go on both nodes.
     await ok(alice!, 'stop_meeting', { meetingId });
-    await waitFor(async () => (await stats(primary, meetingId)) === null && (await stats(other, meetingId)) === null, 10_000, 'routers closed on both nodes');
+    await waitFor(
+      async () => (await stats(primary, meetingId)) === null && (await stats(other, meetingId)) === null,
+      10_000,
+      'routers closed on both nodes',
+    );
   });
 });

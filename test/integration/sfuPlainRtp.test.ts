@@ -3,10 +3,26 @@ import * as dgram from 'node:dgram';
 import { MEDIA_RPC_PATH, SfuEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../../media-workers/test/support/mediaNodeProcess.js';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  stopAllMediaNodes,
+  waitFor,
+} from '../../media-workers/test/support/mediaNodeProcess.js';
 import { rtpPacket } from '../../media-workers/test/support/rtp.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../support/serverProcess.js';
-import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix, type TestDatabase } from '../support/testDatabase.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+} from '../support/serverProcess.js';
+import {
+  TEST_REDIS_URL,
+  clearRedisPrefix,
+  createTestDatabase,
+  freshRedisPrefix,
+  type TestDatabase,
+} from '../support/testDatabase.js';
 import { request } from './_http.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket, type TestUser } from './meetingsHarness.js';
 
@@ -52,7 +68,11 @@ beforeAll(async () => {
   };
   on = await startServerProcess({ name: 'plainrtp-on', port: 57000, env: { ...env, SFU_PLAIN_RTP: 'true' } });
   off = await startServerProcess({ name: 'plainrtp-off', port: 57001, env: { ...env, SFU_PLAIN_RTP: 'false' } });
-  await waitFor(async () => (await request<any>(`${on.url}/health`)).body?.media?.load?.[0]?.workers > 0, 15_000, 'the server to see the media node');
+  await waitFor(
+    async () => (await request<any>(`${on.url}/health`)).body?.media?.load?.[0]?.workers > 0,
+    15_000,
+    'the server to see the media node',
+  );
   for (let i = 0; i < 3; i++) users.push(await registerUser(on.url, `plain${i}`));
   for (let i = 0; i < 2; i++) srtpUsers.push(await registerUser(on.url, `srtp${i}`));
   outsider = await registerUser(on.url, 'plainout');
@@ -74,7 +94,10 @@ async function ok(socket: TestSocket, event: string, payload: unknown): Promise<
 }
 
 /** A meeting of members[0] with the others invited, everyone joined through `url`. */
-async function meeting(url: string, members: TestUser[] = users): Promise<{ meetingId: string; sockets: TestSocket[] }> {
+async function meeting(
+  url: string,
+  members: TestUser[] = users,
+): Promise<{ meetingId: string; sockets: TestSocket[] }> {
   const sockets = await Promise.all(members.map((u) => connectSocket(url, u.token)));
   const started = await ok(sockets[0]!, 'start_meeting', { inviteeIds: members.slice(1).map((u) => u.user.id) });
   const meetingId = started.meeting.id as string;
@@ -108,7 +131,8 @@ async function udpSink(port: number): Promise<UdpSink> {
     socket.once('error', reject);
     socket.bind(port, '127.0.0.1', () => resolve());
   });
-  const packets = (ssrc?: number) => (ssrc === undefined ? [...bySsrc.values()].reduce((a, b) => a + b, 0) : (bySsrc.get(ssrc) ?? 0));
+  const packets = (ssrc?: number) =>
+    ssrc === undefined ? [...bySsrc.values()].reduce((a, b) => a + b, 0) : (bySsrc.get(ssrc) ?? 0);
   return { port, packets, firstPackets: (ssrc) => kept.get(ssrc) ?? [], socket };
 }
 
@@ -122,7 +146,10 @@ describe('with SFU_PLAIN_RTP off', () => {
       [SfuEvents.createPlainTransport, 'nonsense'],
     ] as const) {
       const ack = await s.ack(event, payload);
-      expect(ack, event).toEqual({ ok: false, error: { code: 'forbidden', message: 'plain RTP is disabled (SFU_PLAIN_RTP)' } });
+      expect(ack, event).toEqual({
+        ok: false,
+        error: { code: 'forbidden', message: 'plain RTP is disabled (SFU_PLAIN_RTP)' },
+      });
     }
     expect(s.socket.connected).toBe(true);
   });
@@ -140,7 +167,12 @@ describe('with SFU_PLAIN_RTP on', () => {
     const out = await connectSocket(on.url, outsider.token);
     const ack = await out.ack(SfuEvents.createPlainTransport, { meetingId, direction: 'recv' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const connect = await out.ack(SfuEvents.connectPlainTransport, { meetingId, transportId: 'abc', ip: '127.0.0.1', port: 5000 });
+    const connect = await out.ack(SfuEvents.connectPlainTransport, {
+      meetingId,
+      transportId: 'abc',
+      ip: '127.0.0.1',
+      port: 5000,
+    });
     expect(connect).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
@@ -154,8 +186,26 @@ describe('with SFU_PLAIN_RTP on', () => {
     [SfuEvents.connectPlainTransport, { meetingId: 'm', ip: '127.0.0.1', port: 5000 }],
     [SfuEvents.createPlainTransport, { meetingId: 'm', direction: 'send', srtp: true }],
     [SfuEvents.createPlainTransport, { meetingId: 'm', direction: 'recv', srtp: 'yes' }],
-    [SfuEvents.connectPlainTransport, { meetingId: 'm', transportId: 't', ip: '127.0.0.1', port: 5000, srtpParameters: { cryptoSuite: 'NULL', keyBase64: 'A'.repeat(40) } }],
-    [SfuEvents.connectPlainTransport, { meetingId: 'm', transportId: 't', ip: '127.0.0.1', port: 5000, srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: 'not base64!' } }],
+    [
+      SfuEvents.connectPlainTransport,
+      {
+        meetingId: 'm',
+        transportId: 't',
+        ip: '127.0.0.1',
+        port: 5000,
+        srtpParameters: { cryptoSuite: 'NULL', keyBase64: 'A'.repeat(40) },
+      },
+    ],
+    [
+      SfuEvents.connectPlainTransport,
+      {
+        meetingId: 'm',
+        transportId: 't',
+        ip: '127.0.0.1',
+        port: 5000,
+        srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: 'not base64!' },
+      },
+    ],
   ];
   it.each(malformed)('%s with a malformed payload gets bad_request', async (event, payload) => {
     const ack = await sockets[0]!.ack(event, payload);
@@ -179,19 +229,44 @@ describe('with SFU_PLAIN_RTP on', () => {
 
     // Send transports learn the address (comedia); connecting one is refused. Nor can a WebRTC
     // transport be connected this way, or somebody else's transport.
-    const badConnect = await alice.ack(SfuEvents.connectPlainTransport, { meetingId, transportId: send.transportId, ip: '127.0.0.1', port: 57100 });
+    const badConnect = await alice.ack(SfuEvents.connectPlainTransport, {
+      meetingId,
+      transportId: send.transportId,
+      ip: '127.0.0.1',
+      port: 57100,
+    });
     expect(badConnect).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'transportId' } });
     const webrtc = await ok(bob, SfuEvents.createTransport, { meetingId, direction: 'recv' });
-    const notPlain = await bob.ack(SfuEvents.connectPlainTransport, { meetingId, transportId: webrtc.transportId, ip: '127.0.0.1', port: 57100 });
+    const notPlain = await bob.ack(SfuEvents.connectPlainTransport, {
+      meetingId,
+      transportId: webrtc.transportId,
+      ip: '127.0.0.1',
+      port: 57100,
+    });
     expect(notPlain).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'transportId' } });
-    const notMine = await carol.ack(SfuEvents.connectPlainTransport, { meetingId, transportId: send.transportId, ip: '127.0.0.1', port: 57100 });
+    const notMine = await carol.ack(SfuEvents.connectPlainTransport, {
+      meetingId,
+      transportId: send.transportId,
+      ip: '127.0.0.1',
+      port: 57100,
+    });
     expect(notMine).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
     const sink = await udpSink(57100);
     const recv = await ok(bob, SfuEvents.createPlainTransport, { meetingId, direction: 'recv' });
-    await ok(bob, SfuEvents.connectPlainTransport, { meetingId, transportId: recv.transportId, ip: '127.0.0.1', port: sink.port });
+    await ok(bob, SfuEvents.connectPlainTransport, {
+      meetingId,
+      transportId: recv.transportId,
+      ip: '127.0.0.1',
+      port: sink.port,
+    });
     const { rtpCapabilities } = await ok(bob, SfuEvents.getCapabilities, { meetingId });
-    const consumed = await ok(bob, SfuEvents.consume, { meetingId, transportId: recv.transportId, producerId: produced.producerId, rtpCapabilities });
+    const consumed = await ok(bob, SfuEvents.consume, {
+      meetingId,
+      transportId: recv.transportId,
+      producerId: produced.producerId,
+      rtpCapabilities,
+    });
     const outSsrc = consumed.rtpParameters.encodings[0].ssrc as number;
     expect(outSsrc).toEqual(expect.any(Number));
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
@@ -213,7 +288,9 @@ describe('with SFU_PLAIN_RTP on', () => {
     try {
       const transports = async () => {
         const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
-        return ack.ok ? (ack.result.routers as Array<{ transports: number }>).reduce((n, r) => n + r.transports, 0) : -1;
+        return ack.ok
+          ? (ack.result.routers as Array<{ transports: number }>).reduce((n, r) => n + r.transports, 0)
+          : -1;
       };
       expect(await transports()).toBe(3);
       await ok(alice, 'leave_meeting', { meetingId });
@@ -227,7 +304,10 @@ describe('with SFU_PLAIN_RTP on', () => {
 });
 
 describe('SRTP recv plain transports (srtp: true)', () => {
-  const key = (suite: string, bytes: number) => ({ cryptoSuite: suite, keyBase64: randomBytes(bytes).toString('base64') });
+  const key = (suite: string, bytes: number) => ({
+    cryptoSuite: suite,
+    keyBase64: randomBytes(bytes).toString('base64'),
+  });
 
   it('the node encrypts: the header is clear with the consumer SSRC, the payload is not what was sent; bad keys get bad_request', async () => {
     const { meetingId, sockets } = await meeting(on.url, srtpUsers);
@@ -244,26 +324,50 @@ describe('SRTP recv plain transports (srtp: true)', () => {
     });
 
     const recv = await ok(bob, SfuEvents.createPlainTransport, { meetingId, direction: 'recv', srtp: true });
-    expect(recv.srtpParameters).toEqual({ cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) });
+    expect(recv.srtpParameters).toEqual({
+      cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+      keyBase64: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/),
+    });
     expect(Buffer.from(recv.srtpParameters.keyBase64, 'base64').length).toBe(30);
     const sink = await udpSink(57110);
     const target = { meetingId, transportId: recv.transportId, ip: '127.0.0.1', port: sink.port };
 
     // No key, a key of the wrong length, a key for a plain transport: bad_request, nothing breaks.
     const noKey = await bob.ack(SfuEvents.connectPlainTransport, target);
-    expect(noKey).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/srtpParameters required/) } });
-    const shortKey = await bob.ack(SfuEvents.connectPlainTransport, { ...target, srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 28) });
+    expect(noKey).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/srtpParameters required/) },
+    });
+    const shortKey = await bob.ack(SfuEvents.connectPlainTransport, {
+      ...target,
+      srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 28),
+    });
     expect(shortKey).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'srtpParameters.keyBase64' } });
-    const gcmLength = await bob.ack(SfuEvents.connectPlainTransport, { ...target, srtpParameters: key('AEAD_AES_256_GCM', 30) });
+    const gcmLength = await bob.ack(SfuEvents.connectPlainTransport, {
+      ...target,
+      srtpParameters: key('AEAD_AES_256_GCM', 30),
+    });
     expect(gcmLength).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'srtpParameters.keyBase64' } });
     const plainRecv = await ok(bob, SfuEvents.createPlainTransport, { meetingId, direction: 'recv' });
     expect(plainRecv.srtpParameters).toBeUndefined();
-    const keyForPlain = await bob.ack(SfuEvents.connectPlainTransport, { ...target, transportId: plainRecv.transportId, srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 30) });
-    expect(keyForPlain).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/without enableSrtp/) } });
+    const keyForPlain = await bob.ack(SfuEvents.connectPlainTransport, {
+      ...target,
+      transportId: plainRecv.transportId,
+      srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 30),
+    });
+    expect(keyForPlain).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/without enableSrtp/) },
+    });
 
     await ok(bob, SfuEvents.connectPlainTransport, { ...target, srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 30) });
     const { rtpCapabilities } = await ok(bob, SfuEvents.getCapabilities, { meetingId });
-    const consumed = await ok(bob, SfuEvents.consume, { meetingId, transportId: recv.transportId, producerId: produced.producerId, rtpCapabilities: { ...rtpCapabilities, headerExtensions: [] } });
+    const consumed = await ok(bob, SfuEvents.consume, {
+      meetingId,
+      transportId: recv.transportId,
+      producerId: produced.producerId,
+      rtpCapabilities: { ...rtpCapabilities, headerExtensions: [] },
+    });
     const outSsrc = consumed.rtpParameters.encodings[0].ssrc as number;
     const outPt = consumed.rtpParameters.codecs[0].payloadType as number;
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });

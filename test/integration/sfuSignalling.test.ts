@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { MEDIA_RPC_PATH, SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../../media-workers/test/support/mediaNodeProcess.js';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  stopAllMediaNodes,
+  waitFor,
+} from '../../media-workers/test/support/mediaNodeProcess.js';
 import { request } from './_http.js';
 import {
   closeAllSockets,
@@ -94,11 +99,16 @@ describe('mesh ↔ SFU switch', () => {
       await s.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'sfu');
     }
     await sleep(300);
-    for (const s of sockets.slice(0, 5)) expect(s.all('meeting_mode', (p) => p.meetingId === meetingId)).toHaveLength(1);
+    for (const s of sockets.slice(0, 5))
+      expect(s.all('meeting_mode', (p) => p.meetingId === meetingId)).toHaveLength(1);
     expect((await join(sockets[5]!, meetingId)).mode).toBe('sfu');
 
     // video-signal stays allowed in SFU mode (make-before-break).
-    const relay = await sockets[1]!.ack('video-signal', { meetingId, to: fifth.selfPeerId, signal: { candidate: null } });
+    const relay = await sockets[1]!.ack('video-signal', {
+      meetingId,
+      to: fifth.selfPeerId,
+      signal: { candidate: null },
+    });
     expect(relay.ok, JSON.stringify(relay)).toBe(true);
 
     // Down to 3: still sfu. Down to 2: back to mesh after MESH_RETURN_HOLD_MS.
@@ -147,8 +157,14 @@ describe('sfu:* events', () => {
     [SfuEvents.connectTransport, { meetingId: id, transportId: id, dtlsParameters: { fingerprints: 'no' } }],
     [SfuEvents.restartIce, { meetingId: id }],
     [SfuEvents.produce, { meetingId: id, transportId: id, kind: 'audio', rtpParameters: { codecs: [] } }],
-    [SfuEvents.produce, { meetingId: id, transportId: id, kind: 'smell', rtpParameters: { codecs: [] }, appData: { source: 'mic' } }],
-    [SfuEvents.produce, { meetingId: id, transportId: id, kind: 'audio', rtpParameters: { codecs: [] }, appData: { source: 'tv' } }],
+    [
+      SfuEvents.produce,
+      { meetingId: id, transportId: id, kind: 'smell', rtpParameters: { codecs: [] }, appData: { source: 'mic' } },
+    ],
+    [
+      SfuEvents.produce,
+      { meetingId: id, transportId: id, kind: 'audio', rtpParameters: { codecs: [] }, appData: { source: 'tv' } },
+    ],
     [SfuEvents.pauseProducer, { meetingId: id }],
     [SfuEvents.resumeProducer, { meetingId: id, producerId: 5 }],
     [SfuEvents.closeProducer, null],
@@ -169,7 +185,9 @@ describe('sfu:* events', () => {
   it('creates transports, produces, announces the producer across instances, consumes, and cleans up on leave', async () => {
     const [alice, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     const { rtpCapabilities } = await ok(alice, SfuEvents.getCapabilities, { meetingId });
-    expect(rtpCapabilities.codecs.map((c: any) => c.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+    expect(rtpCapabilities.codecs.map((c: any) => c.mimeType)).toEqual(
+      expect.arrayContaining(['audio/opus', 'video/VP8']),
+    );
 
     const send = await ok(alice, SfuEvents.createTransport, { meetingId, direction: 'send' });
     expect(send.transportId).toMatch(/^[0-9a-f-]{36}$/);
@@ -184,7 +202,13 @@ describe('sfu:* events', () => {
       appData: { source: 'mic' },
     });
     const announced = await bob.waitFor(SfuServerEvents.newProducer, (p) => p.producerId === produced.producerId);
-    expect(announced).toMatchObject({ meetingId, kind: 'audio', source: 'mic', paused: false, userId: users[0]!.user.id });
+    expect(announced).toMatchObject({
+      meetingId,
+      kind: 'audio',
+      source: 'mic',
+      paused: false,
+      userId: users[0]!.user.id,
+    });
     expect(alice.all(SfuServerEvents.newProducer)).toHaveLength(0);
 
     const listed = await ok(bob, SfuEvents.getProducers, { meetingId });
@@ -196,11 +220,26 @@ describe('sfu:* events', () => {
     const bobSend = await ok(bob, SfuEvents.createTransport, { meetingId, direction: 'send' });
 
     // Consume errors: a send transport, an unknown producer, somebody else's transport, own producer.
-    const viaSend = await bob.ack(SfuEvents.consume, { meetingId, transportId: bobSend.transportId, producerId: produced.producerId, rtpCapabilities: bobCaps });
+    const viaSend = await bob.ack(SfuEvents.consume, {
+      meetingId,
+      transportId: bobSend.transportId,
+      producerId: produced.producerId,
+      rtpCapabilities: bobCaps,
+    });
     expect(viaSend).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'transportId' } });
-    const unknown = await bob.ack(SfuEvents.consume, { meetingId, transportId: recv.transportId, producerId: 'nope', rtpCapabilities: bobCaps });
+    const unknown = await bob.ack(SfuEvents.consume, {
+      meetingId,
+      transportId: recv.transportId,
+      producerId: 'nope',
+      rtpCapabilities: bobCaps,
+    });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found', field: 'producerId' } });
-    const foreign = await carol.ack(SfuEvents.consume, { meetingId, transportId: recv.transportId, producerId: produced.producerId, rtpCapabilities: bobCaps });
+    const foreign = await carol.ack(SfuEvents.consume, {
+      meetingId,
+      transportId: recv.transportId,
+      producerId: produced.producerId,
+      rtpCapabilities: bobCaps,
+    });
     expect(foreign).toMatchObject({ ok: false, error: { code: 'not_found', field: 'transportId' } });
     const noCaps = await bob.ack(SfuEvents.consume, {
       meetingId,
@@ -210,13 +249,26 @@ describe('sfu:* events', () => {
     });
     expect(noCaps).toMatchObject({ ok: false, error: { code: 'bad_request' } });
 
-    const consumed = await ok(bob, SfuEvents.consume, { meetingId, transportId: recv.transportId, producerId: produced.producerId, rtpCapabilities: bobCaps });
-    expect(consumed).toMatchObject({ producerId: produced.producerId, kind: 'audio', source: 'mic', producerPaused: false });
+    const consumed = await ok(bob, SfuEvents.consume, {
+      meetingId,
+      transportId: recv.transportId,
+      producerId: produced.producerId,
+      rtpCapabilities: bobCaps,
+    });
+    expect(consumed).toMatchObject({
+      producerId: produced.producerId,
+      kind: 'audio',
+      source: 'mic',
+      producerPaused: false,
+    });
     expect(consumed.peerId).toBe(announced.peerId);
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
     const notMine = await carol.ack(SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
     expect(notMine).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const tiles = await ok(bob, SfuEvents.reportTiles, { meetingId, tiles: [{ consumerId: consumed.consumerId, width: 320, height: 180, visible: false }] });
+    const tiles = await ok(bob, SfuEvents.reportTiles, {
+      meetingId,
+      tiles: [{ consumerId: consumed.consumerId, width: 320, height: 180, visible: false }],
+    });
     expect(tiles.applied).toBe(0); // audio is never paused by tiles
 
     // Mute: the others are told.
@@ -252,14 +304,20 @@ describe('sfu:* events', () => {
     const carolAgain = await connectSocket(cluster.b.url, users[2]!.token);
     await join(carolAgain, meetingId);
     await bob.waitFor(SfuServerEvents.producerClosed, (p) => p.producerId === produced.producerId);
-    expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId)).not.toContain(produced.producerId);
+    expect(
+      (await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId),
+    ).not.toContain(produced.producerId);
     // On the node too: the old peer's transports were closed (closePeer), and its producer with them.
     const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
     try {
-      await waitFor(async () => {
-        const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
-        return ack.ok && !ack.result.producers.some((p: any) => p.id === produced.producerId);
-      }, 5000, 'the producer closed on the node');
+      await waitFor(
+        async () => {
+          const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
+          return ack.ok && !ack.result.producers.some((p: any) => p.id === produced.producerId);
+        },
+        5000,
+        'the producer closed on the node',
+      );
     } finally {
       rpc.close();
     }
@@ -281,10 +339,14 @@ describe('sfu:* events', () => {
       expect(reset.meetingId).toBe(meetingId);
     }
     expect(Date.now() - killedAt).toBeLessThan(5000);
-    const again = await waitFor(async () => {
-      const ack = await bob.ack(SfuEvents.createTransport, { meetingId, direction: 'send' });
-      return ack.ok ? ack : null;
-    }, 10_000, 'a transport after the worker was replaced');
+    const again = await waitFor(
+      async () => {
+        const ack = await bob.ack(SfuEvents.createTransport, { meetingId, direction: 'send' });
+        return ack.ok ? ack : null;
+      },
+      10_000,
+      'a transport after the worker was replaced',
+    );
     expect(again.iceCandidates[0].port).toBe(nodeProcess.rtcPort);
     expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
 
@@ -298,7 +360,11 @@ describe('sfu:* events', () => {
     const [, bob] = sockets as [TestSocket, TestSocket];
     await ok(bob, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     process.kill(nodeProcess.pid, 'SIGKILL');
-    const reset = await bob.waitFor(SfuServerEvents.transportsReset, (p) => p.meetingId === meetingId && p.reason === 'node_lost', 5000);
+    const reset = await bob.waitFor(
+      SfuServerEvents.transportsReset,
+      (p) => p.meetingId === meetingId && p.reason === 'node_lost',
+      5000,
+    );
     expect(reset.meetingId).toBe(meetingId);
     const ack = await bob.ack(SfuEvents.getCapabilities, { meetingId });
     expect(ack).toMatchObject({ ok: false, error: { code: 'unavailable' } });

@@ -3,7 +3,12 @@ import type { IceServer } from '@parley/protocol';
 import { turnCredential } from '../../server/src/ice/turnCredentials.js';
 import { closeAllBrowsers, launchBrowser, newUserPage, type Browser, type Page } from '../support/browser.js';
 import { startCoturn, stopAllCoturn, type CoturnProcess } from '../support/coturn.js';
-import { buildServer, startServerProcess, stopAllServerProcesses, type ServerProcess } from '../support/serverProcess.js';
+import {
+  buildServer,
+  startServerProcess,
+  stopAllServerProcesses,
+  type ServerProcess,
+} from '../support/serverProcess.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { request, uniqueName } from './_http.js';
 
@@ -32,7 +37,9 @@ beforeAll(async () => {
     env: { DATABASE_URL: db.url, TURN_SECRET: SECRET, TURN_URLS: turn.turnUrls.join(','), TURN_TTL: '300' },
   });
   const username = uniqueName('turn');
-  const registered = await request(`${server.url}/api/auth/register`, { json: { username, password: 'correct horse battery' } });
+  const registered = await request(`${server.url}/api/auth/register`, {
+    json: { username, password: 'correct horse battery' },
+  });
   expect(registered.status).toBe(201);
   token = registered.body.token;
   userId = registered.body.user.id;
@@ -140,7 +147,9 @@ describe('TURN through coturn with credentials from GET /api/ice-servers', () =>
     expect(check.localType).toBe('relay');
     expect(check.remoteType).toBe('relay');
     // coturn itself allocated for this user's credential.
-    expect(turn.logTail(5000)).toContain(`user <${iceServers[0]!.username}>: incoming packet ALLOCATE processed, success`);
+    expect(turn.logTail(5000)).toContain(
+      `user <${iceServers[0]!.username}>: incoming packet ALLOCATE processed, success`,
+    );
   });
 
   it('gathers no relay candidate and never connects with a wrong credential', async () => {
@@ -151,18 +160,27 @@ describe('TURN through coturn with credentials from GET /api/ice-servers', () =>
     expect(check.result).toBe('timeout');
     expect(check.localType).toBeNull();
     expect(check.errors.length, JSON.stringify(check)).toBeGreaterThan(0);
-    expect(check.errors.some((e) => e.code === 401), JSON.stringify(check.errors)).toBe(true);
+    expect(
+      check.errors.some((e) => e.code === 401),
+      JSON.stringify(check.errors),
+    ).toBe(true);
   });
 
   it('gathers no relay candidate and never connects with an expired credential', async () => {
     const [entry] = await fetchIceServers();
     // Correctly signed with the shared secret, but its expiry is an hour ago.
     const expired = turnCredential(SECRET, userId, -3600);
-    const check = await relayCheck([{ urls: entry!.urls, username: expired.username, credential: expired.credential }], 4000);
+    const check = await relayCheck(
+      [{ urls: entry!.urls, username: expired.username, credential: expired.credential }],
+      4000,
+    );
     expect(check.relayCandidates).toBe(0);
     expect(check.result).toBe('timeout');
     expect(check.localType).toBeNull();
-    expect(check.errors.some((e) => e.code === 401), JSON.stringify(check.errors)).toBe(true);
+    expect(
+      check.errors.some((e) => e.code === 401),
+      JSON.stringify(check.errors),
+    ).toBe(true);
     const log = turn.logTail(5000);
     expect(log).toContain(`Cannot find credentials of user <${expired.username}>`);
     expect(log).not.toContain(`user <${expired.username}>: incoming packet ALLOCATE processed, success`);

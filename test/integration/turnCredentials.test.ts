@@ -44,6 +44,8 @@ describe('TURN REST credentials', () => {
       now,
     );
     expect(noSecret).toEqual([]);
-    expect(buildIceServers({ stunUrls: [], turnUrls: [], turnSecret: 'k', turnTtlSeconds: 600 }, 'u1', now)).toEqual([]);
+    expect(buildIceServers({ stunUrls: [], turnUrls: [], turnSecret: 'k', turnTtlSeconds: 600 }, 'u1', now)).toEqual(
+      [],
+    );
   });
 });

@@ -64,7 +64,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     throw new Error(
       `Chromium not found at ${executablePath}. Install it with: ` +
-        (asRoot ? 'apt-get install -y chromium' : 'sudo apt-get install -y chromium (as root: apt-get install -y chromium)'),
+        (asRoot
+          ? 'apt-get install -y chromium'
+          : 'sudo apt-get install -y chromium (as root: apt-get install -y chromium)'),
     );
   }
   const browser = await puppeteer.launch({
@@ -116,7 +118,9 @@ export async function newUserPage(browser: Browser, baseUrl: string, options: Us
 
   const problems: string[] = [];
   pageProblems.set(page, problems);
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error instanceof Error ? error.message : String(error)}`));
+  page.on('pageerror', (error) =>
+    problems.push(`pageerror: ${error instanceof Error ? error.message : String(error)}`),
+  );
   page.on('console', (message) => {
     // Chromium logs every non-2xx response as a console error; those are expected (401, 409...).
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
@@ -152,7 +156,10 @@ export interface Credentials {
  * Registers and logs in through the page's own fetch (no UI), so the page's context holds the
  * session cookie. The page must be on the app's origin. Returns the user.
  */
-export async function registerInPage(page: Page, credentials: Credentials): Promise<{ id: string; username: string; displayName: string }> {
+export async function registerInPage(
+  page: Page,
+  credentials: Credentials,
+): Promise<{ id: string; username: string; displayName: string }> {
   // Sent as source text: a serialised function would carry transpiler helpers (esbuild's
   // __name) that do not exist in the page.
   const script = `(async (body) => {

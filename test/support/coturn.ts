@@ -145,10 +145,7 @@ export async function startCoturn(options: CoturnOptions): Promise<CoturnProcess
     pid: child.pid ?? -1,
     port: settings.port,
     realm: settings.realm,
-    turnUrls: [
-      `turn:127.0.0.1:${settings.port}?transport=udp`,
-      `turn:127.0.0.1:${settings.port}?transport=tcp`,
-    ],
+    turnUrls: [`turn:127.0.0.1:${settings.port}?transport=udp`, `turn:127.0.0.1:${settings.port}?transport=tcp`],
     logFile,
     logTail,
     async stop() {

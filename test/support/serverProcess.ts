@@ -16,12 +16,40 @@ export const LOG_DIR = join(REPO_ROOT, 'test-output', 'logs');
 
 /** Variables a developer's shell may carry that would leak into a test server's config. */
 const PARLEY_VARS = [
-  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'JWT_SECRET', 'JWT_TTL',
-  'COOKIE_SECURE', 'MEDIA_NODE_URLS', 'MEDIA_SECRET', 'TURN_SECRET', 'TURN_URLS', 'TURN_TTL',
-  'STUN_URLS', 'CLIENT_DIST', 'LOG_LEVEL', 'BODY_LIMIT', 'LOGIN_RATE_LIMIT',
-  'LOGIN_RATE_LIMIT_PER_IP', 'TRUST_PROXY', 'PRESENCE_TTL_MS', 'PRESENCE_OFFLINE_GRACE_MS', 'HOST_GRACE_MS',
-  'EMPTY_MEETING_MS', 'MEETING_SWEEP_MS', 'MEETING_INSTANCE_TTL_MS', 'MESH_MAX_PARTICIPANTS', 'MESH_RETURN_AT', 'MESH_RETURN_HOLD_MS',
-  'SFU_CONSUMER_BUDGET', 'SFU_NODE_CONSUMER_BUDGET', 'SFU_NODE_LOST_GRACE_MS', 'SFU_PLAIN_RTP',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_PREFIX',
+  'JWT_SECRET',
+  'JWT_TTL',
+  'COOKIE_SECURE',
+  'MEDIA_NODE_URLS',
+  'MEDIA_SECRET',
+  'TURN_SECRET',
+  'TURN_URLS',
+  'TURN_TTL',
+  'STUN_URLS',
+  'CLIENT_DIST',
+  'LOG_LEVEL',
+  'BODY_LIMIT',
+  'LOGIN_RATE_LIMIT',
+  'LOGIN_RATE_LIMIT_PER_IP',
+  'TRUST_PROXY',
+  'PRESENCE_TTL_MS',
+  'PRESENCE_OFFLINE_GRACE_MS',
+  'HOST_GRACE_MS',
+  'EMPTY_MEETING_MS',
+  'MEETING_SWEEP_MS',
+  'MEETING_INSTANCE_TTL_MS',
+  'MESH_MAX_PARTICIPANTS',
+  'MESH_RETURN_AT',
+  'MESH_RETURN_HOLD_MS',
+  'SFU_CONSUMER_BUDGET',
+  'SFU_NODE_CONSUMER_BUDGET',
+  'SFU_NODE_LOST_GRACE_MS',
+  'SFU_PLAIN_RTP',
   'CHAT_WRITE_CONCURRENCY',
 ];
 
@@ -109,7 +137,9 @@ export function buildServer(): void {
     // tsc still emits on type errors; a missing entry point is the only hard stop here
     // (`npm test` type-checks the whole tree before the suite runs).
     if (!existsSync(SERVER_ENTRY)) throw new Error(`tsc -b server failed:\n${output}`);
-    console.warn(`[serverProcess] tsc -b server reported errors (running the emitted build anyway):\n${output.split('\n').slice(0, 15).join('\n')}`);
+    console.warn(
+      `[serverProcess] tsc -b server reported errors (running the emitted build anyway):\n${output.split('\n').slice(0, 15).join('\n')}`,
+    );
   }
   built = true;
 }

@@ -17,19 +17,32 @@ import {
 } from '../../media-workers/test/support/mediaNodeProcess.js';
 import { inPage, type MeetingHarness } from '../browser/meetingHarness.js';
 import { CLIENT_DIST, REPO_ROOT, closeAllBrowsers, ensureClientBuild, launchBrowser, type Page } from './browser.js';
-import { LOG_DIR, buildServer, portInRange, startServerProcess, stopAllServerProcesses, type Env, type ServerProcess } from './serverProcess.js';
+import {
+  LOG_DIR,
+  buildServer,
+  portInRange,
+  startServerProcess,
+  stopAllServerProcesses,
+  type Env,
+  type ServerProcess,
+} from './serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from './testDatabase.js';
 
 /** The server side of SFU mode exists (helper H's server/src/sfu and its socket handlers). */
 export const SFU_SERVER_PRESENT =
-  existsSync(join(REPO_ROOT, 'server', 'src', 'realtime', 'sfuHandlers.ts')) && existsSync(join(REPO_ROOT, 'server', 'src', 'sfu'));
+  existsSync(join(REPO_ROOT, 'server', 'src', 'realtime', 'sfuHandlers.ts')) &&
+  existsSync(join(REPO_ROOT, 'server', 'src', 'sfu'));
 
 export interface SfuHarness extends MeetingHarness {
   /** The media node, or null when started with `{media: false}` (mesh-only tests). */
   media: MediaNodeProcess | null;
 }
 
-export async function startSfuHarness(label: string, extraEnv: Env = {}, options: { media?: boolean } = {}): Promise<SfuHarness> {
+export async function startSfuHarness(
+  label: string,
+  extraEnv: Env = {},
+  options: { media?: boolean } = {},
+): Promise<SfuHarness> {
   const withMedia = options.media ?? true;
   ensureClientBuild();
   buildServer();
@@ -53,15 +66,16 @@ export async function startSfuHarness(label: string, extraEnv: Env = {}, options
   };
   try {
     const rpcPort = await portInRange(3850, 3859);
-    if (withMedia) media = await startMediaNodeProcess({
-      MEDIA_RPC_PORT: String(rpcPort),
-      MEDIA_RTC_PORT: String(3860 + (rpcPort - 3850) * 4),
-      MEDIA_WORKERS: '2',
-      MEDIA_LISTEN_IP: '127.0.0.1',
-      MEDIA_NODE_ID: `${label}-media`,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: redisPrefix,
-    });
+    if (withMedia)
+      media = await startMediaNodeProcess({
+        MEDIA_RPC_PORT: String(rpcPort),
+        MEDIA_RTC_PORT: String(3860 + (rpcPort - 3850) * 4),
+        MEDIA_WORKERS: '2',
+        MEDIA_LISTEN_IP: '127.0.0.1',
+        MEDIA_NODE_ID: `${label}-media`,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
+      });
     const server = await startServerProcess({
       name: label,
       port: await portInRange(3800, 3849),
@@ -241,7 +255,10 @@ export async function stopFreezeMonitor(page: Page): Promise<FreezeResult[]> {
 
 /** The modes of the page's running transports ("sfu,mesh" during a switch). */
 export async function transportsOf(page: Page): Promise<string> {
-  return inPage<string>(page, `window.parleyMeeting && window.parleyMeeting.transports ? window.parleyMeeting.transports().join(',') : ''`);
+  return inPage<string>(
+    page,
+    `window.parleyMeeting && window.parleyMeeting.transports ? window.parleyMeeting.transports().join(',') : ''`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,7 +298,9 @@ export async function startSfuNodesHarness(label: string, options: SfuNodesOptio
   const redisPrefix = freshRedisPrefix(label);
   const db = await createTestDatabase(label);
   const nodes: MediaNodeProcess[] = [];
-  const nodeIds = options.nodes.map((_, i) => `${label}-${String.fromCharCode(97 + i)}-${randomBytes(3).toString('hex')}`);
+  const nodeIds = options.nodes.map(
+    (_, i) => `${label}-${String.fromCharCode(97 + i)}-${randomBytes(3).toString('hex')}`,
+  );
   let server: ServerProcess | undefined;
   const close = async () => {
     await server?.stop().catch(() => undefined);
@@ -317,10 +336,13 @@ export async function startSfuNodesHarness(label: string, options: SfuNodesOptio
     const url = server.url;
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const health = (await fetch(`${url}/health`).then((r) => r.json()).catch(() => null)) as { media?: { load?: Array<{ workers?: number }> } } | null;
+      const health = (await fetch(`${url}/health`)
+        .then((r) => r.json())
+        .catch(() => null)) as { media?: { load?: Array<{ workers?: number }> } } | null;
       const load = health?.media?.load ?? [];
       if (load.length === nodes.length && load.every((n) => (n.workers ?? 0) > 0)) break;
-      if (Date.now() > deadline) throw new Error(`the server did not see ${nodes.length} media nodes: ${JSON.stringify(health)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the server did not see ${nodes.length} media nodes: ${JSON.stringify(health)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     return { server, url, nodes, nodeIds, secret, redisPrefix, close };

@@ -31,7 +31,10 @@ const registry = new Set<TestDatabase>();
 
 /** Creates an empty database with a random name on the test PostgreSQL server. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 20);
   const name = `parley_${safeLabel}_${randomBytes(5).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(POSTGRES_ADMIN_URL);

@@ -67,7 +67,12 @@ export function LoginPage() {
           </>
         }
       >
-        <form class={authStyles.form} onSubmit={onSubmit} novalidate aria-describedby={failure() ? 'form-error' : undefined}>
+        <form
+          class={authStyles.form}
+          onSubmit={onSubmit}
+          novalidate
+          aria-describedby={failure() ? 'form-error' : undefined}
+        >
           <Show when={failure()}>
             {(shown) => (
               <Alert id="form-error" testId="form-error">
@@ -103,7 +108,14 @@ export function LoginPage() {
             error={errors().password}
             ref={(el) => (inputs.password = el)}
           />
-          <Button type="submit" variant="primary" block loading={submitting()} data-testid="submit" class={authStyles.submit}>
+          <Button
+            type="submit"
+            variant="primary"
+            block
+            loading={submitting()}
+            data-testid="submit"
+            class={authStyles.submit}
+          >
             {submitting() ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>

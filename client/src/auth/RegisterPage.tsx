@@ -130,7 +130,14 @@ export function RegisterPage() {
             describedBy={failureFor('password')}
             ref={(el) => (inputs.password = el)}
           />
-          <Button type="submit" variant="primary" block loading={submitting()} data-testid="submit" class={authStyles.submit}>
+          <Button
+            type="submit"
+            variant="primary"
+            block
+            loading={submitting()}
+            data-testid="submit"
+            class={authStyles.submit}
+          >
             {submitting() ? 'Creating account…' : 'Create account'}
           </Button>
         </form>

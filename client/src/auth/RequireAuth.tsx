@@ -13,7 +13,9 @@ export function RequireAuth(props: RouteSectionProps) {
         <FullPageSpinner label="Checking your session…" />
       </Match>
       <Match when={!session.user()}>
-        <Navigate href={session.loggedOut() ? '/login' : loginHref(location.pathname + location.search + location.hash)} />
+        <Navigate
+          href={session.loggedOut() ? '/login' : loginHref(location.pathname + location.search + location.hash)}
+        />
       </Match>
       <Match when={session.user()}>{props.children}</Match>
     </Switch>

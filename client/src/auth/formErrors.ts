@@ -63,7 +63,9 @@ export function describeAuthFailure(error: unknown, action: 'login' | 'register'
     case 'rate_limited':
       return { message: `Too many attempts. Try again in ${minutes(error.retryAfter)}.` };
     case 'bad_request':
-      return error.field ? { message: sentence(error.message.replace(/^[\w.]+:\s*/, '')), field: error.field } : { message: sentence(error.message) };
+      return error.field
+        ? { message: sentence(error.message.replace(/^[\w.]+:\s*/, '')), field: error.field }
+        : { message: sentence(error.message) };
     case 'network_error':
     case 'timeout':
     case 'unavailable':

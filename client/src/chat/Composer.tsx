@@ -98,7 +98,14 @@ export function Composer(props: { conversation: Conversation; onSent?: () => voi
           aria-describedby={tooLong() ? `composer-${conversationId}-count` : undefined}
           data-testid="composer"
         />
-        <button type="submit" class={styles.send} disabled={!canSend()} aria-label="Send" title="Send (Enter)" data-testid="send">
+        <button
+          type="submit"
+          class={styles.send}
+          disabled={!canSend()}
+          aria-label="Send"
+          title="Send (Enter)"
+          data-testid="send"
+        >
           <Icon name="send" size={20} />
         </button>
       </div>
@@ -107,7 +114,11 @@ export function Composer(props: { conversation: Conversation; onSent?: () => voi
           <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
         </span>
         <Show when={text().length >= COUNTER_FROM}>
-          <span class={styles.counter} classList={{ [styles.over!]: tooLong() }} id={`composer-${conversationId}-count`}>
+          <span
+            class={styles.counter}
+            classList={{ [styles.over!]: tooLong() }}
+            id={`composer-${conversationId}-count`}
+          >
             {text().length} / {MAX_MESSAGE_LENGTH}
           </span>
         </Show>

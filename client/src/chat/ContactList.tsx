@@ -46,7 +46,12 @@ export function ContactList() {
                     data-user-id={contact.user.id}
                     data-online={online() ? 'true' : 'false'}
                   >
-                    <PresenceAvatar name={contact.user.displayName} seed={contact.user.id} size={32} online={online()} />
+                    <PresenceAvatar
+                      name={contact.user.displayName}
+                      seed={contact.user.id}
+                      size={32}
+                      online={online()}
+                    />
                     <span class={styles.label}>
                       {contact.user.displayName}
                       <span class="visually-hidden">{online() ? ', online' : ', offline'}</span>

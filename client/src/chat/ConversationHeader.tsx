@@ -30,7 +30,12 @@ export function ConversationHeader(props: { conversation: Conversation; actions?
     <header class={styles.header}>
       <Show when={partner()} fallback={<Avatar name={title()} seed={props.conversation.id} size={40} />}>
         {(user) => (
-          <PresenceAvatar name={user().displayName} seed={user().id} size={40} online={presenceOf(user().id)?.online ?? false} />
+          <PresenceAvatar
+            name={user().displayName}
+            seed={user().id}
+            size={40}
+            online={presenceOf(user().id)?.online ?? false}
+          />
         )}
       </Show>
       <div class={styles.heading}>

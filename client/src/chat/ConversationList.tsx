@@ -39,11 +39,10 @@ function ConversationItem(props: { conversation: Conversation }) {
         data-conversation-id={props.conversation.id}
         data-kind={props.conversation.kind}
       >
-        <Show
-          when={partner()}
-          fallback={<Avatar name={title()} seed={props.conversation.id} size={36} />}
-        >
-          {(user) => <PresenceAvatar name={user().displayName} seed={user().id} size={36} online={isOnline(user().id)} />}
+        <Show when={partner()} fallback={<Avatar name={title()} seed={props.conversation.id} size={36} />}>
+          {(user) => (
+            <PresenceAvatar name={user().displayName} seed={user().id} size={36} online={isOnline(user().id)} />
+          )}
         </Show>
         <span class={styles.text}>
           <span class={styles.row}>

@@ -53,7 +53,12 @@ export function ConversationPage() {
     <Switch>
       <Match when={conversation()} keyed>
         {(current) => (
-          <section class={styles.page} aria-label={conversationTitle(current, session.user()?.id ?? '')} data-testid="conversation-pane" data-conversation-id={current.id}>
+          <section
+            class={styles.page}
+            aria-label={conversationTitle(current, session.user()?.id ?? '')}
+            data-testid="conversation-pane"
+            data-conversation-id={current.id}
+          >
             <ConversationHeader conversation={current} actions={<StartMeetingButton conversationId={current.id} />} />
             <MessageList conversation={current} />
             <TypingIndicator conversation={current} />
@@ -73,9 +78,16 @@ export function ConversationPage() {
         </div>
       </Match>
       <Match when={true}>
-        <Show when={conversations.status() === 'error'} fallback={<FullPageSpinner label="Loading the conversation…" />}>
+        <Show
+          when={conversations.status() === 'error'}
+          fallback={<FullPageSpinner label="Loading the conversation…" />}
+        >
           <div class={styles.missing}>
-            <EmptyState icon="alert" title="Could not load this conversation" body={conversations.error() ?? undefined} />
+            <EmptyState
+              icon="alert"
+              title="Could not load this conversation"
+              body={conversations.error() ?? undefined}
+            />
           </div>
         </Show>
       </Match>

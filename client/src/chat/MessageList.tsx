@@ -55,8 +55,7 @@ export function MessageList(props: { conversation: Conversation }) {
 
   void openThread(conversationId);
 
-  const distanceFromBottom = () =>
-    scroller ? scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight : 0;
+  const distanceFromBottom = () => (scroller ? scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight : 0);
 
   function scrollToBottom(smooth = false) {
     if (!scroller) return;
@@ -191,7 +190,11 @@ export function MessageList(props: { conversation: Conversation }) {
           <Show when={thread()?.error}>
             <div class={styles.loadError} role="alert">
               <span>{thread()?.error}</span>
-              <Button size="small" variant="secondary" onClick={() => void (thread()?.loaded ? older() : openThread(conversationId))}>
+              <Button
+                size="small"
+                variant="secondary"
+                onClick={() => void (thread()?.loaded ? older() : openThread(conversationId))}
+              >
                 Try again
               </Button>
             </div>

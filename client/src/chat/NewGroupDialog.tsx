@@ -47,7 +47,9 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void }) {
     const parsed = CreateConversationBody.safeParse({ title: title(), memberIds: [...chosen()] });
     if (!parsed.success) {
       const issues = parsed.error.issues;
-      setTitleError(issues.some((issue) => issue.path[0] === 'title') ? 'Give the group a name (up to 100 characters).' : undefined);
+      setTitleError(
+        issues.some((issue) => issue.path[0] === 'title') ? 'Give the group a name (up to 100 characters).' : undefined,
+      );
       setError(issues.some((issue) => issue.path[0] === 'memberIds') ? 'Choose at least one contact.' : null);
       return;
     }
@@ -118,7 +120,12 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void }) {
                         data-testid="group-member"
                         data-user-id={contact.user.id}
                       />
-                      <PresenceAvatar name={contact.user.displayName} seed={contact.user.id} size={28} online={isOnline(contact.user.id)} />
+                      <PresenceAvatar
+                        name={contact.user.displayName}
+                        seed={contact.user.id}
+                        size={28}
+                        online={isOnline(contact.user.id)}
+                      />
                       <span class={styles.who}>
                         <span class={styles.name}>{contact.user.displayName}</span>
                         <span class={styles.username}>@{contact.user.username}</span>

@@ -37,7 +37,12 @@ export function sameRun(a: ChatMessage | undefined, b: ChatMessage | undefined):
  */
 export function layoutMessages(
   items: readonly ChatMessage[],
-  options: { myId: string; isGroup: boolean; firstUnread?: ChatMessage | undefined; nameOf: (userId: string) => string },
+  options: {
+    myId: string;
+    isGroup: boolean;
+    firstUnread?: ChatMessage | undefined;
+    nameOf: (userId: string) => string;
+  },
 ): MessageLayout[] {
   return items.map((item, index) => {
     const previous = items[index - 1];

@@ -117,7 +117,10 @@ export function mergeLatest(thread: ThreadState, messages: Message[], myId: stri
   const newest = newestConfirmed(thread);
   const first = messages[0];
   const gap =
-    newest !== null && first !== undefined && messages.length >= pageSize && compareMessageIds(first.id, newest.id!) > 0;
+    newest !== null &&
+    first !== undefined &&
+    messages.length >= pageSize &&
+    compareMessageIds(first.id, newest.id!) > 0;
   if (gap) thread.items.splice(0, confirmedCount(thread));
   const hadNone = confirmedCount(thread) === 0;
   for (const message of messages) mergeConfirmed(thread, message, myId);

@@ -39,14 +39,24 @@ export function IncomingMeetingToasts(props: { exceptMeetingId?: string }) {
           const own = () => meeting.hostId === session.user()?.id;
           const place = () => conversationOf(meeting);
           return (
-            <div class={styles.toast} role="group" aria-label={`Meeting: ${meeting.title}`} data-testid="meeting-toast" data-meeting-id={meeting.id}>
+            <div
+              class={styles.toast}
+              role="group"
+              aria-label={`Meeting: ${meeting.title}`}
+              data-testid="meeting-toast"
+              data-meeting-id={meeting.id}
+            >
               <span class={styles.icon}>
                 <MeetingIcon name="video" size={20} />
               </span>
               <div class={styles.text}>
                 <p class={styles.title}>{meeting.title}</p>
                 <p class={styles.body}>
-                  {own() ? 'Your meeting is still going on' : place() ? `Started in ${place()}` : 'You are invited to join now'}
+                  {own()
+                    ? 'Your meeting is still going on'
+                    : place()
+                      ? `Started in ${place()}`
+                      : 'You are invited to join now'}
                 </p>
               </div>
               <div class={styles.actions}>

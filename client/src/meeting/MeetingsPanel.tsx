@@ -34,7 +34,11 @@ export function MeetingsPanel() {
   const others = () => meetings.ongoing().filter((meeting) => meeting.id !== created()?.id);
   const subtitle = () => {
     const count = meetings.ongoing().length;
-    return count === 0 ? 'No meetings in progress.' : count === 1 ? '1 meeting in progress.' : `${count} meetings in progress.`;
+    return count === 0
+      ? 'No meetings in progress.'
+      : count === 1
+        ? '1 meeting in progress.'
+        : `${count} meetings in progress.`;
   };
 
   return (
@@ -63,7 +67,9 @@ export function MeetingsPanel() {
         {(meeting) => (
           <div class={styles.created} data-testid="new-meeting-card" data-meeting-id={meeting().id}>
             <p class={styles.createdTitle}>Your meeting is ready</p>
-            <p class={styles.hint}>Share this link with the people you want to meet. Anyone with a Parley account can join.</p>
+            <p class={styles.hint}>
+              Share this link with the people you want to meet. Anyone with a Parley account can join.
+            </p>
             <div class={styles.linkRow}>
               <input
                 class={styles.link}
@@ -75,7 +81,11 @@ export function MeetingsPanel() {
               />
               <CopyLinkButton meetingId={meeting().id} tone="light" />
             </div>
-            <A href={`/meet/${encodeURIComponent(meeting().id)}`} class={styles.joinLink} data-testid="join-new-meeting">
+            <A
+              href={`/meet/${encodeURIComponent(meeting().id)}`}
+              class={styles.joinLink}
+              data-testid="join-new-meeting"
+            >
               <Icon name="video" size={18} />
               Join now
             </A>

@@ -15,7 +15,11 @@ const LABELS: Record<ConnectionState, string> = {
 export function ConnectionStatus() {
   const state = () => connectionState();
   const tone = () =>
-    state() === 'connected' ? styles.connected : state() === 'connecting' || state() === 'reconnecting' ? styles.pending : styles.down;
+    state() === 'connected'
+      ? styles.connected
+      : state() === 'connecting' || state() === 'reconnecting'
+        ? styles.pending
+        : styles.down;
   return (
     <span
       class={`${styles.status} ${tone()}`}

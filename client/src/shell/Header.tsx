@@ -54,7 +54,14 @@ export function Header(props: {
           </div>
         )}
       </Show>
-      <Button variant="ghost" size="small" onClick={onLogout} loading={leaving()} data-testid="logout" aria-label="Log out">
+      <Button
+        variant="ghost"
+        size="small"
+        onClick={onLogout}
+        loading={leaving()}
+        data-testid="logout"
+        aria-label="Log out"
+      >
         <Show when={!leaving()}>
           <Icon name="logout" size={18} />
         </Show>

@@ -22,7 +22,13 @@ export function Shell(props: RouteSectionProps) {
     if (returnFocus) toggleButton?.focus();
   };
 
-  createEffect(on(() => location.pathname, () => closeDrawer(), { defer: true }));
+  createEffect(
+    on(
+      () => location.pathname,
+      () => closeDrawer(),
+      { defer: true },
+    ),
+  );
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') closeDrawer(true);

@@ -33,7 +33,9 @@ export function markConversationRead(conversationId: string): void {
   const thread = threadOf(conversationId);
   const fromThread = thread ? newestConfirmed(thread) : null;
   const fromList = conversation.lastMessage;
-  let newest: { id: string; senderId: string } | null = fromThread?.id ? { id: fromThread.id, senderId: fromThread.senderId } : null;
+  let newest: { id: string; senderId: string } | null = fromThread?.id
+    ? { id: fromThread.id, senderId: fromThread.senderId }
+    : null;
   if (fromList && isAfter(fromList.id, newest?.id)) newest = fromList;
   if (!newest || !isAfter(newest.id, conversation.lastReadMessageId)) return;
   // Only my own messages since the mark: nothing is unread, no need to ask.

@@ -3,12 +3,7 @@ import { Icon } from './icons.js';
 import styles from './Alert.module.css';
 
 /** A message box. `danger` alerts are announced to screen readers as soon as they appear. */
-export function Alert(props: {
-  tone?: 'danger' | 'info';
-  id?: string;
-  testId?: string;
-  children: JSX.Element;
-}) {
+export function Alert(props: { tone?: 'danger' | 'info'; id?: string; testId?: string; children: JSX.Element }) {
   const tone = () => props.tone ?? 'danger';
   return (
     <div

@@ -13,7 +13,17 @@ export interface ButtonProps extends JSX.ButtonHTMLAttributes<HTMLButtonElement>
 }
 
 export function Button(props: ButtonProps) {
-  const [local, rest] = splitProps(props, ['variant', 'size', 'block', 'iconOnly', 'loading', 'class', 'children', 'disabled', 'type']);
+  const [local, rest] = splitProps(props, [
+    'variant',
+    'size',
+    'block',
+    'iconOnly',
+    'loading',
+    'class',
+    'children',
+    'disabled',
+    'type',
+  ]);
   return (
     <button
       {...rest}

@@ -62,13 +62,23 @@ export class BotClient implements LoadClient {
   async join(): Promise<JoinResult> {
     const { options, clock } = this.shared;
     try {
-      const token = await loginOrRegister(this.spec.baseUrl, this.spec.email, this.spec.password, options.requestTimeoutMs);
+      const token = await loginOrRegister(
+        this.spec.baseUrl,
+        this.spec.email,
+        this.spec.password,
+        options.requestTimeoutMs,
+      );
       if (this.closed) throw new BotError('join', 'closed before the join');
       // Timed from after the login, like the browser client (which logs in before opening the page).
       const started = clock.now();
       this.socket = await BotSocket.connect(this.spec.baseUrl, token, options.requestTimeoutMs);
       this.listen(this.socket);
-      const joined = await this.socket.ack('join_meeting', { meetingId: this.spec.meetingId }, 'join', options.requestTimeoutMs);
+      const joined = await this.socket.ack(
+        'join_meeting',
+        { meetingId: this.spec.meetingId },
+        'join',
+        options.requestTimeoutMs,
+      );
       const joinMs = clock.now() - started;
       const peersAtJoin = othersIn(joined.participants, joined.selfPeerId);
       if (this.mode === null || joined.mode === 'sfu') this.mode = String(joined.mode);
@@ -80,7 +90,10 @@ export class BotClient implements LoadClient {
       if (this.receives && peersAtJoin > 0) {
         await this.waitFor(() => this.receiver.firstVideoFrameAt !== null, options.firstFrameWaitMs);
       }
-      const firstFrameMs = this.receives && this.receiver.firstVideoFrameAt !== null ? Math.max(0, this.receiver.firstVideoFrameAt - started) : null;
+      const firstFrameMs =
+        this.receives && this.receiver.firstVideoFrameAt !== null
+          ? Math.max(0, this.receiver.firstVideoFrameAt - started)
+          : null;
       return { ok: true, joinMs, firstFrameMs, mode: 'sfu' };
     } catch (error) {
       const stage = error instanceof BotError ? error.stage : 'media';
@@ -144,28 +157,54 @@ export class BotClient implements LoadClient {
     this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities ?? caps.routerRtpCapabilities);
 
     if (clip) {
-      const send = (await socket.ack(SfuEvents.createPlainTransport, { meetingId, direction: 'send' }, 'media', t)) as unknown as PlainTransportAck;
+      const send = (await socket.ack(
+        SfuEvents.createPlainTransport,
+        { meetingId, direction: 'send' },
+        'media',
+        t,
+      )) as unknown as PlainTransportAck;
       const sender = new BotSender(this.udp, clip, this.shared.clock);
       for (const [kind, source, rtpParameters] of [
         ['audio', 'mic', audioRtpParameters(sender.audioSsrc)],
         ['video', 'camera', videoRtpParameters(sender.videoSsrc)],
       ] as const) {
-        await socket.ack(SfuEvents.produce, { meetingId, transportId: send.transportId, kind, rtpParameters, appData: { source } }, 'media', t);
+        await socket.ack(
+          SfuEvents.produce,
+          { meetingId, transportId: send.transportId, kind, rtpParameters, appData: { source } },
+          'media',
+          t,
+        );
       }
       this.sender = sender;
       this.lastOut = { at: this.shared.clock.now(), bytes: 0 };
       sender.start({ ip: transportTarget(send.ip, this.spec.baseUrl), port: send.port }, { audio: true, video: true });
     }
     if (!this.receives) return;
-    const recv = (await socket.ack(SfuEvents.createPlainTransport, { meetingId, direction: 'recv', ...(options.srtp ? { srtp: true } : {}) }, 'media', t)) as unknown as PlainTransportAck;
-    if (options.srtp && !recv.srtpParameters) throw new BotError('media', 'the server gave no SRTP parameters for the recv transport (a server without bot SRTP? run the bots with srtp off)');
+    const recv = (await socket.ack(
+      SfuEvents.createPlainTransport,
+      { meetingId, direction: 'recv', ...(options.srtp ? { srtp: true } : {}) },
+      'media',
+      t,
+    )) as unknown as PlainTransportAck;
+    if (options.srtp && !recv.srtpParameters)
+      throw new BotError(
+        'media',
+        'the server gave no SRTP parameters for the recv transport (a server without bot SRTP? run the bots with srtp off)',
+      );
     const bound = this.udp.address();
     const ip = options.bindIp !== '0.0.0.0' ? options.bindIp : await localAddressFor(recv.ip, options.announcedIp);
     // SRTP: the node wants the bot's own key; the bot never decrypts (it reads the clear RTP header).
     const srtpParameters = recv.srtpParameters ? randomSrtpParameters(recv.srtpParameters.cryptoSuite) : undefined;
-    await socket.ack(SfuEvents.connectPlainTransport, { meetingId, transportId: recv.transportId, ip, port: bound.port, ...(srtpParameters ? { srtpParameters } : {}) }, 'media', t);
+    await socket.ack(
+      SfuEvents.connectPlainTransport,
+      { meetingId, transportId: recv.transportId, ip, port: bound.port, ...(srtpParameters ? { srtpParameters } : {}) },
+      'media',
+      t,
+    );
     this.receiver.authTagBytes = recv.srtpParameters ? srtpAuthTagBytes(recv.srtpParameters.cryptoSuite) : 0;
-    this.srtcpFrom = recv.srtpParameters ? { address: transportTarget(recv.ip, this.spec.baseUrl), port: recv.port } : null;
+    this.srtcpFrom = recv.srtpParameters
+      ? { address: transportTarget(recv.ip, this.spec.baseUrl), port: recv.port }
+      : null;
     this.recvTransportId = recv.transportId;
     const listed = await socket.ack(SfuEvents.getProducers, { meetingId }, 'media', t);
     const producers = (Array.isArray(listed.producers) ? listed.producers : []) as ProducerRef[];
@@ -184,11 +223,23 @@ export class BotClient implements LoadClient {
       const meetingId = this.spec.meetingId;
       const t = this.shared.options.requestTimeoutMs;
       try {
-        const c = await socket.ack(SfuEvents.consume, { meetingId, transportId, producerId, rtpCapabilities: this.rtpCapabilities }, 'media', t);
-        const params = c.rtpParameters as { encodings?: Array<{ ssrc?: number }>; codecs?: Array<{ clockRate?: number }> } | undefined;
+        const c = await socket.ack(
+          SfuEvents.consume,
+          { meetingId, transportId, producerId, rtpCapabilities: this.rtpCapabilities },
+          'media',
+          t,
+        );
+        const params = c.rtpParameters as
+          { encodings?: Array<{ ssrc?: number }>; codecs?: Array<{ clockRate?: number }> } | undefined;
         const ssrc = params?.encodings?.[0]?.ssrc;
         const kind = c.kind === 'video' ? 'video' : 'audio';
-        if (typeof ssrc === 'number') this.receiver.addConsumer(String(c.consumerId), ssrc, kind, params?.codecs?.[0]?.clockRate ?? (kind === 'video' ? 90_000 : 48_000));
+        if (typeof ssrc === 'number')
+          this.receiver.addConsumer(
+            String(c.consumerId),
+            ssrc,
+            kind,
+            params?.codecs?.[0]?.clockRate ?? (kind === 'video' ? 90_000 : 48_000),
+          );
         await socket.ack(SfuEvents.resumeConsumer, { meetingId, consumerId: c.consumerId }, 'media', t);
       } catch {
         // The producer may be gone already; a later sfu:new_producer may bring it back.
@@ -233,7 +284,11 @@ export class BotClient implements LoadClient {
 
   /** The receive side's counters (tests, diagnostics): SRTP on, packets of no known consumer, SRTCP skipped. */
   receiveCounters(): { srtp: boolean; unknownPackets: number; srtcpSkipped: number } {
-    return { srtp: this.receiver.authTagBytes > 0, unknownPackets: this.receiver.unknownPackets, srtcpSkipped: this.srtcpSkipped };
+    return {
+      srtp: this.receiver.authTagBytes > 0,
+      unknownPackets: this.receiver.unknownPackets,
+      srtcpSkipped: this.srtcpSkipped,
+    };
   }
 
   /** The send side's counters (tests, diagnostics); null for a bot that does not send (yet). */

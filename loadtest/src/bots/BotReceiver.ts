@@ -62,7 +62,8 @@ export class BotReceiver {
     }
     const now = this.now();
     stream.stats.onPacket(now, rtp.sequenceNumber, rtp.timestamp, rtp.marker, packet.length - this.authTagBytes);
-    if (this.firstVideoFrameAt === null && stream.stats.kind === 'video' && stream.stats.firstFrameAt !== null) this.firstVideoFrameAt = now;
+    if (this.firstVideoFrameAt === null && stream.stats.kind === 'video' && stream.stats.firstFrameAt !== null)
+      this.firstVideoFrameAt = now;
   }
 
   get videoStreams(): number {

@@ -8,7 +8,15 @@ import type * as dgram from 'node:dgram';
 import type { PacketizedClip } from './clipPackets.js';
 import { nextKeyframe } from './clipPackets.js';
 import type { MediaClock } from './mediaClock.js';
-import { AUDIO_PERIOD_MS, AUDIO_PT, AUDIO_SAMPLES_PER_PACKET, OPUS_SILENCE, VIDEO_CLOCK, VIDEO_PT, randomSsrc } from './mediaParams.js';
+import {
+  AUDIO_PERIOD_MS,
+  AUDIO_PT,
+  AUDIO_SAMPLES_PER_PACKET,
+  OPUS_SILENCE,
+  VIDEO_CLOCK,
+  VIDEO_PT,
+  randomSsrc,
+} from './mediaParams.js';
 import { RTP_HEADER_BYTES, writeRtpHeader } from './rtp.js';
 import { setPictureId } from './vp8Packetizer.js';
 
@@ -63,7 +71,13 @@ export class BotSender {
     this.audioTs = (this.audioTs + AUDIO_SAMPLES_PER_PACKET) >>> 0;
     this.audioSeq = (this.audioSeq + 1) & 0xffff;
     const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + OPUS_SILENCE.length);
-    writeRtpHeader(packet, { payloadType: AUDIO_PT, marker: false, sequenceNumber: this.audioSeq, timestamp: this.audioTs, ssrc: this.audioSsrc });
+    writeRtpHeader(packet, {
+      payloadType: AUDIO_PT,
+      marker: false,
+      sequenceNumber: this.audioSeq,
+      timestamp: this.audioTs,
+      ssrc: this.audioSsrc,
+    });
     OPUS_SILENCE.copy(packet, RTP_HEADER_BYTES);
     this.send(packet);
   }
@@ -81,7 +95,13 @@ export class BotSender {
       const payload = payloads[i]!;
       this.videoSeq = (this.videoSeq + 1) & 0xffff;
       const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
-      writeRtpHeader(packet, { payloadType: VIDEO_PT, marker: i === payloads.length - 1, sequenceNumber: this.videoSeq, timestamp, ssrc: this.videoSsrc });
+      writeRtpHeader(packet, {
+        payloadType: VIDEO_PT,
+        marker: i === payloads.length - 1,
+        sequenceNumber: this.videoSeq,
+        timestamp,
+        ssrc: this.videoSsrc,
+      });
       payload.copy(packet, RTP_HEADER_BYTES);
       setPictureId(packet.subarray(RTP_HEADER_BYTES), this.pictureId);
       this.send(packet);

@@ -60,7 +60,16 @@ export function createBotShared(options: BotSharedOptions = {}): BotShared {
   const clock = new MediaClock();
   const clips = new Map<string, Promise<PacketizedClip>>();
   const range = options.portRange ?? null;
-  if (range && !(Number.isInteger(range.min) && Number.isInteger(range.max) && range.min >= 1 && range.max <= 65_535 && range.min <= range.max)) {
+  if (
+    range &&
+    !(
+      Number.isInteger(range.min) &&
+      Number.isInteger(range.max) &&
+      range.min >= 1 &&
+      range.max <= 65_535 &&
+      range.min <= range.max
+    )
+  ) {
     throw new RangeError(`bad UDP port range ${range.min}-${range.max}`);
   }
   const cursor = { next: range?.min ?? 0 };

@@ -52,13 +52,23 @@ function describe(status: number, json: unknown): string {
 }
 
 /** Logs in (registering the account first if the login is refused); returns the session token. */
-export async function loginOrRegister(baseUrl: string, email: string, password: string, timeoutMs = 15_000): Promise<string> {
+export async function loginOrRegister(
+  baseUrl: string,
+  email: string,
+  password: string,
+  timeoutMs = 15_000,
+): Promise<string> {
   const username = usernameFor(email);
   try {
     const login = await post(new URL('/api/auth/login', baseUrl).href, { username, password }, timeoutMs);
     if (login.status === 200) return AuthResponse.parse(login.json).token;
-    if (login.status !== 401) throw new BotError('login', `login of ${username} failed: ${describe(login.status, login.json)}`);
-    const register = await post(new URL('/api/auth/register', baseUrl).href, { username, password, displayName: username }, timeoutMs);
+    if (login.status !== 401)
+      throw new BotError('login', `login of ${username} failed: ${describe(login.status, login.json)}`);
+    const register = await post(
+      new URL('/api/auth/register', baseUrl).href,
+      { username, password, displayName: username },
+      timeoutMs,
+    );
     if (register.status === 201) return AuthResponse.parse(register.json).token;
     throw new BotError('login', `register of ${username} failed: ${describe(register.status, register.json)}`);
   } catch (error) {
@@ -108,7 +118,10 @@ export class BotSocket {
     }
     const a = answer as { ok?: boolean; error?: { code?: string; message?: string } } | null;
     if (a?.ok === true) return a as AckOk;
-    throw new BotError(stage, `${event} refused: ${a?.error?.code ?? 'error'}: ${a?.error?.message ?? JSON.stringify(answer)}`);
+    throw new BotError(
+      stage,
+      `${event} refused: ${a?.error?.code ?? 'error'}: ${a?.error?.message ?? JSON.stringify(answer)}`,
+    );
   }
 
   close(): void {

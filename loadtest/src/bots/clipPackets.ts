@@ -21,7 +21,14 @@ export function packetizeClip(clip: Vp8Clip, maxPayload = MAX_VP8_PAYLOAD): Pack
   const keyframes = clip.frames.flatMap((f, i) => (f.key ? [i] : []));
   if (keyframes[0] !== 0) throw new Error('a clip must start with a keyframe');
   const bytes = frames.flat().reduce((n, p) => n + p.length, 0);
-  return { fps: clip.fps, width: clip.width, height: clip.height, frames, keyframes, bitrate: (bytes * 8 * clip.fps) / frames.length };
+  return {
+    fps: clip.fps,
+    width: clip.width,
+    height: clip.height,
+    frames,
+    keyframes,
+    bitrate: (bytes * 8 * clip.fps) / frames.length,
+  };
 }
 
 /** The first keyframe after frame `index` (looping), for a keyframe request. */

@@ -12,7 +12,16 @@ export const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 
 export function audioRtpParameters(ssrc: number) {
   return {
-    codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: AUDIO_CLOCK, channels: 2, parameters: { useinbandfec: 1 }, rtcpFeedback: [] }],
+    codecs: [
+      {
+        mimeType: 'audio/opus',
+        payloadType: AUDIO_PT,
+        clockRate: AUDIO_CLOCK,
+        channels: 2,
+        parameters: { useinbandfec: 1 },
+        rtcpFeedback: [],
+      },
+    ],
     encodings: [{ ssrc }],
   };
 }

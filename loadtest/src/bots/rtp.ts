@@ -83,7 +83,8 @@ export function keyframeRequests(packet: Buffer): number[] {
     const bytes = (packet.readUInt16BE(offset + 2) + 1) * 4;
     if (offset + bytes > packet.length) break;
     if (pt === 206 && fmt === 1 && bytes >= 12) wanted.push(packet.readUInt32BE(offset + 8));
-    if (pt === 206 && fmt === 4) for (let fci = offset + 12; fci + 8 <= offset + bytes; fci += 8) wanted.push(packet.readUInt32BE(fci));
+    if (pt === 206 && fmt === 4)
+      for (let fci = offset + 12; fci + 8 <= offset + bytes; fci += 8) wanted.push(packet.readUInt32BE(fci));
     offset += bytes;
   }
   return wanted;

@@ -48,7 +48,16 @@ const ClipFile = z.object({
 /** The clip for this size and rate: from the cache, else encoded now (a few seconds) and cached. */
 export async function loadVp8Clip(options: ClipOptions): Promise<Vp8Clip> {
   const { width, height, fps } = options;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || height < 16 || width > 3840 || height > 2160 || width % 2 || height % 2) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 16 ||
+    height < 16 ||
+    width > 3840 ||
+    height > 2160 ||
+    width % 2 ||
+    height % 2
+  ) {
     throw new RangeError(`bad clip size ${width}x${height} (even numbers, 16x16 to 3840x2160)`);
   }
   if (!(fps >= 1 && fps <= 60)) throw new RangeError(`bad clip frame rate ${fps} (1 to 60)`);
@@ -59,7 +68,15 @@ export async function loadVp8Clip(options: ClipOptions): Promise<Vp8Clip> {
   const clip = await encodeClip(options);
   await mkdir(dir, { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ width, height, fps, frames: clip.frames.map((f) => ({ key: f.key, data: f.data.toString('base64') })) }));
+  await writeFile(
+    temp,
+    JSON.stringify({
+      width,
+      height,
+      fps,
+      frames: clip.frames.map((f) => ({ key: f.key, data: f.data.toString('base64') })),
+    }),
+  );
   await rename(temp, file);
   return clip;
 }
@@ -142,20 +159,40 @@ async function encodeClip(options: ClipOptions): Promise<Vp8Clip> {
   const browser = await puppeteer.launch({
     executablePath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
     // WebCodecs needs a secure context: a made-up http://localhost page (nothing listens; the
     // request is answered here), not about:blank.
     await page.setRequestInterception(true);
-    page.on('request', (request) => void request.respond({ status: 200, contentType: 'text/html', body: '<!doctype html><title>clip</title>' }));
+    page.on(
+      'request',
+      (request) =>
+        void request.respond({ status: 200, contentType: 'text/html', body: '<!doctype html><title>clip</title>' }),
+    );
     await page.goto('http://localhost/parley-clip');
-    const params = { width, height, fps, count, keyEvery: Math.max(1, Math.round(KEYFRAME_SECONDS * fps)), bitrate: clipBitrate(width, height, fps) };
+    const params = {
+      width,
+      height,
+      fps,
+      count,
+      keyEvery: Math.max(1, Math.round(KEYFRAME_SECONDS * fps)),
+      bitrate: clipBitrate(width, height, fps),
+    };
     const result = (await page.evaluate(`(${ENCODE_SOURCE})(${JSON.stringify(params)})`)) as EncodeResult;
     if (result.error) throw new Error(`VP8 clip encoding failed: ${result.error}`);
     const frames = result.frames.map((f) => ({ key: f.key, data: Buffer.from(f.data, 'base64') }));
-    if (frames.length === 0 || !frames[0]!.key || !isVp8Keyframe(frames[0]!.data)) throw new Error('VP8 clip encoding failed: the clip does not start with a keyframe');
+    if (frames.length === 0 || !frames[0]!.key || !isVp8Keyframe(frames[0]!.data))
+      throw new Error('VP8 clip encoding failed: the clip does not start with a keyframe');
     return { width, height, fps, frames };
   } finally {
     await browser.close();

@@ -18,7 +18,8 @@ export interface BrowserClientOptions {
 }
 
 const FINAL_FAILURES = new Set(['unavailable', 'error', 'ended', 'left', 'replaced']);
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+const message = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class BrowserClient implements LoadClient {
@@ -51,7 +52,11 @@ export class BrowserClient implements LoadClient {
       await page.goto(`${origin}/health`, { waitUntil: 'domcontentloaded' });
       const login = (await page.evaluate(loginScript(this.spec))) as { status: number; body: string };
       if (login.status !== 200) {
-        return { ok: false, stage, reason: `POST /api/auth/login answered ${login.status}: ${login.body.slice(0, 200)}` };
+        return {
+          ok: false,
+          stage,
+          reason: `POST /api/auth/login answered ${login.status}: ${login.body.slice(0, 200)}`,
+        };
       }
 
       stage = 'page';
@@ -68,7 +73,11 @@ export class BrowserClient implements LoadClient {
       let state = await this.joinState();
       while (state.phase !== 'joined' && state.ackAt === null) {
         if (state.phase && FINAL_FAILURES.has(state.phase)) {
-          return { ok: false, stage, reason: `meeting page ended in phase "${state.phase}"${state.notice ? `: ${state.notice}` : ''}` };
+          return {
+            ok: false,
+            stage,
+            reason: `meeting page ended in phase "${state.phase}"${state.notice ? `: ${state.notice}` : ''}`,
+          };
         }
         if (Date.now() > deadline) {
           return {

@@ -61,7 +61,9 @@ export class BrowserPool {
 
   private async launch(): Promise<Browser> {
     if (!existsSync(this.executablePath)) {
-      throw new Error(`Chromium not found at ${this.executablePath}: install it (apt-get install -y chromium) or pass --chromium <path>`);
+      throw new Error(
+        `Chromium not found at ${this.executablePath}: install it (apt-get install -y chromium) or pass --chromium <path>`,
+      );
     }
     return puppeteer.launch({
       executablePath: this.executablePath,

@@ -37,7 +37,10 @@ export async function readCalibration(file = DEFAULT_CALIBRATION_FILE): Promise<
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`no calibration at ${file}: run \`npm run capacity -- calibrate\` first (or pass --pps-per-cpu and --consumers-per-core)`);
+    if (code === 'ENOENT')
+      throw new Error(
+        `no calibration at ${file}: run \`npm run capacity -- calibrate\` first (or pass --pps-per-cpu and --consumers-per-core)`,
+      );
     throw new Error(`cannot read calibration ${file}: ${(err as Error).message}`);
   }
   let json: unknown;
@@ -47,7 +50,8 @@ export async function readCalibration(file = DEFAULT_CALIBRATION_FILE): Promise<
     throw new Error(`calibration ${file} is not JSON: ${(err as Error).message}`);
   }
   const parsed = CalibrationSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`calibration ${file} is invalid (${describeIssues(parsed.error)}); run calibrate again`);
+  if (!parsed.success)
+    throw new Error(`calibration ${file} is invalid (${describeIssues(parsed.error)}); run calibrate again`);
   return parsed.data;
 }
 

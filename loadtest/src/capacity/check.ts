@@ -22,11 +22,19 @@ export const PLAIN_RTP_SPEEDUP = 367 / 261;
  * The worker cost the bots will see: the calibration's as is when they receive over SRTP (as
  * the calibration's consumers do); with plain RTP (`botSrtp: false`), packets × `speedup`.
  */
-export function botWorkerCost(cost: WorkerCostInput, botSrtp: boolean, speedup = PLAIN_RTP_SPEEDUP): { cost: WorkerCostInput; adjustment: string | null } {
+export function botWorkerCost(
+  cost: WorkerCostInput,
+  botSrtp: boolean,
+  speedup = PLAIN_RTP_SPEEDUP,
+): { cost: WorkerCostInput; adjustment: string | null } {
   if (botSrtp) return { cost, adjustment: null };
   if (!(speedup > 0)) throw new Error(`plain RTP speed-up must be above 0, got ${speedup}`);
   return {
-    cost: { ...cost, ppsOutPerCpuSecond: cost.ppsOutPerCpuSecond * speedup, cpuSecondsPerPacketIn: (cost.cpuSecondsPerPacketIn ?? 0) / speedup },
+    cost: {
+      ...cost,
+      ppsOutPerCpuSecond: cost.ppsOutPerCpuSecond * speedup,
+      cpuSecondsPerPacketIn: (cost.cpuSecondsPerPacketIn ?? 0) / speedup,
+    },
     adjustment: `packets per worker CPU-second × ${speedup.toFixed(2)} (the bots receive plain RTP, the calibration SRTP)`,
   };
 }
@@ -54,7 +62,9 @@ export function runProblems(failedClients: number, predictedBps: number, receive
   if (receivedBps !== null && predictedBps > 0) {
     const off = (receivedBps - predictedBps) / predictedBps;
     if (Math.abs(off) > TRAFFIC_TOLERANCE) {
-      problems.push(`the clients received ${Math.abs(off * 100).toFixed(0)} % ${off < 0 ? 'less' : 'more'} than the plan sends (an overloaded load generator, or joins that failed)`);
+      problems.push(
+        `the clients received ${Math.abs(off * 100).toFixed(0)} % ${off < 0 ? 'less' : 'more'} than the plan sends (an overloaded load generator, or joins that failed)`,
+      );
     }
   }
   return problems;
@@ -64,10 +74,16 @@ export function runProblems(failedClients: number, predictedBps: number, receive
  * The requested settings, changed to what the load-test clients do: nobody but a camera sender
  * has a mic; RTP bots send one VP8 stream (no simulcast) and consume every producer (no paging).
  */
-export function asLoadTested(s: PlanSettings, clients: CheckRunOptions['clients']): { settings: PlanSettings; adjustments: string[] } {
+export function asLoadTested(
+  s: PlanSettings,
+  clients: CheckRunOptions['clients'],
+): { settings: PlanSettings; adjustments: string[] } {
   const adjustments: string[] = [];
   const settings: PlanSettings = { ...s };
-  if (s.participants <= CHECK_MESH_MAX) throw new Error(`check needs more than ${CHECK_MESH_MAX} participants per meeting (smaller meetings stay in the P2P mesh)`);
+  if (s.participants <= CHECK_MESH_MAX)
+    throw new Error(
+      `check needs more than ${CHECK_MESH_MAX} participants per meeting (smaller meetings stay in the P2P mesh)`,
+    );
   if ((s.audioSenders ?? s.participants) !== s.senders) {
     settings.audioSenders = s.senders;
     adjustments.push(`mics: ${s.senders} per meeting (load-test receivers send nothing)`);
@@ -98,7 +114,9 @@ export async function runCheck(
   let overrides: StreamOverrides = {};
   let workerCost = cost;
   if (run.clients === 'bots') {
-    onLine(`reading the bots' VP8 clip ${video.width}x${video.height}@${video.fps} (encoded by Chromium on first use) ...`);
+    onLine(
+      `reading the bots' VP8 clip ${video.width}x${video.height}@${video.fps} (encoded by Chromium on first use) ...`,
+    );
     overrides = await botStreams(video);
     const bot = botWorkerCost(cost, run.botSrtp ?? true, run.plainRtpSpeedup ?? PLAIN_RTP_SPEEDUP);
     workerCost = bot.cost;
@@ -109,5 +127,13 @@ export async function runCheck(
   const result = compareCpu(plan.totals.workerCpu, measured.workerCpu, run.tolerancePercent);
   // the plan counts IP/UDP headers and the clients do not: a few % apart when all is well
   const problems = runProblems(report.summary.failed, plan.totals.out.bps, measured.clientsDownBps);
-  return { plan, adjustments, measured, result, problems, passed: result.withinTolerance && problems.length === 0, reportDir: run.outDir };
+  return {
+    plan,
+    adjustments,
+    measured,
+    result,
+    problems,
+    passed: result.withinTolerance && problems.length === 0,
+    reportDir: run.outDir,
+  };
 }

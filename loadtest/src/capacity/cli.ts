@@ -4,7 +4,13 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runCalibrationBench } from './benchAdapter.js';
-import { DEFAULT_CALIBRATION_FILE, CALIBRATION_VERSION, readCalibration, writeCalibration, type Calibration } from './calibration.js';
+import {
+  DEFAULT_CALIBRATION_FILE,
+  CALIBRATION_VERSION,
+  readCalibration,
+  writeCalibration,
+  type Calibration,
+} from './calibration.js';
 import { PLAIN_RTP_SPEEDUP, runCheck } from './check.js';
 import type { CheckClients } from './loadAdapter.js';
 import { machineInfo } from './machineInfo.js';
@@ -26,7 +32,12 @@ function addPlanOptions(cmd: Command): Command {
     .requiredOption('-p, --participants <n>', 'participants per meeting', number)
     .requiredOption('-s, --senders <n>', 'participants per meeting sending a camera', number)
     .option('--audio-senders <n>', 'participants per meeting with an open mic (default: all)', number)
-    .option('-r, --resolution <height>', 'camera height: 180, 360, 540, 720, 1080 (simulcast: 360, 720, 1080)', number, 720)
+    .option(
+      '-r, --resolution <height>',
+      'camera height: 180, 360, 540, 720, 1080 (simulcast: 360, 720, 1080)',
+      number,
+      720,
+    )
     .option('--fps <n>', 'camera frame rate', number, 15)
     .option('--no-simulcast', 'cameras send one stream (default: three simulcast layers)')
     .addOption(new Option('--layout <layout>', 'what receivers look at').choices(['grid', 'speaker']).default('grid'))
@@ -99,7 +110,9 @@ async function workerCost(f: PlanFlags): Promise<{ cost: WorkerCostInput; note: 
 }
 
 const program = new Command('capacity')
-  .description("Parley's capacity planner: calibrate the SFU on this hardware, plan workers/cores/nodes/bandwidth, check a plan with a load test.")
+  .description(
+    "Parley's capacity planner: calibrate the SFU on this hardware, plan workers/cores/nodes/bandwidth, check a plan with a load test.",
+  )
   .showHelpAfterError()
   .addHelpText(
     'after',
@@ -117,48 +130,90 @@ program
   .command('calibrate')
   .description('run the SFU benchmark on this machine and store its cost figures')
   .option('--quick', 'short benchmark run (2 steps of 2 s: less precise)')
-  .addOption(new Option('--variant <build>', 'worker build to measure (default: the installed one)').choices(['liburing', 'no-liburing', 'both']))
+  .addOption(
+    new Option('--variant <build>', 'worker build to measure (default: the installed one)').choices([
+      'liburing',
+      'no-liburing',
+      'both',
+    ]),
+  )
   .addOption(new Option('--mix <mix>', "benchmark's packet mix").choices(['meeting', 'audio']).default('meeting'))
   .option('-f, --file <path>', 'where to store the calibration', DEFAULT_CALIBRATION_FILE)
   .option('--port-base <port>', 'first of the 900 ports the benchmark may use', number, PORT_BASE)
   .option('--json', 'print the calibration as JSON')
-  .action(async (f: { quick?: boolean; variant?: 'liburing' | 'no-liburing' | 'both'; mix: 'meeting' | 'audio'; file: string; portBase: number; json?: boolean }) => {
-    const machine = machineInfo();
-    const installed = /-(no-liburing|liburing)$/.exec(machine.worker.variant)?.[1];
-    const variant = f.variant ?? installed ?? 'both';
-    console.error(`calibrating: bench:sfu, mix ${f.mix}, worker ${variant}${f.quick ? ', quick' : ''} (ports ${f.portBase}-${f.portBase + 899}) ...`);
-    const bench = await runCalibrationBench({
-      quick: f.quick === true,
-      portBase: f.portBase,
-      mix: f.mix,
-      ...(variant === 'both' ? {} : { variants: [variant as 'liburing' | 'no-liburing'] }),
-      log: (line) => console.error(`  ${line}`),
-    });
-    const calibration: Calibration = {
-      version: CALIBRATION_VERSION,
-      createdAt: new Date().toISOString(),
-      machine,
-      cost: { ppsOutPerCpuSecond: bench.ppsOutPerCpuSecond, cpuSecondsPerPacketIn: bench.cpuSecondsPerPacketIn, consumersPerCore: bench.consumersPerCore },
-      bench: { quick: f.quick === true, variant: bench.variant, srtp: bench.srtp, packetMix: bench.packetMix, durationSec: bench.durationSec, figures: bench.figures },
-    };
-    await writeCalibration(calibration, f.file);
-    if (f.json) console.log(JSON.stringify(calibration, null, 2));
-    else {
-      console.log(`calibration stored in ${f.file}`);
-      console.log(`  ${machine.cpuModel}, ${machine.cores} cores, worker ${bench.variant} (${machine.worker.variant})`);
-      console.log(`  ${Math.round(bench.ppsOutPerCpuSecond).toLocaleString('en-US')} packets out per worker CPU-second (SRTP, mix ${bench.packetMix})`);
-      console.log(`  ${Math.round(bench.consumersPerCore)} consumers per core at ~80 % CPU`);
-    }
-  });
+  .action(
+    async (f: {
+      quick?: boolean;
+      variant?: 'liburing' | 'no-liburing' | 'both';
+      mix: 'meeting' | 'audio';
+      file: string;
+      portBase: number;
+      json?: boolean;
+    }) => {
+      const machine = machineInfo();
+      const installed = /-(no-liburing|liburing)$/.exec(machine.worker.variant)?.[1];
+      const variant = f.variant ?? installed ?? 'both';
+      console.error(
+        `calibrating: bench:sfu, mix ${f.mix}, worker ${variant}${f.quick ? ', quick' : ''} (ports ${f.portBase}-${f.portBase + 899}) ...`,
+      );
+      const bench = await runCalibrationBench({
+        quick: f.quick === true,
+        portBase: f.portBase,
+        mix: f.mix,
+        ...(variant === 'both' ? {} : { variants: [variant as 'liburing' | 'no-liburing'] }),
+        log: (line) => console.error(`  ${line}`),
+      });
+      const calibration: Calibration = {
+        version: CALIBRATION_VERSION,
+        createdAt: new Date().toISOString(),
+        machine,
+        cost: {
+          ppsOutPerCpuSecond: bench.ppsOutPerCpuSecond,
+          cpuSecondsPerPacketIn: bench.cpuSecondsPerPacketIn,
+          consumersPerCore: bench.consumersPerCore,
+        },
+        bench: {
+          quick: f.quick === true,
+          variant: bench.variant,
+          srtp: bench.srtp,
+          packetMix: bench.packetMix,
+          durationSec: bench.durationSec,
+          figures: bench.figures,
+        },
+      };
+      await writeCalibration(calibration, f.file);
+      if (f.json) console.log(JSON.stringify(calibration, null, 2));
+      else {
+        console.log(`calibration stored in ${f.file}`);
+        console.log(
+          `  ${machine.cpuModel}, ${machine.cores} cores, worker ${bench.variant} (${machine.worker.variant})`,
+        );
+        console.log(
+          `  ${Math.round(bench.ppsOutPerCpuSecond).toLocaleString('en-US')} packets out per worker CPU-second (SRTP, mix ${bench.packetMix})`,
+        );
+        console.log(`  ${Math.round(bench.consumersPerCore)} consumers per core at ~80 % CPU`);
+      }
+    },
+  );
 
-addPlanOptions(program.command('plan').description('workers, cores, media nodes and bandwidth for a load')).action(async (f: PlanFlags) => {
-  const { cost, note } = await workerCost(f);
-  const plan = planCapacity(planInput(f), cost);
-  console.log(f.json ? JSON.stringify({ calibration: note, ...plan }, null, 2) : formatPlan(plan, note));
-});
+addPlanOptions(program.command('plan').description('workers, cores, media nodes and bandwidth for a load')).action(
+  async (f: PlanFlags) => {
+    const { cost, note } = await workerCost(f);
+    const plan = planCapacity(planInput(f), cost);
+    console.log(f.json ? JSON.stringify({ calibration: note, ...plan }, null, 2) : formatPlan(plan, note));
+  },
+);
 
-addPlanOptions(program.command('check').description('run a load test at the planned size and compare predicted and measured worker CPU'))
-  .addOption(new Option('--clients <kind>', 'RTP bots (large sizes) or headless browsers').choices(['bots', 'browsers']).default('bots'))
+addPlanOptions(
+  program
+    .command('check')
+    .description('run a load test at the planned size and compare predicted and measured worker CPU'),
+)
+  .addOption(
+    new Option('--clients <kind>', 'RTP bots (large sizes) or headless browsers')
+      .choices(['bots', 'browsers'])
+      .default('bots'),
+  )
   .option('--duration <sec>', 'seconds to hold everyone in after the last join', number, 30)
   .option('--join-rate <n>', 'clients started per second', number, 10)
   .option('--tolerance <percent>', 'largest acceptable |error|', number, 15)
@@ -167,43 +222,65 @@ addPlanOptions(program.command('check').description('run a load test at the plan
   .option('--target <url>', 'an existing Parley instead of an embedded one')
   .option('--out-dir <dir>', 'where the load-test report goes', 'loadtest-report/capacity-check')
   .addOption(
-    new Option('--plain-rtp-speedup <x>', 'bots with --no-bot-srtp only: how much cheaper plain RTP forwards than SRTP').argParser(number).default(PLAIN_RTP_SPEEDUP, `${PLAIN_RTP_SPEEDUP.toFixed(2)}`),
+    new Option('--plain-rtp-speedup <x>', 'bots with --no-bot-srtp only: how much cheaper plain RTP forwards than SRTP')
+      .argParser(number)
+      .default(PLAIN_RTP_SPEEDUP, `${PLAIN_RTP_SPEEDUP.toFixed(2)}`),
   )
   .option('--bot-srtp', 'bots receive over SRTP like browsers, so the calibration applies as is (default)')
   .option('--no-bot-srtp', 'bots receive plain RTP; the worker cost is scaled by --plain-rtp-speedup')
-  .action(async (f: PlanFlags & { botSrtp?: boolean; plainRtpSpeedup: number; clients: CheckClients; duration: number; joinRate: number; tolerance: number; portBase: number; mediaWorkers?: number; target?: string; outDir: string }) => {
-    const { cost, note } = await workerCost(f);
-    // Ctrl-C ends the load test early; it still tears everything down and reports
-    const abort = new AbortController();
-    process.once('SIGINT', () => abort.abort());
-    const outcome = await runCheck(
-      planInput(f),
-      cost,
-      {
-        clients: f.clients,
-        durationSec: f.duration,
-        joinRate: f.joinRate,
-        portBase: f.portBase,
-        outDir: f.outDir,
-        tolerancePercent: f.tolerance,
-        plainRtpSpeedup: f.plainRtpSpeedup,
-        ...(f.botSrtp === false ? { botSrtp: false } : {}),
-        ...(f.mediaWorkers ? { mediaWorkers: f.mediaWorkers } : {}),
-        ...(f.target ? { target: f.target } : {}),
+  .action(
+    async (
+      f: PlanFlags & {
+        botSrtp?: boolean;
+        plainRtpSpeedup: number;
+        clients: CheckClients;
+        duration: number;
+        joinRate: number;
+        tolerance: number;
+        portBase: number;
+        mediaWorkers?: number;
+        target?: string;
+        outDir: string;
       },
-      (line) => console.error(`  ${line}`),
-      abort.signal,
-    );
-    if (f.json) console.log(JSON.stringify({ calibration: note, ...outcome }, null, 2));
-    else {
-      console.log(formatPlan(outcome.plan, note));
-      for (const a of outcome.adjustments) console.log(`as load-tested: ${a}`);
-      console.log(formatCheck(outcome.result, outcome.measured.basis, { predictedBps: outcome.plan.totals.out.bps, measuredBps: outcome.measured.clientsDownBps }));
-      for (const p of outcome.problems) console.log(`not the planned load: ${p}`);
-      console.log(`load-test report: ${outcome.reportDir}/report.html`);
-    }
-    process.exitCode = outcome.passed ? 0 : 1;
-  });
+    ) => {
+      const { cost, note } = await workerCost(f);
+      // Ctrl-C ends the load test early; it still tears everything down and reports
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      const outcome = await runCheck(
+        planInput(f),
+        cost,
+        {
+          clients: f.clients,
+          durationSec: f.duration,
+          joinRate: f.joinRate,
+          portBase: f.portBase,
+          outDir: f.outDir,
+          tolerancePercent: f.tolerance,
+          plainRtpSpeedup: f.plainRtpSpeedup,
+          ...(f.botSrtp === false ? { botSrtp: false } : {}),
+          ...(f.mediaWorkers ? { mediaWorkers: f.mediaWorkers } : {}),
+          ...(f.target ? { target: f.target } : {}),
+        },
+        (line) => console.error(`  ${line}`),
+        abort.signal,
+      );
+      if (f.json) console.log(JSON.stringify({ calibration: note, ...outcome }, null, 2));
+      else {
+        console.log(formatPlan(outcome.plan, note));
+        for (const a of outcome.adjustments) console.log(`as load-tested: ${a}`);
+        console.log(
+          formatCheck(outcome.result, outcome.measured.basis, {
+            predictedBps: outcome.plan.totals.out.bps,
+            measuredBps: outcome.measured.clientsDownBps,
+          }),
+        );
+        for (const p of outcome.problems) console.log(`not the planned load: ${p}`);
+        console.log(`load-test report: ${outcome.reportDir}/report.html`);
+      }
+      process.exitCode = outcome.passed ? 0 : 1;
+    },
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`capacity: ${err instanceof Error ? err.message : String(err)}`);

@@ -38,7 +38,10 @@ export interface FittedCost {
 
 export function fitCost(steps: readonly CostStep[]): FittedCost {
   const usable = steps.filter((s) => s.ppsOut > 0 && s.workerCpu > 0 && s.ppsOut >= MIN_DELIVERY * s.ppsOutExpected);
-  if (usable.length === 0) throw new Error(`no benchmark step delivered ${MIN_DELIVERY * 100} % of its packets with measurable worker CPU (host overloaded?)`);
+  if (usable.length === 0)
+    throw new Error(
+      `no benchmark step delivered ${MIN_DELIVERY * 100} % of its packets with measurable worker CPU (host overloaded?)`,
+    );
   const top = usable.reduce((a, b) => (b.ppsOut > a.ppsOut ? b : a));
   const ppsOutPerCpuSecond = top.ppsOut / top.workerCpu;
   return {

@@ -85,7 +85,8 @@ export function measuredWorkerCpu(report: Pick<LoadReport, 'timeline' | 'server'
     steady = usable;
     basis = `all ${usable.length} samples (none after the last join)`;
   }
-  if (steady.length === 0) throw new Error('the load test recorded no worker CPU (no /metrics sample with parley_media worker CPU)');
+  if (steady.length === 0)
+    throw new Error('the load test recorded no worker CPU (no /metrics sample with parley_media worker CPU)');
   const totals = steady.map((s) => s.workerCpuTotal as number);
   const maxes = steady.map((s) => s.workerCpuMax).filter((v): v is number => v !== null);
   const from = steady[0]!.t;
@@ -99,7 +100,10 @@ export function measuredWorkerCpu(report: Pick<LoadReport, 'timeline' | 'server'
   };
 }
 
-type RunLoadTest = (options: LoadTestInput, hooks?: { onLine?: (line: string) => void; signal?: AbortSignal }) => Promise<LoadReport>;
+type RunLoadTest = (
+  options: LoadTestInput,
+  hooks?: { onLine?: (line: string) => void; signal?: AbortSignal },
+) => Promise<LoadReport>;
 const RUNNER_MODULE = path.resolve(import.meta.dirname, '../runLoadTest.ts');
 
 export async function runLoadTestAt(

@@ -50,7 +50,10 @@ export function scaleRate(rate: StreamRate, factor: number): StreamRate {
 /** Video payload bit rate for a picture height at a frame rate (linear in fps). */
 export function videoBitrate(height: number, fps: number): number {
   const at15 = VIDEO_BITRATE_AT_15FPS[height];
-  if (at15 === undefined) throw new Error(`no bitrate for ${height}p in the table (known: ${Object.keys(VIDEO_BITRATE_AT_15FPS).join(', ')})`);
+  if (at15 === undefined)
+    throw new Error(
+      `no bitrate for ${height}p in the table (known: ${Object.keys(VIDEO_BITRATE_AT_15FPS).join(', ')})`,
+    );
   return (at15 * fps) / REFERENCE_FPS;
 }
 

@@ -3,7 +3,16 @@
  * out (to every receiver's consumers), consumers, and how many routers (workers) the consumer
  * budget spreads it over. Pure arithmetic; see docs/capacity.md, "The model".
  */
-import { addRates, audioStream, scaleRate, simulcastLayerHeights, spatialLayerForHeight, videoStream, ZERO_RATE, type StreamRate } from './mediaRates.js';
+import {
+  addRates,
+  audioStream,
+  scaleRate,
+  simulcastLayerHeights,
+  spatialLayerForHeight,
+  videoStream,
+  ZERO_RATE,
+  type StreamRate,
+} from './mediaRates.js';
 import type { PlanSettings } from './planInput.js';
 
 /** Participants that are alike for the model: same media sent, same media received. */
@@ -47,7 +56,9 @@ export interface StreamOverrides {
 /** What a sender's camera puts into the SFU: every simulcast layer, or the one stream. */
 export function cameraUp(s: PlanSettings, o: StreamOverrides = {}): StreamRate {
   if (!s.simulcast) return o.camera ?? videoStream(s.resolution, s.fps);
-  return simulcastLayerHeights(s.resolution).map((h) => videoStream(h, s.fps)).reduce(addRates, ZERO_RATE);
+  return simulcastLayerHeights(s.resolution)
+    .map((h) => videoStream(h, s.fps))
+    .reduce(addRates, ZERO_RATE);
 }
 
 /** The stream a consumer gets at a spatial layer. */
@@ -77,7 +88,15 @@ export function visibleLayers(s: PlanSettings, otherCameras: number): [number, n
   return byLayer;
 }
 
-function participantClass(s: PlanSettings, o: StreamOverrides, name: ParticipantClass['name'], count: number, camera: boolean, mic: boolean, audioSenders: number): ParticipantClass {
+function participantClass(
+  s: PlanSettings,
+  o: StreamOverrides,
+  name: ParticipantClass['name'],
+  count: number,
+  camera: boolean,
+  mic: boolean,
+  audioSenders: number,
+): ParticipantClass {
   const audio = o.audio ?? audioStream();
   const otherMics = audioSenders - (mic ? 1 : 0);
   const otherCameras = s.senders - (camera ? 1 : 0);
@@ -88,7 +107,15 @@ function participantClass(s: PlanSettings, o: StreamOverrides, name: Participant
   for (const layer of [0, 1, 2] as const) down = addRates(down, scaleRate(cameraDown(s, layer, o), layers[layer]));
   let up = mic ? audio : ZERO_RATE;
   if (camera) up = addRates(up, cameraUp(s, o));
-  return { name, count, up, down, consumers: otherMics + otherCameras, activeConsumers: otherMics + visible, videoByLayer };
+  return {
+    name,
+    count,
+    up,
+    down,
+    consumers: otherMics + otherCameras,
+    activeConsumers: otherMics + visible,
+    videoByLayer,
+  };
 }
 
 export function meetingTraffic(s: PlanSettings, o: StreamOverrides = {}): MeetingTraffic {
@@ -101,7 +128,8 @@ export function meetingTraffic(s: PlanSettings, o: StreamOverrides = {}): Meetin
     participantClass(s, o, 'listener', s.participants - Math.max(s.senders, audioSenders), false, false, audioSenders),
   ].filter((c) => c.count > 0);
 
-  const sum = (pick: (c: ParticipantClass) => StreamRate) => classes.map((c) => scaleRate(pick(c), c.count)).reduce(addRates, ZERO_RATE);
+  const sum = (pick: (c: ParticipantClass) => StreamRate) =>
+    classes.map((c) => scaleRate(pick(c), c.count)).reduce(addRates, ZERO_RATE);
   const inRate = sum((c) => c.up);
   const outRate = sum((c) => c.down);
   const consumers = classes.reduce((n, c) => n + c.count * c.consumers, 0);

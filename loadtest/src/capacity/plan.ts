@@ -4,7 +4,14 @@
  */
 import { meetingTraffic, type MeetingTraffic, type ParticipantClass, type StreamOverrides } from './meetingTraffic.js';
 import { scaleRate, type StreamRate } from './mediaRates.js';
-import { parsePlanInput, parseWorkerCost, type PlanInput, type PlanSettings, type WorkerCost, type WorkerCostInput } from './planInput.js';
+import {
+  parsePlanInput,
+  parseWorkerCost,
+  type PlanInput,
+  type PlanSettings,
+  type WorkerCost,
+  type WorkerCostInput,
+} from './planInput.js';
 
 /** The calibration measures consumers per core at about this CPU utilisation. */
 export const CONSUMERS_PER_CORE_AT = 0.8;
@@ -49,7 +56,11 @@ export function cpuFor(cost: WorkerCost, packetsIn: number, packetsOut: number):
   return packetsOut / cost.ppsOutPerCpuSecond + packetsIn * cost.cpuSecondsPerPacketIn;
 }
 
-export function planCapacity(input: PlanInput, costInput: WorkerCostInput, overrides: StreamOverrides = {}): CapacityPlan {
+export function planCapacity(
+  input: PlanInput,
+  costInput: WorkerCostInput,
+  overrides: StreamOverrides = {},
+): CapacityPlan {
   const s = parsePlanInput(input);
   const cost = parseWorkerCost(costInput);
   const m = meetingTraffic(s, overrides);
@@ -79,13 +90,19 @@ export function planCapacity(input: PlanInput, costInput: WorkerCostInput, overr
 
   const warnings: string[] = [];
   if (s.participants <= MESH_MAX_PARTICIPANTS) {
-    warnings.push(`meetings of ${s.participants} run as a P2P mesh with the default MESH_MAX_PARTICIPANTS=${MESH_MAX_PARTICIPANTS}; this plan assumes they use the SFU`);
+    warnings.push(
+      `meetings of ${s.participants} run as a P2P mesh with the default MESH_MAX_PARTICIPANTS=${MESH_MAX_PARTICIPANTS}; this plan assumes they use the SFU`,
+    );
   }
   if (primaryWorkerCpu > target) {
-    warnings.push(`one meeting's primary worker needs ${pct(primaryWorkerCpu)} of a core (target ${pct(target)}): lower SFU_CONSUMER_BUDGET to spread it, or fewer senders/lower resolution`);
+    warnings.push(
+      `one meeting's primary worker needs ${pct(primaryWorkerCpu)} of a core (target ${pct(target)}): lower SFU_CONSUMER_BUDGET to spread it, or fewer senders/lower resolution`,
+    );
   }
   if (m.routers > s.coresPerNode) {
-    warnings.push(`one meeting spreads over ${m.routers} workers but a node has ${s.coresPerNode}; the server does not pipe a meeting across nodes yet (docs/sfu.md)`);
+    warnings.push(
+      `one meeting spreads over ${m.routers} workers but a node has ${s.coresPerNode}; the server does not pipe a meeting across nodes yet (docs/sfu.md)`,
+    );
   }
 
   return {

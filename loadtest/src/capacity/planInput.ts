@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { RESOLUTIONS, SIMULCAST_RESOLUTIONS } from './mediaRates.js';
 
-const positiveInt = () => z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
+const positiveInt = () =>
+  z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
 
 export const PlanInputSchema = z
   .object({
@@ -18,8 +19,15 @@ export const PlanInputSchema = z
     /** Participants per meeting sending audio (unmuted mic); default: every participant. */
     audioSenders: z.number().int('must be a whole number').min(0, 'must be 0 or more').optional(),
     /** Camera picture height. */
-    resolution: z.number().refine((h) => (RESOLUTIONS as readonly number[]).includes(h), `must be one of ${RESOLUTIONS.join(', ')}`),
-    fps: z.number().int('must be a whole number').min(1, 'must be between 1 and 60').max(60, 'must be between 1 and 60').default(15),
+    resolution: z
+      .number()
+      .refine((h) => (RESOLUTIONS as readonly number[]).includes(h), `must be one of ${RESOLUTIONS.join(', ')}`),
+    fps: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 60')
+      .max(60, 'must be between 1 and 60')
+      .default(15),
     simulcast: z.boolean().default(true),
     /** What receivers look at: the paged grid or the speaker view. */
     layout: z.enum(['grid', 'speaker']).default('grid'),
@@ -35,12 +43,25 @@ export const PlanInputSchema = z
     consumerBudget: positiveInt().default(400),
   })
   .superRefine((v, ctx) => {
-    if (v.senders > v.participants) ctx.addIssue({ code: 'custom', path: ['senders'], message: `${v.senders} cannot exceed participants (${v.participants})` });
+    if (v.senders > v.participants)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['senders'],
+        message: `${v.senders} cannot exceed participants (${v.participants})`,
+      });
     if (v.audioSenders !== undefined && v.audioSenders > v.participants) {
-      ctx.addIssue({ code: 'custom', path: ['audioSenders'], message: `${v.audioSenders} cannot exceed participants (${v.participants})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['audioSenders'],
+        message: `${v.audioSenders} cannot exceed participants (${v.participants})`,
+      });
     }
     if (v.simulcast && !(SIMULCAST_RESOLUTIONS as readonly number[]).includes(v.resolution)) {
-      ctx.addIssue({ code: 'custom', path: ['resolution'], message: `with simulcast, must be one of ${SIMULCAST_RESOLUTIONS.join(', ')} (its layers are ÷4 and ÷2)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resolution'],
+        message: `with simulcast, must be one of ${SIMULCAST_RESOLUTIONS.join(', ')} (its layers are ÷4 and ÷2)`,
+      });
     }
   });
 

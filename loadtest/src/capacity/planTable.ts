@@ -35,7 +35,11 @@ export function formatPlan(plan: CapacityPlan, calibrationNote: string): string 
     ['packets/s into the SFU', int(m.in.pps), int(plan.totals.in.pps)],
     ['packets/s out of the SFU', int(m.out.pps), int(plan.totals.out.pps)],
     ['packets/s piped between workers', int(m.pipe.pps), int(plan.totals.pipe.pps)],
-    ['consumers (active)', `${int(m.consumers)} (${int(m.activeConsumers)})`, `${int(plan.totals.consumers)} (${int(plan.totals.activeConsumers)})`],
+    [
+      'consumers (active)',
+      `${int(m.consumers)} (${int(m.activeConsumers)})`,
+      `${int(plan.totals.consumers)} (${int(plan.totals.activeConsumers)})`,
+    ],
     ['routers (workers) per meeting', String(m.routers), ''],
     ['worker CPU (cores)', plan.meetingCpu.toFixed(3), plan.totals.workerCpu.toFixed(3)],
     ['bandwidth in', mbit(m.in.bps), mbit(plan.totals.in.bps)],
@@ -49,7 +53,10 @@ export function formatPlan(plan: CapacityPlan, calibrationNote: string): string 
 
   const need = table(['needed', '']);
   need.push(
-    ['mediasoup workers (= cores)', `${plan.workers}  (by CPU ${plan.workersBy.cpu}, by consumers ${plan.workersBy.consumers}, by meeting spread ${plan.workersBy['meeting spread']}; limited by ${plan.limitedBy})`],
+    [
+      'mediasoup workers (= cores)',
+      `${plan.workers}  (by CPU ${plan.workersBy.cpu}, by consumers ${plan.workersBy.consumers}, by meeting spread ${plan.workersBy['meeting spread']}; limited by ${plan.limitedBy})`,
+    ],
     ['mean worker utilisation', `${pct(plan.utilisation)} (target ≤ ${pct(plan.targetUtilisation)})`],
     ['busiest worker of one meeting', pct(plan.primaryWorkerCpu)],
     ['media nodes', `${plan.mediaNodes} × ${s.coresPerNode} cores`],
@@ -60,14 +67,24 @@ export function formatPlan(plan: CapacityPlan, calibrationNote: string): string 
   return lines.join('\n');
 }
 
-export function formatCheck(result: CheckResult, basis: string, traffic: { predictedBps: number; measuredBps: number | null }): string {
+export function formatCheck(
+  result: CheckResult,
+  basis: string,
+  traffic: { predictedBps: number; measuredBps: number | null },
+): string {
   const t = table(['worker CPU (cores)', '']);
   t.push(
     ['predicted', result.predictedWorkerCpu.toFixed(3)],
     ['measured', `${result.measuredWorkerCpu.toFixed(3)} (${basis})`],
-    ['error', `${result.errorPercent >= 0 ? '+' : ''}${result.errorPercent.toFixed(1)} % (tolerance ±${result.tolerancePercent} %)`],
+    [
+      'error',
+      `${result.errorPercent >= 0 ? '+' : ''}${result.errorPercent.toFixed(1)} % (tolerance ±${result.tolerancePercent} %)`,
+    ],
     ['verdict', result.withinTolerance ? 'OK' : 'OFF: recalibrate, or see docs/capacity.md'],
-    ['traffic out (predicted / received by the clients)', `${mbit(traffic.predictedBps)} / ${traffic.measuredBps === null ? 'unknown' : mbit(traffic.measuredBps)}`],
+    [
+      'traffic out (predicted / received by the clients)',
+      `${mbit(traffic.predictedBps)} / ${traffic.measuredBps === null ? 'unknown' : mbit(traffic.measuredBps)}`,
+    ],
   );
   return t.toString();
 }

@@ -9,7 +9,14 @@ import Table from 'cli-table3';
 import type { LoadTestInput } from '../options.js';
 import type { LoadReport } from '../reportTypes.js';
 import { runLoadTest, type RunHooks } from '../runLoadTest.js';
-import { findMax, HEALTHY_THRESHOLDS, type FindMaxGrowth, type FindMaxResult, type StepOutcome, type StepSize } from './search.js';
+import {
+  findMax,
+  HEALTHY_THRESHOLDS,
+  type FindMaxGrowth,
+  type FindMaxResult,
+  type StepOutcome,
+  type StepSize,
+} from './search.js';
 
 export interface FindMaxFile extends FindMaxResult {
   tool: 'parley-loadtest-find-max';
@@ -45,7 +52,19 @@ const fmt = (v: number | null, digits = 0) => (v === null ? '–' : v.toFixed(di
 
 export function stepsTable(steps: readonly StepOutcome[]): string {
   const table = new Table({
-    head: ['step', 'receivers', 'bot receivers', 'size', 'joined', 'p95 join ms', 'min fps ratio', 'worker CPU max %', 'CPU/bot %', 'CPU/browser %', 'healthy'],
+    head: [
+      'step',
+      'receivers',
+      'bot receivers',
+      'size',
+      'joined',
+      'p95 join ms',
+      'min fps ratio',
+      'worker CPU max %',
+      'CPU/bot %',
+      'CPU/browser %',
+      'healthy',
+    ],
     style: { head: [], border: [] },
   });
   for (const s of steps) {
@@ -75,20 +94,35 @@ export async function runFindMax(
 ): Promise<FindMaxFile> {
   const outDir = resolve(base.outDir ?? 'loadtest-report');
   mkdirSync(outDir, { recursive: true });
-  const fullGrowth: FindMaxGrowth = { ...growth, baseReceivers: base.receivers ?? 0, baseBotReceivers: base.botReceivers ?? 0 };
+  const fullGrowth: FindMaxGrowth = {
+    ...growth,
+    baseReceivers: base.receivers ?? 0,
+    baseBotReceivers: base.botReceivers ?? 0,
+  };
   const rules = [...(thresholds ?? HEALTHY_THRESHOLDS)];
   const startedAt = new Date();
   const result = await findMax(
     fullGrowth,
     async (size) => {
       const reportDir = `step-${size.step}`;
-      hooks.onLine?.(`find-max step ${size.step}: ${size.receivers} browser receivers, ${size.botReceivers} bot receivers ...`);
+      hooks.onLine?.(
+        `find-max step ${size.step}: ${size.receivers} browser receivers, ${size.botReceivers} bot receivers ...`,
+      );
       const report = await runLoadTest(
-        { ...base, meetings: 1, receivers: size.receivers, botReceivers: size.botReceivers, thresholds: rules, outDir: join(outDir, reportDir) },
+        {
+          ...base,
+          meetings: 1,
+          receivers: size.receivers,
+          botReceivers: size.botReceivers,
+          thresholds: rules,
+          outDir: join(outDir, reportDir),
+        },
         hooks,
       );
       const outcome = stepOutcome(size, report, reportDir);
-      hooks.onLine?.(`find-max step ${size.step}: ${outcome.clients} participants, ${outcome.healthy ? 'healthy' : `unhealthy (${outcome.missed.join('; ')})`}`);
+      hooks.onLine?.(
+        `find-max step ${size.step}: ${outcome.clients} participants, ${outcome.healthy ? 'healthy' : `unhealthy (${outcome.missed.join('; ')})`}`,
+      );
       return outcome;
     },
     () => hooks.signal?.aborted === true,

@@ -60,7 +60,8 @@ export async function findMax(
   runStep: (size: StepSize) => Promise<StepOutcome>,
   aborted: () => boolean = () => false,
 ): Promise<FindMaxResult> {
-  if (growth.stepReceivers + growth.stepBotReceivers <= 0) throw new Error('--find-max needs --step-receivers or --step-bot-receivers > 0');
+  if (growth.stepReceivers + growth.stepBotReceivers <= 0)
+    throw new Error('--find-max needs --step-receivers or --step-bot-receivers > 0');
   if (growth.maxSteps < 1) throw new Error('--max-steps must be >= 1');
   const steps: StepOutcome[] = [];
   let largestHealthy: StepOutcome | null = null;

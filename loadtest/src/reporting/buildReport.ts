@@ -2,7 +2,14 @@
 import type { ClientSample } from '../clientTypes.js';
 import type { LoadTestOptions } from '../options.js';
 import { REPORT_VERSION, type LoadReport, type RunCost, type ServerSample } from '../reportTypes.js';
-import { buildTimeline, lowestFpsRatio, summarizeClient, summarizeRun, worstClients, type ClientRecord } from '../stats/aggregate.js';
+import {
+  buildTimeline,
+  lowestFpsRatio,
+  summarizeClient,
+  summarizeRun,
+  worstClients,
+  type ClientRecord,
+} from '../stats/aggregate.js';
 import { evaluateThresholds, type Threshold } from '../thresholds.js';
 
 export interface RunData {
@@ -24,7 +31,8 @@ export function buildReport(run: RunData): LoadReport {
   const summary = summarizeRun(clients, run.server);
   const thresholds = evaluateThresholds(run.thresholds, summary);
   const notes = [...run.notes];
-  if (run.server.length > 0 && run.server.every((s) => !s.ok)) notes.push(`no /metrics scrape succeeded: ${run.server[0]!.error ?? ''}`);
+  if (run.server.length > 0 && run.server.every((s) => !s.ok))
+    notes.push(`no /metrics scrape succeeded: ${run.server[0]!.error ?? ''}`);
   return {
     version: REPORT_VERSION,
     tool: 'parley-loadtest',

@@ -4,7 +4,8 @@ export interface Histogram {
   counts: number[];
 }
 
-const short = (value: number) => (Math.abs(value) >= 100 ? String(Math.round(value)) : String(Math.round(value * 10) / 10));
+const short = (value: number) =>
+  Math.abs(value) >= 100 ? String(Math.round(value)) : String(Math.round(value * 10) / 10);
 
 export function histogram(values: readonly number[], binCount = 12): Histogram {
   const kept = values.filter((v) => Number.isFinite(v));

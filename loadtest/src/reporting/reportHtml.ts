@@ -23,7 +23,9 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const num = (value: number | null | undefined, digits = 1) =>
-  value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(Math.abs(value) >= 100 ? 0 : digits);
+  value === null || value === undefined || !Number.isFinite(value)
+    ? '–'
+    : value.toFixed(Math.abs(value) >= 100 ? 0 : digits);
 
 function distributionRow(name: string, d: Distribution, scale = 1, digits = 1): string {
   const cell = (v: number | null) => `<td>${num(v === null ? null : v * scale, digits)}</td>`;
@@ -44,7 +46,9 @@ export function renderReportHtml(report: LoadReport): string {
     server: report.server,
     histograms: {
       joinMs: histogram(joined.map((c) => (c.join.ok ? c.join.joinMs : NaN))),
-      firstFrameMs: histogram(joined.map((c) => (c.join.ok && c.join.firstFrameMs !== null ? c.join.firstFrameMs : NaN))),
+      firstFrameMs: histogram(
+        joined.map((c) => (c.join.ok && c.join.firstFrameMs !== null ? c.join.firstFrameMs : NaN)),
+      ),
       fps: histogram(joined.map((c) => c.fpsMean ?? NaN)),
       freezesPerMinute: histogram(joined.map((c) => c.freezesPerMinute ?? NaN)),
     },
@@ -75,11 +79,17 @@ export function renderReportHtml(report: LoadReport): string {
   ${num(s.workerCpu.totalMax === null ? null : s.workerCpu.totalMax * 100)} %. Consumers max: ${num(s.consumersMax, 0)}.</p>`;
   const worst = table(
     ['client', 'score', 'problems'],
-    report.worstClients.map((w) => `<tr><td>${escapeHtml(w.id)}</td><td>${num(w.score, 2)}</td><td>${escapeHtml(w.problems.join('; '))}</td></tr>`),
+    report.worstClients.map(
+      (w) =>
+        `<tr><td>${escapeHtml(w.id)}</td><td>${num(w.score, 2)}</td><td>${escapeHtml(w.problems.join('; '))}</td></tr>`,
+    ),
   );
   const lowest = table(
     ['client', 'kind', 'role', 'fps ratio'],
-    (report.lowestFpsRatio ?? []).map((c) => `<tr class="${c.fpsRatio < 0.9 ? 'bad' : ''}"><td>${escapeHtml(c.id)}</td><td>${c.kind}</td><td>${c.role}</td><td>${num(c.fpsRatio, 2)}</td></tr>`),
+    (report.lowestFpsRatio ?? []).map(
+      (c) =>
+        `<tr class="${c.fpsRatio < 0.9 ? 'bad' : ''}"><td>${escapeHtml(c.id)}</td><td>${c.kind}</td><td>${c.role}</td><td>${num(c.fpsRatio, 2)}</td></tr>`,
+    ),
   );
   const c = report.cost;
   const pct = (v: number | null) => (v === null ? '–' : `${num(v, 2)} %`);
@@ -95,10 +105,31 @@ export function renderReportHtml(report: LoadReport): string {
     : '<p class="muted">not measured (the hold was not reached)</p>';
   const failures = table(
     ['client', 'stage', 'reason'],
-    s.failures.map((f) => `<tr><td>${escapeHtml(f.id)}</td><td>${escapeHtml(f.stage)}</td><td>${escapeHtml(f.reason)}</td></tr>`),
+    s.failures.map(
+      (f) => `<tr><td>${escapeHtml(f.id)}</td><td>${escapeHtml(f.stage)}</td><td>${escapeHtml(f.reason)}</td></tr>`,
+    ),
   );
   const clients = table(
-    ['client', 'kind', 'role', 'meeting', 'browser', 'join ms', 'first frame ms', 'fps', 'fps ratio', 'min fps', 'freezes', 'loss %', 'jitter ms', 'RTT ms', 'in kbit/s', 'out kbit/s', 'streams', 'mode'],
+    [
+      'client',
+      'kind',
+      'role',
+      'meeting',
+      'browser',
+      'join ms',
+      'first frame ms',
+      'fps',
+      'fps ratio',
+      'min fps',
+      'freezes',
+      'loss %',
+      'jitter ms',
+      'RTT ms',
+      'in kbit/s',
+      'out kbit/s',
+      'streams',
+      'mode',
+    ],
     report.clients.map((c) => {
       const j = c.join;
       return `<tr class="${j.ok ? '' : 'bad'}"><td>${escapeHtml(c.id)}</td><td>${c.kind}</td><td>${c.role}</td><td><code>${escapeHtml(c.meetingId.slice(0, 8))}</code></td><td>${c.browser ?? '–'}</td>

@@ -29,7 +29,11 @@ export const RunSummarySchema = z.object({
   eventLoopLagMs: DistributionSchema,
 }) satisfies z.ZodType<RunSummary>;
 
-const StoredReportSchema = z.object({ tool: z.literal('parley-loadtest'), version: z.literal(1), summary: RunSummarySchema });
+const StoredReportSchema = z.object({
+  tool: z.literal('parley-loadtest'),
+  version: z.literal(1),
+  summary: RunSummarySchema,
+});
 
 /** Reads a report.json and returns its summary; throws a readable error. */
 export function readReportSummary(path: string): RunSummary {

@@ -19,10 +19,30 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Variables of the caller's shell that must not leak into the embedded Parley. */
 const CLEARED = [
-  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'JWT_SECRET', 'MEDIA_NODE_URLS',
-  'MEDIA_SECRET', 'TURN_SECRET', 'TURN_URLS', 'STUN_URLS', 'MESH_MAX_PARTICIPANTS', 'MEDIA_RPC_PORT', 'MEDIA_RTC_PORT',
-  'MEDIA_WORKERS', 'MEDIA_PUBLIC_URL', 'MEDIA_RPC_HOST', 'MEDIA_LISTEN_IP', 'MEDIA_ANNOUNCED_ADDRESS', 'NODE_ENV',
-  'COOKIE_SECURE', 'SFU_CONSUMER_BUDGET', 'LOG_LEVEL',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_PREFIX',
+  'JWT_SECRET',
+  'MEDIA_NODE_URLS',
+  'MEDIA_SECRET',
+  'TURN_SECRET',
+  'TURN_URLS',
+  'STUN_URLS',
+  'MESH_MAX_PARTICIPANTS',
+  'MEDIA_RPC_PORT',
+  'MEDIA_RTC_PORT',
+  'MEDIA_WORKERS',
+  'MEDIA_PUBLIC_URL',
+  'MEDIA_RPC_HOST',
+  'MEDIA_LISTEN_IP',
+  'MEDIA_ANNOUNCED_ADDRESS',
+  'NODE_ENV',
+  'COOKIE_SECURE',
+  'SFU_CONSUMER_BUDGET',
+  'LOG_LEVEL',
 ];
 
 export interface EmbeddedParleyOptions {
@@ -55,7 +75,10 @@ function spawnBuilt(env: NodeJS.ProcessEnv, log: number, mediaUrl: string): Chil
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npx tsc -b\` (or drop PARLEY_SKIP_BUILD)`);
   }
   if (!existsSync(join(REPO_ROOT, 'client', 'dist', 'index.html'))) {
-    const built = spawnSync('npm', ['run', '--silent', 'build', '-w', 'client'], { cwd: REPO_ROOT, stdio: ['ignore', log, log] });
+    const built = spawnSync('npm', ['run', '--silent', 'build', '-w', 'client'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', log, log],
+    });
     if (built.status !== 0) throw new Error('npm run build -w client failed (see parley.log)');
   }
   const node = JSON.stringify(process.execPath);
@@ -116,7 +139,12 @@ export async function startEmbeddedParley(options: EmbeddedParleyOptions): Promi
   const child: ChildProcess =
     options.build === false
       ? spawnBuilt(env, log, `http://127.0.0.1:${rpc}`)
-      : spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'start.mjs')], { cwd: REPO_ROOT, env, stdio: ['ignore', log, log], detached: true });
+      : spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'start.mjs')], {
+          cwd: REPO_ROOT,
+          env,
+          stdio: ['ignore', log, log],
+          detached: true,
+        });
   closeSync(log);
   const pid = child.pid!;
   const group = (signal: NodeJS.Signals) => {

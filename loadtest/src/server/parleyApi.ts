@@ -36,7 +36,12 @@ export interface Account {
   token: string;
 }
 
-async function post(baseUrl: string, path: string, body: unknown, token?: string): Promise<{ status: number; json: unknown; text: string }> {
+async function post(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; json: unknown; text: string }> {
   let response: Response;
   try {
     response = await fetch(new URL(path, baseUrl), {
@@ -81,7 +86,11 @@ export async function startMeeting(baseUrl: string, host: Account, title: string
 }
 
 /** Runs `task` over `items` with at most `limit` at a time, results in order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -10,16 +10,18 @@ import { ensureAccount, mapLimit, startMeeting, type Account } from './parleyApi
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function prepareClients(baseUrl: string, options: LoadTestOptions, password: string): Promise<ClientRecord[]> {
+export async function prepareClients(
+  baseUrl: string,
+  options: LoadTestOptions,
+  password: string,
+): Promise<ClientRecord[]> {
   const planned = planClients(options, runTag());
-  const records = planned.map(
-    (p): ClientRecord => ({
-      spec: specFor(p, { baseUrl, meetingId: '', password, video: options.video }),
-      browser: null,
-      join: null,
-      joinedAt: null,
-    }),
-  );
+  const records = planned.map((p): ClientRecord => ({
+    spec: specFor(p, { baseUrl, meetingId: '', password, video: options.video }),
+    browser: null,
+    join: null,
+    joinedAt: null,
+  }));
   const accounts = await mapLimit(records, 4, async (record, i): Promise<Account | null> => {
     try {
       return await ensureAccount(baseUrl, planned[i]!.username, password);
@@ -30,7 +32,9 @@ export async function prepareClients(baseUrl: string, options: LoadTestOptions, 
     }
   });
   for (let meeting = 1; meeting <= options.meetings; meeting++) {
-    const members = records.flatMap((record, i) => (planned[i]!.meeting === meeting ? [{ record, account: accounts[i] ?? null }] : []));
+    const members = records.flatMap((record, i) =>
+      planned[i]!.meeting === meeting ? [{ record, account: accounts[i] ?? null }] : [],
+    );
     try {
       const host = members.find((m) => m.account !== null)?.account;
       if (!host) throw new Error('no account of this meeting could be created');

@@ -54,7 +54,8 @@ export class ServerMetricsSampler {
       if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
       const { cpuSeconds, ...sample } = parseServerMetrics(await response.text(), t);
       if (cpuSeconds !== null) {
-        if (this.last && t > this.last.t) sample.serverCpu = (cpuSeconds - this.last.cpuSeconds) / ((t - this.last.t) / 1000);
+        if (this.last && t > this.last.t)
+          sample.serverCpu = (cpuSeconds - this.last.cpuSeconds) / ((t - this.last.t) / 1000);
         this.last = { t, cpuSeconds };
       }
       return sample;

@@ -17,7 +17,11 @@ export interface ClientRecord {
 const sum = (values: readonly (number | null)[]) => finite(values).reduce((a, b) => a + b, 0);
 
 /** `targetFps`: the senders' configured fps (the base of fpsRatio); omitted: fpsRatio null. */
-export function summarizeClient(record: ClientRecord, samples: readonly ClientSample[], targetFps?: number): ClientSummary {
+export function summarizeClient(
+  record: ClientRecord,
+  samples: readonly ClientSample[],
+  targetFps?: number,
+): ClientSummary {
   const own = samples.filter((s) => s.clientId === record.spec.id).sort((a, b) => a.t - b.t);
   // The first sample after the join still covers set-up time: left out of rates.
   const steady = own.filter((s) => record.joinedAt !== null && s.t > record.joinedAt).slice(1);
@@ -79,7 +83,9 @@ export function buildTimeline(records: readonly ClientRecord[], samples: readonl
 
 export function summarizeRun(clients: readonly ClientSummary[], server: readonly ServerSample[]): RunSummary {
   const joined = clients.filter((c) => c.join.ok);
-  const failures = clients.flatMap((c) => (c.join.ok ? [] : [{ id: c.id, stage: c.join.stage, reason: c.join.reason }]));
+  const failures = clients.flatMap((c) =>
+    c.join.ok ? [] : [{ id: c.id, stage: c.join.stage, reason: c.join.reason }],
+  );
   const scraped = server.filter((s) => s.ok);
   const cpuMax = finite(scraped.map((s) => s.workerCpuMax));
   const cpuTotal = finite(scraped.map((s) => s.workerCpuTotal));
@@ -130,7 +136,9 @@ export function worstClients(clients: readonly ClientSummary[], targetFps: numbe
       // Time spent frozen counts, not only how often: 50 % of the time frozen scores 10.
       const frozen = client.observedMs ? Math.min(1, client.freezeMs / client.observedMs) : 0;
       score += Math.min(10, frozen * 20 + client.freezes / 10);
-      problems.push(`${client.freezes} freezes (${Math.round(client.freezeMs)} ms${client.observedMs ? `, ${Math.round(frozen * 100)} % of the time` : ''})`);
+      problems.push(
+        `${client.freezes} freezes (${Math.round(client.freezeMs)} ms${client.observedMs ? `, ${Math.round(frozen * 100)} % of the time` : ''})`,
+      );
     }
     if (client.packetLossMean !== null && client.packetLossMean > 0.005) {
       score += client.packetLossMean * 100;
@@ -140,7 +148,8 @@ export function worstClients(clients: readonly ClientSummary[], targetFps: numbe
       score += 1;
       problems.push(`slow join: ${Math.round(client.join.joinMs)} ms (median ${Math.round(joinP50)} ms)`);
     }
-    if (client.join.firstFrameMs === null && client.role === 'receiver') problems.push('no remote frame yet when its join finished');
+    if (client.join.firstFrameMs === null && client.role === 'receiver')
+      problems.push('no remote frame yet when its join finished');
     return { id: client.id, score: Math.round(score * 100) / 100, problems };
   });
   return scored
@@ -150,9 +159,14 @@ export function worstClients(clients: readonly ClientSummary[], targetFps: numbe
 }
 
 /** The receiving clients with the lowest fpsRatio, lowest first. */
-export function lowestFpsRatio(clients: readonly ClientSummary[], limit = 10): { id: string; kind: ClientSummary['kind']; role: ClientSummary['role']; fpsRatio: number }[] {
+export function lowestFpsRatio(
+  clients: readonly ClientSummary[],
+  limit = 10,
+): { id: string; kind: ClientSummary['kind']; role: ClientSummary['role']; fpsRatio: number }[] {
   return clients
-    .flatMap((c) => (c.join.ok && c.fpsRatio !== null ? [{ id: c.id, kind: c.kind, role: c.role, fpsRatio: c.fpsRatio }] : []))
+    .flatMap((c) =>
+      c.join.ok && c.fpsRatio !== null ? [{ id: c.id, kind: c.kind, role: c.role, fpsRatio: c.fpsRatio }] : [],
+    )
     .sort((a, b) => a.fpsRatio - b.fpsRatio)
     .slice(0, limit);
 }

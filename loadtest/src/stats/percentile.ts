@@ -14,7 +14,10 @@ export function quantileSorted(sorted: readonly number[], q: number): number | n
 }
 
 export function percentile(values: readonly number[], p: number): number | null {
-  return quantileSorted(finite(values).sort((a, b) => a - b), p / 100);
+  return quantileSorted(
+    finite(values).sort((a, b) => a - b),
+    p / 100,
+  );
 }
 
 export function mean(values: readonly (number | null | undefined)[]): number | null {

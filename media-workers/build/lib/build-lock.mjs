@@ -37,7 +37,9 @@ export async function withLock(file, fn) {
   let lastNote = 0;
   while (!tryTake(file)) {
     if (Date.now() - lastNote >= 30_000) {
-      info(`another install (pid ${fs.readFileSync(file, 'utf8').trim()}) is providing this worker; waiting (${formatDuration(Date.now() - t0)})`);
+      info(
+        `another install (pid ${fs.readFileSync(file, 'utf8').trim()}) is providing this worker; waiting (${formatDuration(Date.now() - t0)})`,
+      );
       lastNote = Date.now();
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -33,7 +33,11 @@ function sourcesCacheDir(cacheRoot) {
 
 function cachedTarball(dir) {
   try {
-    const name = fs.readdirSync(dir).filter((f) => TARBALL.test(f)).sort().pop();
+    const name = fs
+      .readdirSync(dir)
+      .filter((f) => TARBALL.test(f))
+      .sort()
+      .pop();
     return name ? path.join(dir, name) : null;
   } catch {
     return null;
@@ -48,15 +52,24 @@ function cachedTarball(dir) {
  */
 export function debSrcList(file, text) {
   if (file.endsWith('.sources')) {
-    return /^Types:(.*\s)?deb(\s|$)/m.test(text) ? { name: path.basename(file), text: text.replace(/^Types:.*$/gm, 'Types: deb-src') } : null;
+    return /^Types:(.*\s)?deb(\s|$)/m.test(text)
+      ? { name: path.basename(file), text: text.replace(/^Types:.*$/gm, 'Types: deb-src') }
+      : null;
   }
-  const lines = text.split('\n').filter((l) => /^\s*deb\s/.test(l)).map((l) => l.replace(/^\s*deb\s/, 'deb-src '));
-  return lines.length ? { name: `${path.basename(file).replace(/\.list$/, '')}.list`, text: `${lines.join('\n')}\n` } : null;
+  const lines = text
+    .split('\n')
+    .filter((l) => /^\s*deb\s/.test(l))
+    .map((l) => l.replace(/^\s*deb\s/, 'deb-src '));
+  return lines.length
+    ? { name: `${path.basename(file).replace(/\.list$/, '')}.list`, text: `${lines.join('\n')}\n` }
+    : null;
 }
 
 /** The system's apt `deb` sources, rewritten as `deb-src` (one-line and deb822 files). */
 export function debSrcLists() {
-  return readAptSources().map(({ file, text }) => debSrcList(file, text)).filter((list) => list !== null);
+  return readAptSources()
+    .map(({ file, text }) => debSrcList(file, text))
+    .filter((list) => list !== null);
 }
 
 /** `apt-get source --download-only` into a temporary directory; the tarball's path or null. */
@@ -67,28 +80,46 @@ function fromDebianSources(work) {
   const parts = path.join(work, 'sources.list.d');
   fs.mkdirSync(parts, { recursive: true });
   for (const list of lists) fs.writeFileSync(path.join(parts, list.name), list.text);
-  for (const dir of ['lists/partial', 'cache/archives/partial', 'download']) fs.mkdirSync(path.join(work, dir), { recursive: true });
+  for (const dir of ['lists/partial', 'cache/archives/partial', 'download'])
+    fs.mkdirSync(path.join(work, dir), { recursive: true });
   const options = [
-    '-o', `Dir::Etc::SourceList=/dev/null`,
-    '-o', `Dir::Etc::SourceParts=${parts}`,
-    '-o', `Dir::State::Lists=${path.join(work, 'lists')}`,
-    '-o', `Dir::Cache=${path.join(work, 'cache')}`,
-    '-o', 'Debug::NoLocking=1',
-    '-o', 'APT::Sandbox::User=root',
-    '-o', 'Acquire::Retries=2',
+    '-o',
+    `Dir::Etc::SourceList=/dev/null`,
+    '-o',
+    `Dir::Etc::SourceParts=${parts}`,
+    '-o',
+    `Dir::State::Lists=${path.join(work, 'lists')}`,
+    '-o',
+    `Dir::Cache=${path.join(work, 'cache')}`,
+    '-o',
+    'Debug::NoLocking=1',
+    '-o',
+    'APT::Sandbox::User=root',
+    '-o',
+    'Acquire::Retries=2',
     '-qq',
   ];
   const run = (args, cwd) =>
-    spawnSync('apt-get', [...options, ...args], { cwd, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    spawnSync('apt-get', [...options, ...args], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   info(`  apt-get update (deb-src only, private state under ${work})`);
   const update = run(['update'], work);
-  if (update.status !== 0) return { reason: `apt-get update failed: ${(update.stderr || update.stdout || '').trim().split('\n').slice(-2).join(' ')}` };
+  if (update.status !== 0)
+    return {
+      reason: `apt-get update failed: ${(update.stderr || update.stdout || '').trim().split('\n').slice(-2).join(' ')}`,
+    };
   info(`  apt-get source --download-only ${SOURCE_PACKAGE}`);
   const download = path.join(work, 'download');
   const source = run(['source', '--download-only', SOURCE_PACKAGE], download);
   const tarball = cachedTarball(download);
   if (source.status !== 0 || !tarball) {
-    return { reason: `apt-get source failed: ${(source.stderr || source.stdout || '').trim().split('\n').slice(-2).join(' ')}` };
+    return {
+      reason: `apt-get source failed: ${(source.stderr || source.stdout || '').trim().split('\n').slice(-2).join(' ')}`,
+    };
   }
   return { tarball };
 }
@@ -126,5 +157,7 @@ export function provideLibsrtpSource(cacheRoot) {
 export function warnNssFallback(reason) {
   warn(`libsrtp sources not available (${reason}).`);
   warn("building against Debian's libsrtp2, which uses NSS: SRTP then costs the worker about 1.5x the CPU per packet.");
-  warn('to fix: set PARLEY_LIBSRTP_TARBALL to a libsrtp 2.x source tarball, then run PARLEY_WORKER_REBUILD=1 npm rebuild parley (or npm install).');
+  warn(
+    'to fix: set PARLEY_LIBSRTP_TARBALL to a libsrtp 2.x source tarball, then run PARLEY_WORKER_REBUILD=1 npm rebuild parley (or npm install).',
+  );
 }

@@ -30,7 +30,9 @@ function run(cmd, args, opts = {}) {
 }
 
 function versionAtLeast(version, min) {
-  const a = String(version).split(/[.+~-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const a = String(version)
+    .split(/[.+~-]/)
+    .map((x) => Number.parseInt(x, 10) || 0);
   const b = min.split('.').map(Number);
   for (let i = 0; i < b.length; i++) {
     if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) > b[i];
@@ -85,7 +87,8 @@ function aptCandidate(pkg) {
 export function readAptSources() {
   const files = ['/etc/apt/sources.list'];
   try {
-    for (const f of fs.readdirSync('/etc/apt/sources.list.d')) if (/\.(list|sources)$/.test(f)) files.push(`/etc/apt/sources.list.d/${f}`);
+    for (const f of fs.readdirSync('/etc/apt/sources.list.d'))
+      if (/\.(list|sources)$/.test(f)) files.push(`/etc/apt/sources.list.d/${f}`);
   } catch {
     /* no sources.list.d */
   }
@@ -112,7 +115,10 @@ function aptGet(args) {
   });
   if (r.status !== 0) {
     const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-30);
-    throw new ProvisionError(`apt-get ${args.join(' ')} failed (exit ${r.status}):`, output.map((l) => `  | ${l}`));
+    throw new ProvisionError(
+      `apt-get ${args.join(' ')} failed (exit ${r.status}):`,
+      output.map((l) => `  | ${l}`),
+    );
   }
 }
 
@@ -129,10 +135,13 @@ export async function ensureBuildPackages(opts) {
 
   if (!isDebian) {
     if (mesonOk && run('ninja', ['--version']).status === 0) return; // let meson report what else is missing
-    throw new ProvisionError('building the mediasoup worker needs meson >= 1.1, ninja, a C++17 compiler and the libraries below; this script installs them only on Debian.', [
-      `Debian names: ${packages.join(' ')} meson`,
-      'Or provide a worker: MEDIASOUP_WORKER_BIN=/path/to/mediasoup-worker, or skip it: PARLEY_SKIP_WORKER=1.',
-    ]);
+    throw new ProvisionError(
+      'building the mediasoup worker needs meson >= 1.1, ninja, a C++17 compiler and the libraries below; this script installs them only on Debian.',
+      [
+        `Debian names: ${packages.join(' ')} meson`,
+        'Or provide a worker: MEDIASOUP_WORKER_BIN=/path/to/mediasoup-worker, or skip it: PARLEY_SKIP_WORKER=1.',
+      ],
+    );
   }
 
   const missing = missingDebianPackages(packages);
@@ -143,18 +152,23 @@ export async function ensureBuildPackages(opts) {
 
   const codename = osRelease().VERSION_CODENAME || 'bookworm';
   const backports = `${codename}-backports`;
-  info(`system packages missing: ${[...missing, ...(mesonOk ? [] : [`meson>=${MIN_MESON}${meson ? ` (have ${meson})` : ''}`])].join(' ')}`);
+  info(
+    `system packages missing: ${[...missing, ...(mesonOk ? [] : [`meson>=${MIN_MESON}${meson ? ` (have ${meson})` : ''}`])].join(' ')}`,
+  );
 
   if (process.getuid?.() !== 0) {
     const lines = [];
-    if (missing.length) lines.push(`sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    if (missing.length)
+      lines.push(`sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
     if (!mesonOk) {
       const candidate = aptCandidate('meson');
       if (candidate && versionAtLeast(candidate, MIN_MESON)) {
         lines.push('sudo apt-get install -y --no-install-recommends meson');
       } else {
         if (!hasBackportsSource(codename)) {
-          lines.push(`echo 'deb http://deb.debian.org/debian ${backports} main' | sudo tee /etc/apt/sources.list.d/${backports}.list`);
+          lines.push(
+            `echo 'deb http://deb.debian.org/debian ${backports} main' | sudo tee /etc/apt/sources.list.d/${backports}.list`,
+          );
           lines.push('sudo apt-get update');
         }
         lines.push(`sudo apt-get install -y --no-install-recommends -t ${backports} meson`);

@@ -28,7 +28,10 @@ export function chooseTransportWorker(input: TransportPlacementInput): number {
   const { direction, consumerBudget, primaryWorker, routers, workers } = input;
   if (direction !== 'recv' || consumerBudget === undefined) return primaryWorker;
   const byConsumers = [...routers].sort(
-    (a, b) => a.consumers - b.consumers || Number(b.workerIndex === primaryWorker) - Number(a.workerIndex === primaryWorker) || a.workerIndex - b.workerIndex,
+    (a, b) =>
+      a.consumers - b.consumers ||
+      Number(b.workerIndex === primaryWorker) - Number(a.workerIndex === primaryWorker) ||
+      a.workerIndex - b.workerIndex,
   );
   const under = byConsumers.find((r) => r.consumers < consumerBudget);
   if (under) return under.workerIndex;

@@ -28,7 +28,11 @@ export async function dispatchRpc(handlers: RpcHandlers, payload: unknown, logge
     const { field, message } = params.error;
     return {
       ok: false,
-      error: { code: 'bad_request', message: `params.${message}`, ...(field ? { field: `params.${field}` } : { field: 'params' }) },
+      error: {
+        code: 'bad_request',
+        message: `params.${message}`,
+        ...(field ? { field: `params.${field}` } : { field: 'params' }),
+      },
     };
   }
   try {

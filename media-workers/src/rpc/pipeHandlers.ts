@@ -3,7 +3,13 @@ import { MediaError } from '../errors.js';
 import type { MeetingRouters } from '../MeetingRouters.js';
 import type { RpcHandlers } from './dispatch.js';
 
-type PipeMethods = 'createPipeTransport' | 'connectPipeTransport' | 'pipeConsume' | 'pipeProduce' | 'createPlainTransport' | 'connectPlainTransport';
+type PipeMethods =
+  | 'createPipeTransport'
+  | 'connectPipeTransport'
+  | 'pipeConsume'
+  | 'pipeProduce'
+  | 'createPlainTransport'
+  | 'connectPlainTransport';
 
 export interface PipeOptions {
   listenIp: string;
@@ -50,7 +56,12 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
       await room.pipe(producerId, workerIndex);
       const consumer = await transport.consume({ producerId, rtpCapabilities: room.primary.rtpCapabilities });
       room.addConsumer(consumer, workerIndex);
-      return { id: consumer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters as never, producerPaused: consumer.producerPaused };
+      return {
+        id: consumer.id,
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters as never,
+        producerPaused: consumer.producerPaused,
+      };
     },
 
     pipeProduce: async ({ meetingId, transportId, producerId, kind, rtpParameters, paused, appData }) => {
@@ -68,7 +79,15 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
       return { id: producer.id };
     },
 
-    createPlainTransport: async ({ meetingId, workerIndex, comedia, rtcpMux, enableSrtp, srtpCryptoSuite, portRange }) => {
+    createPlainTransport: async ({
+      meetingId,
+      workerIndex,
+      comedia,
+      rtcpMux,
+      enableSrtp,
+      srtpCryptoSuite,
+      portRange,
+    }) => {
       if (srtpCryptoSuite && !enableSrtp) throw new MediaError('bad_request', 'srtpCryptoSuite needs enableSrtp');
       const room = await routers.ensureRouter(meetingId);
       const index = workerIndex ?? room.primaryWorker;
@@ -92,9 +111,16 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
 
     connectPlainTransport: async ({ meetingId, transportId, ip, port, rtcpPort, srtpParameters }) => {
       const transport = routers.require(meetingId).plainOrPipe<PlainTransport>(transportId, 'plain');
-      if (transport.srtpParameters && !srtpParameters) throw new MediaError('bad_request', 'this transport uses SRTP: srtpParameters required');
-      if (!transport.srtpParameters && srtpParameters) throw new MediaError('bad_request', 'this transport was created without enableSrtp');
-      await transport.connect({ ip, port, ...(rtcpPort ? { rtcpPort } : {}), ...(srtpParameters ? { srtpParameters } : {}) });
+      if (transport.srtpParameters && !srtpParameters)
+        throw new MediaError('bad_request', 'this transport uses SRTP: srtpParameters required');
+      if (!transport.srtpParameters && srtpParameters)
+        throw new MediaError('bad_request', 'this transport was created without enableSrtp');
+      await transport.connect({
+        ip,
+        port,
+        ...(rtcpPort ? { rtcpPort } : {}),
+        ...(srtpParameters ? { srtpParameters } : {}),
+      });
       return {};
     },
   };

@@ -27,7 +27,8 @@ async function asBadRequest<T>(what: string, run: () => Promise<T>): Promise<T> 
   } catch (error) {
     if (error instanceof MediaError) throw error;
     const name = (error as Error).name;
-    if (name === 'TypeError' || name === 'UnsupportedError') throw new MediaError('bad_request', `${what}: ${(error as Error).message}`);
+    if (name === 'TypeError' || name === 'UnsupportedError')
+      throw new MediaError('bad_request', `${what}: ${(error as Error).message}`);
     throw error;
   }
 }
@@ -107,7 +108,12 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
         throw new MediaError('bad_request', 'rtpCapabilities: cannot consume this producer with these capabilities');
       }
       const consumer = await asBadRequest('consume', () =>
-        transport.consume({ producerId, rtpCapabilities: caps, paused: paused ?? true, appData: { ...(appData ?? {}), meetingId } }),
+        transport.consume({
+          producerId,
+          rtpCapabilities: caps,
+          paused: paused ?? true,
+          appData: { ...(appData ?? {}), meetingId },
+        }),
       );
       room.addConsumer(consumer, workerIndex);
       return {
@@ -150,7 +156,8 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
       const room = routers.require(meetingId);
       const origin = room.producers.get(producerId);
       if (!origin) throw new MediaError('not_found', 'no such producer in this meeting');
-      if (origin.workerIndex !== fromWorker) throw new MediaError('bad_request', `the producer is on worker ${origin.workerIndex}`);
+      if (origin.workerIndex !== fromWorker)
+        throw new MediaError('bad_request', `the producer is on worker ${origin.workerIndex}`);
       await routers.routerOn(room, toWorker);
       const piped = await room.pipe(producerId, toWorker);
       return { producerId, alreadyPiped: !piped && fromWorker !== toWorker };
@@ -162,7 +169,13 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
         [...room.producers.values()].map(async ({ producer }) => {
           const stats = await producer.getStats().catch(() => []);
           const score = producer.score[0]?.score;
-          return { id: producer.id, kind: producer.kind, paused: producer.paused, ...(score !== undefined ? { score } : {}), packets: stats.length };
+          return {
+            id: producer.id,
+            kind: producer.kind,
+            paused: producer.paused,
+            ...(score !== undefined ? { score } : {}),
+            packets: stats.length,
+          };
         }),
       );
       return {

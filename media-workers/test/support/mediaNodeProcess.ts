@@ -60,10 +60,16 @@ async function freeRtcBase(wanted: number, count: number): Promise<number> {
   throw new Error(`no ${count} free RTC ports from ${wanted}`);
 }
 
-export async function startMediaNodeProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<MediaNodeProcess> {
+export async function startMediaNodeProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<MediaNodeProcess> {
   const port = Number(env.MEDIA_RPC_PORT);
   if (env.MEDIA_RTC_PORT && /^\d+$/.test(env.MEDIA_RTC_PORT)) {
-    env = { ...env, MEDIA_RTC_PORT: String(await freeRtcBase(Number(env.MEDIA_RTC_PORT), Number(env.MEDIA_WORKERS ?? 1) || 1)) };
+    env = {
+      ...env,
+      MEDIA_RTC_PORT: String(await freeRtcBase(Number(env.MEDIA_RTC_PORT), Number(env.MEDIA_WORKERS ?? 1) || 1)),
+    };
   }
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
@@ -120,7 +126,11 @@ export async function stopAllMediaNodes(): Promise<void> {
 }
 
 /** Polls `check` until it returns a truthy value or the time is up. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

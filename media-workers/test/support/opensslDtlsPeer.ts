@@ -46,10 +46,27 @@ export function requireOpensslCli(): void {
 function makeCertificate(dir: string): { cert: string; key: string; fingerprint: string } {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  const run = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=parley-dtls-test',
-  ], { encoding: 'utf8' });
+  const run = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=parley-dtls-test',
+    ],
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`openssl req failed: ${run.stderr}`);
   const fingerprint = new crypto.X509Certificate(fs.readFileSync(cert)).fingerprint256;
   return { cert, key, fingerprint };
@@ -78,7 +95,11 @@ export async function startOpensslDtlsPeer(options: PeerOptions): Promise<Openss
   const iceConnected = new Promise<void>((resolve) => (iceUp = resolve));
   const localUfrag = crypto.randomBytes(4).toString('hex');
   const sendStun = () =>
-    workerSide.send(stunBindingRequest(options.iceParameters, localUfrag), candidate.port, candidate.ip ?? candidate.address);
+    workerSide.send(
+      stunBindingRequest(options.iceParameters, localUfrag),
+      candidate.port,
+      candidate.ip ?? candidate.address,
+    );
   workerSide.on('message', (msg) => {
     if (isStun(msg)) {
       if (isBindingSuccess(msg)) iceUp();

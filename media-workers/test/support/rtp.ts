@@ -61,7 +61,9 @@ export async function rtpSender(ip: string, port: number, ssrc: number): Promise
   return {
     async send(count, firstSeq = 1, intervalMs = 5, make = (seq) => rtpPacket(seq, ssrc)) {
       for (let seq = firstSeq; seq < firstSeq + count; seq++) {
-        await new Promise<void>((resolve, reject) => socket.send(make(seq), port, ip, (e) => (e ? reject(e) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          socket.send(make(seq), port, ip, (e) => (e ? reject(e) : resolve())),
+        );
         await new Promise((r) => setTimeout(r, intervalMs));
       }
     },

@@ -7,7 +7,5 @@ export const Uuid = z.uuid();
 export const MessageId = z.string().regex(/^[0-9]{1,19}$/, 'must be a message id');
 
 /** `ping` (c→s): an optional object; `echo` is returned unchanged in the ack. */
-export const Ping = z
-  .object({ echo: z.string().max(256, 'must be at most 256 characters').optional() })
-  .optional();
+export const Ping = z.object({ echo: z.string().max(256, 'must be at most 256 characters').optional() }).optional();
 export type Ping = z.infer<typeof Ping>;

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import type {
-  IceServer,
-  LeaveReason,
-  Meeting,
-  MeetingEndReason,
-  MeetingMode,
-  Participant,
-  User,
-} from '../types.js';
+import type { IceServer, LeaveReason, Meeting, MeetingEndReason, MeetingMode, Participant, User } from '../types.js';
 import { Id } from './common.js';
 
 export const MeetingAccessSchema = z.enum(['invited', 'link']);

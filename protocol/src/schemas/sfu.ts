@@ -63,8 +63,13 @@ export type MediaSource = z.infer<typeof MediaSourceSchema>;
 
 export const RtpParametersSchema = z.looseObject({
   mid: z.string().max(64).optional(),
-  codecs: z.array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() })).max(32),
-  headerExtensions: z.array(z.looseObject({ uri: z.string(), id: z.number().int() })).max(32).optional(),
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() }))
+    .max(32),
+  headerExtensions: z
+    .array(z.looseObject({ uri: z.string(), id: z.number().int() }))
+    .max(32)
+    .optional(),
   encodings: z.array(z.looseObject({})).max(8).optional(),
   rtcp: z.looseObject({}).optional(),
 });
@@ -114,7 +119,10 @@ export const SfuReportTiles = MeetingScoped.extend({ tiles: z.array(SfuTile).max
 export const SfuCreatePlainTransport = MeetingScoped.extend({
   direction: z.enum(['send', 'recv']),
   srtp: z.boolean().optional(),
-}).refine((d) => !(d.srtp && d.direction === 'send'), { message: 'SRTP is only for recv plain transports', path: ['srtp'] });
+}).refine((d) => !(d.srtp && d.direction === 'send'), {
+  message: 'SRTP is only for recv plain transports',
+  path: ['srtp'],
+});
 
 /** Decoded key + salt bytes per SRTP crypto suite (mediasoup's master lengths). */
 export const SRTP_KEY_BYTES = {
@@ -133,7 +141,11 @@ export const SfuConnectPlainTransport = MeetingScoped.extend({
   /** The caller's SRTP key (required when the transport was created with `srtp: true`). */
   srtpParameters: SrtpParametersSchema.refine(
     (p) => p.keyBase64.length % 4 === 0 && base64Bytes(p.keyBase64) === SRTP_KEY_BYTES[p.cryptoSuite],
-    { message: 'keyBase64 must be base64 of the crypto suite\'s key + salt length (30 bytes for AES_CM_128_*, 28 for AEAD_AES_128_GCM, 44 for AEAD_AES_256_GCM)', path: ['keyBase64'] },
+    {
+      message:
+        "keyBase64 must be base64 of the crypto suite's key + salt length (30 bytes for AES_CM_128_*, 28 for AEAD_AES_128_GCM, 44 for AEAD_AES_256_GCM)",
+      path: ['keyBase64'],
+    },
   ).optional(),
 });
 export interface SfuPlainTransportInfo {

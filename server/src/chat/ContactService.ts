@@ -35,7 +35,14 @@ export class ContactService {
     const [low, high] = callerId < contactId ? [callerId, contactId] : [contactId, callerId];
     const conversationId = await this.db.transaction(async (trx) => {
       await ConversationModel.query(trx)
-        .insert({ id: randomUUID(), kind: 'direct', title: null, directUserLow: low, directUserHigh: high, createdBy: callerId })
+        .insert({
+          id: randomUUID(),
+          kind: 'direct',
+          title: null,
+          directUserLow: low,
+          directUserHigh: high,
+          createdBy: callerId,
+        })
         .onConflict(['direct_user_low', 'direct_user_high'])
         .ignore();
       const conversation = await ConversationModel.query(trx)
@@ -67,7 +74,12 @@ export class ContactService {
       .join('users as u', 'u.id', 'c.contact_id')
       .where('c.user_id', callerId)
       .orderBy('u.username')
-      .select<Array<UserRow & { conversation_id: string }>>('u.id', 'u.username', 'u.display_name', 'c.conversation_id');
+      .select<Array<UserRow & { conversation_id: string }>>(
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'c.conversation_id',
+      );
     return rows.map((row) => ({ user: toUser(row), conversationId: row.conversation_id }));
   }
 

@@ -5,15 +5,7 @@ import { AppError } from '../appError.js';
 import type { MembershipCache } from './MembershipCache.js';
 import { ConversationModel } from './models/ConversationModel.js';
 import type { UserDirectory } from './UserDirectory.js';
-import {
-  nullableIdString,
-  toCount,
-  toIso,
-  toMessage,
-  toUser,
-  type DbId,
-  type UserRow,
-} from './wire.js';
+import { nullableIdString, toCount, toIso, toMessage, toUser, type DbId, type UserRow } from './wire.js';
 
 interface ConversationRow {
   id: string;
@@ -118,7 +110,12 @@ export class ConversationService {
       .join('users as u', 'u.id', 'cm.user_id')
       .whereIn('cm.conversation_id', conversationIds)
       .orderBy(['cm.conversation_id', 'cm.joined_at', 'u.username'])
-      .select<Array<UserRow & { conversation_id: string }>>('cm.conversation_id', 'u.id', 'u.username', 'u.display_name');
+      .select<Array<UserRow & { conversation_id: string }>>(
+        'cm.conversation_id',
+        'u.id',
+        'u.username',
+        'u.display_name',
+      );
     for (const row of rows) {
       const list = byConversation.get(row.conversation_id) ?? [];
       list.push(toUser(row));

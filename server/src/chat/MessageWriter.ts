@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { createInsertMessages, DEDUPE_KEY, MESSAGE_COLUMNS, type InsertMessages, type NewMessage } from './messageInsert.js';
+import {
+  createInsertMessages,
+  DEDUPE_KEY,
+  MESSAGE_COLUMNS,
+  type InsertMessages,
+  type NewMessage,
+} from './messageInsert.js';
 import type { MessageRow } from './wire.js';
 
 export { MESSAGE_COLUMNS, type NewMessage } from './messageInsert.js';
@@ -25,7 +31,8 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-const keyOf = (conversationId: string, senderId: string, clientId: string) => `${conversationId} ${senderId} ${clientId}`;
+const keyOf = (conversationId: string, senderId: string, clientId: string) =>
+  `${conversationId} ${senderId} ${clientId}`;
 const messageKey = (m: NewMessage) => keyOf(m.conversationId, m.senderId, m.clientId);
 const rowKey = (r: MessageRow) => keyOf(r.conversation_id, r.sender_id, r.client_id);
 

@@ -12,7 +12,10 @@ export class UserDirectory {
 
   /** Users whose username starts with `query` (case-insensitive), the caller excluded. */
   async search(callerId: string, query: string): Promise<User[]> {
-    const prefix = query.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const prefix = query
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`);
     const rows = await this.db('users')
       .select<UserRow[]>(USER_COLUMNS)
       .whereRaw(`username LIKE ? ESCAPE '\\'`, [`${prefix}%`])

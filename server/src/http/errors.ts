@@ -55,7 +55,10 @@ function describeClientError(code: ErrorCode, error: HttpLikeError): string {
 }
 
 /** Maps any thrown value to the wire error and its HTTP status; logs what is unexpected. */
-export function toHttpError(error: unknown, logger: Logger): { status: number; info: ErrorInfo; headers: Record<string, string> } {
+export function toHttpError(
+  error: unknown,
+  logger: Logger,
+): { status: number; info: ErrorInfo; headers: Record<string, string> } {
   if (error instanceof AppError) return { status: error.status, info: error.toInfo(), headers: error.headers };
   const e = (error ?? {}) as HttpLikeError;
   const status = Number(e.status ?? e.statusCode);

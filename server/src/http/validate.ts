@@ -18,6 +18,9 @@ export function validateQuery<S extends z.ZodType>(ctx: Context, schema: S): z.i
   return parseOrThrow(schema, ctx.query);
 }
 
-export function validateParams<S extends z.ZodType>(ctx: Context & { params?: Record<string, string> }, schema: S): z.infer<S> {
+export function validateParams<S extends z.ZodType>(
+  ctx: Context & { params?: Record<string, string> },
+  schema: S,
+): z.infer<S> {
   return parseOrThrow(schema, ctx.params ?? {});
 }

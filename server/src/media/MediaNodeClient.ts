@@ -123,7 +123,10 @@ export class MediaNodeClient extends EventEmitter<MediaNodeClientEvents> {
     if (!ack.ok) throw new MediaRpcError(ack.error.code, ack.error.message, ack.error.field);
     const result = MediaRpcMethods[method].result.safeParse(ack.result);
     if (!result.success) {
-      throw new MediaRpcError('internal', `media node ${this.url} sent an invalid ${method} result: ${result.error.issues[0]?.message}`);
+      throw new MediaRpcError(
+        'internal',
+        `media node ${this.url} sent an invalid ${method} result: ${result.error.issues[0]?.message}`,
+      );
     }
     return result.data as MediaRpcResult<M>;
   }

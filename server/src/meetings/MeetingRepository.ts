@@ -41,9 +41,7 @@ export class MeetingRepository {
   }
 
   async isInvited(meetingId: string, userId: string): Promise<boolean> {
-    const row = await this.db('meeting_invitations')
-      .where({ meeting_id: meetingId, user_id: userId })
-      .first('user_id');
+    const row = await this.db('meeting_invitations').where({ meeting_id: meetingId, user_id: userId }).first('user_id');
     return row !== undefined;
   }
 

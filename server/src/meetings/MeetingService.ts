@@ -53,7 +53,8 @@ export class MeetingService {
     if (invitees.size > 0) {
       const existing = await directory.existingUserIds([...invitees]);
       const unknown = [...invitees].find((id) => !existing.has(id));
-      if (unknown !== undefined) throw new AppError('bad_request', `inviteeIds: no such user "${unknown}"`, 'inviteeIds');
+      if (unknown !== undefined)
+        throw new AppError('bad_request', `inviteeIds: no such user "${unknown}"`, 'inviteeIds');
     }
     if (body.conversationId !== undefined) {
       const members = await directory.conversationMembers(body.conversationId, host.id);

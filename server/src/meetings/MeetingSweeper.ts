@@ -100,6 +100,7 @@ export class MeetingSweeper {
       await this.deps.roomService.removeDisconnected(meetingId, peerId);
     }
     await this.deps.rooms.forgetInstance(deadId);
-    if (peers.length > 0) this.deps.logger.warn({ deadInstance: deadId, peers: peers.length }, 'removed the peers of a dead instance');
+    if (peers.length > 0)
+      this.deps.logger.warn({ deadInstance: deadId, peers: peers.length }, 'removed the peers of a dead instance');
   }
 }

@@ -26,10 +26,18 @@ interface Room {
  */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, Room>();
-  private readonly due = { empty: new Map<string, number>(), host: new Map<string, number>(), mesh: new Map<string, number>() };
+  private readonly due = {
+    empty: new Map<string, number>(),
+    host: new Map<string, number>(),
+    mesh: new Map<string, number>(),
+  };
   private readonly locks = new Set<string>();
 
-  async createRoom(meetingId: string, meta: { hostId: string; mode: MeetingMode }, emptyDeadline: number): Promise<boolean> {
+  async createRoom(
+    meetingId: string,
+    meta: { hostId: string; mode: MeetingMode },
+    emptyDeadline: number,
+  ): Promise<boolean> {
     if (this.rooms.has(meetingId)) return false;
     this.rooms.set(meetingId, { meta: { ...meta, status: 'open' }, peers: new Map(), users: new Map() });
     this.due.empty.set(meetingId, emptyDeadline);

@@ -50,7 +50,10 @@ export class ModeSwitch {
     if (!this.deps.sfuAvailable()) {
       if (!this.warned.has(meetingId)) {
         this.warned.add(meetingId);
-        this.deps.logger.warn({ meetingId, participants: peers.length }, 'no media node available: the meeting stays in mesh mode');
+        this.deps.logger.warn(
+          { meetingId, participants: peers.length },
+          'no media node available: the meeting stays in mesh mode',
+        );
       }
       return;
     }
@@ -95,7 +98,10 @@ export class ModeSwitch {
       if (meta?.status !== 'open' || meta.mode !== 'sfu' || peers.length > 2 * settings.meshMaxParticipants) return;
       if (this.deps.sfuAvailable()) return;
       await this.setMode(meetingId, 'mesh');
-      this.deps.logger.warn({ meetingId, participants: peers.length }, 'no media node left: the meeting falls back to mesh mode');
+      this.deps.logger.warn(
+        { meetingId, participants: peers.length },
+        'no media node left: the meeting falls back to mesh mode',
+      );
       changed = true;
     });
     if (!changed) {

@@ -13,7 +13,15 @@ import type {
   RoomStore,
   TransferHostResult,
 } from './RoomStore.js';
-import { ADD_PEER, BEGIN_CLOSE, CREATE_ROOM, DELETE_ROOM, RELEASE_LOCK, REMOVE_PEER, TRANSFER_HOST } from './roomScripts.js';
+import {
+  ADD_PEER,
+  BEGIN_CLOSE,
+  CREATE_ROOM,
+  DELETE_ROOM,
+  RELEASE_LOCK,
+  REMOVE_PEER,
+  TRANSFER_HOST,
+} from './roomScripts.js';
 
 const SCRIPTS = {
   parleyRoomCreate: CREATE_ROOM,
@@ -72,13 +80,16 @@ export class RedisRoomStore implements RoomStore {
     return `${this.prefix}instances`;
   }
 
-  async createRoom(meetingId: string, meta: { hostId: string; mode: MeetingMode }, emptyDeadline: number): Promise<boolean> {
-    const created = await this.run('parleyRoomCreate', [this.meta(meetingId), this.due('empty')], [
-      meetingId,
-      meta.hostId,
-      meta.mode,
-      emptyDeadline,
-    ]);
+  async createRoom(
+    meetingId: string,
+    meta: { hostId: string; mode: MeetingMode },
+    emptyDeadline: number,
+  ): Promise<boolean> {
+    const created = await this.run(
+      'parleyRoomCreate',
+      [this.meta(meetingId), this.due('empty')],
+      [meetingId, meta.hostId, meta.mode, emptyDeadline],
+    );
     return created === 1;
   }
 

@@ -79,7 +79,12 @@ export class RoomService {
     if (replaced) {
       // The same user joined again (reload, second tab): the old peer is gone for everyone.
       notifier.userLeft(id, replaced.peerId, replaced.userId, 'removed');
-      this.deps.events?.emit('peerLeft', { meetingId: id, peerId: replaced.peerId, userId: replaced.userId, socketId: replaced.socketId });
+      this.deps.events?.emit('peerLeft', {
+        meetingId: id,
+        peerId: replaced.peerId,
+        userId: replaced.userId,
+        socketId: replaced.socketId,
+      });
       if (replaced.socketId !== socket.id) {
         notifier.leaveRoom(replaced.socketId, id);
         localPeers.delete(replaced.socketId, id, replaced.peerId);
@@ -118,7 +123,12 @@ export class RoomService {
     });
     if (!removed) return;
     notifier.userLeft(meetingId, removed.peerId, removed.userId, 'left');
-    this.deps.events?.emit('peerLeft', { meetingId, peerId: removed.peerId, userId: removed.userId, socketId: removed.socketId });
+    this.deps.events?.emit('peerLeft', {
+      meetingId,
+      peerId: removed.peerId,
+      userId: removed.userId,
+      socketId: removed.socketId,
+    });
     await this.switchMode(meetingId, 'leave');
     const meta = await rooms.getMeta(meetingId);
     // A host who leaves on purpose hands the role over at once.
@@ -141,7 +151,12 @@ export class RoomService {
     });
     if (!removed) return;
     this.deps.notifier.userLeft(meetingId, removed.peerId, removed.userId, 'disconnected');
-    this.deps.events?.emit('peerLeft', { meetingId, peerId: removed.peerId, userId: removed.userId, socketId: removed.socketId });
+    this.deps.events?.emit('peerLeft', {
+      meetingId,
+      peerId: removed.peerId,
+      userId: removed.userId,
+      socketId: removed.socketId,
+    });
     await this.switchMode(meetingId, 'leave');
   }
 

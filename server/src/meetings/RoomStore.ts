@@ -35,8 +35,7 @@ export interface RemovePeerOptions {
 export type BeginCloseResult = 'closing' | 'notdue' | 'busy' | 'gone';
 
 export type TransferHostResult =
-  | { outcome: 'changed'; hostId: string }
-  | { outcome: 'notdue' | 'back' | 'empty' | 'gone' };
+  { outcome: 'changed'; hostId: string } | { outcome: 'notdue' | 'back' | 'empty' | 'gone' };
 
 /** `mesh`: an SFU room back at MESH_RETURN_AT participants returns to mesh at this time. */
 export type DueKind = 'empty' | 'host' | 'mesh';

@@ -72,7 +72,12 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     : undefined;
   const common = { repo, rooms: store, notifier, localPeers, settings: deps.settings, metrics, logger, events };
   const meetings = new MeetingService({ ...common, directory: deps.directory });
-  const rooms = new RoomService({ ...common, meetings, instanceId: deps.instanceId, ...(modeSwitch ? { modeSwitch } : {}) });
+  const rooms = new RoomService({
+    ...common,
+    meetings,
+    instanceId: deps.instanceId,
+    ...(modeSwitch ? { modeSwitch } : {}),
+  });
   const sweeper = new MeetingSweeper({
     meetings,
     roomService: rooms,

@@ -30,6 +30,10 @@ export function createMeetingMetrics(registry: Registry, localPeers: LocalPeers)
     }),
     joins: new Counter({ name: 'parley_meeting_joins_total', help: 'Successful join_meeting calls', registers }),
     signals: new Counter({ name: 'parley_video_signals_total', help: 'video-signal messages relayed', registers }),
-    hostTransfers: new Counter({ name: 'parley_meeting_host_transfers_total', help: 'Host role hand-overs', registers }),
+    hostTransfers: new Counter({
+      name: 'parley_meeting_host_transfers_total',
+      help: 'Host role hand-overs',
+      registers,
+    }),
   };
 }

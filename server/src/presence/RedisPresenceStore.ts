@@ -71,7 +71,13 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async confirmOffline(userId: string): Promise<boolean> {
-    const offline = await this.options.redis.eval(CONFIRM_OFFLINE, 2, this.keys.user(userId), this.keys.leaving, userId);
+    const offline = await this.options.redis.eval(
+      CONFIRM_OFFLINE,
+      2,
+      this.keys.user(userId),
+      this.keys.leaving,
+      userId,
+    );
     return offline === 1;
   }
 
@@ -86,12 +92,11 @@ export class RedisPresenceStore implements PresenceStore {
   async start(onChanged: (userIds: string[], online: boolean) => void): Promise<void> {
     this.onChanged = onChanged;
     const { redis, instanceId, ttlMs } = this.options;
-    await execAll(redis.multi().set(this.keys.alive(instanceId), '1', 'PX', ttlMs).sadd(this.keys.instances, instanceId));
+    await execAll(
+      redis.multi().set(this.keys.alive(instanceId), '1', 'PX', ttlMs).sadd(this.keys.instances, instanceId),
+    );
     const every = Math.max(100, Math.floor(ttlMs / 3));
-    this.timers = [
-      setInterval(() => void this.heartbeat(), every),
-      setInterval(() => void this.sweep(), every),
-    ];
+    this.timers = [setInterval(() => void this.heartbeat(), every), setInterval(() => void this.sweep(), every)];
     for (const timer of this.timers) timer.unref();
   }
 
@@ -139,7 +144,14 @@ export class RedisPresenceStore implements PresenceStore {
 
   /** Leaving users whose instance did not confirm them in time (it died during the grace). */
   private async confirmOverdue(): Promise<string[]> {
-    const overdue = await this.options.redis.zrangebyscore(this.keys.leaving, 0, Date.now() - OVERDUE_MS, 'LIMIT', 0, 500);
+    const overdue = await this.options.redis.zrangebyscore(
+      this.keys.leaving,
+      0,
+      Date.now() - OVERDUE_MS,
+      'LIMIT',
+      0,
+      500,
+    );
     const confirmed = await Promise.all(overdue.map((userId) => this.confirmOffline(userId)));
     return overdue.filter((_, i) => confirmed[i]);
   }
@@ -156,7 +168,10 @@ export class RedisPresenceStore implements PresenceStore {
       }
       const overdue = await this.confirmOverdue();
       if (overdue.length > 0) {
-        logger.info({ users: overdue.length }, 'presence: confirmed the offline of users left leaving by another instance');
+        logger.info(
+          { users: overdue.length },
+          'presence: confirmed the offline of users left leaving by another instance',
+        );
         this.onChanged(overdue, false);
       }
     } catch (error) {

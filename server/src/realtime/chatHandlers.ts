@@ -1,4 +1,11 @@
-import { ClientEvents, MarkRead, SendMessage, ServerEvents, type ChatMessageEvent, type ReadEvent } from '@parley/protocol';
+import {
+  ClientEvents,
+  MarkRead,
+  SendMessage,
+  ServerEvents,
+  type ChatMessageEvent,
+  type ReadEvent,
+} from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './registerHandlers.js';
 import { userRoom } from './types.js';

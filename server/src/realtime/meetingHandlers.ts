@@ -43,7 +43,9 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
   });
 
   socket.on('disconnect', () => {
-    rooms.disconnect(socket.id).catch((error: unknown) => log.warn({ err: error }, 'meeting cleanup on disconnect failed'));
+    rooms
+      .disconnect(socket.id)
+      .catch((error: unknown) => log.warn({ err: error }, 'meeting cleanup on disconnect failed'));
   });
 
   meetings

@@ -28,7 +28,9 @@ export const sfuHandlers: SocketHandlers = (socket, app) => {
   const id = socket.id;
 
   onEvent(socket, SfuEvents.getCapabilities, SfuGetCapabilities, (data) => sfu.capabilities(id, data));
-  onEvent(socket, SfuEvents.createTransport, SfuCreateTransport, async (data) => ({ ...(await sfu.createTransport(id, data)) }));
+  onEvent(socket, SfuEvents.createTransport, SfuCreateTransport, async (data) => ({
+    ...(await sfu.createTransport(id, data)),
+  }));
   onEvent(socket, SfuEvents.connectTransport, SfuConnectTransport, (data) => sfu.connectTransport(id, data));
   onEvent(socket, SfuEvents.restartIce, SfuRestartIce, (data) => sfu.restartIce(id, data));
   onEvent(socket, SfuEvents.produce, SfuProduce, (data) => sfu.produce(id, data));
@@ -43,8 +45,12 @@ export const sfuHandlers: SocketHandlers = (socket, app) => {
   onEvent(socket, SfuEvents.reportTiles, SfuReportTiles, (data) => sfu.reportTiles(id, data));
   if (app.config.sfu.plainRtp) {
     const plain = new PlainRtpService(sfu, true);
-    onEvent(socket, SfuEvents.createPlainTransport, SfuCreatePlainTransport, async (data) => ({ ...(await plain.createTransport(id, data)) }));
-    onEvent(socket, SfuEvents.connectPlainTransport, SfuConnectPlainTransport, (data) => plain.connectTransport(id, data));
+    onEvent(socket, SfuEvents.createPlainTransport, SfuCreatePlainTransport, async (data) => ({
+      ...(await plain.createTransport(id, data)),
+    }));
+    onEvent(socket, SfuEvents.connectPlainTransport, SfuConnectPlainTransport, (data) =>
+      plain.connectTransport(id, data),
+    );
   } else {
     // Off: every payload, well-formed or not, gets the same `forbidden`.
     const refuse = () => {

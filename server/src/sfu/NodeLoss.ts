@@ -42,9 +42,15 @@ export class NodeLoss {
 
   async nodeLost(nodeId: string): Promise<void> {
     const { local, logger } = this.deps;
-    const meetingIds = new Set(local.all().filter((peer) => nodesOfPeer(peer).includes(nodeId)).map((peer) => peer.meetingId));
+    const meetingIds = new Set(
+      local
+        .all()
+        .filter((peer) => nodesOfPeer(peer).includes(nodeId))
+        .map((peer) => peer.meetingId),
+    );
     for (const meetingId of meetingIds) await this.resetMeeting(meetingId, nodeId, 'node_lost');
-    if (meetingIds.size > 0) logger.warn({ nodeId, meetings: [...meetingIds] }, 'media node lost: sfu transports reset');
+    if (meetingIds.size > 0)
+      logger.warn({ nodeId, meetings: [...meetingIds] }, 'media node lost: sfu transports reset');
     if (this.deps.media.nodes().some((n) => n.connected && n.workers.length > 0)) return;
     for (const meetingId of meetingIds) {
       const toMesh = await this.deps.fallbackToMesh?.(meetingId).catch((error: unknown) => {
@@ -63,7 +69,11 @@ export class NodeLoss {
     for (const meetingId of meetingIds) await this.resetMeeting(meetingId, nodeId, 'worker_died');
   }
 
-  private async resetMeeting(meetingId: string, nodeId: string, reason: SfuTransportsResetEvent['reason']): Promise<void> {
+  private async resetMeeting(
+    meetingId: string,
+    nodeId: string,
+    reason: SfuTransportsResetEvent['reason'],
+  ): Promise<void> {
     const { local, store, pipes } = this.deps;
     const current = await store.getNode(meetingId);
     if (current === nodeId || current === null) {
@@ -110,14 +120,18 @@ export class NodeLoss {
       if (!client?.connected) continue;
       await client.request('closePeer', { meetingId: peer.meetingId, peerId: peer.peerId }).catch(() => undefined);
       for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId) await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
+        if ((t.nodeId ?? peer.nodeId) === nodeId)
+          await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
       }
     }
     this.sendReset(peer, reason);
   }
 
   private sendReset(peer: LocalSfuPeer, reason: SfuTransportsResetEvent['reason']): void {
-    this.deps.service.toSocket(peer.socketId, SfuServerEvents.transportsReset, { meetingId: peer.meetingId, reason } satisfies SfuTransportsResetEvent);
+    this.deps.service.toSocket(peer.socketId, SfuServerEvents.transportsReset, {
+      meetingId: peer.meetingId,
+      reason,
+    } satisfies SfuTransportsResetEvent);
     this.deps.onReset?.(reason);
   }
 }

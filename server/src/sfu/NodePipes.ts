@@ -55,7 +55,8 @@ export class NodePipes {
     const chosen = recvTransportNode({ primary, meetingNodes, nodes, budget: this.deps.nodeBudget });
     if (chosen !== primary) {
       await this.deps.pipes.addNode(meetingId, chosen);
-      if (!meetingNodes.includes(chosen)) this.deps.logger.info({ meetingId, primary, nodeId: chosen }, 'sfu meeting spreads to another media node');
+      if (!meetingNodes.includes(chosen))
+        this.deps.logger.info({ meetingId, primary, nodeId: chosen }, 'sfu meeting spreads to another media node');
     }
     return chosen;
   }
@@ -65,14 +66,23 @@ export class NodePipes {
    * (created on first use), pipeConsume on `from`, pipeProduce under the same id on `to`. Once per
    * producer and node, under the meeting's pipe lock (any instance may ask at the same time).
    */
-  async ensurePiped(meetingId: string, producerId: string, from: string, to: string, appData: Record<string, unknown>): Promise<void> {
+  async ensurePiped(
+    meetingId: string,
+    producerId: string,
+    from: string,
+    to: string,
+    appData: Record<string, unknown>,
+  ): Promise<void> {
     const { pipes } = this.deps;
     if (from === to || (await pipes.getPiped(meetingId, producerId, to))) return;
     await this.locked(meetingId, async () => {
       if (await pipes.getPiped(meetingId, producerId, to)) return;
       let pair = await pipes.getPair(meetingId, from, to);
       if (!pair) {
-        const [pa, pb] = await Promise.all([this.rpc(from, 'createPipeTransport', { meetingId }), this.rpc(to, 'createPipeTransport', { meetingId })]);
+        const [pa, pb] = await Promise.all([
+          this.rpc(from, 'createPipeTransport', { meetingId }),
+          this.rpc(to, 'createPipeTransport', { meetingId }),
+        ]);
         await Promise.all([
           this.rpc(from, 'connectPipeTransport', { meetingId, transportId: pa.id, ip: pb.ip, port: pb.port }),
           this.rpc(to, 'connectPipeTransport', { meetingId, transportId: pb.id, ip: pa.ip, port: pa.port }),
@@ -102,7 +112,10 @@ export class NodePipes {
     await Promise.all(
       copies.map((p) =>
         this.rpc(p.to, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId }).catch((error: unknown) =>
-          this.deps.logger.warn({ err: error, meetingId, producerId, nodeId: p.to }, 'piped producer pause/resume failed'),
+          this.deps.logger.warn(
+            { err: error, meetingId, producerId, nodeId: p.to },
+            'piped producer pause/resume failed',
+          ),
         ),
       ),
     );
@@ -138,7 +151,8 @@ export class NodePipes {
     const { pairs } = await this.deps.pipes.forgetNode(meetingId, nodeId);
     for (const pair of pairs) {
       for (const [other, transportId] of Object.entries(pair)) {
-        if (other !== nodeId) await this.rpc(other, 'closeTransport', { meetingId, transportId }).catch(() => undefined);
+        if (other !== nodeId)
+          await this.rpc(other, 'closeTransport', { meetingId, transportId }).catch(() => undefined);
       }
     }
   }
@@ -150,7 +164,9 @@ export class NodePipes {
   async closeMeeting(meetingId: string, except: string | null): Promise<void> {
     const nodes = await this.deps.pipes.nodes(meetingId);
     if (!(await this.deps.pipes.clear(meetingId))) return;
-    await Promise.all(nodes.filter((n) => n !== except).map((n) => this.rpc(n, 'closeRouter', { meetingId }).catch(() => undefined)));
+    await Promise.all(
+      nodes.filter((n) => n !== except).map((n) => this.rpc(n, 'closeRouter', { meetingId }).catch(() => undefined)),
+    );
   }
 
   // --- helpers ----------------------------------------------------------------------------------
@@ -184,13 +200,18 @@ export class NodePipes {
   }
 
   /** One RPC to a node by id; node errors keep their code, like SfuService.call. */
-  private async rpc<M extends MediaRpcMethod>(nodeId: string, method: M, params: MediaRpcParams<M>): Promise<MediaRpcResult<M>> {
+  private async rpc<M extends MediaRpcMethod>(
+    nodeId: string,
+    method: M,
+    params: MediaRpcParams<M>,
+  ): Promise<MediaRpcResult<M>> {
     const client = this.deps.media.client(nodeId);
     if (!client?.connected) throw new AppError('unavailable', `media node ${nodeId} is not reachable`);
     try {
       return await client.request(method, params);
     } catch (error) {
-      if (error instanceof MediaRpcError) throw new AppError(error.code === 'internal' ? 'unavailable' : error.code, error.message);
+      if (error instanceof MediaRpcError)
+        throw new AppError(error.code === 'internal' ? 'unavailable' : error.code, error.message);
       throw error;
     }
   }

@@ -21,26 +21,52 @@ export class PlainRtpService {
     private readonly enabled: boolean,
   ) {}
 
-  async createTransport(socketId: string, { meetingId, direction, srtp }: SfuCreatePlainTransport): Promise<SfuPlainTransportInfo> {
+  async createTransport(
+    socketId: string,
+    { meetingId, direction, srtp }: SfuCreatePlainTransport,
+  ): Promise<SfuPlainTransportInfo> {
     this.requireEnabled();
     const found = await this.sfu.peer(socketId, meetingId);
     const { peer } = found;
     // Recv transports may go on another media node (SFU_NODE_CONSUMER_BUDGET), like WebRTC ones.
     const { nodeId, client } = await this.sfu.transportNode(peer, direction, found.client);
     // SRTP (recv only, checked by the schema): the node encrypts as for a WebRTC consumer.
-    const t = await this.sfu.call(client, 'createPlainTransport', { meetingId, comedia: direction === 'send', ...(srtp ? { enableSrtp: true } : {}) });
+    const t = await this.sfu.call(client, 'createPlainTransport', {
+      meetingId,
+      comedia: direction === 'send',
+      ...(srtp ? { enableSrtp: true } : {}),
+    });
     peer.transports.set(t.id, { direction, plain: true, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
-    return { transportId: t.id, ip: t.ip, port: t.port, ...(t.srtpParameters ? { srtpParameters: t.srtpParameters } : {}) };
+    return {
+      transportId: t.id,
+      ip: t.ip,
+      port: t.port,
+      ...(t.srtpParameters ? { srtpParameters: t.srtpParameters } : {}),
+    };
   }
 
-  async connectTransport(socketId: string, { meetingId, transportId, ip, port, srtpParameters }: SfuConnectPlainTransport): Promise<void> {
+  async connectTransport(
+    socketId: string,
+    { meetingId, transportId, ip, port, srtpParameters }: SfuConnectPlainTransport,
+  ): Promise<void> {
     this.requireEnabled();
     const { peer, client } = await this.sfu.ownTransport(socketId, meetingId, transportId);
     const transport = peer.transports.get(transportId);
     if (!transport?.plain) throw new AppError('bad_request', 'transportId: not a plain RTP transport', 'transportId');
-    if (transport.direction !== 'recv') throw new AppError('bad_request', 'transportId: only recv plain transports are connected (send ones learn the address)', 'transportId');
+    if (transport.direction !== 'recv')
+      throw new AppError(
+        'bad_request',
+        'transportId: only recv plain transports are connected (send ones learn the address)',
+        'transportId',
+      );
     // The node answers bad_request when srtpParameters are missing for an SRTP transport, or given for a plain one.
-    await this.sfu.call(client, 'connectPlainTransport', { meetingId, transportId, ip, port, ...(srtpParameters ? { srtpParameters } : {}) });
+    await this.sfu.call(client, 'connectPlainTransport', {
+      meetingId,
+      transportId,
+      ip,
+      port,
+      ...(srtpParameters ? { srtpParameters } : {}),
+    });
   }
 
   private requireEnabled(): void {

@@ -45,12 +45,18 @@ export class RedisPipeStore implements PipeStore {
 
   async putPiped(meetingId: string, piped: PipedProducer): Promise<void> {
     const key = this.key('piped', meetingId);
-    await this.redis.multi().hset(key, pipedKey(piped.producerId, piped.to), JSON.stringify(piped)).expire(key, TTL_S).exec();
+    await this.redis
+      .multi()
+      .hset(key, pipedKey(piped.producerId, piped.to), JSON.stringify(piped))
+      .expire(key, TTL_S)
+      .exec();
   }
 
   async takePiped(meetingId: string, producerId: string, to?: string): Promise<PipedProducer[]> {
     const key = this.key('piped', meetingId);
-    const mine = (await this.listPiped(meetingId)).filter((p) => p.producerId === producerId && (to === undefined || p.to === to));
+    const mine = (await this.listPiped(meetingId)).filter(
+      (p) => p.producerId === producerId && (to === undefined || p.to === to),
+    );
     const taken: PipedProducer[] = [];
     for (const p of mine) {
       // HDEL answers 1 to one caller only: that instance closes the copy.
@@ -75,13 +81,21 @@ export class RedisPipeStore implements PipeStore {
     const pipedKeyName = this.key('piped', meetingId);
     const piped: PipedProducer[] = [];
     for (const p of await this.listPiped(meetingId)) {
-      if ((p.from === nodeId || p.to === nodeId) && (await this.redis.hdel(pipedKeyName, pipedKey(p.producerId, p.to))) === 1) piped.push(p);
+      if (
+        (p.from === nodeId || p.to === nodeId) &&
+        (await this.redis.hdel(pipedKeyName, pipedKey(p.producerId, p.to))) === 1
+      )
+        piped.push(p);
     }
     return { pairs, piped };
   }
 
   async clear(meetingId: string): Promise<boolean> {
-    const removed = await this.redis.del(this.key('nodes', meetingId), this.key('pipes', meetingId), this.key('piped', meetingId));
+    const removed = await this.redis.del(
+      this.key('nodes', meetingId),
+      this.key('pipes', meetingId),
+      this.key('piped', meetingId),
+    );
     return removed > 0;
   }
 }

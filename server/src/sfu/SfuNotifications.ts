@@ -28,7 +28,8 @@ export interface SfuNotificationDeps {
  */
 export function createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }: SfuNotificationDeps) {
   /** Whether `nodeId` holds the producer itself (not a piped copy of it). */
-  const isOrigin = (owner: LocalSfuPeer, producerId: string, nodeId: string) => (owner.producers.get(producerId)?.nodeId ?? owner.nodeId) === nodeId;
+  const isOrigin = (owner: LocalSfuPeer, producerId: string, nodeId: string) =>
+    (owner.producers.get(producerId)?.nodeId ?? owner.nodeId) === nodeId;
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
   return (nodeId: string, notification: MediaNotification): void => {
     switch (notification.event) {
@@ -38,21 +39,33 @@ export function createSfuNotificationHandler({ service, local, store, pipes, nod
         const owner = local.ownerOfProducer(producerId);
         if (!owner || !isOrigin(owner, producerId, nodeId) || !local.removeProducer(owner, producerId)) return;
         void store.removeProducer(meetingId, producerId).catch(() => undefined);
-        service.toRoom(meetingId, null, SfuServerEvents.producerClosed, { meetingId, producerId, peerId: owner.peerId } satisfies SfuProducerEvent);
+        service.toRoom(meetingId, null, SfuServerEvents.producerClosed, {
+          meetingId,
+          producerId,
+          peerId: owner.peerId,
+        } satisfies SfuProducerEvent);
         return;
       }
       case 'consumerClosed': {
         const { meetingId, consumerId, producerId } = notification.data;
         const owner = local.ownerOfConsumer(consumerId);
         if (!owner || !local.removeConsumer(owner, consumerId)) return;
-        service.toSocket(owner.socketId, SfuServerEvents.consumerClosed, { meetingId, consumerId, producerId } satisfies SfuConsumerClosedEvent);
+        service.toSocket(owner.socketId, SfuServerEvents.consumerClosed, {
+          meetingId,
+          consumerId,
+          producerId,
+        } satisfies SfuConsumerClosedEvent);
         return;
       }
       case 'activeSpeaker': {
         const { meetingId, producerId } = notification.data;
         const owner = local.ownerOfProducer(producerId);
         if (!owner || !isOrigin(owner, producerId, nodeId)) return;
-        service.toRoom(meetingId, null, SfuServerEvents.activeSpeaker, { meetingId, peerId: owner.peerId, producerId } satisfies SfuActiveSpeakerEvent);
+        service.toRoom(meetingId, null, SfuServerEvents.activeSpeaker, {
+          meetingId,
+          peerId: owner.peerId,
+          producerId,
+        } satisfies SfuActiveSpeakerEvent);
         return;
       }
       case 'workerDied': {

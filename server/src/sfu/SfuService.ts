@@ -83,12 +83,18 @@ export class SfuService {
     };
   }
 
-  async connectTransport(socketId: string, { meetingId, transportId, dtlsParameters }: SfuConnectTransport): Promise<void> {
+  async connectTransport(
+    socketId: string,
+    { meetingId, transportId, dtlsParameters }: SfuConnectTransport,
+  ): Promise<void> {
     const { client } = await this.ownTransport(socketId, meetingId, transportId);
     await this.call(client, 'connectTransport', { meetingId, transportId, dtlsParameters });
   }
 
-  async restartIce(socketId: string, { meetingId, transportId }: Ref & { transportId: string }): Promise<{ iceParameters: unknown }> {
+  async restartIce(
+    socketId: string,
+    { meetingId, transportId }: Ref & { transportId: string },
+  ): Promise<{ iceParameters: unknown }> {
     const { client } = await this.ownTransport(socketId, meetingId, transportId);
     return this.call(client, 'restartIce', { meetingId, transportId });
   }
@@ -104,14 +110,25 @@ export class SfuService {
       paused: paused ?? false,
       appData: { source: appData.source, peerId: peer.peerId },
     });
-    const info: SfuProducerInfo = { producerId: id, peerId: peer.peerId, userId: peer.userId, kind, source: appData.source, paused: paused ?? false };
+    const info: SfuProducerInfo = {
+      producerId: id,
+      peerId: peer.peerId,
+      userId: peer.userId,
+      kind,
+      source: appData.source,
+      paused: paused ?? false,
+    };
     this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused });
     await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId: peer.nodeId });
     this.toRoom(meetingId, socketId, SfuServerEvents.newProducer, { meetingId, ...info } satisfies SfuNewProducerEvent);
     return { producerId: id };
   }
 
-  async producerAction(socketId: string, { meetingId, producerId }: Ref & { producerId: string }, action: 'pause' | 'resume' | 'close'): Promise<void> {
+  async producerAction(
+    socketId: string,
+    { meetingId, producerId }: Ref & { producerId: string },
+    action: 'pause' | 'resume' | 'close',
+  ): Promise<void> {
     const { peer, client } = await this.peer(socketId, meetingId);
     const producer = peer.producers.get(producerId);
     if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
@@ -119,7 +136,11 @@ export class SfuService {
       this.deps.local.removeProducer(peer, producerId);
       await this.call(client, 'closeProducer', { meetingId, producerId });
       await this.deps.store.removeProducer(meetingId, producerId);
-      this.toRoom(meetingId, socketId, SfuServerEvents.producerClosed, { meetingId, producerId, peerId: peer.peerId } satisfies SfuProducerEvent);
+      this.toRoom(meetingId, socketId, SfuServerEvents.producerClosed, {
+        meetingId,
+        producerId,
+        peerId: peer.peerId,
+      } satisfies SfuProducerEvent);
       return;
     }
     const paused = action === 'pause';
@@ -140,16 +161,26 @@ export class SfuService {
     return { producers: all.filter((p) => p.peerId !== peer.peerId).map(publicProducer) };
   }
 
-  async consume(socketId: string, { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume): Promise<SfuConsumerInfo> {
+  async consume(
+    socketId: string,
+    { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume,
+  ): Promise<SfuConsumerInfo> {
     const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'recv');
     const producer = await this.deps.store.getProducer(meetingId, producerId);
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
-    if (producer.peerId === peer.peerId) throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
+    if (producer.peerId === peer.peerId)
+      throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
     const appData = { peerId: producer.peerId, source: producer.source };
     await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
     const c = await this.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
-    this.deps.local.addConsumer(peer, c.id, { producerId, peerId: producer.peerId, kind: c.kind, hidden: false, ...onNode });
+    this.deps.local.addConsumer(peer, c.id, {
+      producerId,
+      peerId: producer.peerId,
+      kind: c.kind,
+      hidden: false,
+      ...onNode,
+    });
     return {
       consumerId: c.id,
       producerId,
@@ -162,7 +193,11 @@ export class SfuService {
     };
   }
 
-  async consumerAction(socketId: string, { meetingId, consumerId }: Ref & { consumerId: string }, action: 'pause' | 'resume'): Promise<void> {
+  async consumerAction(
+    socketId: string,
+    { meetingId, consumerId }: Ref & { consumerId: string },
+    action: 'pause' | 'resume',
+  ): Promise<void> {
     const { client } = await this.ownConsumer(socketId, meetingId, consumerId);
     await this.call(client, action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
   }
@@ -225,14 +260,19 @@ export class SfuService {
     this.deps.local.delete(peerId);
     for (const producerId of producerIds) {
       await this.deps.store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
-      this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, { meetingId: peer.meetingId, producerId, peerId } satisfies SfuProducerEvent);
+      this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, {
+        meetingId: peer.meetingId,
+        producerId,
+        peerId,
+      } satisfies SfuProducerEvent);
     }
     for (const nodeId of nodes) {
       const client = this.deps.media.client(nodeId);
       if (!client?.connected) continue;
       await client.request('closePeer', { meetingId: peer.meetingId, peerId }).catch(() => undefined);
       for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId) await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
+        if ((t.nodeId ?? peer.nodeId) === nodeId)
+          await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
       }
     }
   }
@@ -241,7 +281,11 @@ export class SfuService {
     const stale = (await this.deps.store.listProducers(meetingId)).filter((p) => p.peerId === peerId);
     for (const p of stale) {
       await this.deps.store.removeProducer(meetingId, p.producerId);
-      this.toRoom(meetingId, null, SfuServerEvents.producerClosed, { meetingId, producerId: p.producerId, peerId } satisfies SfuProducerEvent);
+      this.toRoom(meetingId, null, SfuServerEvents.producerClosed, {
+        meetingId,
+        producerId: p.producerId,
+        peerId,
+      } satisfies SfuProducerEvent);
     }
     const nodes = new Set([await this.deps.store.getNode(meetingId), ...(await this.deps.pipes.nodes(meetingId))]);
     for (const nodeId of nodes) {
@@ -303,7 +347,11 @@ export class SfuService {
    * Where a new transport of the peer goes: a send one on the meeting's primary node, a recv one
    * where NodePipes places it (another node once the primary is full). Also used by PlainRtpService.
    */
-  async transportNode(peer: LocalSfuPeer, direction: 'send' | 'recv', primary: MediaNodeClient): Promise<{ nodeId: string; client: MediaNodeClient }> {
+  async transportNode(
+    peer: LocalSfuPeer,
+    direction: 'send' | 'recv',
+    primary: MediaNodeClient,
+  ): Promise<{ nodeId: string; client: MediaNodeClient }> {
     if (direction === 'send') return { nodeId: peer.nodeId, client: primary };
     const nodeId = await this.deps.pipes.recvNode(peer.meetingId, peer.nodeId);
     return { nodeId, client: nodeId === peer.nodeId ? primary : this.clientOf(nodeId) };
@@ -334,7 +382,11 @@ export class SfuService {
   }
 
   /** One RPC; node errors keep their code (a node's not_found or bad_request reaches the client). */
-  async call<M extends MediaRpcMethod>(client: MediaNodeClient, method: M, params: MediaRpcParams<M>): Promise<MediaRpcResult<M>> {
+  async call<M extends MediaRpcMethod>(
+    client: MediaNodeClient,
+    method: M,
+    params: MediaRpcParams<M>,
+  ): Promise<MediaRpcResult<M>> {
     try {
       return await client.request(method, params);
     } catch (error) {

@@ -70,7 +70,8 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const { events } = deps.meetings;
   const onPeerLeft = ({ peerId, meetingId }: { peerId: string; meetingId: string }) =>
     void service.peerGone(peerId, meetingId).catch(warn('sfu peer clean-up failed'));
-  const onEnded = (meetingId: string) => void service.closeMeeting(meetingId).catch(warn('sfu meeting clean-up failed'));
+  const onEnded = (meetingId: string) =>
+    void service.closeMeeting(meetingId).catch(warn('sfu meeting clean-up failed'));
   const onMode = (meetingId: string, mode: string) => {
     metrics?.modeChanges.inc({ mode });
     if (mode !== 'mesh') return;
@@ -98,8 +99,12 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     onReset: (reason) => metrics?.transportsReset.inc({ reason }),
     ...(modeSwitch ? { fallbackToMesh: (meetingId: string) => modeSwitch.fallbackToMesh(meetingId) } : {}),
   });
-  const unsubscribe = deps.media.onNotification(createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }));
-  const unsubscribeLost = deps.media.onNodeLost((nodeId) => void nodeLoss.nodeLost(nodeId).catch(warn('sfu reset after a media node loss failed')));
+  const unsubscribe = deps.media.onNotification(
+    createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }),
+  );
+  const unsubscribeLost = deps.media.onNodeLost(
+    (nodeId) => void nodeLoss.nodeLost(nodeId).catch(warn('sfu reset after a media node loss failed')),
+  );
   const unsubscribeUp = deps.media.onNodeUp(() => nodeLoss.nodeUp());
   return {
     service,

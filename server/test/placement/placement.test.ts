@@ -4,7 +4,15 @@ import { chooseTransportWorker } from '../../../media-workers/src/placement/tran
 import { leastLoadedNode } from '../../src/media/placement/leastLoadedNode.js';
 import { spatialLayerForHeight } from '../../src/media/placement/tileLayer.js';
 
-const w = (index: number, producers = 0, consumers = 0, routers = 0, cpu = 0): WorkerLoad => ({ index, pid: 100 + index, cpu, routers, transports: 0, producers, consumers });
+const w = (index: number, producers = 0, consumers = 0, routers = 0, cpu = 0): WorkerLoad => ({
+  index,
+  pid: 100 + index,
+  cpu,
+  routers,
+  transports: 0,
+  producers,
+  consumers,
+});
 
 describe('leastLoadedNode (a new SFU meeting)', () => {
   it('picks the node whose lightest worker does the least media work', () => {
@@ -26,15 +34,30 @@ describe('leastLoadedNode (a new SFU meeting)', () => {
   });
 
   it('breaks ties by routers, then cpu, then total work, then id', () => {
-    expect(leastLoadedNode([{ id: 'a', connected: true, workers: [w(0, 0, 0, 3)] }, { id: 'b', connected: true, workers: [w(0, 0, 0, 1)] }])?.id).toBe('b');
-    expect(leastLoadedNode([{ id: 'a', connected: true, workers: [w(0, 0, 0, 0, 0.5)] }, { id: 'b', connected: true, workers: [w(0, 0, 0, 0, 0.1)] }])?.id).toBe('b');
+    expect(
+      leastLoadedNode([
+        { id: 'a', connected: true, workers: [w(0, 0, 0, 3)] },
+        { id: 'b', connected: true, workers: [w(0, 0, 0, 1)] },
+      ])?.id,
+    ).toBe('b');
+    expect(
+      leastLoadedNode([
+        { id: 'a', connected: true, workers: [w(0, 0, 0, 0, 0.5)] },
+        { id: 'b', connected: true, workers: [w(0, 0, 0, 0, 0.1)] },
+      ])?.id,
+    ).toBe('b');
     expect(
       leastLoadedNode([
         { id: 'a', connected: true, workers: [w(0), w(1, 9, 9)] },
         { id: 'b', connected: true, workers: [w(0), w(1, 1, 1)] },
       ])?.id,
     ).toBe('b');
-    expect(leastLoadedNode([{ id: 'z', connected: true, workers: [w(0)] }, { id: 'y', connected: true, workers: [w(0)] }])?.id).toBe('y');
+    expect(
+      leastLoadedNode([
+        { id: 'z', connected: true, workers: [w(0)] },
+        { id: 'y', connected: true, workers: [w(0)] },
+      ])?.id,
+    ).toBe('y');
   });
 });
 
@@ -43,8 +66,12 @@ describe('chooseTransportWorker (SFU_CONSUMER_BUDGET)', () => {
 
   it('keeps send transports and budget-less meetings on the primary router', () => {
     const routers = [{ workerIndex: 0, consumers: 999 }];
-    expect(chooseTransportWorker({ direction: 'send', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(0);
-    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: undefined, primaryWorker: 0, routers, workers })).toBe(0);
+    expect(chooseTransportWorker({ direction: 'send', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(
+      0,
+    );
+    expect(
+      chooseTransportWorker({ direction: 'recv', consumerBudget: undefined, primaryWorker: 0, routers, workers }),
+    ).toBe(0);
   });
 
   it('puts a recv transport on the least-busy router under the budget, the primary first on ties', () => {
@@ -52,13 +79,28 @@ describe('chooseTransportWorker (SFU_CONSUMER_BUDGET)', () => {
       { workerIndex: 1, consumers: 3 },
       { workerIndex: 0, consumers: 3 },
     ];
-    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(0);
-    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers: [{ workerIndex: 0, consumers: 9 }, { workerIndex: 1, consumers: 2 }], workers })).toBe(1);
+    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(
+      0,
+    );
+    expect(
+      chooseTransportWorker({
+        direction: 'recv',
+        consumerBudget: 10,
+        primaryWorker: 0,
+        routers: [
+          { workerIndex: 0, consumers: 9 },
+          { workerIndex: 1, consumers: 2 },
+        ],
+        workers,
+      }),
+    ).toBe(1);
   });
 
   it('opens a router on the least-loaded unused worker once every router is at the budget', () => {
     const routers = [{ workerIndex: 0, consumers: 10 }];
-    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(2);
+    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(
+      2,
+    );
   });
 
   it('falls back to the meeting router with the fewest consumers when every worker is used', () => {
@@ -67,7 +109,9 @@ describe('chooseTransportWorker (SFU_CONSUMER_BUDGET)', () => {
       { workerIndex: 1, consumers: 11 },
       { workerIndex: 2, consumers: 15 },
     ];
-    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(1);
+    expect(chooseTransportWorker({ direction: 'recv', consumerBudget: 10, primaryWorker: 0, routers, workers })).toBe(
+      1,
+    );
   });
 });
 

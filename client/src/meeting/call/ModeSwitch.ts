@@ -28,7 +28,9 @@ export interface ModeSwitchOptions {
 export function flowingPeers(stats: readonly PeerStats[], previous?: ReadonlyMap<string, number>): Set<string> {
   return new Set(
     stats
-      .filter((entry) => entry.framesDecoded > 0 && (!previous || entry.framesDecoded > (previous.get(entry.peerId) ?? 0)))
+      .filter(
+        (entry) => entry.framesDecoded > 0 && (!previous || entry.framesDecoded > (previous.get(entry.peerId) ?? 0)),
+      )
       .map((entry) => entry.peerId),
   );
 }
@@ -39,7 +41,9 @@ export function switchComplete(expected: readonly string[], ready: ReadonlySet<s
 }
 
 function showsVideo(media: RemoteMedia | null | undefined): boolean {
-  return !!media?.camera && media.camera.getVideoTracks().some((track) => track.readyState === 'live') && !media.cameraOff;
+  return (
+    !!media?.camera && media.camera.getVideoTracks().some((track) => track.readyState === 'live') && !media.cameraOff
+  );
 }
 
 /**
@@ -90,7 +94,13 @@ export class ModeSwitch {
    * show video over `next` (or after the timeout).
    */
   switchTo(next: MeetingSession, peers: () => string[]): void {
-    const { timeoutMs = 8000, hardTimeoutMs = 30_000, pollMs = 200, settleMs = 400, releaseTimeoutMs = 5000 } = this.options;
+    const {
+      timeoutMs = 8000,
+      hardTimeoutMs = 30_000,
+      pollMs = 200,
+      settleMs = 400,
+      releaseTimeoutMs = 5000,
+    } = this.options;
     this.cancelSwitch?.();
     const [previous, ...older] = this.list[0]();
     for (const session of older) session.close();

@@ -242,7 +242,13 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     if (next === 'sfu') void media.setCameraMode('sfu');
     // Make before break: the new transport starts, the old one keeps playing each participant
     // until the new one shows that participant's video (see ModeSwitch).
-    const session = createSession(next, { meetingId, selfPeerId: self, iceServers: iceServers(), client, local: media });
+    const session = createSession(next, {
+      meetingId,
+      selfPeerId: self,
+      iceServers: iceServers(),
+      client,
+      local: media,
+    });
     if (!session) {
       setError(`This version of Parley cannot take part in ${next} meetings yet.`);
       return;
@@ -275,7 +281,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   );
 
   /** Parley's own events that api/socketEvents.ts does not type (yet). */
-  const onRaw = <T,>(event: string, handler: (payload: T) => void) => {
+  const onRaw = <T>(event: string, handler: (payload: T) => void) => {
     client.raw.on(event, handler);
     return () => void client.raw.off(event, handler);
   };

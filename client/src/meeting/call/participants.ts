@@ -22,7 +22,10 @@ export function removeParticipant(list: readonly Participant[], peerId: string):
 }
 
 /** A list as sent by the server, without this page's own peer or own user, one peer per user (the latest). */
-export function normaliseParticipants(list: readonly Participant[], self: { peerId: string; userId: string }): Participant[] {
+export function normaliseParticipants(
+  list: readonly Participant[],
+  self: { peerId: string; userId: string },
+): Participant[] {
   let result: Participant[] = [];
   for (const participant of list) {
     if (participant.peerId === self.peerId || participant.user.id === self.userId) continue;

@@ -27,7 +27,12 @@ export function StageToolbar(props: {
         </button>
         <Show when={props.pages > 1}>
           <nav class={styles.pager} data-testid="grid-pager" aria-label="Pages of participants">
-            <button type="button" disabled={props.page === 0} onClick={() => props.onPage(props.page - 1)} aria-label="Previous page">
+            <button
+              type="button"
+              disabled={props.page === 0}
+              onClick={() => props.onPage(props.page - 1)}
+              aria-label="Previous page"
+            >
               ‹
             </button>
             <span data-testid="grid-page">

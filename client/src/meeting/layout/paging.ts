@@ -14,7 +14,13 @@ export interface GridPage<T> {
  * when its place is further on, it takes the last slot of the first page and the participant
  * there moves to its place (everyone else stays where they were, so tiles do not jump).
  */
-export function gridPage<T>(all: readonly T[], keyOf: (item: T) => string, speaker: string | null, page: number, pageSize = PAGE_SIZE): GridPage<T> {
+export function gridPage<T>(
+  all: readonly T[],
+  keyOf: (item: T) => string,
+  speaker: string | null,
+  page: number,
+  pageSize = PAGE_SIZE,
+): GridPage<T> {
   const firstSize = Math.max(1, pageSize - 1);
   const ordered = [...all];
   const at = speaker === null ? -1 : ordered.findIndex((item) => keyOf(item) === speaker);

@@ -15,7 +15,9 @@ interface Watched {
  * each change (a tile that is not rendered, e.g. on another page of the grid, is simply not in
  * the list). Call inside a component: the observers stop with it.
  */
-export function createTileObserver(report: (tiles: TileReport[]) => void): (element: HTMLElement, peerId: string, source: 'camera' | 'screen') => void {
+export function createTileObserver(
+  report: (tiles: TileReport[]) => void,
+): (element: HTMLElement, peerId: string, source: 'camera' | 'screen') => void {
   const watched = new Map<Element, Watched>();
   let queued = false;
   const emit = () => {
@@ -57,7 +59,13 @@ export function createTileObserver(report: (tiles: TileReport[]) => void): (elem
   });
 
   return (element, peerId, source) => {
-    watched.set(element, { peerId, source, width: element.clientWidth, height: element.clientHeight, intersecting: true });
+    watched.set(element, {
+      peerId,
+      source,
+      width: element.clientWidth,
+      height: element.clientHeight,
+      intersecting: true,
+    });
     resize.observe(element);
     intersection.observe(element);
     emit();

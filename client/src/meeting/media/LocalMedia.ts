@@ -72,7 +72,10 @@ export class LocalMedia implements LocalMediaView {
   private readonly cameraOffSignal = createSignal(false);
   private readonly noticeSignal = createSignal<string | null>(null);
   private readonly busySignal = createSignal<LocalSource | null>(null);
-  private readonly deviceIds = createSignal<{ audio: string | null; video: string | null }>({ audio: null, video: null });
+  private readonly deviceIds = createSignal<{ audio: string | null; video: string | null }>({
+    audio: null,
+    video: null,
+  });
 
   /** Camera preview (video track only), null while the camera is off. */
   readonly preview: Accessor<MediaStream | null>;

@@ -1,7 +1,13 @@
 /** Words for a getUserMedia/getDisplayMedia failure, naming what could not be opened. */
 export function describeMediaError(error: unknown, what: 'audio' | 'video' | 'both' | 'screen'): string {
   const device =
-    what === 'audio' ? 'microphone' : what === 'video' ? 'camera' : what === 'screen' ? 'screen sharing' : 'camera and microphone';
+    what === 'audio'
+      ? 'microphone'
+      : what === 'video'
+        ? 'camera'
+        : what === 'screen'
+          ? 'screen sharing'
+          : 'camera and microphone';
   const name = error instanceof DOMException ? error.name : '';
   switch (name) {
     case 'NotAllowedError':

@@ -13,7 +13,12 @@ const MediaPrefs = z.object({
 export type MediaPrefs = z.infer<typeof MediaPrefs>;
 
 const KEY = 'parley.meeting.prefs';
-export const DEFAULT_PREFS: MediaPrefs = { micMuted: false, cameraOff: false, audioDeviceId: null, videoDeviceId: null };
+export const DEFAULT_PREFS: MediaPrefs = {
+  micMuted: false,
+  cameraOff: false,
+  audioDeviceId: null,
+  videoDeviceId: null,
+};
 
 export function loadMediaPrefs(): MediaPrefs {
   try {

@@ -41,7 +41,10 @@ export type CameraMode = 'mesh' | 'sfu';
  * `640x360@24` → {width, height, frameRate}; null when malformed or out of range. Without
  * `@fps` the frame rate is `defaultFrameRate`.
  */
-export function parseVideoProfile(text: string | null | undefined, defaultFrameRate = DEFAULT_VIDEO.frameRate): VideoProfile | null {
+export function parseVideoProfile(
+  text: string | null | undefined,
+  defaultFrameRate = DEFAULT_VIDEO.frameRate,
+): VideoProfile | null {
   const match = /^(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?$/.exec((text ?? '').trim());
   if (!match) return null;
   const width = Number(match[1]);
@@ -75,7 +78,12 @@ export function readMediaProfile(search: string = location.search): MediaProfile
   const sfuRate = DEFAULT_SFU_VIDEO.frameRate;
   return {
     video: setting('video', 'parley.media.video', (text) => parseVideoProfile(text), DEFAULT_VIDEO),
-    sfuVideo: setting('sfuVideo', 'parley.media.sfuVideo', (text) => parseVideoProfile(text, sfuRate), DEFAULT_SFU_VIDEO),
+    sfuVideo: setting(
+      'sfuVideo',
+      'parley.media.sfuVideo',
+      (text) => parseVideoProfile(text, sfuRate),
+      DEFAULT_SFU_VIDEO,
+    ),
     audioProcessing: setting('ap', 'parley.media.ap', parseSwitch, true),
   };
 }
@@ -96,7 +104,10 @@ export function videoConstraints(video: VideoProfile, deviceId?: string | null):
 }
 
 /** True when a captured picture is the profile's (within a few lines: cameras round). */
-export function fitsProfile(settings: { height?: number | undefined; frameRate?: number | undefined }, video: VideoProfile): boolean {
+export function fitsProfile(
+  settings: { height?: number | undefined; frameRate?: number | undefined },
+  video: VideoProfile,
+): boolean {
   if (!settings.height) return false;
   if (Math.abs(settings.height - video.height) > Math.max(4, video.height * 0.05)) return false;
   return !settings.frameRate || settings.frameRate <= video.frameRate + 0.5;

@@ -24,7 +24,8 @@ export async function openUserMedia(
     try {
       return await attempt(audio, video, true);
     } catch (error) {
-      const deviceGone = error instanceof DOMException && ['OverconstrainedError', 'NotFoundError'].includes(error.name);
+      const deviceGone =
+        error instanceof DOMException && ['OverconstrainedError', 'NotFoundError'].includes(error.name);
       if (deviceGone && ((audio && deviceIds.audio) || (video && deviceIds.video))) {
         try {
           return await attempt(audio, video, false);

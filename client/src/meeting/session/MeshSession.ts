@@ -101,7 +101,9 @@ export class MeshSession implements MeetingSession {
       log: (message, detail) => log.debug(message, detail),
       send: (signal) => {
         // A peer that has just left answers not_found: nothing to do.
-        client.request('video-signal', { meetingId, to: peerId, signal }).catch((error: unknown) => log.debug('signal not relayed', error));
+        client
+          .request('video-signal', { meetingId, to: peerId, signal })
+          .catch((error: unknown) => log.debug('signal not relayed', error));
       },
     });
     this.links.set(peerId, link);

@@ -75,7 +75,9 @@ export class PeerLink {
     this.polite = isPolite(options.selfPeerId, options.peerId);
     this.log = options.log ?? (() => undefined);
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
-    this.senders = new SenderSlots(this.pc, options.local, (error, source) => this.log(`sending ${source} failed`, error));
+    this.senders = new SenderSlots(this.pc, options.local, (error, source) =>
+      this.log(`sending ${source} failed`, error),
+    );
 
     this.pc.addEventListener('negotiationneeded', () => void this.negotiate());
     this.pc.addEventListener('icecandidate', ({ candidate }) => {
@@ -137,7 +139,8 @@ export class PeerLink {
         result.framesDecoded += Number(entry.framesDecoded ?? 0);
         if (typeof entry.framesPerSecond === 'number') result.framesPerSecond = entry.framesPerSecond;
       }
-      if (entry.type === 'inbound-rtp' && entry.kind === 'audio') result.audioPacketsReceived += Number(entry.packetsReceived ?? 0);
+      if (entry.type === 'inbound-rtp' && entry.kind === 'audio')
+        result.audioPacketsReceived += Number(entry.packetsReceived ?? 0);
       if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {
         const pair = byId.get(entry.selectedCandidatePairId);
         const localCandidate = pair ? byId.get(pair.localCandidateId as string) : undefined;
@@ -274,7 +277,8 @@ export class PeerLink {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
       const description = this.pc.localDescription;
-      if (description && !this.closed) this.options.send({ description: { type: description.type, sdp: description.sdp } });
+      if (description && !this.closed)
+        this.options.send({ description: { type: description.type, sdp: description.sdp } });
     } catch (error) {
       this.log('offer failed', error);
     } finally {
@@ -368,7 +372,8 @@ export class PeerLink {
     if (!fresh) return restart();
     fresh()
       .then((iceServers) => {
-        if (!this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
+        if (!this.closed)
+          this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
       })
       .catch((error: unknown) => this.log('could not refresh the ICE servers', error))
       .finally(restart);

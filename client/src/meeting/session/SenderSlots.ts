@@ -88,7 +88,10 @@ export class SenderSlots {
       // The other side's offer had no m-line for it: add one (this renegotiates).
       if (!track || !this.pc.currentRemoteDescription) return;
       try {
-        this.slots.set(source, this.pc.addTransceiver(track, { direction: 'sendrecv', streams: [this.local.stream(source)] }));
+        this.slots.set(
+          source,
+          this.pc.addTransceiver(track, { direction: 'sendrecv', streams: [this.local.stream(source)] }),
+        );
       } catch (error) {
         this.onError(error, source);
       }
@@ -136,7 +139,8 @@ export class SenderSlots {
         .then(async () => {
           if (this.pc.signalingState === 'closed') return;
           const parameters = sender.getParameters();
-          if (!parameters.encodings?.length || parameters.encodings.every((encoding) => encoding.active === false)) return;
+          if (!parameters.encodings?.length || parameters.encodings.every((encoding) => encoding.active === false))
+            return;
           for (const encoding of parameters.encodings) encoding.active = false;
           await sender.setParameters(parameters);
         })

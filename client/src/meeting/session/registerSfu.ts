@@ -19,4 +19,7 @@ export function preloadSfu(): Promise<typeof import('../sfu/SfuSession.js')> {
 }
 
 // SFU mode loads mediasoup-client on first use (or when preloaded).
-registerSessionFactory('sfu', (context) => new LazySession('sfu', () => preloadSfu().then(({ SfuSession }) => new SfuSession(context))));
+registerSessionFactory(
+  'sfu',
+  (context) => new LazySession('sfu', () => preloadSfu().then(({ SfuSession }) => new SfuSession(context))),
+);

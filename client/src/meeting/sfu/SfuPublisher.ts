@@ -3,8 +3,11 @@ import type { LocalMediaView, LocalSource } from '../media/LocalMedia.js';
 import { cameraEncodings } from './simulcastLayers.js';
 import type { SfuSignal } from './sfuSignal.js';
 
-
-const SOURCE_NAME: Record<LocalSource, 'mic' | 'camera' | 'screen'> = { audio: 'mic', camera: 'camera', screen: 'screen' };
+const SOURCE_NAME: Record<LocalSource, 'mic' | 'camera' | 'screen'> = {
+  audio: 'mic',
+  camera: 'camera',
+  screen: 'screen',
+};
 
 /**
  * What this page sends to the SFU: one producer per local source (mic, camera in simulcast,
@@ -102,7 +105,9 @@ export class SfuPublisher {
       stopTracks: false,
       disableTrackOnPause: false,
       zeroRtpOnPause: true,
-      ...(isCamera ? { encodings: cameraEncodings(track.getSettings()), codecOptions: { videoGoogleStartBitrate: 300 } } : {}),
+      ...(isCamera
+        ? { encodings: cameraEncodings(track.getSettings()), codecOptions: { videoGoogleStartBitrate: 300 } }
+        : {}),
       ...(track.kind === 'video' && vp8 ? { codec: vp8 } : {}),
       ...(source === 'audio' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
       appData: { source: SOURCE_NAME[source], paused: this.wantsPaused(source) },

@@ -52,13 +52,19 @@ export class SfuSession implements MeetingSession {
   constructor(private readonly context: SessionContext) {
     this.signal = new SfuSignal(context.client, context.meetingId);
     this.tiles = new TileReporter(this.feeds, (tiles) => this.signal.reportTiles(tiles));
-    const on = <T extends object>(event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents], handler: (payload: T) => void) =>
-      this.signal.on<T>(event, handler);
+    const on = <T extends object>(
+      event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
+      handler: (payload: T) => void,
+    ) => this.signal.on<T>(event, handler);
     this.stopListening = [
       on<Record<string, unknown>>(SfuServerEvents.newProducer, (payload) => void this.consume(readProducer(payload))),
       on<{ producerId: string }>(SfuServerEvents.producerClosed, ({ producerId }) => this.feeds.remove(producerId)),
-      on<{ producerId: string }>(SfuServerEvents.producerPaused, ({ producerId }) => this.feeds.setProducerPaused(producerId, true)),
-      on<{ producerId: string }>(SfuServerEvents.producerResumed, ({ producerId }) => this.feeds.setProducerPaused(producerId, false)),
+      on<{ producerId: string }>(SfuServerEvents.producerPaused, ({ producerId }) =>
+        this.feeds.setProducerPaused(producerId, true),
+      ),
+      on<{ producerId: string }>(SfuServerEvents.producerResumed, ({ producerId }) =>
+        this.feeds.setProducerPaused(producerId, false),
+      ),
       on<{ consumerId: string }>(SfuServerEvents.consumerClosed, ({ consumerId }) => {
         const feed = this.feeds.byConsumer(consumerId);
         if (feed) this.feeds.remove(feed.info.producerId);
@@ -129,7 +135,9 @@ export class SfuSession implements MeetingSession {
     if (this.closed) return;
     this.teardown();
     const id = this.runId;
-    this.ready = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => (id === this.runId ? this.start() : null));
+    this.ready = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>
+      id === this.runId ? this.start() : null,
+    );
   }
 
   private async start(): Promise<Run | null> {
@@ -141,11 +149,22 @@ export class SfuSession implements MeetingSession {
       if (stale()) return null;
       const device = new Device();
       await device.load({ routerRtpCapabilities });
-      const [sendInfo, recvInfo] = await Promise.all([this.signal.createTransport('send'), this.signal.createTransport('recv')]);
+      const [sendInfo, recvInfo] = await Promise.all([
+        this.signal.createTransport('send'),
+        this.signal.createTransport('recv'),
+      ]);
       if (stale()) return null;
       const iceServers = this.context.iceServers as RTCIceServer[];
-      const send = device.createSendTransport({ ...sendInfo, id: sendInfo.transportId, iceServers } as types.TransportOptions);
-      const recv = device.createRecvTransport({ ...recvInfo, id: recvInfo.transportId, iceServers } as types.TransportOptions);
+      const send = device.createSendTransport({
+        ...sendInfo,
+        id: sendInfo.transportId,
+        iceServers,
+      } as types.TransportOptions);
+      const recv = device.createRecvTransport({
+        ...recvInfo,
+        id: recvInfo.transportId,
+        iceServers,
+      } as types.TransportOptions);
       this.wire(send, id);
       this.wire(recv, id);
       send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -156,14 +175,18 @@ export class SfuSession implements MeetingSession {
           callback({ id: producerId });
         }, errback);
       });
-      const publisher = new SfuPublisher(send, device, this.context.local, this.signal, (message, detail) => this.log.warn(message, detail));
+      const publisher = new SfuPublisher(send, device, this.context.local, this.signal, (message, detail) =>
+        this.log.warn(message, detail),
+      );
       const run: Run = { id, device, send, recv, publisher, stopPublishing: () => undefined };
       this.run = run;
       run.stopPublishing = publisher.start();
       this.failures = 0;
       const producers = await this.signal.producers();
       if (stale()) return null;
-      this.log.info(`sfu run ${id} up in ${Math.round(performance.now() - startedAt)} ms, consuming ${producers.length} producers`);
+      this.log.info(
+        `sfu run ${id} up in ${Math.round(performance.now() - startedAt)} ms, consuming ${producers.length} producers`,
+      );
       // Video first: each consume renegotiates the receive transport one after the other.
       const ordered = [...producers].sort((a, b) => Number(a.kind === 'audio') - Number(b.kind === 'audio'));
       for (const producer of ordered) void this.consumeWith(run, producer);
@@ -183,7 +206,9 @@ export class SfuSession implements MeetingSession {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       const at = performance.now();
       this.signal.connectTransport(transport.id, dtlsParameters).then(() => {
-        this.log.debug(`${transport.direction} transport connect ack (run ${id}) in ${Math.round(performance.now() - at)} ms`);
+        this.log.debug(
+          `${transport.direction} transport connect ack (run ${id}) in ${Math.round(performance.now() - at)} ms`,
+        );
         callback();
       }, errback);
     });
@@ -196,7 +221,8 @@ export class SfuSession implements MeetingSession {
         else if (state === 'failed') this.feeds.setTransportState('failed');
       }
       if (state === 'failed') void this.restartIce(transport, id);
-      else if (state === 'disconnected') graceTimer = setTimeout(() => void this.restartIce(transport, id), DISCONNECTED_GRACE_MS);
+      else if (state === 'disconnected')
+        graceTimer = setTimeout(() => void this.restartIce(transport, id), DISCONNECTED_GRACE_MS);
     });
   }
 

@@ -16,11 +16,19 @@ export interface ConsumerTile {
  * (another page of the grid). Nothing is sent before the page's first report; after that, a
  * debounced report whenever the result differs from the last one sent.
  */
-export function consumerTiles(feeds: readonly { consumerId: string; peerId: string; source: string }[], tiles: readonly TileReport[]): ConsumerTile[] {
+export function consumerTiles(
+  feeds: readonly { consumerId: string; peerId: string; source: string }[],
+  tiles: readonly TileReport[],
+): ConsumerTile[] {
   return feeds.map((feed) => {
     const tile = tiles.find((entry) => entry.peerId === feed.peerId && entry.source === feed.source);
     return tile
-      ? { consumerId: feed.consumerId, width: Math.round(tile.width), height: Math.round(tile.height), visible: tile.visible }
+      ? {
+          consumerId: feed.consumerId,
+          width: Math.round(tile.width),
+          height: Math.round(tile.height),
+          visible: tile.visible,
+        }
       : { consumerId: feed.consumerId, width: 0, height: 0, visible: false };
   });
 }

@@ -1,4 +1,10 @@
-import { SfuEvents, SfuServerEvents, type SfuConsumerInfo, type SfuProducerInfo, type SfuTransportInfo } from '@parley/protocol';
+import {
+  SfuEvents,
+  SfuServerEvents,
+  type SfuConsumerInfo,
+  type SfuProducerInfo,
+  type SfuTransportInfo,
+} from '@parley/protocol';
 import type { types } from 'mediasoup-client';
 import { ApiError, readErrorInfo } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
@@ -22,15 +28,23 @@ export class SfuSignal {
   private async request(event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     let response: unknown;
     try {
-      response = await this.client.raw.timeout(TIMEOUT_MS).emitWithAck(event, { meetingId: this.meetingId, ...payload });
+      response = await this.client.raw
+        .timeout(TIMEOUT_MS)
+        .emitWithAck(event, { meetingId: this.meetingId, ...payload });
     } catch (error) {
-      throw new ApiError({ status: 0, code: 'timeout', message: `${event}: ${error instanceof Error ? error.message : String(error)}` });
+      throw new ApiError({
+        status: 0,
+        code: 'timeout',
+        message: `${event}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
       return response as Record<string, unknown>;
     }
     const info = readErrorInfo(response);
-    throw info ? ApiError.fromInfo(info) : new ApiError({ status: 0, code: 'internal', message: `Unexpected answer to "${event}"` });
+    throw info
+      ? ApiError.fromInfo(info)
+      : new ApiError({ status: 0, code: 'internal', message: `Unexpected answer to "${event}"` });
   }
 
   async capabilities(): Promise<types.RtpCapabilities> {
@@ -59,12 +73,23 @@ export class SfuSignal {
     source: string,
     paused: boolean,
   ): Promise<string> {
-    const ack = await this.request(SfuEvents.produce, { transportId, kind, rtpParameters, appData: { source }, paused });
+    const ack = await this.request(SfuEvents.produce, {
+      transportId,
+      kind,
+      rtpParameters,
+      appData: { source },
+      paused,
+    });
     return String(ack.producerId ?? ack.id);
   }
 
   async producerAction(action: 'pause' | 'resume' | 'close', producerId: string): Promise<void> {
-    const event = action === 'pause' ? SfuEvents.pauseProducer : action === 'resume' ? SfuEvents.resumeProducer : SfuEvents.closeProducer;
+    const event =
+      action === 'pause'
+        ? SfuEvents.pauseProducer
+        : action === 'resume'
+          ? SfuEvents.resumeProducer
+          : SfuEvents.closeProducer;
     await this.request(event, { producerId });
   }
 
@@ -73,7 +98,11 @@ export class SfuSignal {
     return (ack.producers ?? []) as RemoteProducer[];
   }
 
-  async consume(transportId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<SfuConsumerInfo> {
+  async consume(
+    transportId: string,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<SfuConsumerInfo> {
     const ack = await this.request(SfuEvents.consume, { transportId, producerId, rtpCapabilities });
     const info = (ack.consumer ?? ack) as SfuConsumerInfo & { id?: string };
     return { ...info, consumerId: info.consumerId ?? String(info.id) };
@@ -88,7 +117,10 @@ export class SfuSignal {
   }
 
   /** Listens to one `sfu:*` server event of this meeting; returns the function that stops. */
-  on<T extends object>(event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents], handler: (payload: T) => void): () => void {
+  on<T extends object>(
+    event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
+    handler: (payload: T) => void,
+  ): () => void {
     const listener = (payload: T & { meetingId?: string }) => {
       if (payload && payload.meetingId === this.meetingId) handler(payload);
     };

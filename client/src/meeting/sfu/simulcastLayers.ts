@@ -7,14 +7,22 @@ import type { types } from 'mediasoup-client';
  * three layers reached everyone at 80x45. So the layers asked for are the ones that will be
  * sent: each half the size of the next, the top one at full size.
  */
-export function cameraEncodings(settings: { height?: number | undefined; frameRate?: number | undefined }): types.RtpEncodingParameters[] {
+export function cameraEncodings(settings: {
+  height?: number | undefined;
+  frameRate?: number | undefined;
+}): types.RtpEncodingParameters[] {
   const height = settings.height && settings.height > 0 ? settings.height : 180;
   const maxFramerate = settings.frameRate && settings.frameRate > 0 ? Math.round(settings.frameRate) : 15;
   const layers = height >= 540 ? 3 : height >= 270 ? 2 : 1;
   if (layers === 1) return [{ maxBitrate: bitrateFor(height), maxFramerate }];
   return Array.from({ length: layers }, (_, index) => {
     const scaleResolutionDownBy = 2 ** (layers - 1 - index);
-    return { rid: `r${index}`, scaleResolutionDownBy, maxBitrate: bitrateFor(height / scaleResolutionDownBy), maxFramerate };
+    return {
+      rid: `r${index}`,
+      scaleResolutionDownBy,
+      maxBitrate: bitrateFor(height / scaleResolutionDownBy),
+      maxFramerate,
+    };
   });
 }
 

@@ -62,7 +62,8 @@ export function CallStage(props: { call: MeetingCall; self: User }) {
   const [page, setPage] = createSignal(0);
   const [speakerView, setSpeakerView] = createSignal(false);
   const observe = createTileObserver((tiles) => props.call.reportTiles(tiles));
-  const remoteScreens = () => props.call.participants().filter((participant) => props.call.media(participant.peerId)?.screen);
+  const remoteScreens = () =>
+    props.call.participants().filter((participant) => props.call.media(participant.peerId)?.screen);
   const screenCount = () => (local()?.sharing() ? 1 : 0) + remoteScreens().length;
   const presenting = () => screenCount() > 0;
   const grid = createMemo(() =>

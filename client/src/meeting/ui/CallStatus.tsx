@@ -42,7 +42,9 @@ export function CallStatus(props: { call: MeetingCall }) {
             </span>
             <h2 class={styles.title}>The meeting has ended</h2>
             <p class={styles.body}>{endedText(props.call)}</p>
-            <div class={styles.actions}><Home /></div>
+            <div class={styles.actions}>
+              <Home />
+            </div>
           </div>
         </Match>
         <Match when={phase() === 'left'}>

@@ -39,7 +39,8 @@ function ControlButton(props: {
   );
 }
 
-const canShareScreen = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+const canShareScreen =
+  typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
 /** Microphone, camera, screen, devices, participants, leave and (host) end for everyone. */
 export function ControlBar(props: {
@@ -109,9 +110,21 @@ export function ControlBar(props: {
         />
       </div>
       <div class={styles.group}>
-        <ControlButton icon="hangup" label="Leave" testId="leave-meeting" danger onClick={() => void props.call.leave()} />
+        <ControlButton
+          icon="hangup"
+          label="Leave"
+          testId="leave-meeting"
+          danger
+          onClick={() => void props.call.leave()}
+        />
         <Show when={props.call.isHost()}>
-          <ControlButton icon="end" label="End for all" testId="stop-meeting" danger onClick={() => void props.call.stop()} />
+          <ControlButton
+            icon="end"
+            label="End for all"
+            testId="stop-meeting"
+            danger
+            onClick={() => void props.call.stop()}
+          />
         </Show>
       </div>
     </div>

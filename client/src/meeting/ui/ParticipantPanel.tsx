@@ -16,7 +16,12 @@ function Row(props: {
   connecting?: boolean;
 }) {
   return (
-    <li class={styles.row} data-testid="participant" data-peer-id={props.peerId ?? undefined} data-user-id={props.user.id}>
+    <li
+      class={styles.row}
+      data-testid="participant"
+      data-peer-id={props.peerId ?? undefined}
+      data-user-id={props.user.id}
+    >
       <Avatar name={props.user.displayName} seed={props.user.id} size={34} />
       <div class={styles.who}>
         <span class={styles.name}>
@@ -55,7 +60,12 @@ export function ParticipantPanel(props: { call: MeetingCall; self: User; onClose
     <aside class={styles.panel} aria-label="People in the call" data-testid="participant-panel">
       <div class={styles.header}>
         <h2 class={styles.title}>People ({props.call.participants().length + 1})</h2>
-        <button type="button" class={styles.close} aria-label="Close the list of people" onClick={() => props.onClose()}>
+        <button
+          type="button"
+          class={styles.close}
+          aria-label="Close the list of people"
+          onClick={() => props.onClose()}
+        >
           ×
         </button>
       </div>

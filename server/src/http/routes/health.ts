@@ -66,7 +66,9 @@ export function healthRoutes(app: AppContext): Router {
       redis,
       media: mediaHealth(app.media),
       instanceId: app.instanceId,
-      ...(failing.length > 0 ? { failing, error: { code: 'unavailable', message: `${failing.join(' and ')} down` } } : {}),
+      ...(failing.length > 0
+        ? { failing, error: { code: 'unavailable', message: `${failing.join(' and ')} down` } }
+        : {}),
     };
   });
   return router;

@@ -23,7 +23,8 @@ export function leastLoadedNode<N extends NodeLoad>(nodes: readonly N[]): N | nu
     const lightest = [...node.workers].sort((a, b) => work(a) - work(b) || a.routers - b.routers || a.cpu - b.cpu)[0]!;
     const total = node.workers.reduce((n, w) => n + work(w), 0);
     const key = [work(lightest), lightest.routers, lightest.cpu, total];
-    if (!best || compareKeys(key, best.key) < 0 || (compareKeys(key, best.key) === 0 && node.id < best.node.id)) best = { node, key };
+    if (!best || compareKeys(key, best.key) < 0 || (compareKeys(key, best.key) === 0 && node.id < best.node.id))
+      best = { node, key };
   }
   return best?.node ?? null;
 }

@@ -20,7 +20,12 @@ export interface RecvPlacementInput<N extends NodeLoad> {
  * with the fewest consumers that is not full (its pipes are reused); else the least-loaded
  * connected node that is not full (a new pipe); else the primary anyway.
  */
-export function recvTransportNode<N extends NodeLoad>({ primary, meetingNodes, nodes, budget }: RecvPlacementInput<N>): string {
+export function recvTransportNode<N extends NodeLoad>({
+  primary,
+  meetingNodes,
+  nodes,
+  budget,
+}: RecvPlacementInput<N>): string {
   if (budget <= 0) return primary;
   const live = nodes.filter((n) => n.connected && n.workers.length > 0);
   const free = live.filter((n) => nodeConsumers(n) < budget);

@@ -1,0 +1,48 @@
+// ESLint: typescript-eslint's type-checked rules over every workspace. Formatting is Prettier's
+// (`npm run format:check`); layer rules are dependency-cruiser's (`.dependency-cruiser.cjs`).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'test-output/**',
+      'client/public/**',
+      'media-workers/build/shims/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      globals: { ...globals.node },
+      parserOptions: {
+        project: [
+          './tsconfig.tests.json',
+          './protocol/tsconfig.json',
+          './server/tsconfig.json',
+          './media-workers/tsconfig.json',
+          './loadtest/tsconfig.json',
+          './client/tsconfig.json',
+          './bench/chat/tsconfig.json',
+          './bench/sfu/tsconfig.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    files: ['client/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
