@@ -8,3 +8,4 @@ export * from './schemas/chat.js';
 export * from './schemas/meetings.js';
 export * from './mediaRpc.js';
 export * from './schemas/sfu.js';
+export * from './schemas/text.js';

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
 import { Id } from './schemas/common.js';
+import { SingleLine } from './schemas/text.js';
 
 export const MEDIA_RPC_PATH = '/media-rpc';
 export const MEDIA_RPC_EVENT = 'rpc';
@@ -29,13 +30,13 @@ export const MEDIA_NODE_REFRESH_MS = 2_000;
 export const MediaKindSchema = z.enum(['audio', 'video']);
 
 export const RtcpFeedbackSchema = z.looseObject({
-  type: z.string(),
-  parameter: z.string().optional(),
+  type: SingleLine(),
+  parameter: SingleLine().optional(),
 });
 
 export const RtpCodecCapabilitySchema = z.looseObject({
   kind: MediaKindSchema,
-  mimeType: z.string(),
+  mimeType: SingleLine(),
   preferredPayloadType: z.number().int().optional(),
   clockRate: z.number().int(),
   channels: z.number().int().optional(),
@@ -45,7 +46,7 @@ export const RtpCodecCapabilitySchema = z.looseObject({
 
 export const RtpHeaderExtensionSchema = z.looseObject({
   kind: MediaKindSchema,
-  uri: z.string(),
+  uri: SingleLine(),
   preferredId: z.number().int(),
   preferredEncrypt: z.boolean().optional(),
   direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
@@ -76,7 +77,7 @@ export const IceCandidateSchema = z.looseObject({
 
 export const DtlsParametersSchema = z.looseObject({
   role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z.array(z.looseObject({ algorithm: z.string(), value: z.string() })),
+  fingerprints: z.array(z.looseObject({ algorithm: SingleLine(), value: SingleLine() })),
 });
 
 export const SctpParametersSchema = z.looseObject({

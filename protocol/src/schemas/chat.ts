@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Message } from '../types.js';
 import { Id, MessageId } from './common.js';
+import { MultiLine, SingleLine } from './text.js';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 /**
@@ -11,9 +12,8 @@ export const UNREAD_COUNT_LIMIT = 1000;
 
 export const SendMessage = z.object({
   conversationId: Id,
-  clientId: z.string().min(1).max(64),
-  text: z
-    .string()
+  clientId: SingleLine().min(1).max(64),
+  text: MultiLine()
     .min(1, 'must not be empty')
     .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
     .refine((t) => t.trim().length > 0, 'must not be blank'),
@@ -33,14 +33,14 @@ export const MarkRead = z.object({
 export type MarkRead = z.infer<typeof MarkRead>;
 
 export const UserSearchQuery = z.object({
-  q: z.string().max(32).default(''),
+  q: SingleLine().max(32).default(''),
 });
 
 export const AddContactBody = z.object({ userId: Id });
 export type AddContactBody = z.infer<typeof AddContactBody>;
 
 export const CreateConversationBody = z.object({
-  title: z.string().trim().min(1).max(100),
+  title: SingleLine().trim().min(1).max(100),
   memberIds: z.array(Id).min(1).max(256),
 });
 export type CreateConversationBody = z.infer<typeof CreateConversationBody>;

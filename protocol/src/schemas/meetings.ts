@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { IceServer, LeaveReason, Meeting, MeetingEndReason, MeetingMode, Participant, User } from '../types.js';
 import { Id } from './common.js';
+import { MultiLine, SingleLine } from './text.js';
 
 export const MeetingAccessSchema = z.enum(['invited', 'link']);
 
 export const StartMeeting = z.object({
-  title: z.string().trim().min(1).max(100).optional(),
+  title: SingleLine().trim().min(1).max(100).optional(),
   inviteeIds: z.array(Id).max(256).optional(),
   conversationId: Id.optional(),
   access: MeetingAccessSchema.optional(),
@@ -20,16 +21,16 @@ export const SignalPayload = z.union([
   z.object({
     description: z.object({
       type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
-      sdp: z.string().max(200_000).optional(),
+      sdp: MultiLine().max(200_000).optional(),
     }),
   }),
   z.object({
     candidate: z
       .object({
-        candidate: z.string().max(2_000),
-        sdpMid: z.string().max(64).nullable().optional(),
+        candidate: SingleLine().max(2_000),
+        sdpMid: SingleLine().max(64).nullable().optional(),
         sdpMLineIndex: z.number().int().min(0).max(1_000).nullable().optional(),
-        usernameFragment: z.string().max(256).nullable().optional(),
+        usernameFragment: SingleLine().max(256).nullable().optional(),
       })
       .nullable(),
   }),

@@ -27,6 +27,7 @@ import {
   type SrtpParametersWire,
 } from '../mediaRpc.js';
 import { Id } from './common.js';
+import { SingleLine } from './text.js';
 
 export const SfuEvents = {
   getCapabilities: 'sfu:get_capabilities',
@@ -62,12 +63,14 @@ export const MediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof MediaSourceSchema>;
 
 export const RtpParametersSchema = z.looseObject({
-  mid: z.string().max(64).optional(),
+  mid: SingleLine().max(64).optional(),
   codecs: z
-    .array(z.looseObject({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() }))
+    .array(
+      z.looseObject({ mimeType: SingleLine().max(256), payloadType: z.number().int(), clockRate: z.number().int() }),
+    )
     .max(32),
   headerExtensions: z
-    .array(z.looseObject({ uri: z.string(), id: z.number().int() }))
+    .array(z.looseObject({ uri: SingleLine().max(1024), id: z.number().int() }))
     .max(32)
     .optional(),
   encodings: z.array(z.looseObject({})).max(8).optional(),
