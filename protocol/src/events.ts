@@ -29,7 +29,14 @@ export const ServerEvents = {
   meetingMode: 'meeting_mode',
   meetingHostChanged: 'meeting_host_changed',
   videoSignal: 'video-signal',
+  /** The socket's session ended (token expired, logout, "log out everywhere"): it is cut next. */
+  sessionEnded: 'session_ended',
 } as const;
+
+/** `session_ended` (Parley addition): sent just before the server closes the socket. */
+export interface SessionEndedEvent {
+  reason: 'expired' | 'revoked';
+}
 
 export type ClientEventName = (typeof ClientEvents)[keyof typeof ClientEvents];
 export type ServerEventName = (typeof ServerEvents)[keyof typeof ServerEvents];

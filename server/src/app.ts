@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { AuthService } from './auth/AuthService.js';
-import { createLoginRateLimiter } from './auth/loginRateLimit.js';
+import { HashGate } from './auth/hashGate.js';
+import { createLoginRateLimiter, createRegisterRateLimiter } from './auth/loginRateLimit.js';
+import { createOriginPolicy } from './auth/originPolicy.js';
+import { createCreationLimits } from './limits/creationLimits.js';
 import { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -54,13 +57,39 @@ function listen(server: HttpServer, port: number, host: string): Promise<Address
 }
 
 /** Runs `steps` in order, each even if an earlier one failed; logs failures. */
-async function runAll(logger: Logger, steps: Array<[string, () => Promise<unknown> | unknown]>): Promise<void> {
+async function runAll(logger: Logger, steps: Array<[string, () => unknown]>): Promise<void> {
   for (const [name, step] of steps) {
     try {
       await step();
     } catch (error) {
       logger.warn({ err: error, step: name }, 'shutdown step failed');
     }
+  }
+}
+
+/** How often expired session rows are deleted. */
+const SESSION_SWEEP_MS = 3_600_000;
+
+async function sweepSessions(ctx: AppContext): Promise<void> {
+  try {
+    const deleted = await ctx.auth.deleteExpiredSessions();
+    if (deleted > 0) ctx.logger.info({ deleted }, 'expired sessions deleted');
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'deleting expired sessions failed');
+  }
+}
+
+/** Settings that work but deserve a line in the log (docs/security.md). */
+function warnAboutSecuritySettings(config: Config, logger: Logger): void {
+  if (config.trustProxyDeprecatedTrue) {
+    logger.warn(
+      'TRUST_PROXY=true is read as TRUST_PROXY=1 (one reverse proxy in front); set the number of proxies explicitly',
+    );
+  }
+  if (config.isProduction && config.publicOrigins.length === 0) {
+    logger.warn(
+      'PUBLIC_ORIGIN is not set: cookie-authenticated sockets and POSTs must come from a page of the requested Host; set PUBLIC_ORIGIN to your site (e.g. https://chat.example.org)',
+    );
   }
 }
 
@@ -71,7 +100,7 @@ async function runAll(logger: Logger, steps: Array<[string, () => Promise<unknow
 export async function startParley(config: Config, options: StartOptions = {}): Promise<ParleyInstance> {
   const instanceId = newInstanceId();
   const logger = options.logger ?? createLogger(config, { instance: instanceId });
-  const cleanup: Array<[string, () => Promise<unknown> | unknown]> = [];
+  const cleanup: Array<[string, () => unknown]> = [];
   try {
     const db = createDb(config, logger);
     cleanup.unshift(['database', () => db.destroy()]);
@@ -107,12 +136,14 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     cleanup.unshift(['socket.io', () => realtime.close()]);
 
     const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
+    const limits = createCreationLimits(redis, config.redisPrefix, config.limits);
     const chat = createChatServices({
       db,
       redis,
       redisPrefix: config.redisPrefix,
       logger,
       writeConcurrency: config.chatWriteConcurrency,
+      limits,
     });
     cleanup.unshift(['chat', () => chat.close()]);
     const presence = createPresenceService({
@@ -135,8 +166,14 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       io: realtime.io,
       instanceId,
       tokens,
-      auth: new AuthService(db, tokens),
+      auth: new AuthService(
+        db,
+        tokens,
+        new HashGate({ concurrency: config.limits.hashConcurrency, queue: config.limits.hashQueue }),
+      ),
       loginRateLimiter: createLoginRateLimiter(redis, config),
+      registerRateLimiter: createRegisterRateLimiter(redis, config),
+      originPolicy: createOriginPolicy(config.publicOrigins),
       chat,
       presence,
       meetings: createMeetingServices({
@@ -150,6 +187,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
         settings: { ...meetingSettingsFrom(config), mode: modeSettingsFrom(config) },
         directory: chatDirectory(() => ctx.chat),
         sfuAvailable: () => media.nodes().some((node) => node.connected && node.workers.length > 0),
+        limits,
+        activeMeetingsLimit: config.limits.activeMeetings,
       }),
       sfu: undefined as never,
     };
@@ -165,7 +204,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       metrics: registry,
     });
     cleanup.unshift(['sfu', () => ctx.sfu.close()]);
-    handle = createHttpApp(ctx).callback();
+    const koaCallback = createHttpApp(ctx).callback();
+    handle = (req, res) => void koaCallback(req, res);
     setupRealtime(ctx);
     // Runs first at shutdown: this instance's meeting peers leave while Redis is still there.
     cleanup.unshift(['meetings', () => ctx.meetings.close()]);
@@ -174,6 +214,12 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     // Runs before Socket.io closes: this instance's users go offline while Redis is still there.
     cleanup.unshift(['presence', () => presence.stop()]);
     await presence.start();
+
+    warnAboutSecuritySettings(config, logger);
+    const sweep = setInterval(() => void sweepSessions(ctx), SESSION_SWEEP_MS);
+    sweep.unref();
+    cleanup.unshift(['session sweep', () => clearInterval(sweep)]);
+    await sweepSessions(ctx);
 
     const address = await listen(httpServer, config.port, config.host);
     const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;

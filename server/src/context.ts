@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
 import type { AuthService } from './auth/AuthService.js';
-import type { LoginRateLimiter } from './auth/loginRateLimit.js';
+import type { LoginRateLimiter, RegisterRateLimiter } from './auth/loginRateLimit.js';
+import type { OriginPolicy } from './auth/originPolicy.js';
 import type { TokenService } from './auth/tokens.js';
 import type { ChatServices } from './chat/createChatServices.js';
 import type { Config } from './config.js';
@@ -37,6 +38,9 @@ export interface AppContext {
   tokens: TokenService;
   auth: AuthService;
   loginRateLimiter: LoginRateLimiter;
+  registerRateLimiter: RegisterRateLimiter;
+  /** Which page origins may use the session cookie (PUBLIC_ORIGIN or the request's Host). */
+  originPolicy: OriginPolicy;
   /** Meetings: lifecycle, rooms (Redis or memory), sweeper. */
   meetings: MeetingServices;
   /** Chat: users search, contacts, conversations, messages, read marks, typing. */

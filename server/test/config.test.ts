@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, DEV_MEDIA_SECRET, loadConfig, parseConfig } from '../src/config.js';
+import { ConfigError, loadConfig, parseConfig } from '../src/config.js';
 
 function configError(env: Record<string, string>): string {
   try {
@@ -27,12 +27,28 @@ describe('parseConfig', () => {
     expect(config.jwtTtlSeconds).toBe(7 * 86_400);
     expect(config.cookieSecure).toBe(false);
     expect(config.mediaNodeUrls).toEqual([]);
-    expect(config.mediaSecret).toBe(DEV_MEDIA_SECRET);
-    expect(config.turnTtlSeconds).toBe(86_400);
+    // Generated per DATA_DIR by loadConfig(), never a fixed development secret.
+    expect(config.mediaSecret).toBe('');
+    expect(config.mediaNodeUrlPatterns).toEqual([]);
+    expect(config.turnTtlSeconds).toBe(3600);
     expect(config.clientDist).toMatch(/client[/\\]dist$/);
     expect(config.bodyLimit).toBe('256kb');
     expect(config.loginRateLimit).toEqual({ perUser: 10, perIp: 100, windowSeconds: 900 });
-    expect(config.trustProxy).toBe(false);
+    expect(config.trustProxyHops).toBe(0);
+    expect(config.publicOrigins).toEqual([]);
+    expect(config.limits).toEqual({
+      registerPerIpPerHour: 100,
+      hashConcurrency: 4,
+      hashQueue: 64,
+      conversationList: 200,
+      contactList: 1000,
+      activeMeetings: 50,
+      groupsPerHour: 60,
+      groupMaxMembers: 500,
+      contactsPerHour: 500,
+      invitationsPerHour: 3000,
+      meetingMaxInvitees: 500,
+    });
   });
 
   it('reads and converts every kind of value', () => {
@@ -60,7 +76,20 @@ describe('parseConfig', () => {
     expect(config.mediaNodeUrls).toEqual(['http://m1:4000', 'https://m2:4000']);
     expect(config.turnUrls).toHaveLength(2);
     expect(config.loginRateLimit.perUser).toBe(3);
-    expect(config.trustProxy).toBe(true);
+    expect(config.trustProxyHops).toBe(1);
+    expect(config.trustProxyDeprecatedTrue).toBe(true);
+  });
+
+  it('reads TRUST_PROXY as a number of proxies, and PUBLIC_ORIGIN as a list of origins', () => {
+    expect(parseConfig({ TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
+    expect(parseConfig({ TRUST_PROXY: 'false' }).trustProxyHops).toBe(0);
+    expect(configError({ TRUST_PROXY: 'everything' })).toContain('TRUST_PROXY must be the number of proxies');
+    expect(parseConfig({ PUBLIC_ORIGIN: 'https://chat.example.org, http://localhost:5173' }).publicOrigins).toEqual([
+      'https://chat.example.org',
+      'http://localhost:5173',
+    ]);
+    expect(configError({ PUBLIC_ORIGIN: 'chat.example.org' })).toContain('PUBLIC_ORIGIN');
+    expect(configError({ PUBLIC_ORIGIN: 'https://chat.example.org/app' })).toContain('PUBLIC_ORIGIN');
   });
 
   it('names PORT in one line when it is not a port', () => {
@@ -102,5 +131,16 @@ describe('loadConfig', () => {
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(first.jwtSecret);
     expect(statSync(join(dir, 'jwt-secret')).mode & 0o777).toBe(0o600);
     expect(loadConfig({ DATA_DIR: dir, JWT_SECRET: 'y'.repeat(20) }, '/').jwtSecret).toBe('y'.repeat(20));
+  });
+
+  it('generates the media secret once per DATA_DIR (DATA_DIR/media-secret), unless MEDIA_SECRET is set', () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
+    const first = loadConfig({ DATA_DIR: dir }, '/');
+    expect(first.mediaSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.mediaSecret).not.toBe(first.jwtSecret);
+    expect(loadConfig({ DATA_DIR: dir }, '/').mediaSecret).toBe(first.mediaSecret);
+    expect(readFileSync(join(dir, 'media-secret'), 'utf8').trim()).toBe(first.mediaSecret);
+    expect(statSync(join(dir, 'media-secret')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ DATA_DIR: dir, MEDIA_SECRET: 'z'.repeat(12) }, '/').mediaSecret).toBe('z'.repeat(12));
   });
 });

@@ -41,9 +41,26 @@ export type AddContactBody = z.infer<typeof AddContactBody>;
 
 export const CreateConversationBody = z.object({
   title: SingleLine().trim().min(1).max(100),
-  memberIds: z.array(Id).min(1).max(256),
+  /** The server's GROUP_MAX_MEMBERS (default 500) applies below this ceiling. */
+  memberIds: z.array(Id).min(1).max(1000),
 });
 export type CreateConversationBody = z.infer<typeof CreateConversationBody>;
+
+/** `GET /api/conversations?limit=`: at most the server's CONVERSATION_LIST_LIMIT (default 200). */
+export const ConversationListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
+
+/**
+ * `GET /api/contacts?limit=&after=`: one page by username, at most the server's
+ * CONTACT_LIST_LIMIT (default 1000); `after` is the last username of the previous page.
+ */
+export const ContactListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  after: SingleLine().min(1).max(32).optional(),
+});
+export type ContactListQuery = z.infer<typeof ContactListQuery>;
 
 export const HistoryQuery = z.object({
   before: MessageId.optional(),

@@ -7,7 +7,8 @@ export const MeetingAccessSchema = z.enum(['invited', 'link']);
 
 export const StartMeeting = z.object({
   title: SingleLine().trim().min(1).max(100).optional(),
-  inviteeIds: z.array(Id).max(256).optional(),
+  /** The server's MEETING_MAX_INVITEES (default 500) applies below this ceiling. */
+  inviteeIds: z.array(Id).max(1000).optional(),
   conversationId: Id.optional(),
   access: MeetingAccessSchema.optional(),
 });

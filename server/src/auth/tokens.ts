@@ -2,7 +2,19 @@ import { SignJWT, jwtVerify } from 'jose';
 
 const ALGORITHM = 'HS256';
 
-/** Session tokens: HS256 JWTs whose `sub` is the user id. */
+/** What a valid session token says. */
+export interface TokenClaims {
+  userId: string;
+  /** The session row (`jti`): revoked by logout or "log out everywhere". */
+  sessionId: string;
+  /** Unix time in ms after which the token is refused. */
+  expiresAt: number;
+}
+
+/**
+ * Session tokens: HS256 JWTs whose `sub` is the user id and `jti` the session id. Only HS256
+ * with this key verifies (`alg: none`, HS512 or another key are refused by jose).
+ */
 export class TokenService {
   private readonly key: Uint8Array;
 
@@ -17,21 +29,25 @@ export class TokenService {
     return this.ttlSeconds;
   }
 
-  sign(userId: string): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+  /** A token for `sessionId`, valid until `expiresAt` (ms; whole seconds in the token). */
+  sign(userId: string, sessionId: string, expiresAt: number): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(userId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + this.ttlSeconds)
+      .setJti(sessionId)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt / 1000))
       .sign(this.key);
   }
 
-  /** The user id of a valid, unexpired token; null for anything else. */
-  async verify(token: string): Promise<string | null> {
+  /** The claims of a valid, unexpired token with a session id; null for anything else. */
+  async verify(token: string): Promise<TokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM] });
-      return typeof payload.sub === 'string' && payload.sub.length > 0 ? payload.sub : null;
+      const { sub, jti, exp } = payload;
+      if (typeof sub !== 'string' || sub.length === 0 || typeof jti !== 'string' || jti.length === 0) return null;
+      if (typeof exp !== 'number') return null;
+      return { userId: sub, sessionId: jti, expiresAt: exp * 1000 };
     } catch {
       return null;
     }

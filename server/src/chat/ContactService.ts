@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { User } from '@parley/protocol';
 import type { Knex } from 'knex';
 import { AppError } from '../appError.js';
+import { noCreationLimits, type CreationLimits } from '../limits/creationLimits.js';
 import type { MembershipCache } from './MembershipCache.js';
 import { ContactModel } from './models/ContactModel.js';
 import { ConversationMemberModel } from './models/ConversationMemberModel.js';
@@ -25,12 +26,14 @@ export class ContactService {
     private readonly db: Knex,
     private readonly users: UserDirectory,
     private readonly membership: MembershipCache,
+    private readonly limits: CreationLimits = noCreationLimits,
   ) {}
 
   async add(callerId: string, contactId: string): Promise<ContactEntry> {
     if (contactId === callerId) throw new AppError('bad_request', 'you cannot add yourself', 'userId');
     const user = (await this.users.findByIds([contactId])).get(contactId);
     if (!user) throw new AppError('not_found', 'no such user', 'userId');
+    await this.limits.contact(callerId);
 
     const [low, high] = callerId < contactId ? [callerId, contactId] : [contactId, callerId];
     const conversationId = await this.db.transaction(async (trx) => {
@@ -69,11 +72,16 @@ export class ContactService {
     return { user, conversationId };
   }
 
-  async list(callerId: string): Promise<ContactEntry[]> {
-    const rows = await this.db('contacts as c')
-      .join('users as u', 'u.id', 'c.contact_id')
-      .where('c.user_id', callerId)
+  /**
+   * One page of the caller's contacts by username: at most `limit`, after the username `after`
+   * (the last one of the previous page) when given.
+   */
+  async list(callerId: string, page: { limit?: number; after?: string | undefined } = {}): Promise<ContactEntry[]> {
+    const query = this.db('contacts as c').join('users as u', 'u.id', 'c.contact_id').where('c.user_id', callerId);
+    if (page.after !== undefined) query.andWhere('u.username', '>', page.after);
+    const rows = await query
       .orderBy('u.username')
+      .limit(page.limit ?? 1000)
       .select<Array<UserRow & { conversation_id: string }>>(
         'u.id',
         'u.username',

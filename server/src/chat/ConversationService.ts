@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UNREAD_COUNT_LIMIT, type Conversation, type CreateConversationBody, type User } from '@parley/protocol';
 import type { Knex } from 'knex';
 import { AppError } from '../appError.js';
+import { noCreationLimits, type CreationLimits } from '../limits/creationLimits.js';
 import type { MembershipCache } from './MembershipCache.js';
 import { ConversationModel } from './models/ConversationModel.js';
 import type { UserDirectory } from './UserDirectory.js';
@@ -43,7 +44,8 @@ const LIST_SQL = `
        WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1
     ) m ON TRUE
    WHERE cm.user_id = ?
-   ORDER BY COALESCE(m.created_at, c.created_at) DESC, c.id`;
+   ORDER BY COALESCE(m.created_at, c.created_at) DESC, c.id
+   LIMIT ?`;
 
 /** Group conversations and the caller's view of all their conversations. */
 export class ConversationService {
@@ -51,10 +53,12 @@ export class ConversationService {
     private readonly db: Knex,
     private readonly users: UserDirectory,
     private readonly membership: MembershipCache,
+    private readonly limits: CreationLimits = noCreationLimits,
   ) {}
 
   /** A titled group of the caller and `memberIds`; an unknown member id is a 400 naming it. */
   async createGroup(callerId: string, body: CreateConversationBody): Promise<Conversation> {
+    await this.limits.group(callerId, new Set(body.memberIds).size);
     const found = await this.users.findByIds(body.memberIds);
     const missing = body.memberIds.findIndex((id) => !found.has(id));
     if (missing >= 0) throw new AppError('bad_request', 'no such user', `memberIds.${missing}`);
@@ -80,8 +84,9 @@ export class ConversationService {
     };
   }
 
-  async list(callerId: string): Promise<Conversation[]> {
-    const result = await this.db.raw<{ rows: ConversationRow[] }>(LIST_SQL, [callerId]);
+  /** The caller's `limit` most recently active conversations (CONVERSATION_LIST_LIMIT at most). */
+  async list(callerId: string, limit = 200): Promise<Conversation[]> {
+    const result = await this.db.raw<{ rows: ConversationRow[] }>(LIST_SQL, [callerId, limit]);
     const rows = result.rows;
     const members = await this.membersOf(rows.map((row) => row.id));
     return rows.map((row) => ({

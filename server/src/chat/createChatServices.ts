@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
+import type { CreationLimits } from '../limits/creationLimits.js';
 import type { Logger } from '../logger.js';
 import { ContactService } from './ContactService.js';
 import { ConversationService } from './ConversationService.js';
@@ -32,9 +33,18 @@ export interface ChatDeps {
   logger: Logger;
   /** Message batches written at the same time (MessageWriter's concurrency). */
   writeConcurrency?: number;
+  /** Groups and contacts a user may create (none: unlimited). */
+  limits?: CreationLimits;
 }
 
-export function createChatServices({ db, redis, redisPrefix, logger, writeConcurrency }: ChatDeps): ChatServices {
+export function createChatServices({
+  db,
+  redis,
+  redisPrefix,
+  logger,
+  writeConcurrency,
+  limits,
+}: ChatDeps): ChatServices {
   const loadMembers = async (conversationId: string): Promise<string[]> =>
     isUuid(conversationId)
       ? db('conversation_members').where('conversation_id', conversationId).pluck<string[]>('user_id')
@@ -42,10 +52,10 @@ export function createChatServices({ db, redis, redisPrefix, logger, writeConcur
   const bus = redis ? new RedisInvalidationBus(redis, redisPrefix, logger.child({ component: 'chat' })) : null;
   const membership = new MembershipCache(loadMembers, bus);
   const users = new UserDirectory(db);
-  const conversations = new ConversationService(db, users, membership);
+  const conversations = new ConversationService(db, users, membership, limits);
   return {
     users,
-    contacts: new ContactService(db, users, membership),
+    contacts: new ContactService(db, users, membership, limits),
     conversations,
     messages: new MessageService(db, conversations, new MessageWriter(db, { concurrency: writeConcurrency })),
     readState: new ReadStateService(db, conversations),

@@ -2,7 +2,9 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa, { type Middleware } from 'koa';
 import type { AppContext } from '../context.js';
 import { errorMiddleware } from './errors.js';
+import { originGuard } from './originGuard.js';
 import { routeModules } from './routes/index.js';
+import { securityHeaders } from './securityHeaders.js';
 import { serveClient } from './static.js';
 
 /** Records every request in the duration histogram, labelled by matched route (not raw path). */
@@ -20,13 +22,20 @@ function requestMetrics(app: AppContext): Middleware {
   };
 }
 
-/** The Koa application: metrics → errors → JSON body → API routers → client files → 404. */
+/**
+ * The Koa application: metrics → security headers → errors → origin guard → JSON body → API
+ * routers → client files → 404. Behind TRUST_PROXY=<n> proxies, ctx.ip is the n-th address from
+ * the end of X-Forwarded-For (maxIpsCount), the one the nearest trusted proxy saw.
+ */
 export function createHttpApp(app: AppContext): Koa {
-  const koa = new Koa({ proxy: app.config.trustProxy });
+  const hops = app.config.trustProxyHops;
+  const koa = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   koa.silent = true; // errorMiddleware logs through pino
   koa.on('error', (error: unknown) => app.logger.warn({ err: error }, 'http error outside a request'));
   koa.use(requestMetrics(app));
+  koa.use(securityHeaders(app.config));
   koa.use(errorMiddleware(app.logger));
+  koa.use(originGuard(app.originPolicy, app.logger));
   koa.use(
     bodyParser({
       enableTypes: ['json'],

@@ -1,6 +1,6 @@
 import type { MeetingAccess, MeetingEndReason, MeetingMode } from '@parley/protocol';
 import type { Knex } from 'knex';
-import { MeetingInvitationModel, type InvitationRole } from './models/MeetingInvitationModel.js';
+import { MeetingInvitationModel } from './models/MeetingInvitationModel.js';
 import { MeetingModel } from './models/MeetingModel.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,10 +25,10 @@ export class MeetingRepository {
     return this.db.transaction(async (trx) => {
       const created = await MeetingModel.query(trx).insertAndFetch({ ...meeting, status: 'active', mode: 'mesh' });
       const rows = [
-        { meetingId: meeting.id, userId: meeting.hostId, role: 'host' as InvitationRole },
+        { meetingId: meeting.id, userId: meeting.hostId, role: 'host' as const },
         ...inviteeIds
           .filter((id) => id !== meeting.hostId)
-          .map((userId) => ({ meetingId: meeting.id, userId, role: 'invitee' as InvitationRole })),
+          .map((userId) => ({ meetingId: meeting.id, userId, role: 'invitee' as const })),
       ];
       await MeetingInvitationModel.query(trx).insert(rows);
       return created;
@@ -41,7 +41,9 @@ export class MeetingRepository {
   }
 
   async isInvited(meetingId: string, userId: string): Promise<boolean> {
-    const row = await this.db('meeting_invitations').where({ meeting_id: meetingId, user_id: userId }).first('user_id');
+    const row = await this.db('meeting_invitations')
+      .where({ meeting_id: meetingId, user_id: userId })
+      .first<{ user_id: string } | undefined>('user_id');
     return row !== undefined;
   }
 
@@ -53,15 +55,17 @@ export class MeetingRepository {
       .ignore();
   }
 
-  /** Ongoing meetings the user may join (host, invitee or guest), oldest first. */
-  async activeFor(userId: string): Promise<MeetingModel[]> {
-    return MeetingModel.query(this.db)
+  /** The `limit` most recent ongoing meetings the user may join (host, invitee or guest), oldest first. */
+  async activeFor(userId: string, limit: number): Promise<MeetingModel[]> {
+    const newest = await MeetingModel.query(this.db)
       .select('meetings.*')
       .join('meeting_invitations as i', 'i.meeting_id', 'meetings.id')
       .where('i.user_id', userId)
       .andWhere('meetings.status', 'active')
-      .orderBy('meetings.created_at')
-      .orderBy('meetings.id');
+      .orderBy('meetings.created_at', 'desc')
+      .orderBy('meetings.id', 'desc')
+      .limit(limit);
+    return newest.reverse();
   }
 
   /** Everyone with an invitation row (the host included). */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Meeting, MeetingEndReason, StartMeeting, User } from '@parley/protocol';
 import { AppError } from '../appError.js';
+import { noCreationLimits } from '../limits/creationLimits.js';
+import type { CreationLimits } from '../limits/creationLimits.js';
 import type { Logger } from '../logger.js';
 import type { LocalPeers } from './LocalPeers.js';
 import type { MeetingMetrics } from './meetingMetrics.js';
@@ -31,6 +33,10 @@ export interface MeetingServiceDeps {
   logger: Logger;
   /** Raised for the SFU: a meeting ended. */
   events?: RoomEvents;
+  /** Invitations a user may send (MEETING_MAX_INVITEES, INVITATION_RATE_LIMIT); none: unlimited. */
+  limits?: CreationLimits;
+  /** ACTIVE_MEETINGS_LIMIT: most ongoing meetings in a catch-up (the most recent ones). */
+  activeMeetingsLimit?: number;
 }
 
 export interface Joinable {
@@ -50,6 +56,7 @@ export class MeetingService {
   async start(host: User, body: StartMeeting): Promise<Meeting> {
     const { repo, rooms, notifier, directory, settings } = this.deps;
     const invitees = new Set(body.inviteeIds ?? []);
+    const explicit = invitees.size;
     if (invitees.size > 0) {
       const existing = await directory.existingUserIds([...invitees]);
       const unknown = [...invitees].find((id) => !existing.has(id));
@@ -61,6 +68,7 @@ export class MeetingService {
       for (const id of members) invitees.add(id);
     }
     invitees.delete(host.id);
+    await (this.deps.limits ?? noCreationLimits).invitations(host.id, explicit, invitees.size);
 
     const model = await repo.create(
       {
@@ -95,7 +103,7 @@ export class MeetingService {
 
   /** Ongoing meetings the user may join (invitation catch-up and GET /api/meetings/active). */
   async activeFor(userId: string): Promise<Meeting[]> {
-    const models = await this.deps.repo.activeFor(userId);
+    const models = await this.deps.repo.activeFor(userId, this.deps.activeMeetingsLimit ?? 50);
     return Promise.all(models.map(async (model) => toMeeting(model, await this.deps.rooms.getMeta(model.id))));
   }
 

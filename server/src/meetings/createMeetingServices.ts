@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
+import type { CreationLimits } from '../limits/creationLimits.js';
 import type { Logger } from '../logger.js';
 import type { ParleyServer } from '../realtime/types.js';
 import type { Redis } from '../store/redis.js';
@@ -48,6 +49,10 @@ export interface MeetingDeps {
   directory: MeetingDirectory;
   /** Whether a media node is connected (the SFU switch needs one). Default: never. */
   sfuAvailable?: () => boolean;
+  /** Invitations a user may send; none: unlimited. */
+  limits?: CreationLimits;
+  /** ACTIVE_MEETINGS_LIMIT (default 50). */
+  activeMeetingsLimit?: number;
 }
 
 export function createMeetingServices(deps: MeetingDeps): MeetingServices {
@@ -71,7 +76,12 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
       })
     : undefined;
   const common = { repo, rooms: store, notifier, localPeers, settings: deps.settings, metrics, logger, events };
-  const meetings = new MeetingService({ ...common, directory: deps.directory });
+  const meetings = new MeetingService({
+    ...common,
+    directory: deps.directory,
+    ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.activeMeetingsLimit ? { activeMeetingsLimit: deps.activeMeetingsLimit } : {}),
+  });
   const rooms = new RoomService({
     ...common,
     meetings,

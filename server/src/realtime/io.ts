@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { closeRedis, connectRedis, watchRedis, type Redis } from '../store/redis.js';
 import { setEventLogger } from './onEvent.js';
 import { registerHandlers } from './registerHandlers.js';
+import { cutRevokedSessions, watchSession } from './sessionSockets.js';
 import { userRoom, type ParleyServer, type ParleySocket } from './types.js';
 
 /** Largest accepted Socket.io message; bigger ones close that client's connection only. */
@@ -56,28 +57,51 @@ export async function createIoServer(
   };
 }
 
-function handshakeToken(socket: ParleySocket): string | null {
+/** The token of a handshake and whether it came from the session cookie (the only ambient one). */
+function handshakeToken(socket: ParleySocket): { token: string | null; fromCookie: boolean } {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  if (typeof auth?.token === 'string' && auth.token.length > 0) return auth.token;
+  if (typeof auth?.token === 'string' && auth.token.length > 0) return { token: auth.token, fromCookie: false };
   const headers = socket.handshake.headers;
-  return readBearer(headers.authorization) ?? readSessionCookie(headers.cookie);
+  const bearer = readBearer(headers.authorization);
+  if (bearer) return { token: bearer, fromCookie: false };
+  return { token: readSessionCookie(headers.cookie), fromCookie: true };
 }
+
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /**
  * Authenticates every handshake (`auth.token`, a Bearer header or the session cookie) into
- * `socket.data.user`, refusing others with connect_error `unauthorized`; joins each socket to
- * `user:<id>` and registers the feature handlers.
+ * `socket.data.user` and `socket.data.session`, refusing others with connect_error
+ * `unauthorized`. A handshake that relies on the cookie must come from an allowed page origin
+ * (PUBLIC_ORIGIN, or the requested Host): others get connect_error `forbidden`, on the
+ * websocket and the polling transport alike. Joins each socket to `user:<id>` and
+ * `session:<id>`, cuts it when its session expires or is revoked, and registers the handlers.
  */
 export function setupRealtime(app: AppContext): void {
   const { io, logger } = app;
   setEventLogger(io, logger);
+  cutRevokedSessions(app);
 
   io.use((socket, next) => {
+    const { token, fromCookie } = handshakeToken(socket);
+    if (fromCookie && token) {
+      const headers = socket.handshake.headers;
+      const verdict = app.originPolicy.check({
+        origin: header(headers.origin),
+        host: header(headers.host),
+        secFetchSite: header(headers['sec-fetch-site']),
+      });
+      if (!verdict.ok) {
+        logger.warn({ origin: headers.origin, reason: verdict.reason }, 'cross-origin socket handshake refused');
+        return next(new Error('forbidden'));
+      }
+    }
     app.auth
-      .userFromToken(handshakeToken(socket))
-      .then((user) => {
-        if (!user) return next(new Error('unauthorized'));
-        socket.data.user = user;
+      .authenticate(token)
+      .then((authenticated) => {
+        if (!authenticated) return next(new Error('unauthorized'));
+        socket.data.user = authenticated.user;
+        socket.data.session = { id: authenticated.sessionId, expiresAt: authenticated.expiresAt };
         next();
       })
       .catch((error: unknown) => {
@@ -90,6 +114,7 @@ export function setupRealtime(app: AppContext): void {
     const user = socket.data.user;
     app.instruments.connectedSockets.inc();
     void socket.join(userRoom(user.id));
+    watchSession(socket, app);
     socket.on('disconnect', () => app.instruments.connectedSockets.dec());
     socket.on('error', (error) => logger.debug({ err: error, userId: user.id }, 'socket error'));
     try {

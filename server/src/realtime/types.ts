@@ -4,6 +4,8 @@ import type { Server, Socket } from 'socket.io';
 /** What the handshake stores on each authenticated socket. */
 export interface SocketData {
   user: User;
+  /** The session of the handshake's token (cut when it expires or is revoked). */
+  session?: { id: string; expiresAt: number };
 }
 
 // Events are validated at run time with the protocol schemas (onEvent), so the maps stay open.

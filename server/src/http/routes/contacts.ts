@@ -1,13 +1,14 @@
 import Router from '@koa/router';
-import { AddContactBody, type Contact } from '@parley/protocol';
+import { AddContactBody, ContactListQuery, type Contact } from '@parley/protocol';
 import type { ContactEntry } from '../../chat/ContactService.js';
 import type { AppContext } from '../../context.js';
 import { currentUser, requireAuth } from '../requireAuth.js';
-import { validateBody } from '../validate.js';
+import { validateBody, validateQuery } from '../validate.js';
 
 /**
  * POST /api/contacts {userId} → 201 `{contact}` (mutual; creates or returns the pair's direct
- * conversation). GET /api/contacts → `{contacts}`. `online` comes from presence.
+ * conversation). GET /api/contacts?limit=&after= → `{contacts}`: one page by username, at most
+ * CONTACT_LIST_LIMIT, after the username `after`. `online` comes from presence.
  */
 export function contactsRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api' });
@@ -25,7 +26,10 @@ export function contactsRoutes(app: AppContext): Router {
   });
 
   router.get('/contacts', requireAuth(app.auth), async (ctx) => {
-    ctx.body = { contacts: await withPresence(await app.chat.contacts.list(currentUser(ctx).id)) };
+    const { limit, after } = validateQuery(ctx, ContactListQuery);
+    const cap = app.config.limits.contactList;
+    const page = await app.chat.contacts.list(currentUser(ctx).id, { limit: Math.min(limit ?? cap, cap), after });
+    ctx.body = { contacts: await withPresence(page) };
   });
   return router;
 }

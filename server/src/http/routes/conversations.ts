@@ -1,12 +1,13 @@
 import Router from '@koa/router';
-import { ConversationParams, CreateConversationBody, HistoryQuery } from '@parley/protocol';
+import { ConversationListQuery, ConversationParams, CreateConversationBody, HistoryQuery } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { currentUser, requireAuth } from '../requireAuth.js';
 import { validateBody, validateParams, validateQuery } from '../validate.js';
 
 /**
  * POST /api/conversations {title, memberIds} → 201 `{conversation}` (a group; the caller is a
- * member). GET /api/conversations → `{conversations}` with last message and unread count.
+ * member). GET /api/conversations?limit= → `{conversations}` with last message and unread count:
+ * the most recently active ones, at most CONVERSATION_LIST_LIMIT.
  * GET /api/conversations/:id/messages?before=&limit= → `{messages}`, oldest first; 404 for a
  * conversation the caller is not a member of.
  */
@@ -21,7 +22,9 @@ export function conversationsRoutes(app: AppContext): Router {
   });
 
   router.get('/conversations', requireAuth(app.auth), async (ctx) => {
-    ctx.body = { conversations: await app.chat.conversations.list(currentUser(ctx).id) };
+    const { limit } = validateQuery(ctx, ConversationListQuery);
+    const cap = app.config.limits.conversationList;
+    ctx.body = { conversations: await app.chat.conversations.list(currentUser(ctx).id, Math.min(limit ?? cap, cap)) };
   });
 
   router.get('/conversations/:id/messages', requireAuth(app.auth), async (ctx) => {
