@@ -6,7 +6,7 @@ import { MeetingRouters } from './MeetingRouters.js';
 import type { Registration } from './registration.js';
 import { dispatchRpc } from './rpc/dispatch.js';
 import { createHandlers } from './rpc/handlers.js';
-import { createRpcServer } from './rpc/RpcServer.js';
+import { createRpcServer, sameSecret } from './rpc/RpcServer.js';
 import { WorkerPool } from './WorkerPool.js';
 
 const LOAD_SAMPLE_MS = 2_000;
@@ -41,8 +41,13 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
 
   const httpServer = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', nodeId: config.nodeId, workers: pool.loads() }));
+      // Internals (node id, worker pids and load) only for whoever holds MEDIA_SECRET.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const body = sameSecret(bearer, config.secret)
+        ? { status: 'ok', nodeId: config.nodeId, workers: pool.loads() }
+        : { status: 'ok' };
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
       return;
     }
     // socket.io answers its own path before this handler runs.

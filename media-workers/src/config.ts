@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { resolve } from 'node:path';
+import { isPrivateIpv4, isPrivateIpv6 } from '@parley/protocol';
 import { z } from 'zod';
 
 /** A bad environment variable; the message is the one line printed before exiting. */
@@ -26,7 +28,12 @@ export interface MediaConfig {
   /** The RPC URL servers use to reach this node; undefined → derived once the port is known. */
   publicUrl: string | undefined;
   nodeId: string;
+  /** MEDIA_SECRET; empty after parseConfig when unset outside production (main reads DATA_DIR/media-secret). */
   secret: string;
+  /** DATA_DIR (absolute): where the development media secret is kept, shared with the server. */
+  dataDir: string;
+  /** MEDIA_RPC_HOST was given as a wildcard address (0.0.0.0 or ::): main warns in production. */
+  rpcOnEveryInterface: boolean;
   redisUrl: string | undefined;
   /** Prefix of Redis keys, shared with the signalling servers (default "parley:"). */
   redisPrefix: string;
@@ -34,8 +41,6 @@ export interface MediaConfig {
 }
 
 export type Env = Record<string, string | undefined>;
-
-const DEV_SECRET = 'parley-dev-media-secret';
 
 const int = (min: number, max: number) => {
   const message = `must be an integer ${min}-${max}`;
@@ -62,7 +67,7 @@ const httpUrl = z
  * Reads the media node's settings from the environment. Throws a ConfigError naming the first
  * bad variable.
  */
-export function parseConfig(env: Env = process.env): MediaConfig {
+export function parseConfig(env: Env = process.env, cwd: string = process.cwd()): MediaConfig {
   const isProduction = env.NODE_ENV === 'production';
 
   function read<T>(name: string, schema: z.ZodType<T, string>): T | undefined {
@@ -88,11 +93,11 @@ export function parseConfig(env: Env = process.env): MediaConfig {
       `Invalid configuration: MEDIA_PIPE_PORTS ${pipePorts.min}-${pipePorts.max} overlaps the RTC ports ${rtcPort}-${rtcPort + workers - 1}`,
     );
   }
-  const rpcHost = read('MEDIA_RPC_HOST', host) ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
   const secret = read('MEDIA_SECRET', z.string().min(8, 'must be at least 8 characters'));
   if (isProduction && !secret) {
     throw new ConfigError('Invalid configuration: MEDIA_SECRET is required when NODE_ENV=production');
   }
+  const rpcHost = read('MEDIA_RPC_HOST', host) ?? (isProduction ? privateRpcHost() : '127.0.0.1');
   const logLevel = read(
     'LOG_LEVEL',
     z.enum(
@@ -119,13 +124,36 @@ export function parseConfig(env: Env = process.env): MediaConfig {
     nodeId:
       read('MEDIA_NODE_ID', z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9._:-]')) ??
       `${os.hostname()}-${process.pid}`,
-    secret: secret ?? DEV_SECRET,
+    secret: secret ?? '',
+    dataDir: resolve(cwd, read('DATA_DIR', z.string().min(1)) ?? './data'),
+    rpcOnEveryInterface: rpcHost === '0.0.0.0' || rpcHost === '::',
     redisUrl: read('REDIS_URL', z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
     redisPrefix:
       read('REDIS_PREFIX', z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'must be up to 64 of [A-Za-z0-9._:-]')) ??
       'parley:',
     logLevel: logLevel ?? 'info',
   };
+}
+
+/** This host's first private address: IPv4 (RFC 1918, CGNAT) first, then IPv6 unique-local. */
+export function firstPrivateAddress(): string | undefined {
+  const all = Object.values(os.networkInterfaces()).flatMap((addresses) => addresses ?? []);
+  const external = all.filter((a) => !a.internal);
+  const v4 = external.find((a) => a.family === 'IPv4' && isPrivateIpv4(a.address));
+  if (v4) return v4.address;
+  return external.find((a) => a.family === 'IPv6' && isPrivateIpv6(a.address) && !/^fe80:/i.test(a.address))?.address;
+}
+
+/**
+ * In production the RPC listens on a private address by default, never on every interface: it
+ * carries MEDIA_SECRET over plain HTTP. No private address: MEDIA_RPC_HOST must be set.
+ */
+function privateRpcHost(): string {
+  const address = firstPrivateAddress();
+  if (address) return address;
+  throw new ConfigError(
+    'Invalid configuration: MEDIA_RPC_HOST is required when NODE_ENV=production and this host has no private address (the RPC must not listen on a public one)',
+  );
 }
 
 function firstExternalIpv4(): string | undefined {

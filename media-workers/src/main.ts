@@ -2,9 +2,11 @@
  * The media node process: `node media-workers/dist/main.js`. Configured by environment (see
  * config.ts); stops gracefully on SIGTERM/SIGINT.
  */
+import { join } from 'node:path';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startMediaNode } from './MediaNode.js';
+import { readOrCreateSecretFile } from './secretFile.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,7 +19,25 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (config.secret === '') {
+    // Development: the secret generated for this DATA_DIR, the file the server of the same
+    // DATA_DIR reads (`npm start` runs both), never a fixed string a web page could know.
+    const path = join(config.dataDir, 'media-secret');
+    try {
+      config.secret = readOrCreateSecretFile(path);
+    } catch (error) {
+      process.stderr.write(
+        `Invalid configuration: DATA_DIR must be writable to keep the generated media secret at ${path} (${(error as Error).message}); or set MEDIA_SECRET\n`,
+      );
+      process.exit(1);
+    }
+  }
   const logger = createLogger(config.logLevel, config.nodeId);
+  if (config.isProduction && config.rpcOnEveryInterface) {
+    logger.warn(
+      'MEDIA_RPC_HOST listens on every interface: keep the RPC port behind a firewall, reachable by the signalling servers only',
+    );
+  }
   if (['0.0.0.0', '::'].includes(config.listenIp) && !config.announcedAddress) {
     logger.warn(
       'MEDIA_ANNOUNCED_ADDRESS is not set and no external IPv4 was found: ICE candidates will carry the wildcard address',

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, publicUrlOf } from '../src/config.js';
+import { ConfigError, firstPrivateAddress, parseConfig, publicUrlOf } from '../src/config.js';
 
 describe('media node configuration (parseConfig)', () => {
   it('has development defaults', () => {
@@ -13,7 +13,8 @@ describe('media node configuration (parseConfig)', () => {
       rtcPort: 40000,
       rpcHost: '127.0.0.1',
       rpcPort: 4000,
-      secret: 'parley-dev-media-secret',
+      // No fixed development secret: main.ts generates one per DATA_DIR (DATA_DIR/media-secret).
+      secret: '',
       redisUrl: undefined,
       redisPrefix: 'parley:',
       logLevel: 'info',
@@ -22,10 +23,31 @@ describe('media node configuration (parseConfig)', () => {
     expect(publicUrlOf(c, 4000)).toBe('http://127.0.0.1:4000');
   });
 
-  it('listens everywhere in production, requires the secret and announces a reachable address', () => {
+  it('takes DATA_DIR for the development secret file', () => {
+    expect(parseConfig({}, '/srv/parley').dataDir).toBe('/srv/parley/data');
+    expect(parseConfig({ DATA_DIR: '/var/lib/parley' }).dataDir).toBe('/var/lib/parley');
+  });
+
+  it('in production: media on every interface, the RPC on a private address only, the secret required', () => {
     expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow('MEDIA_SECRET is required');
-    const c = parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret' });
-    expect(c).toMatchObject({ listenIp: '0.0.0.0', rpcHost: '0.0.0.0', secret: 'a-long-secret' });
+    const privateAddress = firstPrivateAddress();
+    if (!privateAddress) {
+      expect(() => parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret' })).toThrow(
+        'MEDIA_RPC_HOST is required when NODE_ENV=production',
+      );
+    }
+    const c = parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret', MEDIA_RPC_HOST: '0.0.0.0' });
+    expect(c).toMatchObject({
+      listenIp: '0.0.0.0',
+      rpcHost: '0.0.0.0',
+      secret: 'a-long-secret',
+      rpcOnEveryInterface: true,
+    });
+    if (privateAddress) {
+      const bound = parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret' });
+      expect(bound.rpcHost).toBe(privateAddress);
+      expect(bound.rpcOnEveryInterface).toBe(false);
+    }
     const external = Object.values(os.networkInterfaces())
       .flat()
       .find((a) => a?.family === 'IPv4' && !a.internal)?.address;

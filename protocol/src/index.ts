@@ -9,3 +9,4 @@ export * from './schemas/meetings.js';
 export * from './mediaRpc.js';
 export * from './schemas/sfu.js';
 export * from './schemas/text.js';
+export * from './privateAddress.js';

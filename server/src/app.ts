@@ -116,6 +116,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     const media = createMediaCluster({
       redis,
       staticUrls: config.mediaNodeUrls,
+      urlPatterns: config.mediaNodeUrlPatterns,
       secret: config.mediaSecret,
       redisPrefix: config.redisPrefix,
       logger: logger.child({ component: 'media' }),

@@ -330,7 +330,8 @@ describe('sfu:* events', () => {
   it('a media worker death resets the transports of the meeting: sfu:transports_reset within 5 s, then it works again', async () => {
     const [, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'recv' });
-    const health = (await request<any>(`${nodeUrl}/health`)).body;
+    // The media node shows its workers to MEDIA_SECRET holders only.
+    const health = (await request<any>(`${nodeUrl}/health`, { token: secret })).body;
     const pid = health.workers[0].pid as number;
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');

@@ -24,7 +24,8 @@ export interface RpcServer {
   close(): Promise<void>;
 }
 
-function sameSecret(given: unknown, expected: string): boolean {
+/** Constant-time comparison of a presented secret with MEDIA_SECRET. */
+export function sameSecret(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -33,13 +34,23 @@ function sameSecret(given: unknown, expected: string): boolean {
 
 /**
  * The Socket.io server the signalling servers connect to (path /media-rpc, auth
- * `{secret: MEDIA_SECRET}`). Requests: `emit('rpc', {method, params}, ack)`.
+ * `{secret: MEDIA_SECRET}`). Requests: `emit('rpc', {method, params}, ack)`. A request that
+ * carries an `Origin` header comes from a browser (signalling servers never send one): it is
+ * refused before the handshake, on both transports, so no web page can drive a media node.
  */
 export function createRpcServer({ httpServer, secret, logger, dispatch }: RpcServerOptions): RpcServer {
   const io = new Server(httpServer, {
     path: MEDIA_RPC_PATH,
     serveClient: false,
     maxHttpBufferSize: 1_000_000,
+    allowRequest: (req, callback) => {
+      if (req.headers.origin === undefined) return callback(null, true);
+      logger.warn(
+        { origin: req.headers.origin, address: req.socket.remoteAddress },
+        'media rpc refused: browser origin',
+      );
+      callback('browser requests are refused', false);
+    },
   });
 
   io.use((socket, next) => {
@@ -51,8 +62,9 @@ export function createRpcServer({ httpServer, secret, logger, dispatch }: RpcSer
   io.on('connection', (socket) => {
     logger.info({ socketId: socket.id, address: socket.handshake.address }, 'signalling server connected');
     socket.on(MEDIA_RPC_EVENT, (...args: unknown[]) => {
-      const ack = args[args.length - 1];
-      if (typeof ack !== 'function') return; // nobody to answer
+      const last = args[args.length - 1];
+      if (typeof last !== 'function') return; // nobody to answer
+      const ack = last as (response: MediaRpcAck) => void;
       const payload = args.length > 1 ? args[0] : undefined;
       void dispatch(payload).then((response) => ack(response));
     });
@@ -66,7 +78,7 @@ export function createRpcServer({ httpServer, secret, logger, dispatch }: RpcSer
     connections: () => io.engine.clientsCount,
     close: () =>
       new Promise<void>((resolve) => {
-        io.close(() => resolve());
+        void io.close(() => resolve());
       }),
   };
 }

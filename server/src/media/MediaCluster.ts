@@ -3,6 +3,7 @@ import { MediaNodeRegistration, mediaNodeRedisKey, type MediaNotification, type 
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MediaNodeClient } from './MediaNodeClient.js';
+import { trustedNodeUrls } from './trustedNodeUrls.js';
 
 export interface MediaNodeSummary {
   /** The node's MEDIA_NODE_ID once known (from Redis or getLoad), else its URL. */
@@ -18,6 +19,11 @@ export interface MediaClusterOptions {
   redis: Redis | null;
   /** MEDIA_NODE_URLS: nodes reached without Redis (may also be registered there). */
   staticUrls: string[];
+  /**
+   * MEDIA_NODE_URL_PATTERN: registered URLs the secret may go to; empty or absent: private,
+   * loopback and link-local hosts only. A registration elsewhere is ignored (and logged).
+   */
+  urlPatterns?: readonly string[];
   secret: string;
   logger: Logger;
   /** Prefix of Redis keys, the same as the nodes' REDIS_PREFIX (default "parley:"). */
@@ -73,6 +79,9 @@ export function createMediaCluster(options: MediaClusterOptions) {
   }>();
   /** Last successful Redis scan: url → node id (kept while Redis is unreachable). */
   let registered = new Map<string, string>();
+  const trusted = trustedNodeUrls(options.urlPatterns ?? []);
+  /** Registered URLs refused so far (each is logged once). */
+  const refused = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let started = false;
 
@@ -94,7 +103,16 @@ export function createMediaCluster(options: MediaClusterOptions) {
       if (!value) continue; // expired between SCAN and MGET
       try {
         const reg = MediaNodeRegistration.safeParse(JSON.parse(value));
-        if (reg.success) found.set(new URL(reg.data.url).origin, reg.data.id);
+        if (!reg.success) continue;
+        const origin = new URL(reg.data.url).origin;
+        if (trusted(origin) || staticUrls.includes(origin)) found.set(origin, reg.data.id);
+        else if (!refused.has(origin)) {
+          refused.add(origin);
+          logger.warn(
+            { mediaNode: origin, id: reg.data.id },
+            'media node registration ignored: its URL does not match MEDIA_NODE_URL_PATTERN (private addresses by default), so MEDIA_SECRET is not sent there',
+          );
+        }
       } catch {
         /* not JSON: ignore */
       }
@@ -221,7 +239,7 @@ export function createMediaCluster(options: MediaClusterOptions) {
       schedule();
     },
 
-    async stop(): Promise<void> {
+    stop(): Promise<void> {
       started = false;
       clearTimeout(timer);
       for (const entry of entries.values()) {
@@ -230,6 +248,7 @@ export function createMediaCluster(options: MediaClusterOptions) {
       }
       entries.clear();
       events.removeAllListeners();
+      return Promise.resolve();
     },
 
     nodes(): MediaNodeSummary[] {
