@@ -61,10 +61,18 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
   };
   const socket: Socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
 
+  /** The server said this socket's session ended (expired, logged out here or everywhere). */
+  let sessionEnded = false;
+  socket.on('session_ended', () => {
+    sessionEnded = true;
+  });
   socket.on('connect', () => setState('connected'));
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') setState('disconnected');
-    else if (reason === 'io server disconnect') {
+    else if (reason === 'io server disconnect' && sessionEnded) {
+      setState('unauthorized');
+      options.onUnauthorized?.();
+    } else if (reason === 'io server disconnect') {
       // The server closed this socket on purpose; try once more, the handshake decides.
       setState('reconnecting');
       socket.connect();

@@ -35,6 +35,7 @@ export interface ClientRequests {
       selfPeerId: string;
       participants: Participant[];
       iceServers: IceServer[];
+      iceServersTtl?: number;
     };
   };
   [ClientEvents.leaveMeeting]: { payload: MeetingRef; ack: object };

@@ -15,10 +15,10 @@ export function Header(props: {
 }) {
   const [leaving, setLeaving] = createSignal(false);
 
-  async function onLogout() {
+  async function onLogout(everywhere: boolean) {
     setLeaving(true);
     try {
-      await logout();
+      await logout({ everywhere });
     } finally {
       setLeaving(false);
     }
@@ -57,7 +57,19 @@ export function Header(props: {
       <Button
         variant="ghost"
         size="small"
-        onClick={onLogout}
+        onClick={() => void onLogout(true)}
+        disabled={leaving()}
+        data-testid="logout-all"
+        aria-label="Log out everywhere"
+        title="End every session of this account, on every device"
+      >
+        <span class={styles.logoutLabel}>Log out everywhere</span>
+        <span class={styles.logoutShortLabel}>All</span>
+      </Button>
+      <Button
+        variant="ghost"
+        size="small"
+        onClick={() => void onLogout(false)}
         loading={leaving()}
         data-testid="logout"
         aria-label="Log out"

@@ -1,11 +1,12 @@
 import { A } from '@solidjs/router';
 import { EmptyState } from '../ui/EmptyState.js';
 import { useTitle } from '../ui/useTitle.js';
+import styles from './NotFoundPage.module.css';
 
 export function NotFoundPage() {
   useTitle(() => 'Not found');
   return (
-    <div style={{ display: 'grid', 'place-items': 'center', 'min-height': '100%', padding: 'var(--space-6)' }}>
+    <div class={styles.page}>
       <EmptyState
         icon="alert"
         title="This page does not exist"

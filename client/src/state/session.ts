@@ -70,9 +70,9 @@ export async function register(body: RegisterBody): Promise<User> {
   }
 }
 
-export async function logout(): Promise<void> {
+export async function logout(options: { everywhere?: boolean } = {}): Promise<void> {
   try {
-    await authApi.logout();
+    await (options.everywhere ? authApi.logoutAll() : authApi.logout());
   } finally {
     batch(() => {
       setLoggedOut(true);

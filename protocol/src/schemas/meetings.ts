@@ -63,6 +63,8 @@ export interface JoinMeetingResult {
   /** The other participants, oldest first. */
   participants: Participant[];
   iceServers: IceServer[];
+  /** Seconds the TURN credentials of `iceServers` stay valid (absent without TURN): fetch fresh ones before. */
+  iceServersTtl?: number;
 }
 
 /** `meeting_user_joined`, to the other participants. */
@@ -118,6 +120,8 @@ export interface VideoSignalRelay {
 /** `GET /api/ice-servers`. */
 export interface IceServersResponse {
   iceServers: IceServer[];
+  /** Seconds the TURN credentials stay valid (TURN_TTL; absent without TURN). */
+  ttl?: number;
 }
 
 /** `GET /api/meetings/active`. */

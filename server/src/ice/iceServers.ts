@@ -10,6 +10,12 @@ export interface IceSettings {
 
 const isStun = (url: string): boolean => /^stuns?:/i.test(url);
 
+/** TURN_TTL when the list handed out carries TURN credentials (clients refresh before it ends). */
+export function iceServersTtl(settings: IceSettings): number | undefined {
+  const turn = settings.turnUrls.some((url) => !isStun(url));
+  return turn && settings.turnSecret ? settings.turnTtlSeconds : undefined;
+}
+
 /**
  * The RTCIceServer list handed to a user: one STUN entry (STUN_URLS, plus any stun: URL found in
  * TURN_URLS) and one TURN entry carrying fresh TURN REST credentials. Without a TURN secret there

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JoinMeetingResult, RoomInfo, User, VideoSignal } from '@parley/protocol';
 import { AppError } from '../appError.js';
-import { buildIceServers } from '../ice/iceServers.js';
+import { buildIceServers, iceServersTtl } from '../ice/iceServers.js';
 import type { Logger } from '../logger.js';
 import type { LocalPeers } from './LocalPeers.js';
 import type { MeetingMetrics } from './meetingMetrics.js';
@@ -107,6 +107,7 @@ export class RoomService {
       selfPeerId: peer.peerId,
       participants: peers.filter((p) => p.peerId !== peer.peerId).map(toParticipant),
       iceServers: buildIceServers(settings.ice, user.id),
+      ...(iceServersTtl(settings.ice) !== undefined ? { iceServersTtl: iceServersTtl(settings.ice) } : {}),
     };
   }
 

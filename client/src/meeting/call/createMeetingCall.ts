@@ -12,11 +12,13 @@ import { ApiError } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
 import { meetingLog } from '../meetingLog.js';
+import { meetingsApi } from '../meetingsApi.js';
 import type { ConnectionQuality } from '../layout/quality.js';
 import { createSession, type RemoteMedia, type TileReport } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
 import { preloadSfu } from '../session/registerSfu.js';
 import { installDebugHook, recordJoinStart } from './debugHooks.js';
+import { IceServerSource } from './IceServerSource.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { createQualitySampler } from './qualitySampler.js';
 import { normaliseParticipants, removeParticipant, upsertParticipant } from './participants.js';
@@ -83,9 +85,9 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   const [participants, setParticipants] = createSignal<Participant[]>([]);
   const transports = new ModeSwitch({ timeoutMs: SWITCH_TIMEOUT_MS });
   const sessions = transports.sessions;
-  /** The STUN/TURN servers of the last join acknowledgement (for the transport of a switch). */
-  let iceServerList: IceServer[] = [];
-  const iceServers = () => iceServerList;
+  /** The STUN/TURN servers of the last join, kept fresh (also for the transport of a switch). */
+  let ice: IceServerSource | null = null;
+  const iceServers = (): IceServer[] => ice?.current() ?? [];
   const [local, setLocal] = createSignal<LocalMedia | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [endReason, setEndReason] = createSignal<MeetingEndReason | null>(null);
@@ -107,6 +109,8 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     generation++;
     queued = null;
     closeSessions();
+    ice?.close();
+    ice = null;
     local()?.stop();
     batch(() => {
       setParticipants([]);
@@ -165,7 +169,8 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     const ack = await client.request('join_meeting', { meetingId }, { timeoutMs: 15_000 });
     if (attempt !== generation) return;
     timing.ackAt = performance.now();
-    iceServerList = ack.iceServers;
+    ice?.close();
+    ice = new IceServerSource(ack.iceServers, ack.iceServersTtl, () => meetingsApi.iceServers());
     timing.peerId = ack.selfPeerId;
     const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
     timing.peersAtJoin = others.map((participant) => participant.peerId);
@@ -173,6 +178,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       meetingId,
       selfPeerId: ack.selfPeerId,
       iceServers: ack.iceServers,
+      ice,
       client,
       local: media,
     });
@@ -246,6 +252,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       meetingId,
       selfPeerId: self,
       iceServers: iceServers(),
+      ...(ice ? { ice } : {}),
       client,
       local: media,
     });

@@ -1,6 +1,7 @@
 import type { IceServer, MeetingMode, Participant } from '@parley/protocol';
 import type { SocketClient } from '../../api/socket.js';
 import type { LocalMediaView } from '../media/LocalMedia.js';
+import type { IceServerSource } from '../call/IceServerSource.js';
 
 /**
  * The media transport of a joined meeting, whatever carries it: `MeshSession` (one
@@ -88,7 +89,10 @@ export interface TileReport {
 export interface SessionContext {
   meetingId: string;
   selfPeerId: string;
+  /** The STUN/TURN servers when the session starts (`ice.current()` when `ice` is given). */
   iceServers: IceServer[];
+  /** The call's STUN/TURN servers, refreshed before their TURN credentials expire. */
+  ice?: IceServerSource;
   client: SocketClient;
   local: LocalMediaView;
 }

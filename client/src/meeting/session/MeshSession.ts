@@ -22,9 +22,17 @@ export class MeshSession implements MeetingSession {
   private iceServersRequest: { at: number; servers: Promise<IceServer[]> } | null = null;
 
   constructor(private readonly context: SessionContext) {
-    this.stopListening = context.client.on(ServerEvents.videoSignal, (payload) => {
+    const stopSignals = context.client.on(ServerEvents.videoSignal, (payload) => {
       if (payload.meetingId === context.meetingId) this.onSignal(payload.from, payload.signal);
     });
+    // Fresh TURN credentials go to every link (new relay allocations, ICE restarts use them).
+    const stopIce = context.ice?.subscribe((servers) => {
+      for (const link of this.links.values()) link.updateIceServers(servers);
+    });
+    this.stopListening = () => {
+      stopSignals();
+      stopIce?.();
+    };
   }
 
   addPeer(participant: Participant, options: { initiate: boolean }): void {
@@ -83,7 +91,8 @@ export class MeshSession implements MeetingSession {
   }
 
   private open(peerId: string, initiate: boolean): PeerLink {
-    const { meetingId, selfPeerId, iceServers, client, local } = this.context;
+    const { meetingId, selfPeerId, client, local } = this.context;
+    const iceServers = this.context.ice?.current() ?? this.context.iceServers;
     const log = meetingLog.child(`peer ${peerId.slice(0, 8)}`);
     const link = new PeerLink({
       selfPeerId,
@@ -112,6 +121,7 @@ export class MeshSession implements MeetingSession {
   }
 
   private freshIceServers(): Promise<IceServer[]> {
+    if (this.context.ice) return this.context.ice.refresh();
     const now = Date.now();
     if (!this.iceServersRequest || now - this.iceServersRequest.at > 60_000) {
       const servers = meetingsApi.iceServers().then((response) => response.iceServers);

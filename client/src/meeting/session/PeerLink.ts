@@ -74,7 +74,7 @@ export class PeerLink {
     this.peerId = options.peerId;
     this.polite = isPolite(options.selfPeerId, options.peerId);
     this.log = options.log ?? (() => undefined);
-    this.pc = new RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
     this.senders = new SenderSlots(this.pc, options.local, (error, source) =>
       this.log(`sending ${source} failed`, error),
     );
@@ -301,7 +301,7 @@ export class PeerLink {
         this.log('glare: rolling back the local offer');
         await this.pc.setLocalDescription({ type: 'rollback' });
       }
-      await this.pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+      await this.pc.setRemoteDescription(description);
       if (description.type === 'offer') {
         this.senders.claimFromOffer();
         await this.pc.setLocalDescription();
@@ -314,8 +314,8 @@ export class PeerLink {
       return;
     }
     if (!signal.candidate) return;
-    if (!this.pc.remoteDescription) this.pendingCandidates.push(signal.candidate as RTCIceCandidateInit);
-    else await this.addCandidate(signal.candidate as RTCIceCandidateInit);
+    if (!this.pc.remoteDescription) this.pendingCandidates.push(signal.candidate);
+    else await this.addCandidate(signal.candidate);
   }
 
   private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
@@ -357,6 +357,16 @@ export class PeerLink {
     });
   }
 
+  /** New STUN/TURN servers (fresh TURN credentials) for the next gathering of this connection. */
+  updateIceServers(iceServers: IceServer[]): void {
+    if (this.closed) return;
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers });
+    } catch (error) {
+      this.log('could not update the ICE servers', error);
+    }
+  }
+
   /**
    * Restarts ICE now (both sides may do so at once: perfect negotiation sorts it out), with
    * fresh TURN credentials when they can be had.
@@ -372,8 +382,7 @@ export class PeerLink {
     if (!fresh) return restart();
     fresh()
       .then((iceServers) => {
-        if (!this.closed)
-          this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers as RTCIceServer[] });
+        if (!this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: iceServers });
       })
       .catch((error: unknown) => this.log('could not refresh the ICE servers', error))
       .finally(restart);

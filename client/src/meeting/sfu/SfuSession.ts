@@ -75,6 +75,18 @@ export class SfuSession implements MeetingSession {
         this.restart(0);
       }),
     ];
+    // Fresh TURN credentials reach the running transports (ICE restarts of them use these).
+    const stopIce = context.ice?.subscribe((servers) => {
+      const run = this.run;
+      if (!run) return;
+      for (const transport of [run.send, run.recv]) {
+        if (transport.closed) continue;
+        transport
+          .updateIceServers({ iceServers: servers })
+          .catch((error: unknown) => this.log.debug('could not update the ICE servers', error));
+      }
+    });
+    if (stopIce) this.stopListening.push(stopIce);
     this.ready = this.start();
   }
 
@@ -154,7 +166,7 @@ export class SfuSession implements MeetingSession {
         this.signal.createTransport('recv'),
       ]);
       if (stale()) return null;
-      const iceServers = this.context.iceServers as RTCIceServer[];
+      const iceServers = (this.context.ice?.current() ?? this.context.iceServers) as RTCIceServer[];
       const send = device.createSendTransport({
         ...sendInfo,
         id: sendInfo.transportId,
@@ -168,7 +180,7 @@ export class SfuSession implements MeetingSession {
       this.wire(send, id);
       this.wire(recv, id);
       send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = String(appData.source ?? (kind === 'audio' ? 'mic' : 'camera'));
+        const source = typeof appData.source === 'string' ? appData.source : kind === 'audio' ? 'mic' : 'camera';
         const at = performance.now();
         this.signal.produce(send.id, kind, rtpParameters, source, appData.paused === true).then((producerId) => {
           this.log.debug(`produced ${source} (run ${id}) in ${Math.round(performance.now() - at)} ms`);

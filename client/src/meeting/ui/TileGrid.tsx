@@ -35,7 +35,6 @@ export function TileGrid(props: { count: number; class?: string; testId?: string
       style={{
         'grid-template-columns': `repeat(${layout().columns}, ${layout().tileWidth}px)`,
         'grid-auto-rows': `${layout().tileHeight}px`,
-        gap: `${GAP}px`,
       }}
     >
       {props.children}
