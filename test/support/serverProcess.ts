@@ -51,6 +51,19 @@ const PARLEY_VARS = [
   'SFU_NODE_LOST_GRACE_MS',
   'SFU_PLAIN_RTP',
   'CHAT_WRITE_CONCURRENCY',
+  'PUBLIC_ORIGIN',
+  'MEDIA_NODE_URL_PATTERN',
+  'REGISTER_RATE_LIMIT',
+  'HASH_CONCURRENCY',
+  'HASH_QUEUE',
+  'CONVERSATION_LIST_LIMIT',
+  'CONTACT_LIST_LIMIT',
+  'ACTIVE_MEETINGS_LIMIT',
+  'GROUP_CREATE_RATE_LIMIT',
+  'GROUP_MAX_MEMBERS',
+  'CONTACT_ADD_RATE_LIMIT',
+  'INVITATION_RATE_LIMIT',
+  'MEETING_MAX_INVITEES',
 ];
 
 export type Env = Record<string, string | undefined>;
@@ -153,6 +166,8 @@ export function serverEnv(port: number | undefined, dataDir: string, extra: Env 
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
+    // Every test file registers its users from 127.0.0.1; tests of this limit set their own.
+    REGISTER_RATE_LIMIT: '1000000',
   });
   if (port !== undefined) env.PORT = String(port);
   for (const [name, value] of Object.entries(extra)) {

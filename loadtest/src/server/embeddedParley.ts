@@ -43,6 +43,10 @@ const CLEARED = [
   'COOKIE_SECURE',
   'SFU_CONSUMER_BUDGET',
   'LOG_LEVEL',
+  'REGISTER_RATE_LIMIT',
+  'TURN_TTL',
+  'TRUST_PROXY',
+  'PUBLIC_ORIGIN',
 ];
 
 export interface EmbeddedParleyOptions {
@@ -133,6 +137,8 @@ export async function startEmbeddedParley(options: EmbeddedParleyOptions): Promi
     LOG_LEVEL: 'warn',
     LOGIN_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT_PER_IP: '100000',
+    // Every client of the run registers from this machine's address.
+    REGISTER_RATE_LIMIT: '1000000',
     ...(options.meshMax !== undefined ? { MESH_MAX_PARTICIPANTS: String(options.meshMax) } : {}),
   });
   const log = openSync(options.logFile, 'a');
