@@ -10,6 +10,8 @@ export default defineConfig({
   plugins: [solid()],
   resolve: {
     alias: { '@parley/protocol': protocolSource },
+    // One zod for the app and the protocol sources (its jitless setting in main.tsx covers both).
+    dedupe: ['zod'],
   },
   server: {
     port: 5173,

@@ -135,13 +135,20 @@ export class BrowserClient implements LoadClient {
 }
 
 function loginScript(spec: ClientSpec): string {
+  // A server busy checking passwords answers 503 with Retry-After (its argon2 gate): wait and retry.
   return `(async (body) => {
-    const response = await fetch('/api/auth/login', {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    let response;
+    for (let attempt = 0; ; attempt++) {
+      response = await fetch('/api/auth/login', {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 503 || attempt >= 20) break;
+      const wait = Number(response.headers.get('Retry-After')) || 1;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
     const text = response.status === 200 ? '' : await response.text();
     if (response.status === 200) {
       localStorage.setItem('parley.media.ap', '0');

@@ -44,6 +44,8 @@ const CLEARED = [
   'SFU_CONSUMER_BUDGET',
   'LOG_LEVEL',
   'REGISTER_RATE_LIMIT',
+  'HASH_QUEUE',
+  'HASH_CONCURRENCY',
   'TURN_TTL',
   'TRUST_PROXY',
   'PUBLIC_ORIGIN',
@@ -139,6 +141,8 @@ export async function startEmbeddedParley(options: EmbeddedParleyOptions): Promi
     LOGIN_RATE_LIMIT_PER_IP: '100000',
     // Every client of the run registers from this machine's address.
     REGISTER_RATE_LIMIT: '1000000',
+    // Every browser client logs in at its join: let the logins of a large run queue.
+    HASH_QUEUE: '10000',
     ...(options.meshMax !== undefined ? { MESH_MAX_PARTICIPANTS: String(options.meshMax) } : {}),
   });
   const log = openSync(options.logFile, 'a');

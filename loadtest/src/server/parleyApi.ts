@@ -24,7 +24,7 @@ export async function checkReachable(baseUrl: string): Promise<void> {
   try {
     status = (await fetch(new URL('/health', baseUrl), { signal: AbortSignal.timeout(10_000) })).status;
   } catch (error) {
-    throw new Error(`${baseUrl} is not reachable (${describeFetchError(error)})`);
+    throw new Error(`${baseUrl} is not reachable (${describeFetchError(error)})`, { cause: error });
   }
   if (status !== 200) throw new Error(`${baseUrl}/health answered ${status}: is it a Parley, and healthy?`);
 }
@@ -41,7 +41,7 @@ async function post(
   path: string,
   body: unknown,
   token?: string,
-): Promise<{ status: number; json: unknown; text: string }> {
+): Promise<{ status: number; json: unknown; text: string; retryAfter: string | null }> {
   let response: Response;
   try {
     response = await fetch(new URL(path, baseUrl), {
@@ -51,7 +51,7 @@ async function post(
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    throw new Error(`POST ${path}: ${describeFetchError(error)}`);
+    throw new Error(`POST ${path}: ${describeFetchError(error)}`, { cause: error });
   }
   const text = await response.text();
   let json: unknown = null;
@@ -60,14 +60,24 @@ async function post(
   } catch {
     // not JSON: reported with the text
   }
-  return { status: response.status, json, text };
+  return { status: response.status, json, text, retryAfter: response.headers.get('retry-after') };
+}
+
+/** POST, waiting and retrying while the server is busy checking passwords (503 + Retry-After). */
+async function postPatiently(baseUrl: string, path: string, body: unknown): Promise<Awaited<ReturnType<typeof post>>> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await post(baseUrl, path, body);
+    if (answer.status !== 503 || attempt >= 20) return answer;
+    const seconds = Number(answer.retryAfter) || 1;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
 }
 
 /** Registers the user (or logs in when the name is taken, e.g. a rerun against a real server). */
 export async function ensureAccount(baseUrl: string, username: string, password: string): Promise<Account> {
-  const registered = await post(baseUrl, '/api/auth/register', { username, password, displayName: username });
+  const registered = await postPatiently(baseUrl, '/api/auth/register', { username, password, displayName: username });
   let answer = registered;
-  if (registered.status === 409) answer = await post(baseUrl, '/api/auth/login', { username, password });
+  if (registered.status === 409) answer = await postPatiently(baseUrl, '/api/auth/login', { username, password });
   if (answer.status !== 200 && answer.status !== 201) {
     throw new Error(`account ${username}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
   }
@@ -91,7 +101,7 @@ export async function mapLimit<T, R>(
   limit: number,
   task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
