@@ -124,6 +124,7 @@ describe('the development secret', () => {
       name: 'rpcsec',
       env: {
         DATA_DIR: dataDir,
+        MEDIA_SECRET: undefined,
         MEDIA_NODE_URLS: devNode.url,
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: redisPrefix,

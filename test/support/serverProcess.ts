@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_MEDIA_SECRET } from '../../media-workers/test/support/mediaNodeProcess.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVER_ENTRY = join(REPO_ROOT, 'server', 'dist', 'main.js');
@@ -168,6 +169,8 @@ export function serverEnv(port: number | undefined, dataDir: string, extra: Env 
     LOG_LEVEL: 'info',
     // Every test file registers its users from 127.0.0.1; tests of this limit set their own.
     REGISTER_RATE_LIMIT: '1000000',
+    // The secret of test media nodes (a test that sets MEDIA_SECRET, or removes it, wins).
+    MEDIA_SECRET: TEST_MEDIA_SECRET,
   });
   if (port !== undefined) env.PORT = String(port);
   for (const [name, value] of Object.entries(extra)) {

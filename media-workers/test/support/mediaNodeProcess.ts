@@ -60,6 +60,12 @@ async function freeRtcBase(wanted: number, count: number): Promise<number> {
   throw new Error(`no ${count} free RTC ports from ${wanted}`);
 }
 
+/**
+ * The MEDIA_SECRET every test media node and test server share unless a test sets its own: without
+ * it each would generate one in its own DATA_DIR and the server could not talk to the node.
+ */
+export const TEST_MEDIA_SECRET = 'parley-test-media-secret';
+
 export async function startMediaNodeProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
@@ -73,7 +79,7 @@ export async function startMediaNodeProcess(
   }
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', MEDIA_SECRET: TEST_MEDIA_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
