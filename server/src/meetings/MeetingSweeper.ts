@@ -16,6 +16,9 @@ export interface SweeperDeps {
   modeSwitch?: ModeSwitch;
 }
 
+/** Writes part of this instance's state to Redis again; resolves to how many records it wrote. */
+export type StateRestorer = () => Promise<number>;
+
 /** Due meetings handled per kind and tick (the rest wait for the next tick). */
 const BATCH = 50;
 const LOCK_TTL_MS = 15_000;
@@ -32,6 +35,9 @@ export class MeetingSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastAdopt = 0;
+  private readonly restorers: Array<[name: string, restore: StateRestorer]> = [];
+  /** Set when the liveness key was found missing, until every restorer has succeeded. */
+  private restorePending = false;
   /** Sweeps fail every tick while Redis or the database is down: warn once, then quietly. */
   private failing = false;
 
@@ -43,6 +49,15 @@ export class MeetingSweeper {
     await rooms.heartbeat(instanceId, settings.instanceTtlMs);
     this.timer = setInterval(() => void this.tick(), settings.sweepIntervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * Runs `restore` whenever this instance's liveness key turns out to be missing: Redis came back
+   * empty (or this instance was presumed dead), so its part of the shared state must be written
+   * again. Each instance restores what its own sockets hold.
+   */
+  onStateLost(name: string, restore: StateRestorer): void {
+    this.restorers.push([name, restore]);
   }
 
   async stop(): Promise<void> {
@@ -72,7 +87,8 @@ export class MeetingSweeper {
 
   private async sweep(): Promise<void> {
     const { rooms, meetings, roomService, instanceId, settings } = this.deps;
-    await rooms.heartbeat(instanceId, settings.instanceTtlMs);
+    if (!(await rooms.heartbeat(instanceId, settings.instanceTtlMs))) this.restorePending = true;
+    if (this.restorePending) await this.restore();
     const now = Date.now();
 
     for (const meetingId of await rooms.dueMeetings('empty', now, BATCH)) {
@@ -91,6 +107,18 @@ export class MeetingSweeper {
       const adopted = await meetings.adoptOrphans();
       if (adopted > 0) this.deps.logger.info({ adopted }, 'rebuilt room state of active meetings');
     }
+  }
+
+  private async restore(): Promise<void> {
+    const started = Date.now();
+    const restored: Record<string, number> = {};
+    for (const [name, restore] of this.restorers) restored[name] = await restore();
+    this.restorePending = false;
+    if (Object.values(restored).some((n) => n > 0))
+      this.deps.logger.warn(
+        { restored, ms: Date.now() - started },
+        "this instance's room state was missing in Redis; written again from its own sockets",
+      );
   }
 
   /** Removes the peers of an instance that died (their sockets are gone with it). */

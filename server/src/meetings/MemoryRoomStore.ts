@@ -168,8 +168,9 @@ export class MemoryRoomStore implements RoomStore {
     }
   }
 
-  async heartbeat(): Promise<void> {
+  async heartbeat(): Promise<boolean> {
     // A single instance is alive as long as this object exists.
+    return true;
   }
 
   async deadInstances(): Promise<string[]> {

@@ -197,8 +197,15 @@ export class RedisRoomStore implements RoomStore {
     }
   }
 
-  async heartbeat(instanceId: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.instanceKey(instanceId, 'alive'), String(Date.now()), 'PX', ttlMs);
+  async heartbeat(instanceId: string, ttlMs: number): Promise<boolean> {
+    const previous = await this.redis.set(
+      this.instanceKey(instanceId, 'alive'),
+      String(Date.now()),
+      'PX',
+      ttlMs,
+      'GET',
+    );
+    return previous !== null;
   }
 
   async deadInstances(): Promise<string[]> {

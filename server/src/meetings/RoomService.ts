@@ -72,7 +72,7 @@ export class RoomService {
     };
     const added = await rooms.addPeer(id, peer, now + settings.hostGraceMs);
     if (!added.ok) throw notLive();
-    localPeers.set(socket.id, id, peer.peerId);
+    localPeers.set(socket.id, id, peer);
     if (!invited) await repo.addGuest(id, user.id);
 
     const { replaced } = added;

@@ -89,8 +89,11 @@ export interface RoomStore {
   /** Runs `fn` under a lock shared by all instances; undefined (fn not run) when it is held. */
   withLock<T>(name: string, ttlMs: number, fn: () => Promise<T>): Promise<T | undefined>;
 
-  /** Marks this instance alive for `ttlMs`. */
-  heartbeat(instanceId: string, ttlMs: number): Promise<void>;
+  /**
+   * Marks this instance alive for `ttlMs`; false when its liveness key was missing (first beat,
+   * Redis restarted empty, or this instance was presumed dead and its peers removed).
+   */
+  heartbeat(instanceId: string, ttlMs: number): Promise<boolean>;
   /** Instances that held peers and whose liveness expired (crashed without cleaning up). */
   deadInstances(): Promise<string[]>;
   peersOfInstance(instanceId: string): Promise<InstancePeer[]>;

@@ -10,6 +10,7 @@ import { MeetingNotifier } from './MeetingNotifier.js';
 import { MeetingRepository } from './MeetingRepository.js';
 import { MeetingService, type MeetingDirectory } from './MeetingService.js';
 import { MeetingSweeper } from './MeetingSweeper.js';
+import { RoomStateRestorer } from './RoomStateRestorer.js';
 import { MemoryRoomStore } from './MemoryRoomStore.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { RoomEvents } from './RoomEvents.js';
@@ -23,6 +24,8 @@ export interface MeetingServices {
   rooms: RoomService;
   store: RoomStore;
   sweeper: MeetingSweeper;
+  /** Writes this instance's peers to Redis again when it lost them. */
+  restorer: RoomStateRestorer;
   settings: MeetingSettings;
   /** Which socket holds which peer on this instance (the SFU checks participants with it). */
   localPeers: LocalPeers;
@@ -97,6 +100,8 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     logger,
     ...(modeSwitch ? { modeSwitch } : {}),
   });
+  const restorer = new RoomStateRestorer({ rooms: store, repo, localPeers, settings: deps.settings, logger });
+  sweeper.onStateLost('roomPeers', () => restorer.restore());
   let closed = false;
   return {
     meetings,
@@ -105,6 +110,7 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     sweeper,
     settings: deps.settings,
     localPeers,
+    restorer,
     events,
     ...(modeSwitch ? { modeSwitch } : {}),
     start: () => sweeper.start(),

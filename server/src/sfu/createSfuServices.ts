@@ -12,6 +12,7 @@ import { MemoryPipeStore } from './PipeStore.js';
 import { RedisPipeStore } from './RedisPipeStore.js';
 import { createSfuNotificationHandler } from './SfuNotifications.js';
 import { createSfuMetrics } from './sfuMetrics.js';
+import { SfuStateRestorer } from './SfuStateRestorer.js';
 import { SfuService } from './SfuService.js';
 import { MemorySfuStore, type SfuStore } from './SfuStore.js';
 
@@ -65,6 +66,9 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     consumerBudget: deps.consumerBudget,
     pipes,
   });
+  const restorer = new SfuStateRestorer(local, store);
+  deps.meetings.restorer.useModeHint((meetingId) => restorer.modeOf(meetingId));
+  deps.meetings.sweeper.onStateLost('sfuProducers', () => restorer.restore());
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
   const timers = new Set<NodeJS.Timeout>();
   const { events } = deps.meetings;
