@@ -5,7 +5,14 @@
  * meeting never ends as empty, a newcomer sees everyone, presence is right and chat crosses
  * instances. The machine's shared Redis is never touched.
  */
+import { SfuEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  waitFor,
+  type MediaNodeProcess,
+} from '../../media-workers/test/support/mediaNodeProcess.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
 import { request } from './_http.js';
 import {
@@ -16,8 +23,12 @@ import {
   sleep,
   startCluster,
   type Cluster,
+  type TestSocket,
   type TestUser,
 } from './meetingsHarness.js';
+
+const OPUS = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
+let node: MediaNodeProcess;
 
 let redis: PrivateRedis;
 let cluster: Cluster;
@@ -27,13 +38,31 @@ let carol: TestUser;
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
+  buildMediaWorkers();
+  node = await startMediaNodeProcess({
+    MEDIA_WORKERS: '1',
+    MEDIA_RPC_PORT: '3148',
+    MEDIA_RTC_PORT: '44600',
+    MEDIA_LISTEN_IP: '127.0.0.1',
+    MEDIA_NODE_ID: `redisrestart-${Date.now()}`,
+  });
   cluster = await startCluster('redisrestart', [3146, 3147], {
     REDIS_URL: redis.url,
+    MEDIA_NODE_URLS: node.url,
+    MESH_MAX_PARTICIPANTS: '3',
+    MESH_RETURN_AT: '1',
     MEETING_SWEEP_MS: '250',
     PRESENCE_TTL_MS: '1500',
     // Short enough that a room left empty by the restart would end within this test.
     EMPTY_MEETING_MS: '2000',
   });
+  for (const url of [cluster.a.url, cluster.b.url]) {
+    await waitFor(
+      async () => (await request<any>(`${url}/health`)).body?.media?.load?.[0]?.workers > 0,
+      15_000,
+      'the servers to see the media node',
+    );
+  }
   [host, bob, carol] = await Promise.all([
     registerUser(cluster.a.url, 'host'),
     registerUser(cluster.b.url, 'bob'),
@@ -45,7 +74,14 @@ afterAll(async () => {
   closeAllSockets();
   await cluster?.stop();
   await redis?.stop();
+  await node?.stop();
 });
+
+async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
+  const ack = await socket.ack(event, payload);
+  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
+  return ack;
+}
 
 /** Polls until `check` returns a value, or fails with the last value seen. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -140,5 +176,68 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     expect(after.ok).toBe(true);
     expect(after.meeting.status).toBe('active');
     expect(after.participants).toHaveLength(3);
+  }, 60_000);
+
+  it('keeps an SFU meeting across instances: a newcomer consumes every producer made before the restart', async () => {
+    const users = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => registerUser(i % 2 ? cluster.b.url : cluster.a.url, `sfu${i}`)),
+    );
+    const sockets = await Promise.all(
+      users.map((u, i) => connectSocket(i % 2 ? cluster.b.url : cluster.a.url, u.token)),
+    );
+    const [first, ...others] = sockets as [TestSocket, ...TestSocket[]];
+    const started = await ok(first, 'start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
+    const meetingId = started.meeting.id as string;
+    const members = sockets.slice(0, 4);
+    for (const socket of members) await ok(socket, 'join_meeting', { meetingId });
+    await first.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'sfu');
+    const producerIds: string[] = [];
+    for (const [i, socket] of members.entries()) {
+      await ok(socket, SfuEvents.getCapabilities, { meetingId });
+      const send = await ok(socket, SfuEvents.createTransport, { meetingId, direction: 'send' });
+      const produced = await ok(socket, SfuEvents.produce, {
+        meetingId,
+        transportId: send.transportId,
+        kind: 'audio',
+        rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: 111_000 + i }] },
+        appData: { source: 'mic' },
+      });
+      producerIds.push(produced.producerId as string);
+    }
+
+    await redis.restart();
+    await eventually(
+      'room info listing four participants in SFU mode',
+      async () => {
+        const ack = await others[0]!.ack('get_room_info', { meetingId }, 2000);
+        return ack.ok && ack.participants.length === 4 && ack.mode === 'sfu' ? ack : undefined;
+      },
+      5000,
+    );
+
+    // The newcomer (on instance B) joins straight into SFU and consumes all four producers.
+    const newcomer = sockets[4]!;
+    const joined = await ok(newcomer, 'join_meeting', { meetingId });
+    expect(joined.mode).toBe('sfu');
+    expect(joined.participants).toHaveLength(4);
+    const { rtpCapabilities } = await ok(newcomer, SfuEvents.getCapabilities, { meetingId });
+    const listed = await ok(newcomer, SfuEvents.getProducers, { meetingId });
+    expect(listed.producers.map((p: any) => p.producerId).sort()).toEqual([...producerIds].sort());
+    const recv = await ok(newcomer, SfuEvents.createTransport, { meetingId, direction: 'recv' });
+    for (const producerId of producerIds) {
+      const consumed = await ok(newcomer, SfuEvents.consume, {
+        meetingId,
+        transportId: recv.transportId,
+        producerId,
+        rtpCapabilities,
+      });
+      expect(consumed).toMatchObject({ producerId, kind: 'audio' });
+    }
+    // Every transport stayed on the one node, and nobody was reset or shown leaving.
+    for (const socket of members) {
+      expect(
+        socket.events.filter((e) => ['meeting_user_left', 'meeting_ended', 'sfu:transports_reset'].includes(e.event)),
+      ).toEqual([]);
+    }
   }, 60_000);
 });
