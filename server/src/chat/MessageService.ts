@@ -2,7 +2,11 @@ import type { HistoryQuery, Message, SendMessage } from '@parley/protocol';
 import type { Knex } from 'knex';
 import type { ConversationService } from './ConversationService.js';
 import { MESSAGE_COLUMNS, type MessageWriter } from './MessageWriter.js';
+import { withStoreDeadline } from '../store/unavailable.js';
 import { fitsBigint, toMessage, type MessageRow } from './wire.js';
+
+/** A send not committed by then is answered `unavailable` (the client resends with its clientId). */
+const SEND_DEADLINE_MS = 4000;
 
 export interface SendResult {
   message: Message;
@@ -20,8 +24,15 @@ export class MessageService {
     private readonly writer: MessageWriter,
   ) {}
 
-  /** Resolves once the message is committed (membership from the cache, then a batched insert). */
+  /**
+   * Resolves once the message is committed (membership from the cache, then a batched insert);
+   * `unavailable` when the database is down or does not commit within SEND_DEADLINE_MS.
+   */
   async send(senderId: string, input: SendMessage): Promise<SendResult> {
+    return withStoreDeadline(SEND_DEADLINE_MS, this.store(senderId, input));
+  }
+
+  private async store(senderId: string, input: SendMessage): Promise<SendResult> {
     const members = await this.conversations.requireMember(input.conversationId, senderId);
     const { row, created } = await this.writer.write({ ...input, senderId });
     return { message: toMessage(row), created, memberIds: [...members] };

@@ -2,6 +2,7 @@ import { httpStatusOf, type ErrorCode, type ErrorInfo } from '@parley/protocol';
 import type { Middleware } from 'koa';
 import { AppError, INTERNAL_ERROR } from '../appError.js';
 import type { Logger } from '../logger.js';
+import { isStoreDown, storeUnavailable } from '../store/unavailable.js';
 
 export { AppError } from '../appError.js';
 
@@ -60,6 +61,10 @@ export function toHttpError(
   logger: Logger,
 ): { status: number; info: ErrorInfo; headers: Record<string, string> } {
   if (error instanceof AppError) return { status: error.status, info: error.toInfo(), headers: error.headers };
+  if (isStoreDown(error)) {
+    const down = storeUnavailable();
+    return { status: down.status, info: down.toInfo(), headers: down.headers };
+  }
   const e = (error ?? {}) as HttpLikeError;
   const status = Number(e.status ?? e.statusCode);
   if (Number.isInteger(status) && status >= 400 && status < 500) {

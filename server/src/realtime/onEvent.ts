@@ -2,6 +2,7 @@ import { parsePayload, type ErrorInfo } from '@parley/protocol';
 import type { z } from 'zod';
 import { AppError, INTERNAL_ERROR } from '../appError.js';
 import type { Logger } from '../logger.js';
+import { isStoreDown, storeUnavailable } from '../store/unavailable.js';
 import type { ParleySocket } from './types.js';
 
 type AckResponse = ({ ok: true } & Record<string, unknown>) | { ok: false; error: ErrorInfo };
@@ -23,6 +24,7 @@ const loggerOf = (socket: ParleySocket): Logger | undefined => loggers.get(socke
 
 function errorInfo(error: unknown, event: string, socket: ParleySocket): ErrorInfo {
   if (error instanceof AppError) return error.toInfo();
+  if (isStoreDown(error)) return storeUnavailable().toInfo();
   loggerOf(socket)?.error({ err: error, event, userId: socket.data.user?.id }, 'socket event handler failed');
   return INTERNAL_ERROR;
 }
