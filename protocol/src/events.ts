@@ -31,6 +31,11 @@ export const ServerEvents = {
   videoSignal: 'video-signal',
   /** The socket's session ended (token expired, logout, "log out everywhere"): it is cut next. */
   sessionEnded: 'session_ended',
+  /**
+   * `{reason: 'delivery_gap'}`: this instance lost its Redis link for a while, so events from
+   * other instances may have been missed; the client catches up as after a reconnection.
+   */
+  resync: 'resync',
 } as const;
 
 /** `session_ended` (Parley addition): sent just before the server closes the socket. */

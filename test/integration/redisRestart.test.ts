@@ -135,6 +135,10 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     console.log(`[redisRestart] room state consistent ${Date.now() - restartedAt} ms after the restart began`);
     expect(info.participants.map((p: any) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
     expect(info.meeting.hostId).toBe(host.user.id);
+    // Broadcasts between instances may have been lost meanwhile: both clients are told to catch up, once.
+    for (const socket of [hostSocket, bobSocket]) {
+      expect(await socket.waitFor('resync', () => true, 5000)).toEqual({ reason: 'delivery_gap' });
+    }
 
     // A newcomer on the host's instance sees both, and both see the newcomer.
     const carolSocket = await connectSocket(cluster.a.url, carol.token);
@@ -170,6 +174,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     // Long past EMPTY_MEETING_MS: nobody was shown leaving and the meeting did not end.
     await sleep(3000);
     for (const socket of [hostSocket, bobSocket]) {
+      expect(socket.events.filter((e) => e.event === 'resync')).toHaveLength(1);
       expect(socket.events.filter((e) => e.event === 'meeting_user_left' || e.event === 'meeting_ended')).toEqual([]);
     }
     const after = await hostSocket.ack('get_room_info', { meetingId });

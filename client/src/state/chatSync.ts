@@ -77,6 +77,8 @@ export function startChatSync(): void {
         const onRead = (event: ReadEvent) => applyRead(event);
         client.raw.on(ServerEvents.read, onRead);
         client.raw.on('connect', resync);
+        // The server lost its Redis link for a while: messages from other instances may be missing.
+        client.raw.on(ServerEvents.resync, resync);
         client.raw.on('disconnect', onDisconnected);
         // Load at once, without waiting for the socket (its connection loads again, to close the gap).
         if (client.raw.connected) resync();
@@ -88,6 +90,7 @@ export function startChatSync(): void {
           for (const stop of stops) stop();
           client.raw.off(ServerEvents.read, onRead);
           client.raw.off('connect', resync);
+          client.raw.off(ServerEvents.resync, resync);
           client.raw.off('disconnect', onDisconnected);
         });
       }),

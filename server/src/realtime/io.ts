@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import { ServerEvents } from '@parley/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { readBearer, readSessionCookie } from '../auth/sessionCookie.js';
@@ -44,6 +45,7 @@ export async function createIoServer(
     watchRedis(sub, logger, 'socket.io-sub');
     await Promise.all(adapterClients.map((c) => connectRedis(c)));
     io.adapter(createAdapter(pub, sub, { key: `${config.redisPrefix}socket.io` }));
+    tellClientsAboutGaps(io, adapterClients, logger);
   }
   return {
     io,
@@ -55,6 +57,26 @@ export async function createIoServer(
       await Promise.all(adapterClients.map((c) => closeRedis(c)));
     },
   };
+}
+
+/**
+ * While an adapter connection to Redis is down, broadcasts between instances are lost; once it
+ * is back, this instance's clients are told to catch up (`resync`), as they do after their own
+ * reconnection. A Redis that only hangs loses nothing (ioredis keeps the commands): no resync.
+ */
+function tellClientsAboutGaps(io: ParleyServer, clients: Redis[], logger: Logger): void {
+  let lost = false;
+  for (const client of clients) {
+    client.on('close', () => {
+      lost = true;
+    });
+    client.on('ready', () => {
+      if (!lost || clients.some((c) => c.status !== 'ready')) return;
+      lost = false;
+      logger.info('redis adapter connections back: clients told to catch up');
+      io.local.emit(ServerEvents.resync, { reason: 'delivery_gap' });
+    });
+  }
 }
 
 /** The token of a handshake and whether it came from the session cookie (the only ambient one). */
