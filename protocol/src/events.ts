@@ -36,6 +36,12 @@ export const ServerEvents = {
    * other instances may have been missed; the client catches up as after a reconnection.
    */
   resync: 'resync',
+  /**
+   * `{resumeWithinMs}`: this instance is stopping (a rolling deploy). The client reconnects (to
+   * another instance behind the proxy) and joins its meetings again with `resumePeerId`; its
+   * peers are kept that long.
+   */
+  serverRestarting: 'server_restarting',
 } as const;
 
 /** `session_ended` (Parley addition): sent just before the server closes the socket. */

@@ -1,3 +1,4 @@
+import { ServerEvents } from '@parley/protocol';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -234,6 +235,15 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     const close = () =>
       (closing ??= (async () => {
         logger.info('parley server stopping');
+        if (redis) {
+          // Other instances share the meetings: hand this instance's participants over to them.
+          const resumeWithinMs = config.meetings.resumeMs;
+          realtime.io.local.emit(ServerEvents.serverRestarting, { resumeWithinMs });
+          await ctx.meetings.handOver(resumeWithinMs).catch((error: unknown) => {
+            logger.warn({ err: error }, 'handing meeting peers over failed');
+          });
+          await ctx.sfu.releaseAll();
+        }
         httpServer.closeIdleConnections();
         const drain = setTimeout(() => httpServer.closeAllConnections(), options.drainTimeoutMs ?? 5000);
         drain.unref();

@@ -75,7 +75,14 @@ export interface Config {
   /** Abuse limits (docs/security.md). */
   limits: Limits;
   /** Meetings: HOST_GRACE_MS, EMPTY_MEETING_MS, MEETING_SWEEP_MS, MEETING_INSTANCE_TTL_MS. */
-  meetings: { hostGraceMs: number; emptyMeetingMs: number; sweepIntervalMs: number; instanceTtlMs: number };
+  meetings: {
+    hostGraceMs: number;
+    emptyMeetingMs: number;
+    sweepIntervalMs: number;
+    instanceTtlMs: number;
+    /** MEETING_RESUME_MS: how long a stopping instance's peers wait to be taken over (rolling deploy). */
+    resumeMs: number;
+  };
   /**
    * The mesh ↔ SFU switch and SFU placement: MESH_MAX_PARTICIPANTS (more → SFU), MESH_RETURN_AT
    * and MESH_RETURN_HOLD_MS (back to mesh at that count after the hold), SFU_CONSUMER_BUDGET
@@ -166,6 +173,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       emptyMeetingMs: r.read('EMPTY_MEETING_MS', intIn(0, 86_400_000), 60_000),
       sweepIntervalMs: r.read('MEETING_SWEEP_MS', intIn(50, 60_000), 1000),
       instanceTtlMs: r.read('MEETING_INSTANCE_TTL_MS', intIn(1000, 600_000), 15_000),
+      resumeMs: r.read('MEETING_RESUME_MS', intIn(1000, 120_000), 10_000),
     },
     sfu: {
       meshMaxParticipants: r.read('MESH_MAX_PARTICIPANTS', intIn(2, 1000), 4),

@@ -16,6 +16,13 @@ export type StartMeeting = z.infer<typeof StartMeeting>;
 
 export const MeetingRef = z.object({ meetingId: Id });
 export type MeetingRef = z.infer<typeof MeetingRef>;
+/**
+ * `join_meeting`. `resumePeerId`: the peer this user had on an instance that is restarting
+ * (`server_restarting`); when it is still in the room it is taken over as it is, so nobody sees
+ * this participant leave or join.
+ */
+export const JoinMeeting = MeetingRef.extend({ resumePeerId: Id.optional() });
+export type JoinMeeting = z.infer<typeof JoinMeeting>;
 
 /** An SDP description or an ICE candidate, relayed as-is between two peers (mesh mode). */
 export const SignalPayload = z.union([

@@ -47,7 +47,11 @@ const notLive = () => new AppError('conflict', 'the meeting has ended', 'meeting
 export class RoomService {
   constructor(private readonly deps: RoomServiceDeps) {}
 
-  async join(socket: RoomSocket, user: User, meetingId: string): Promise<JoinMeetingResult> {
+  /**
+   * `resumePeerId`: the user's peer on an instance that stopped for a deploy; when it is still in
+   * the room it is taken over (same peer id and join time, this socket), silently for the others.
+   */
+  async join(socket: RoomSocket, user: User, meetingId: string, resumePeerId?: string): Promise<JoinMeetingResult> {
     const { meetings, repo, rooms, notifier, localPeers, settings } = this.deps;
     const { meeting, invited } = await meetings.requireJoinable(user.id, meetingId);
     if (meeting.status !== 'active') throw notLive();
@@ -62,20 +66,21 @@ export class RoomService {
       }
     }
     const now = Date.now();
+    const resumed = resumePeerId ? await this.resumable(id, user.id, resumePeerId) : null;
     const peer: RoomPeer = {
-      peerId: randomUUID(),
+      peerId: resumed?.peerId ?? randomUUID(),
       userId: user.id,
       user: { id: user.id, username: user.username, displayName: user.displayName },
       socketId: socket.id,
       instanceId: this.deps.instanceId,
-      joinedAt: now,
+      joinedAt: resumed?.joinedAt ?? now,
     };
     const added = await rooms.addPeer(id, peer, now + settings.hostGraceMs);
     if (!added.ok) throw notLive();
     localPeers.set(socket.id, id, peer);
     if (!invited) await repo.addGuest(id, user.id);
 
-    const { replaced } = added;
+    const replaced = added.replaced?.peerId === peer.peerId ? null : added.replaced;
     if (replaced) {
       // The same user joined again (reload, second tab): the old peer is gone for everyone.
       notifier.userLeft(id, replaced.peerId, replaced.userId, 'removed');
@@ -91,8 +96,11 @@ export class RoomService {
       }
     }
     await socket.join(meetingRoom(id));
-    notifier.userJoined(id, socket.id, peer.peerId, peer.user);
-    this.deps.metrics.joins.inc();
+    if (resumed) this.deps.metrics.resumes.inc();
+    else {
+      notifier.userJoined(id, socket.id, peer.peerId, peer.user);
+      this.deps.metrics.joins.inc();
+    }
 
     if (!socket.connected) {
       // The socket went away while joining: its disconnect cleanup may have missed this peer.
@@ -109,6 +117,13 @@ export class RoomService {
       iceServers: buildIceServers(settings.ice, user.id),
       ...(iceServersTtl(settings.ice) !== undefined ? { iceServersTtl: iceServersTtl(settings.ice) } : {}),
     };
+  }
+
+  /** The user's own peer of an instance that is gone or stopping, if still in the room. */
+  private async resumable(meetingId: string, userId: string, peerId: string): Promise<RoomPeer | null> {
+    const [previous] = await this.deps.rooms.getPeers(meetingId, [peerId]);
+    if (!previous || previous.userId !== userId || previous.instanceId === this.deps.instanceId) return null;
+    return previous;
   }
 
   /** `leave_meeting`: a no-op when this socket is not in the meeting. */

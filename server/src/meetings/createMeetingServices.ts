@@ -37,6 +37,8 @@ export interface MeetingServices {
   start(): Promise<void>;
   /** Stops the sweeper and removes this instance's peers; call before Socket.io and Redis close. */
   close(): Promise<void>;
+  /** Stopping for a rolling deploy: keeps this instance's peers for their clients to resume elsewhere. */
+  handOver(resumeMs: number): Promise<void>;
 }
 
 export interface MeetingDeps {
@@ -114,6 +116,15 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     events,
     ...(modeSwitch ? { modeSwitch } : {}),
     start: () => sweeper.start(),
+    async handOver(resumeMs: number) {
+      // Rolling deploy: the peers stay in the room, to be taken over by their clients on another
+      // instance (join_meeting with resumePeerId); what is not taken over within resumeMs is
+      // removed by the other instances' sweepers once this instance's liveness key expires.
+      await sweeper.stop();
+      await store.heartbeat(deps.instanceId, resumeMs);
+      const kept = localPeers.takeAll().length;
+      logger.info({ peers: kept, resumeMs }, 'meeting peers kept for their clients to resume on another instance');
+    },
     async close() {
       if (closed) return;
       closed = true;

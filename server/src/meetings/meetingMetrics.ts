@@ -5,6 +5,8 @@ export interface MeetingMetrics {
   started: Counter;
   ended: Counter<'reason'>;
   joins: Counter;
+  /** Peers taken over from a stopping instance (rolling deploy), silently for the others. */
+  resumes: Counter;
   signals: Counter;
   hostTransfers: Counter;
 }
@@ -29,6 +31,11 @@ export function createMeetingMetrics(registry: Registry, localPeers: LocalPeers)
       registers,
     }),
     joins: new Counter({ name: 'parley_meeting_joins_total', help: 'Successful join_meeting calls', registers }),
+    resumes: new Counter({
+      name: 'parley_meeting_resumes_total',
+      help: 'join_meeting calls that took over a peer of a stopping instance',
+      registers,
+    }),
     signals: new Counter({ name: 'parley_video_signals_total', help: 'video-signal messages relayed', registers }),
     hostTransfers: new Counter({
       name: 'parley_meeting_host_transfers_total',

@@ -50,7 +50,9 @@ export async function createIoServer(
   return {
     io,
     async close() {
-      io.disconnectSockets(true);
+      // This instance's sockets only: with the Redis adapter, io.disconnectSockets() would cut
+      // every socket of every instance.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

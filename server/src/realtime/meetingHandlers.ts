@@ -1,5 +1,6 @@
 import {
   ClientEvents,
+  JoinMeeting,
   MeetingRef,
   ServerEvents,
   StartMeeting,
@@ -24,8 +25,8 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     meeting: await meetings.start(user, data),
   }));
 
-  onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => ({
-    ...(await rooms.join(socket, user, meetingId)),
+  onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId }) => ({
+    ...(await rooms.join(socket, user, meetingId, resumePeerId)),
   }));
 
   onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {

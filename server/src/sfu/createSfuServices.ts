@@ -37,6 +37,8 @@ export interface SfuServices {
   store: SfuStore;
   local: LocalSfuPeers;
   close(): void;
+  /** Closes every local SFU peer's objects on the media nodes (this instance is stopping). */
+  releaseAll(): Promise<void>;
 }
 
 const TEARDOWN_MS = 10_000;
@@ -114,6 +116,11 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     service,
     store,
     local,
+    async releaseAll() {
+      for (const peer of local.all()) {
+        await service.peerGone(peer.peerId, peer.meetingId).catch(warn('sfu peer release failed'));
+      }
+    },
     close() {
       unsubscribe();
       unsubscribeLost();

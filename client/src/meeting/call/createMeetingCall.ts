@@ -7,7 +7,7 @@ import {
   type MeetingMode,
   type Participant,
 } from '@parley/protocol';
-import { batch, createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { ApiError } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
@@ -16,11 +16,13 @@ import { meetingsApi } from '../meetingsApi.js';
 import type { ConnectionQuality } from '../layout/quality.js';
 import { createSession, type RemoteMedia, type TileReport } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
-import { preloadSfu } from '../session/registerSfu.js';
+import { cameraFollowsTransports, preloadSfuWhenLikely } from './callEffects.js';
 import { installDebugHook, recordJoinStart } from './debugHooks.js';
 import { IceServerSource } from './IceServerSource.js';
 import { ModeSwitch } from './ModeSwitch.js';
+import { describeCallFailure } from './callFailure.js';
 import { createQualitySampler } from './qualitySampler.js';
+import { ServerRestartResume } from './ServerRestartResume.js';
 import { normaliseParticipants, removeParticipant, upsertParticipant } from './participants.js';
 
 export type CallPhase =
@@ -66,9 +68,6 @@ const LIVE: readonly CallPhase[] = ['starting', 'media', 'joining', 'joined', 'r
 const SWITCH_TIMEOUT_MS = 8000;
 /** How often the connection-quality figures are sampled. */
 const QUALITY_INTERVAL_MS = 2000;
-/** A mesh call with this many other participants loads the SFU code ahead, after this delay. */
-const SFU_PRELOAD_OTHERS = 2;
-const SFU_PRELOAD_DELAY_MS = 1500;
 
 /**
  * One meeting on this page: checks it, opens local media, joins, follows participants through
@@ -119,17 +118,10 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   }
 
   function fail(failure: unknown): void {
-    const code = failure instanceof ApiError ? failure.code : null;
-    if (code === 'not_found' || code === 'forbidden' || code === 'bad_request') {
-      setError(code === 'forbidden' ? 'You are not invited to this meeting.' : 'This meeting does not exist.');
-      finish('unavailable');
-    } else if (code === 'conflict') {
-      finish('ended');
-    } else {
-      setError(failure instanceof ApiError ? failure.message : 'Could not join the meeting.');
-      log.warn('join failed', failure);
-      finish('error');
-    }
+    const { phase: next, message, unexpected } = describeCallFailure(failure);
+    if (message) setError(message);
+    if (unexpected) log.warn('join failed', failure);
+    finish(next);
   }
 
   async function start(): Promise<void> {
@@ -166,13 +158,25 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     setPhase('joining');
     queued = [];
     const timing = recordJoinStart(meetingId);
-    const ack = await client.request('join_meeting', { meetingId }, { timeoutMs: 15_000 });
+    const resumePeerId = resume.take();
+    const ack = await client.request(
+      'join_meeting',
+      { meetingId, ...(resumePeerId ? { resumePeerId } : {}) },
+      { timeoutMs: 15_000 },
+    );
     if (attempt !== generation) return;
     timing.ackAt = performance.now();
+    const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
+    const kept = current();
+    if (ack.selfPeerId === resumePeerId && kept?.mode === 'mesh' && ack.mode === 'mesh') {
+      // Resumed after a server restart: the mesh links never stopped.
+      ServerRestartResume.reconcile(kept, participants(), others);
+      batch(() => void [setMeeting(ack.meeting), setParticipants(others), setPhase('joined')]);
+      return;
+    }
     ice?.close();
     ice = new IceServerSource(ack.iceServers, ack.iceServersTtl, () => meetingsApi.iceServers());
     timing.peerId = ack.selfPeerId;
-    const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
     timing.peersAtJoin = others.map((participant) => participant.peerId);
     const session = createSession(ack.mode, {
       meetingId,
@@ -265,22 +269,8 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     transports.switchTo(session, () => participants().map((participant) => participant.peerId));
   }
 
-  // A mesh call of three or more may soon move to the SFU (MESH_MAX_PARTICIPANTS, default 4):
-  // load the SFU code now, while nothing else runs, rather than during the switch.
-  createEffect(() => {
-    if (phase() !== 'joined' || mode() !== 'mesh' || participants().length < SFU_PRELOAD_OTHERS) return;
-    const timer = setTimeout(() => void preloadSfu().catch(() => undefined), SFU_PRELOAD_DELAY_MS);
-    onCleanup(() => clearTimeout(timer));
-  });
-
-  // The camera has the SFU size while any SFU transport runs (the mesh links scale it down),
-  // and the mesh size again once the last one closed (after a switch back to mesh).
-  createEffect(() => {
-    const media = local();
-    const running = sessions();
-    if (!media || running.length === 0) return;
-    void media.setCameraMode(running.some((session) => session.mode === 'sfu') ? 'sfu' : 'mesh');
-  });
+  preloadSfuWhenLikely(() => phase() === 'joined', mode, participants);
+  cameraFollowsTransports(local, sessions);
 
   const quality = createQualitySampler(
     () => (phase() === 'joined' ? (current()?.stats() ?? null) : null),
@@ -320,8 +310,14 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   ];
 
   // The server forgets this page's peer when the socket drops: join again once it is back.
+  const resume = new ServerRestartResume(client, selfPeerId);
   const onDisconnect = () => {
     if (phase() !== 'joined' && phase() !== 'joining') return;
+    if (resume.expected && current()?.mode === 'mesh' && phase() === 'joined') {
+      // A deploy: keep the mesh links and the participants; the next join resumes this peer.
+      setPhase('reconnecting');
+      return;
+    }
     generation++;
     queued = null;
     closeSessions();
@@ -373,6 +369,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     for (const stopOne of stopListening) stopOne();
     client.raw.off('disconnect', onDisconnect);
     client.raw.off('connect', onConnect);
+    resume.close();
     removeHook();
     quality.stop();
   });
