@@ -145,6 +145,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       logger,
       writeConcurrency: config.chatWriteConcurrency,
       limits,
+      writeQueue: config.limits.chatWriteQueue,
+      typingIntervalMs: config.limits.typingRelayIntervalMs,
     });
     cleanup.unshift(['chat', () => chat.close()]);
     const presence = createPresenceService({
