@@ -205,6 +205,11 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       consumerBudget: config.sfu.consumerBudget,
       nodeConsumerBudget: config.sfu.nodeConsumerBudget,
       metrics: registry,
+      caps: {
+        maxTransports: config.limits.sfuMaxTransports,
+        maxConsumersPerProducer: config.limits.sfuMaxConsumersPerProducer,
+        maxProducersPerMeeting: config.limits.sfuMaxProducersPerMeeting,
+      },
     });
     cleanup.unshift(['sfu', () => ctx.sfu.close()]);
     const koaCallback = createHttpApp(ctx).callback();
