@@ -32,7 +32,7 @@ describe('per-event limits, two instances', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startCluster('event_flood', [3331, 3332], { RATE_LIMIT_STRIKES: '2500' });
+    cluster = await startCluster('event_flood', [3391, 3392], { RATE_LIMIT_STRIKES: '2500' });
     const a = cluster.servers[0]!.url;
     [alice, bob] = await Promise.all([registerUser(a, 'alice'), registerUser(a, 'bob')]);
     const created = await api(a, 'POST', '/api/conversations', {
