@@ -77,6 +77,8 @@ export interface ServerSample {
   routers: number | null;
   /** Node event-loop lag of the signalling server, ms (p99 of prom-client's monitor when present). */
   eventLoopLagMs: number | null;
+  /** Socket events refused with rate_limited since the server started (per-event limits); a load test expects 0. */
+  rateLimited?: number | null;
   /** Signalling server process CPU, fraction of one core since the previous scrape. */
   serverCpu: number | null;
 }

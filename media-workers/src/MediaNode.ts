@@ -36,7 +36,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     logger,
   });
   await pool.start();
-  const routers = new MeetingRouters(pool, logger);
+  const routers = new MeetingRouters(pool, logger, config.maxIncomingBitrate);
   let url = config.publicUrl ?? '';
 
   const httpServer = http.createServer((req, res) => {

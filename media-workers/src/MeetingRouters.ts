@@ -48,6 +48,8 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
   constructor(
     private readonly pool: WorkerPool,
     private readonly logger: Logger,
+    /** Bits per second one WebRTC transport may send (0: no cap); simulcast camera + screen fit. */
+    private readonly maxIncomingBitrate = 10_000_000,
   ) {
     super();
     // mediasoup closes a dead worker's routers ('workerclose', below) before the worker emits
@@ -183,6 +185,7 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
         : {}),
       appData: { meetingId: params.meetingId, peerId: params.peerId, direction: params.direction },
     });
+    if (this.maxIncomingBitrate > 0) await transport.setMaxIncomingBitrate(this.maxIncomingBitrate);
     room.addTransport(transport, workerIndex);
     return {
       id: transport.id,

@@ -38,6 +38,8 @@ export interface MediaConfig {
   /** Prefix of Redis keys, shared with the signalling servers (default "parley:"). */
   redisPrefix: string;
   logLevel: LogLevel;
+  /** MEDIA_MAX_INCOMING_BITRATE: bits per second one WebRTC transport may send the node (0: no cap). */
+  maxIncomingBitrate: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -132,6 +134,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       read('REDIS_PREFIX', z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'must be up to 64 of [A-Za-z0-9._:-]')) ??
       'parley:',
     logLevel: logLevel ?? 'info',
+    maxIncomingBitrate: read('MEDIA_MAX_INCOMING_BITRATE', int(0, 1_000_000_000)) ?? 10_000_000,
   };
 }
 

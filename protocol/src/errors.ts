@@ -30,6 +30,8 @@ export interface ErrorInfo {
   message: string;
   /** The payload field that failed validation, for `bad_request`. */
   field?: string;
+  /** For `rate_limited` (and a busy `unavailable`): how long to wait before trying again. */
+  retryAfterMs?: number;
 }
 
 /** `{error: {code, message}}`: the body of every failed HTTP response. */

@@ -146,6 +146,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       logger,
       writeConcurrency: config.chatWriteConcurrency,
       limits,
+      writeQueue: config.limits.chatWriteQueue,
+      typingIntervalMs: config.limits.typingRelayIntervalMs,
     });
     cleanup.unshift(['chat', () => chat.close()]);
     const presence = createPresenceService({
@@ -204,6 +206,11 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       consumerBudget: config.sfu.consumerBudget,
       nodeConsumerBudget: config.sfu.nodeConsumerBudget,
       metrics: registry,
+      caps: {
+        maxTransports: config.limits.sfuMaxTransports,
+        maxConsumersPerProducer: config.limits.sfuMaxConsumersPerProducer,
+        maxProducersPerMeeting: config.limits.sfuMaxProducersPerMeeting,
+      },
     });
     cleanup.unshift(['sfu', () => ctx.sfu.close()]);
     const koaCallback = createHttpApp(ctx).callback();

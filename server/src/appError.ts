@@ -13,6 +13,8 @@ export class AppError extends Error {
     readonly field?: string,
     /** Extra HTTP headers, e.g. Retry-After for `rate_limited`. */
     readonly headers: Record<string, string> = {},
+    /** For `rate_limited` and a busy `unavailable`: the wait the ack suggests (`retryAfterMs`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -22,7 +24,12 @@ export class AppError extends Error {
   }
 
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    };
   }
 }
 

@@ -48,6 +48,15 @@ describe('parseConfig', () => {
       contactsPerHour: 500,
       invitationsPerHour: 3000,
       meetingMaxInvitees: 500,
+      eventRateScale: 1,
+      eventRateUserFactor: 3,
+      eventsInFlight: 1000,
+      rateLimitStrikes: 3000,
+      chatWriteQueue: 10_000,
+      typingRelayIntervalMs: 1000,
+      sfuMaxTransports: 4,
+      sfuMaxConsumersPerProducer: 4,
+      sfuMaxProducersPerMeeting: 1000,
     });
   });
 

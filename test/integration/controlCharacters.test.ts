@@ -61,9 +61,17 @@ const ID = '00000000-0000-4000-8000-000000000001';
 beforeAll(async () => {
   buildServer();
   db = await createTestDatabase('ctrlchars');
+  // Dozens of malformed payloads per event, back to back: the per-event limits (eventFlood.test.ts)
+  // are raised so that each reaches validation.
   server = await startServerProcess({
     name: 'ctrlchars',
-    env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, SFU_PLAIN_RTP: 'true' },
+    env: {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      SFU_PLAIN_RTP: 'true',
+      EVENT_RATE_SCALE: '100',
+    },
   });
   const register = async () => {
     const res = await request<{ user: { id: string }; token: string }>(`${server.url}/api/auth/register`, {

@@ -33,6 +33,9 @@ export function buildReport(run: RunData): LoadReport {
   const notes = [...run.notes];
   if (run.server.length > 0 && run.server.every((s) => !s.ok))
     notes.push(`no /metrics scrape succeeded: ${run.server[0]!.error ?? ''}`);
+  const rateLimited = Math.max(0, ...run.server.map((s) => s.rateLimited ?? 0));
+  if (rateLimited > 0)
+    notes.push(`${rateLimited} socket events were refused with rate_limited (per-event limits, docs/security.md)`);
   return {
     version: REPORT_VERSION,
     tool: 'parley-loadtest',

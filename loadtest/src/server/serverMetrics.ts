@@ -38,6 +38,7 @@ export function parseServerMetrics(text: string, t: number): ServerSample & { cp
     producers: total(families, 'parley_media_producers'),
     routers: total(families, 'parley_media_routers'),
     eventLoopLagMs: lag === null ? null : lag * 1000,
+    rateLimited: total(families, 'parley_socket_events_rate_limited_total') ?? 0,
     serverCpu: null,
     cpuSeconds: total(families, 'process_cpu_seconds_total'),
   };

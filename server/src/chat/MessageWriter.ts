@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { AppError } from '../appError.js';
 import {
   createInsertMessages,
   DEDUPE_KEY,
@@ -23,7 +24,12 @@ export interface MessageWriterOptions {
   maxBatch?: number;
   /** The INSERT itself (default: the fastest the database supports, see messageInsert.ts). */
   insert?: InsertMessages;
+  /** Messages waiting (not yet being written) at most; beyond, `write` refuses (default 10 000). */
+  maxQueue?: number | undefined;
 }
+
+/** The wait a refused write suggests (the writer drains its queue in batches within about this). */
+const BUSY_RETRY_MS = 1000;
 
 interface Pending {
   message: NewMessage;
@@ -41,7 +47,9 @@ const rowKey = (r: MessageRow) => keyOf(r.conversation_id, r.sender_id, r.client
  * new messages queue and go together in the next one: one multi-row INSERT ... ON CONFLICT DO
  * NOTHING RETURNING and one commit for all of them. A message that finds nothing being written
  * goes at once, alone, so batching adds no delay at low rates and grows with the load.
- * Each promise resolves after its message is committed.
+ * Each promise resolves after its message is committed. The queue is bounded (`maxQueue`):
+ * past it a write is refused at once with `unavailable` (and `retryAfterMs`), never queued
+ * without end behind a flood.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
@@ -49,6 +57,7 @@ export class MessageWriter {
   private readonly concurrency: number;
   private readonly maxBatch: number;
   private readonly insertRows: InsertMessages;
+  private readonly maxQueue: number;
 
   constructor(
     private readonly db: Knex,
@@ -57,9 +66,26 @@ export class MessageWriter {
     this.concurrency = options.concurrency ?? 2;
     this.maxBatch = options.maxBatch ?? 100;
     this.insertRows = options.insert ?? createInsertMessages(db);
+    this.maxQueue = options.maxQueue ?? 10_000;
+  }
+
+  /** Messages waiting for a batch. */
+  get queued(): number {
+    return this.queue.length;
   }
 
   write(message: NewMessage): Promise<WrittenMessage> {
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(
+        new AppError(
+          'unavailable',
+          'too many messages waiting to be stored; retry shortly',
+          undefined,
+          {},
+          BUSY_RETRY_MS,
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
       this.pump();

@@ -11,15 +11,21 @@ export interface TypingRelay {
 export class TypingService {
   constructor(
     private readonly conversations: ConversationService,
-    private readonly throttle: TypingThrottle = new TypingThrottle(),
+    private readonly throttle: TypingThrottle,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async update(userId: string, input: Typing): Promise<TypingRelay> {
+  /**
+   * `relayLater` receives the recipients of an update held by the throttle (a change within its
+   * interval), when the interval ends.
+   */
+  async update(userId: string, input: Typing, relayLater?: (recipientIds: string[]) => void): Promise<TypingRelay> {
     const members = await this.conversations.requireMember(input.conversationId, userId);
-    if (!this.throttle.shouldRelay(userId, input.conversationId, input.isTyping, this.now())) {
+    const recipientIds = [...members].filter((id) => id !== userId);
+    const later = relayLater && (() => relayLater(recipientIds));
+    if (!this.throttle.shouldRelay(userId, input.conversationId, input.isTyping, this.now(), later)) {
       return { recipientIds: [] };
     }
-    return { recipientIds: [...members].filter((id) => id !== userId) };
+    return { recipientIds };
   }
 }

@@ -10,6 +10,7 @@ import { MessageWriter } from './MessageWriter.js';
 import { ReadStateService } from './ReadStateService.js';
 import { RedisInvalidationBus } from './redisInvalidationBus.js';
 import { TypingService } from './TypingService.js';
+import { TypingThrottle } from './TypingThrottle.js';
 import { UserDirectory } from './UserDirectory.js';
 import { isUuid } from './wire.js';
 
@@ -35,6 +36,10 @@ export interface ChatDeps {
   writeConcurrency?: number;
   /** Groups and contacts a user may create (none: unlimited). */
   limits?: CreationLimits;
+  /** Messages waiting for the writer at most (CHAT_WRITE_QUEUE; default 10 000). */
+  writeQueue?: number;
+  /** Typing relays per user and conversation at most one per this (TYPING_RELAY_INTERVAL_MS; default 1000). */
+  typingIntervalMs?: number;
 }
 
 export function createChatServices({
@@ -44,6 +49,8 @@ export function createChatServices({
   logger,
   writeConcurrency,
   limits,
+  writeQueue,
+  typingIntervalMs,
 }: ChatDeps): ChatServices {
   const loadMembers = async (conversationId: string): Promise<string[]> =>
     isUuid(conversationId)
@@ -57,9 +64,13 @@ export function createChatServices({
     users,
     contacts: new ContactService(db, users, membership, limits),
     conversations,
-    messages: new MessageService(db, conversations, new MessageWriter(db, { concurrency: writeConcurrency })),
+    messages: new MessageService(
+      db,
+      conversations,
+      new MessageWriter(db, { concurrency: writeConcurrency, maxQueue: writeQueue }),
+    ),
     readState: new ReadStateService(db, conversations),
-    typing: new TypingService(conversations),
+    typing: new TypingService(conversations, new TypingThrottle({ intervalMs: typingIntervalMs })),
     membership,
     close: async () => {
       await bus?.close();

@@ -56,6 +56,15 @@ export const intIn = (min: number, max: number): z.ZodType<number, string> => {
     .pipe(z.number().int().min(min, message).max(max, message));
 };
 
+export const numberIn = (min: number, max: number): z.ZodType<number, string> => {
+  const message = `must be a number ${min}-${max}`;
+  return z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
+};
+
 export const boolean: z.ZodType<boolean, string> = z
   .string()
   .toLowerCase()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intIn, list, type EnvReader } from './env.js';
+import { intIn, list, numberIn, type EnvReader } from './env.js';
 
 /**
  * The limits that keep one user, one address or one burst from exhausting an instance
@@ -29,6 +29,24 @@ export interface Limits {
   invitationsPerHour: number;
   /** MEETING_MAX_INVITEES: invitees of one start_meeting / POST /api/meetings. */
   meetingMaxInvitees: number;
+  /** EVENT_RATE_SCALE: multiplies every burst and rate of the per-event table (protocol/src/limits). */
+  eventRateScale: number;
+  /** EVENT_RATE_USER_FACTOR: a user's bucket (all sockets, every instance) is this many sockets' worth. */
+  eventRateUserFactor: number;
+  /** EVENTS_IN_FLIGHT: events of one socket being handled at once; beyond, `rate_limited`. */
+  eventsInFlight: number;
+  /** RATE_LIMIT_STRIKES: refused events per minute after which the socket is disconnected. */
+  rateLimitStrikes: number;
+  /** CHAT_WRITE_QUEUE: messages waiting for the chat writer; beyond, a send gets `unavailable`. */
+  chatWriteQueue: number;
+  /** TYPING_RELAY_INTERVAL_MS: typing relays per user and conversation at most one per interval. */
+  typingRelayIntervalMs: number;
+  /** SFU_MAX_TRANSPORTS: transports of one participant per direction (send / recv). */
+  sfuMaxTransports: number;
+  /** SFU_MAX_CONSUMERS_PER_PRODUCER: consumers one participant holds of one producer. */
+  sfuMaxConsumersPerProducer: number;
+  /** SFU_MAX_PRODUCERS_PER_MEETING: producers of one meeting, every participant together. */
+  sfuMaxProducersPerMeeting: number;
 }
 
 /** Hard ceilings of the protocol schemas (protocol/src/schemas): the variables stay below them. */
@@ -47,6 +65,15 @@ export function readLimits(r: EnvReader): Limits {
     contactsPerHour: r.read('CONTACT_ADD_RATE_LIMIT', intIn(1, 1_000_000), 500),
     invitationsPerHour: r.read('INVITATION_RATE_LIMIT', intIn(1, 10_000_000), 3000),
     meetingMaxInvitees: r.read('MEETING_MAX_INVITEES', intIn(1, MAX_MEMBERS_CEILING), 500),
+    eventRateScale: r.read('EVENT_RATE_SCALE', numberIn(0.01, 10_000), 1),
+    eventRateUserFactor: r.read('EVENT_RATE_USER_FACTOR', intIn(1, 1000), 3),
+    eventsInFlight: r.read('EVENTS_IN_FLIGHT', intIn(1, 100_000), 1000),
+    rateLimitStrikes: r.read('RATE_LIMIT_STRIKES', intIn(1, 10_000_000), 3000),
+    chatWriteQueue: r.read('CHAT_WRITE_QUEUE', intIn(1, 10_000_000), 10_000),
+    typingRelayIntervalMs: r.read('TYPING_RELAY_INTERVAL_MS', intIn(50, 60_000), 1000),
+    sfuMaxTransports: r.read('SFU_MAX_TRANSPORTS', intIn(1, 1000), 4),
+    sfuMaxConsumersPerProducer: r.read('SFU_MAX_CONSUMERS_PER_PRODUCER', intIn(1, 1000), 4),
+    sfuMaxProducersPerMeeting: r.read('SFU_MAX_PRODUCERS_PER_MEETING', intIn(1, 1_000_000), 1000),
   };
 }
 

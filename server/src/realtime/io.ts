@@ -7,7 +7,9 @@ import type { Config } from '../config.js';
 import type { AppContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import { closeRedis, connectRedis, watchRedis, type Redis } from '../store/redis.js';
-import { setEventLogger } from './onEvent.js';
+import { EventGuard } from './eventGuard.js';
+import { eventGuardMetrics } from './eventGuardMetrics.js';
+import { setEventGuard, setEventLogger } from './onEvent.js';
 import { registerHandlers } from './registerHandlers.js';
 import { cutRevokedSessions, watchSession } from './sessionSockets.js';
 import { userRoom, type ParleyServer, type ParleySocket } from './types.js';
@@ -104,6 +106,16 @@ const header = (value: string | string[] | undefined): string | undefined => (Ar
 export function setupRealtime(app: AppContext): void {
   const { io, logger } = app;
   setEventLogger(io, logger);
+  setEventGuard(
+    io,
+    new EventGuard(
+      app.redis,
+      app.config.redisPrefix,
+      app.config.limits,
+      logger.child({ component: 'event-limits' }),
+      eventGuardMetrics(app.metrics),
+    ),
+  );
   cutRevokedSessions(app);
 
   io.use((socket, next) => {

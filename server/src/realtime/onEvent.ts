@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError, INTERNAL_ERROR } from '../appError.js';
 import type { Logger } from '../logger.js';
 import { isStoreDown, storeUnavailable } from '../store/unavailable.js';
+import type { EventGuard } from './eventGuard.js';
 import type { ParleySocket } from './types.js';
 
 type AckResponse = ({ ok: true } & Record<string, unknown>) | { ok: false; error: ErrorInfo };
@@ -22,6 +23,12 @@ export function setEventLogger(io: object, logger: Logger): void {
 }
 const loggerOf = (socket: ParleySocket): Logger | undefined => loggers.get(socket.nsp.server);
 
+/** The per-event limits applied before every handler, per Socket.io server (set by setupRealtime). */
+const guards = new WeakMap<object, EventGuard>();
+export function setEventGuard(io: object, guard: EventGuard): void {
+  guards.set(io, guard);
+}
+
 function errorInfo(error: unknown, event: string, socket: ParleySocket): ErrorInfo {
   if (error instanceof AppError) return error.toInfo();
   if (isStoreDown(error)) return storeUnavailable().toInfo();
@@ -33,7 +40,8 @@ function errorInfo(error: unknown, event: string, socket: ParleySocket): ErrorIn
  * Registers a client→server event: validates the payload with a protocol schema and answers
  * the acknowledgement exactly once, `{ok: true, ...result}` or `{ok: false, error}`. Never
  * throws, whatever arrives (no payload, no ack, non-objects, extra arguments): a malformed
- * payload gets `bad_request` and the socket stays connected.
+ * payload gets `bad_request` and the socket stays connected. Every event first passes the
+ * per-event limits (EventGuard): past them, `rate_limited` with `retryAfterMs`, before parsing.
  */
 export function onEvent<S extends z.ZodType>(
   socket: ParleySocket,
@@ -55,7 +63,14 @@ export function onEvent<S extends z.ZodType>(
         loggerOf(socket)?.warn({ err: error, event }, 'socket ack failed');
       }
     };
+    const guard = guards.get(socket.nsp.server);
     void (async () => {
+      try {
+        const refusal = guard ? await guard.admit(socket, event) : null;
+        if (refusal) return answer({ ok: false, error: refusal });
+      } catch (error) {
+        return answer({ ok: false, error: errorInfo(error, event, socket) });
+      }
       try {
         const parsed = parsePayload(schema, payload);
         if (!parsed.ok) return answer({ ok: false, error: parsed.error });
@@ -63,6 +78,8 @@ export function onEvent<S extends z.ZodType>(
         answer({ ...(result ?? {}), ok: true });
       } catch (error) {
         answer({ ok: false, error: errorInfo(error, event, socket) });
+      } finally {
+        guard?.release(socket);
       }
     })();
   });

@@ -26,16 +26,21 @@ export class PlainRtpService {
     { meetingId, direction, srtp }: SfuCreatePlainTransport,
   ): Promise<SfuPlainTransportInfo> {
     this.requireEnabled();
-    const found = await this.sfu.peer(socketId, meetingId);
+    const found = await this.sfu.peer(socketId, meetingId, true);
     const { peer } = found;
-    // Recv transports may go on another media node (SFU_NODE_CONSUMER_BUDGET), like WebRTC ones.
-    const { nodeId, client } = await this.sfu.transportNode(peer, direction, found.client);
-    // SRTP (recv only, checked by the schema): the node encrypts as for a WebRTC consumer.
-    const t = await this.sfu.call(client, 'createPlainTransport', {
-      meetingId,
-      comedia: direction === 'send',
-      ...(srtp ? { enableSrtp: true } : {}),
-    });
+    const release = this.sfu.caps.reserveTransport(peer, direction);
+    const { nodeId, client, t } = await (async () => {
+      // Recv transports may go on another media node (SFU_NODE_CONSUMER_BUDGET), like WebRTC ones.
+      const placed = await this.sfu.transportNode(peer, direction, found.client);
+      // SRTP (recv only, checked by the schema): the node encrypts as for a WebRTC consumer.
+      const created = await this.sfu.call(placed.client, 'createPlainTransport', {
+        meetingId,
+        comedia: direction === 'send',
+        ...(srtp ? { enableSrtp: true } : {}),
+      });
+      return { ...placed, t: created };
+    })().finally(release);
+    await this.sfu.requireCurrent(peer, () => client.request('closeTransport', { meetingId, transportId: t.id }));
     peer.transports.set(t.id, { direction, plain: true, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
     return {
       transportId: t.id,

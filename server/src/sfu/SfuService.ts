@@ -24,8 +24,10 @@ import type { LocalPeers } from '../meetings/LocalPeers.js';
 import { meetingRoom } from '../meetings/MeetingNotifier.js';
 import type { RoomStore } from '../meetings/RoomStore.js';
 import type { ParleyServer } from '../realtime/types.js';
-import { nodesOfPeer, type LocalSfuPeer, type LocalSfuPeers } from './LocalSfuPeers.js';
+import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
 import type { NodePipes } from './NodePipes.js';
+import { SfuCaps } from './SfuCaps.js';
+import { SfuCleanup } from './SfuCleanup.js';
 import type { SfuStore, StoredProducer } from './SfuStore.js';
 
 export interface SfuServiceDeps {
@@ -41,6 +43,8 @@ export interface SfuServiceDeps {
   consumerBudget: number;
   /** The meeting across media nodes (recv transport placement, pipes). */
   pipes: NodePipes;
+  /** Caps on each participant's transports, producers and consumers (default: DEFAULT_SFU_CAPS). */
+  caps?: SfuCaps;
 }
 
 type Ref = { meetingId: string };
@@ -53,26 +57,37 @@ const publicProducer = ({ socketId: _socket, nodeId: _node, ...info }: StoredPro
  * by this instance (LocalSfuPeers), the meeting's node and producers are shared (SfuStore).
  */
 export class SfuService {
-  constructor(private readonly deps: SfuServiceDeps) {}
+  readonly caps: SfuCaps;
+  private readonly cleanup: SfuCleanup;
+
+  constructor(private readonly deps: SfuServiceDeps) {
+    this.caps = deps.caps ?? new SfuCaps();
+    this.cleanup = new SfuCleanup(deps, (...args) => this.toRoom(...args));
+  }
 
   // --- requests -------------------------------------------------------------------------------
 
   async capabilities(socketId: string, { meetingId }: Ref): Promise<{ rtpCapabilities: unknown }> {
-    const { client } = await this.peer(socketId, meetingId);
+    const { client } = await this.peer(socketId, meetingId, true);
     const { rtpCapabilities } = await this.call(client, 'getRouterRtpCapabilities', { meetingId });
     return { rtpCapabilities };
   }
 
   async createTransport(socketId: string, { meetingId, direction }: SfuCreateTransport): Promise<SfuTransportInfo> {
-    const found = await this.peer(socketId, meetingId);
+    const found = await this.peer(socketId, meetingId, true);
     const { peer } = found;
-    const { nodeId, client } = await this.transportNode(peer, direction, found.client);
-    const t = await this.call(client, 'createWebRtcTransport', {
-      meetingId,
-      peerId: peer.peerId,
-      direction,
-      consumerBudget: this.deps.consumerBudget,
-    });
+    const release = this.caps.reserveTransport(peer, direction);
+    const { nodeId, client, t } = await (async () => {
+      const placed = await this.transportNode(peer, direction, found.client);
+      const created = await this.call(placed.client, 'createWebRtcTransport', {
+        meetingId,
+        peerId: peer.peerId,
+        direction,
+        consumerBudget: this.deps.consumerBudget,
+      });
+      return { ...placed, t: created };
+    })().finally(release);
+    await this.requireCurrent(peer, () => client.request('closeTransport', { meetingId, transportId: t.id }));
     peer.transports.set(t.id, { direction, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
     return {
       transportId: t.id,
@@ -101,7 +116,9 @@ export class SfuService {
 
   async produce(socketId: string, data: SfuProduce): Promise<{ producerId: string }> {
     const { meetingId, transportId, kind, rtpParameters, appData, paused } = data;
-    const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'send');
+    const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
+    const meetingProducers = (await this.deps.store.listProducers(meetingId)).length;
+    const release = this.caps.reserveProducer(peer, appData.source, meetingProducers);
     const { id } = await this.call(client, 'produce', {
       meetingId,
       transportId,
@@ -109,7 +126,12 @@ export class SfuService {
       rtpParameters,
       paused: paused ?? false,
       appData: { source: appData.source, peerId: peer.peerId },
-    });
+    }).finally(release);
+    await this.requireCurrent(peer, () => client.request('closeProducer', { meetingId, producerId: id }));
+    // One producer per source: a new one (e.g. after the page restarted its transports) replaces the old.
+    const replaced = [...peer.producers]
+      .filter(([, p]) => p.source === appData.source)
+      .map(([producerId]) => producerId);
     const info: SfuProducerInfo = {
       producerId: id,
       peerId: peer.peerId,
@@ -121,6 +143,7 @@ export class SfuService {
     this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused });
     await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId: peer.nodeId });
     this.toRoom(meetingId, socketId, SfuServerEvents.newProducer, { meetingId, ...info } satisfies SfuNewProducerEvent);
+    for (const old of replaced) await this.closeProducer(peer, client, old);
     return { producerId: id };
   }
 
@@ -132,23 +155,26 @@ export class SfuService {
     const { peer, client } = await this.peer(socketId, meetingId);
     const producer = peer.producers.get(producerId);
     if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
-    if (action === 'close') {
-      this.deps.local.removeProducer(peer, producerId);
-      await this.call(client, 'closeProducer', { meetingId, producerId });
-      await this.deps.store.removeProducer(meetingId, producerId);
-      this.toRoom(meetingId, socketId, SfuServerEvents.producerClosed, {
-        meetingId,
-        producerId,
-        peerId: peer.peerId,
-      } satisfies SfuProducerEvent);
-      return;
-    }
+    if (action === 'close') return this.closeProducer(peer, client, producerId);
     const paused = action === 'pause';
     await this.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
     producer.paused = paused;
     await this.deps.pipes.followPause(meetingId, producerId, paused);
     await this.deps.store.setProducerPaused(meetingId, producerId, paused);
     this.toRoom(meetingId, socketId, paused ? SfuServerEvents.producerPaused : SfuServerEvents.producerResumed, {
+      meetingId,
+      producerId,
+      peerId: peer.peerId,
+    } satisfies SfuProducerEvent);
+  }
+
+  /** Closes one of the peer's producers; the others are told. */
+  private async closeProducer(peer: LocalSfuPeer, client: MediaNodeClient, producerId: string): Promise<void> {
+    const { meetingId } = peer;
+    this.deps.local.removeProducer(peer, producerId);
+    await this.call(client, 'closeProducer', { meetingId, producerId });
+    await this.deps.store.removeProducer(meetingId, producerId);
+    this.toRoom(meetingId, peer.socketId, SfuServerEvents.producerClosed, {
       meetingId,
       producerId,
       peerId: peer.peerId,
@@ -165,14 +191,18 @@ export class SfuService {
     socketId: string,
     { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume,
   ): Promise<SfuConsumerInfo> {
-    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'recv');
+    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
     const producer = await this.deps.store.getProducer(meetingId, producerId);
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
     if (producer.peerId === peer.peerId)
       throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
-    const appData = { peerId: producer.peerId, source: producer.source };
-    await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
-    const c = await this.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+    const release = this.caps.reserveConsumer(peer, producerId);
+    const c = await (async () => {
+      const appData = { peerId: producer.peerId, source: producer.source };
+      await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
+      return this.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+    })().finally(release);
+    await this.requireCurrent(peer, () => client.request('closeConsumer', { meetingId, consumerId: c.id }));
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
     this.deps.local.addConsumer(peer, c.id, {
       producerId,
@@ -241,72 +271,21 @@ export class SfuService {
     return { applied };
   }
 
-  // --- clean-up ---------------------------------------------------------------------------------
+  // --- clean-up (SfuCleanup) ---------------------------------------------------------------------
 
-  /**
-   * The peer left or its socket went: its producers go (others are told) and its transports
-   * close. A peer this instance does not hold (its instance died, or it was replaced by a join
-   * elsewhere) is cleaned up from the shared producer list and on the node by peer id.
-   */
-  async peerGone(peerId: string, meetingId?: string): Promise<void> {
-    const peer = this.deps.local.get(peerId);
-    if (!peer) {
-      if (meetingId) await this.remotePeerGone(meetingId, peerId);
-      return;
-    }
-    const producerIds = [...peer.producers.keys()];
-    const plain = [...peer.transports].filter(([, t]) => t.plain);
-    const nodes = nodesOfPeer(peer);
-    this.deps.local.delete(peerId);
-    for (const producerId of producerIds) {
-      await this.deps.store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
-      this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, {
-        meetingId: peer.meetingId,
-        producerId,
-        peerId,
-      } satisfies SfuProducerEvent);
-    }
-    for (const nodeId of nodes) {
-      const client = this.deps.media.client(nodeId);
-      if (!client?.connected) continue;
-      await client.request('closePeer', { meetingId: peer.meetingId, peerId }).catch(() => undefined);
-      for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId)
-          await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
-      }
-    }
-  }
-
-  private async remotePeerGone(meetingId: string, peerId: string): Promise<void> {
-    const stale = (await this.deps.store.listProducers(meetingId)).filter((p) => p.peerId === peerId);
-    for (const p of stale) {
-      await this.deps.store.removeProducer(meetingId, p.producerId);
-      this.toRoom(meetingId, null, SfuServerEvents.producerClosed, {
-        meetingId,
-        producerId: p.producerId,
-        peerId,
-      } satisfies SfuProducerEvent);
-    }
-    const nodes = new Set([await this.deps.store.getNode(meetingId), ...(await this.deps.pipes.nodes(meetingId))]);
-    for (const nodeId of nodes) {
-      const client = nodeId ? this.deps.media.client(nodeId) : undefined;
-      if (client?.connected) await client.request('closePeer', { meetingId, peerId }).catch(() => undefined);
-    }
+  /** The peer left or its socket went: what it held is closed, the others are told. */
+  peerGone(peerId: string, meetingId?: string): Promise<void> {
+    return this.cleanup.peerGone(peerId, meetingId);
   }
 
   /** Every SFU peer of a socket (it disconnected). */
-  async socketGone(socketId: string): Promise<void> {
-    for (const peer of this.deps.local.ofSocket(socketId)) await this.peerGone(peer.peerId);
+  socketGone(socketId: string): Promise<void> {
+    return this.cleanup.socketGone(socketId);
   }
 
   /** The meeting ended (or went back to mesh for good): close its routers and forget it. */
-  async closeMeeting(meetingId: string): Promise<void> {
-    for (const peer of this.deps.local.ofMeeting(meetingId)) this.deps.local.delete(peer.peerId);
-    const nodeId = await this.deps.store.getNode(meetingId);
-    await this.deps.store.clearMeeting(meetingId);
-    const client = nodeId ? this.deps.media.client(nodeId) : undefined;
-    if (client?.connected) await client.request('closeRouter', { meetingId }).catch(() => undefined);
-    await this.deps.pipes.closeMeeting(meetingId, nodeId);
+  closeMeeting(meetingId: string): Promise<void> {
+    return this.cleanup.closeMeeting(meetingId);
   }
 
   // --- helpers ----------------------------------------------------------------------------------
@@ -315,18 +294,38 @@ export class SfuService {
    * The caller's SFU peer record (after the participant check) and the meeting's node. Also
    * used by PlainRtpService, like ownTransport and call.
    */
-  async peer(socketId: string, meetingId: string): Promise<{ peer: LocalSfuPeer; client: MediaNodeClient }> {
+  async peer(
+    socketId: string,
+    meetingId: string,
+    creating = false,
+  ): Promise<{ peer: LocalSfuPeer; client: MediaNodeClient }> {
     const peerId = this.deps.meetingPeers.get(socketId, meetingId);
     if (peerId === undefined) throw new AppError('forbidden', 'you are not in this meeting');
-    const [roomPeer] = await this.deps.rooms.getPeers(meetingId, [peerId]);
-    if (!roomPeer || roomPeer.socketId !== socketId) throw new AppError('forbidden', 'you are not in this meeting');
+    const [[roomPeer], meta, placed] = await Promise.all([
+      this.deps.rooms.getPeers(meetingId, [peerId]),
+      this.deps.rooms.getMeta(meetingId),
+      this.deps.store.getNode(meetingId),
+    ]);
+    if (!roomPeer || roomPeer.socketId !== socketId || !this.socketConnected(socketId))
+      throw new AppError('forbidden', 'you are not in this meeting');
+    // A mesh meeting has no SFU media: nothing is created (and no node placed) for it. Its SFU
+    // objects of a recent SFU period stay reachable until they are torn down (make-before-break).
+    if (meta?.mode === 'mesh' && (creating || !placed)) {
+      throw new AppError('forbidden', 'the meeting is in mesh mode (sfu:* requests need SFU mode)');
+    }
     const { nodeId, client } = await this.nodeFor(meetingId);
     const peer = this.deps.local.ensure({ meetingId, peerId, userId: roomPeer.userId, socketId, nodeId });
     return { peer, client };
   }
 
-  async ownTransport(socketId: string, meetingId: string, transportId: string, direction?: 'send' | 'recv') {
-    const found = await this.peer(socketId, meetingId);
+  async ownTransport(
+    socketId: string,
+    meetingId: string,
+    transportId: string,
+    direction?: 'send' | 'recv',
+    creating = false,
+  ) {
+    const found = await this.peer(socketId, meetingId, creating);
     const transport = found.peer.transports.get(transportId);
     if (!transport) throw new AppError('not_found', 'no such transport of yours', 'transportId');
     if (direction && transport.direction !== direction) {
@@ -341,6 +340,24 @@ export class SfuService {
     const consumer = found.peer.consumers.get(consumerId);
     if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
     return { peer: found.peer, client: consumer.nodeId ? this.clientOf(consumer.nodeId) : found.client };
+  }
+
+  /**
+   * After an await: the peer must still be this instance's record of it (it did not leave or
+   * disconnect meanwhile, which cleaned up what it held). Otherwise what the request just created
+   * on the node is closed (`undo`) and the request fails: nothing outlives the peer.
+   */
+  async requireCurrent(peer: LocalSfuPeer, undo: () => Promise<unknown>): Promise<void> {
+    const current = this.deps.local.get(peer.peerId) === peer;
+    if (current && this.socketConnected(peer.socketId)) return;
+    await undo().catch(() => undefined);
+    // The socket went after its clean-up had run (the record was made after it): clean up now.
+    if (current) await this.peerGone(peer.peerId);
+    throw new AppError('forbidden', 'you left the meeting');
+  }
+
+  private socketConnected(socketId: string): boolean {
+    return this.deps.io.sockets.sockets.get(socketId)?.connected === true;
   }
 
   /**

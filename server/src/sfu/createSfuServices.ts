@@ -12,6 +12,7 @@ import { MemoryPipeStore } from './PipeStore.js';
 import { RedisPipeStore } from './RedisPipeStore.js';
 import { createSfuNotificationHandler } from './SfuNotifications.js';
 import { createSfuMetrics } from './sfuMetrics.js';
+import { SfuCaps, type SfuCapSettings } from './SfuCaps.js';
 import { SfuStateRestorer } from './SfuStateRestorer.js';
 import { SfuService } from './SfuService.js';
 import { MemorySfuStore, type SfuStore } from './SfuStore.js';
@@ -30,6 +31,8 @@ export interface SfuDeps {
   metrics?: Registry;
   /** After a room goes back to mesh, its SFU objects are closed this much later (make-before-break). */
   teardownMs?: number;
+  /** Caps on each participant's SFU objects (default: DEFAULT_SFU_CAPS). */
+  caps?: SfuCapSettings;
 }
 
 export interface SfuServices {
@@ -58,6 +61,7 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     onPipe: () => metrics?.nodePipes.inc(),
   });
   const service = new SfuService({
+    caps: new SfuCaps(deps.caps),
     media: deps.media,
     store,
     local,

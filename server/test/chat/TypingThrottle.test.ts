@@ -1,16 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TypingThrottle } from '../../src/chat/TypingThrottle.js';
 
 describe('TypingThrottle', () => {
-  it('relays a repeated value at most once per interval, a changed value at once', () => {
+  it('relays at most one update per interval, whatever the value', () => {
     const throttle = new TypingThrottle({ intervalMs: 1000 });
     expect(throttle.shouldRelay('u', 'c', true, 0)).toBe(true);
     expect(throttle.shouldRelay('u', 'c', true, 500)).toBe(false);
+    expect(throttle.shouldRelay('u', 'c', false, 600)).toBe(false);
     expect(throttle.shouldRelay('u', 'c', true, 999)).toBe(false);
     expect(throttle.shouldRelay('u', 'c', false, 1000)).toBe(true);
-    expect(throttle.shouldRelay('u', 'c', true, 1001)).toBe(true);
-    expect(throttle.shouldRelay('u', 'c', true, 2000)).toBe(false);
-    expect(throttle.shouldRelay('u', 'c', true, 2001)).toBe(true);
+    expect(throttle.shouldRelay('u', 'c', true, 1001)).toBe(false);
+    expect(throttle.shouldRelay('u', 'c', true, 2000)).toBe(true);
+    expect(throttle.shouldRelay('u', 'c', true, 2001)).toBe(false);
+  });
+
+  it('relays a change held within the interval at its end, the latest value only', () => {
+    vi.useFakeTimers();
+    try {
+      const throttle = new TypingThrottle({ intervalMs: 1000 });
+      const later: string[] = [];
+      const relay = (label: string) => () => later.push(label);
+      expect(throttle.shouldRelay('u', 'c', true, Date.now(), relay('a'))).toBe(true);
+      vi.advanceTimersByTime(100);
+      // A flood of toggles: nothing now, one relay at the end (the last change wins).
+      for (let i = 0; i < 50; i++) throttle.shouldRelay('u', 'c', i % 2 === 0, Date.now(), relay(`t${i}`));
+      throttle.shouldRelay('u', 'c', false, Date.now(), relay('last'));
+      vi.advanceTimersByTime(899);
+      expect(later).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(later).toEqual(['last']);
+      // Back to the relayed value within the interval: nothing is held.
+      throttle.shouldRelay('u', 'c', true, Date.now(), relay('undo'));
+      throttle.shouldRelay('u', 'c', false, Date.now(), relay('same'));
+      vi.advanceTimersByTime(2000);
+      expect(later).toEqual(['last']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps users and conversations apart', () => {
