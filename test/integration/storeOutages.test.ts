@@ -30,7 +30,12 @@ let bobSocket: TestSocket;
 
 beforeAll(async () => {
   [redis, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
-  cluster = await startCluster('outages', [3156, 3157], { REDIS_URL: redis.url, DATABASE_URL: postgres.url });
+  cluster = await startCluster('outages', [3156, 3157], {
+    REDIS_URL: redis.url,
+    DATABASE_URL: postgres.url,
+    // 20 messages a second from one user: above the default per-event limit (5 a second).
+    EVENT_RATE_SCALE: '10',
+  });
   [alice, bob] = await Promise.all([registerUser(cluster.a.url, 'alice'), registerUser(cluster.b.url, 'bob')]);
   const contact = await request<any>(`${cluster.a.url}/api/contacts`, {
     token: alice.token,

@@ -6,6 +6,9 @@ import { createRateLimiter } from '../limits/rateLimiter.js';
 import type { Logger } from '../logger.js';
 import type { ParleySocket } from './types.js';
 
+/** Longest wait for the limiter's store before an event is let through unchecked. */
+const STORE_DEADLINE_MS = 500;
+
 export type EventGuardSettings = Pick<
   Limits,
   'eventRateScale' | 'eventRateUserFactor' | 'eventsInFlight' | 'rateLimitStrikes'
@@ -101,7 +104,18 @@ export class EventGuard {
     reason: 'socket' | 'user',
   ): Promise<ErrorInfo | null> {
     try {
-      await bucket.consume(key);
+      // A Redis that hangs (paused, overloaded) must not hold every event: past the deadline the
+      // event goes through, as when the store fails.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), STORE_DEADLINE_MS);
+      });
+      const consumed = bucket.consume(key);
+      const outcome = await Promise.race([consumed, deadline]).finally(() => clearTimeout(timer));
+      if (outcome === 'late') {
+        consumed.catch(() => undefined);
+        this.logger.warn({ event }, 'event rate limiter did not answer in time; event let through');
+      }
       return null;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) {
