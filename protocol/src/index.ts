@@ -10,3 +10,4 @@ export * from './mediaRpc.js';
 export * from './schemas/sfu.js';
 export * from './schemas/text.js';
 export * from './privateAddress.js';
+export * from './schemas/room.js';

@@ -24,6 +24,10 @@ export interface MeetingServices {
   store: RoomStore;
   sweeper: MeetingSweeper;
   settings: MeetingSettings;
+  /** Meetings and invitations in PostgreSQL. */
+  repo: MeetingRepository;
+  /** Every meeting event the server sends. */
+  notifier: MeetingNotifier;
   /** Which socket holds which peer on this instance (the SFU checks participants with it). */
   localPeers: LocalPeers;
   /** peerLeft, ended, modeChanged (for the SFU). */
@@ -104,6 +108,8 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     store,
     sweeper,
     settings: deps.settings,
+    repo,
+    notifier,
     localPeers,
     events,
     ...(modeSwitch ? { modeSwitch } : {}),

@@ -24,9 +24,13 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     meeting: await meetings.start(user, data),
   }));
 
-  onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => ({
-    ...(await rooms.join(socket, user, meetingId)),
-  }));
+  // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
+  onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => {
+    await app.room.lobby.enter(socket, user, meetingId);
+    const joined = await rooms.join(socket, user, meetingId);
+    const room = await app.room.afterJoin(user, joined, socket.id);
+    return { ...joined, room };
+  });
 
   onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {
     await rooms.leave(socket, meetingId);
