@@ -88,6 +88,11 @@ describe('the meeting room', () => {
     );
     await openChatAndWaitFor(ada.page, CHAT_TEXT);
     expect(await messagesIn(ada.page)).toEqual([CHAT_TEXT]);
+    // The sender is named (the host's page learnt that bob joined the meeting's conversation).
+    await ada.page.waitForFunction(
+      `(document.querySelector('[data-testid="meeting-chat"] [data-testid="message"]')?.textContent ?? '').includes('Bob Guest')`,
+      { timeout: 20_000 },
+    );
     await ada.page.bringToFront();
     await screenshot(ada.page, 'meeting-room-chat');
   });

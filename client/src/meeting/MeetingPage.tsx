@@ -1,9 +1,7 @@
 import type { User } from '@parley/protocol';
 import { A, useParams } from '@solidjs/router';
-import { createEffect, createSignal, on, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import type { SocketClient } from '../api/socket.js';
-import { startChatSync } from '../state/chatSync.js';
-import { conversations, loadConversations } from '../state/conversations.js';
 import { realtime } from '../state/realtime.js';
 import { session } from '../state/session.js';
 import { Icon } from '../ui/icons.js';
@@ -19,6 +17,7 @@ import { audioBlocked, unblockAudio } from './ui/RemoteAudio.js';
 import { MeetingIcon } from './ui/meetingIcons.js';
 import { createRoomState } from './room/createRoomState.js';
 import { LobbyBanner } from './room/LobbyBanner.js';
+import { followMeetingConversation } from './room/meetingConversation.js';
 import { MeetingChatPanel, meetingChatUnread } from './room/MeetingChatPanel.js';
 import styles from './MeetingPage.module.css';
 
@@ -61,17 +60,7 @@ function CallView(props: { meetingId: string; client: SocketClient; user: User }
   const [peopleOpen, setPeopleOpen] = createSignal(false);
   const [chatOpen, setChatOpen] = createSignal(false);
   const conversationId = () => call.meeting()?.conversationId;
-  // The meeting's chat: messages, unread counts and the outbox as on the chat pages. Joining
-  // made this user a member of the meeting's conversation: load the list once it is known.
-  startChatSync();
-  createEffect(
-    on(
-      () => [call.phase() === 'joined', conversationId()] as const,
-      ([joined, id]) => {
-        if (joined && id && !conversations.get(id)) void loadConversations();
-      },
-    ),
-  );
+  followMeetingConversation(call);
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const inCall = () => call.phase() === 'joined' || call.phase() === 'reconnecting';
   useTitle(() => call.meeting()?.title ?? 'Meeting');

@@ -26,7 +26,7 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
 
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
   onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => {
-    await app.room.lobby.enter(socket, user, meetingId);
+    await app.room.beforeJoin(socket, user, meetingId);
     const joined = await rooms.join(socket, user, meetingId);
     const room = await app.room.afterJoin(user, joined, socket.id);
     return { ...joined, room };

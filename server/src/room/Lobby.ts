@@ -42,17 +42,24 @@ const toRequest = (meetingId: string, entry: LobbyEntry): LobbyRequestEvent => (
 export class Lobby {
   constructor(private readonly deps: LobbyDeps) {}
 
-  /** Resolves when the user may join now; throws `forbidden` when refused. */
-  async enter(socket: LobbySocket, user: User, meetingId: string): Promise<void> {
+  /**
+   * Resolves when the user may join now (with the meeting's conversation id, null when it has
+   * none or has ended); throws `forbidden` when refused.
+   */
+  async enter(socket: LobbySocket, user: User, meetingId: string): Promise<string | null> {
     const { meetings, rooms, store } = this.deps;
     const { meeting } = await meetings.requireJoinable(user.id, meetingId);
     const id = meeting.id;
-    if (meeting.status !== 'active') return; // the join itself answers that it ended
+    if (meeting.status !== 'active') return null; // the join itself answers that it ended
     if (await store.isRemoved(id, user.id)) throw new AppError('forbidden', 'you were removed from this meeting');
     const meta = await rooms.getMeta(id);
-    if (!meta || meta.hostId === user.id) return;
-    if (!(await store.isLocked(id)) || (await store.isAdmitted(id, user.id))) return;
-    await this.wait(socket, user, id);
+    const admitted =
+      !meta ||
+      meta.hostId === user.id ||
+      !(await store.isLocked(id)) ||
+      (await store.isAdmitted(id, user.id));
+    if (!admitted) await this.wait(socket, user, id);
+    return meeting.conversationId;
   }
 
   private async wait(socket: LobbySocket, user: User, meetingId: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { MeetingServices } from '../meetings/createMeetingServices.js';
 import type { MeetingDirectory } from '../meetings/MeetingService.js';
 import type { ParleyServer } from '../realtime/types.js';
 import type { Redis } from '../store/redis.js';
-import { Lobby } from './Lobby.js';
+import { Lobby, type LobbySocket } from './Lobby.js';
 import { LobbyDecisions } from './LobbyDecisions.js';
 import { MemoryRoomFeatureStore } from './MemoryRoomFeatureStore.js';
 import { RedisRoomFeatureStore } from './RedisRoomFeatureStore.js';
@@ -43,7 +43,13 @@ export interface RoomFeatures {
   store: RoomFeatureStore;
   /** Counts an action for /metrics (parley_room_actions_total). */
   count(action: string): void;
-  /** After a successful join: admitted from now on, a member of the meeting's conversation; the room state for the ack. */
+  /**
+   * Before `join_meeting`: the lobby gate (removed: refused; locked: wait for the host), then
+   * membership of the meeting's conversation (before the others hear of the join, so that their
+   * view of its members already has this user).
+   */
+  beforeJoin(socket: LobbySocket, user: User, meetingId: string): Promise<void>;
+  /** After a successful join: admitted from now on; the room state for the ack. */
   afterJoin(user: User, joined: JoinMeetingResult, socketId: string): Promise<RoomFeatureState>;
   close(): Promise<void>;
 }
@@ -115,6 +121,10 @@ export function createRoomFeatures(deps: RoomFeatureDeps): RoomFeatures {
     lobby,
     store,
     count: (action) => actions.inc({ action }),
+    async beforeJoin(socket, user, meetingId) {
+      const conversationId = await lobby.enter(socket, user, meetingId);
+      if (conversationId) await deps.directory.joinConversation(conversationId, user.id);
+    },
     async afterJoin(user, joined, socketId) {
       const meetingId = joined.meeting.id;
       const isHost = joined.meeting.hostId === user.id;
@@ -123,9 +133,6 @@ export function createRoomFeatures(deps: RoomFeatureDeps): RoomFeatures {
         store.isLocked(meetingId),
         hands.snapshot(meetingId),
         isHost ? lobby.pending(meetingId) : Promise.resolve([]),
-        joined.meeting.conversationId
-          ? deps.directory.joinConversation(joined.meeting.conversationId, user.id)
-          : Promise.resolve(),
       ]);
       if (isHost) for (const request of pending) notifier.lobbyRequest(socketId, request);
       return { locked, hands: raised, ...(isHost ? { lobby: pending } : {}) };

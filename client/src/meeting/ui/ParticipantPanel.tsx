@@ -35,7 +35,8 @@ function Row(props: { person: PersonEntry; state: RowState; room: RoomState; mod
         <span class={styles.name}>
           <Show when={props.person.hand}>
             <span class={styles.hand} data-testid="participant-hand">
-              ✋{props.person.hand}{' '}
+              <MeetingIcon name="hand" size={14} />
+              {props.person.hand}{' '}
             </span>
           </Show>
           {props.person.user.displayName}

@@ -121,7 +121,7 @@ export function VideoTile(props: VideoTileProps) {
       {props.badge}
       <Show when={props.hand}>
         <div class={styles.hand} data-testid="tile-hand" title={`Hand raised (${props.hand ?? ''} in the queue)`}>
-          ✋ {props.hand}
+          <MeetingIcon name="hand" size={14} /> {props.hand}
         </div>
       </Show>
       <Show when={props.reaction}>
