@@ -26,6 +26,11 @@ export interface BenchOptions {
   asyncCommit: boolean;
   /** The load generator's client library. */
   client: ClientKind;
+  /**
+   * The meeting-chat case: one link meeting whose every socket joins it (join_meeting), the
+   * messages sent in the meeting's conversation (one group of all users).
+   */
+  meeting: boolean;
 }
 
 const HELP = `npm run bench:chat -- [options]
@@ -53,6 +58,11 @@ conversation of --query-messages messages.
   --client KIND        load-generator sockets: light (a minimal Socket.io client that never
                        parses received messages; default) or socketio (socket.io-client,
                        about twice the generator CPU, taken from the servers' cores)
+  --meeting            the meeting-chat case: one meeting of all sockets (defaults then:
+                       --sockets 300 --users 300 --group-size 300 --senders 50
+                       --rates 20,50 --no-queries); every socket joins the meeting and each
+                       message reaches all of them; the relay baseline gets one conversation
+                       of the same members
   --json FILE          also write the results as JSON
   --port-base N        Parley listens on the first two free ports of N..N+9, the relay on
                        the first two of N+10..N+19
@@ -88,6 +98,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'cpu-prof': { type: 'string' },
       client: { type: 'string', default: 'light' },
       'async-commit': { type: 'boolean', default: false },
+      meeting: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -96,24 +107,26 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     console.log(HELP);
     process.exit(0);
   }
-  const users = positiveInt('users', values.users, 100);
+  const meeting = values.meeting;
+  const users = positiveInt('users', values.users, meeting ? 300 : 100);
   const options: BenchOptions = {
-    sockets: positiveInt('sockets', values.sockets, 1000),
+    sockets: positiveInt('sockets', values.sockets, meeting ? users : 1000),
     users,
-    groupSize: positiveInt('group-size', values['group-size'], 2),
-    senders: positiveInt('senders', values.senders, Math.min(100, users)),
-    rates: (values.rates ?? '200,1000').split(',').map((r) => positiveInt('rates', r.trim(), 0)),
+    groupSize: positiveInt('group-size', values['group-size'], meeting ? users : 2),
+    senders: positiveInt('senders', values.senders, Math.min(meeting ? 50 : 100, users)),
+    rates: (values.rates ?? (meeting ? '20,50' : '200,1000')).split(',').map((r) => positiveInt('rates', r.trim(), 0)),
     durationS: positiveInt('duration', values.duration, 10),
     warmupS: positiveInt('warmup', values.warmup, 2),
     textLength: positiveInt('text-length', values['text-length'], 80),
     noBaseline: values['no-baseline'],
-    noQueries: values['no-queries'],
+    noQueries: values['no-queries'] || meeting,
     queryMessages: positiveInt('query-messages', values['query-messages'], 1_000_000),
     json: values.json ?? null,
     portBase: positiveInt('port-base', values['port-base'] ?? process.env.BENCH_CHAT_PORT_BASE, 3350),
     cpuProf: values['cpu-prof'] ?? null,
     client: values.client === 'socketio' ? 'socketio' : 'light',
     asyncCommit: values['async-commit'],
+    meeting,
   };
   if (values.client !== 'light' && values.client !== 'socketio')
     throw new Error(`--client must be light or socketio (got "${values.client}")`);
@@ -121,5 +134,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (options.groupSize < 2 || options.groupSize > options.users) throw new Error('--group-size must be 2..users');
   if (options.senders > options.users) throw new Error('--senders must be at most --users');
   if (options.sockets < options.users) throw new Error('--sockets must be at least --users');
+  if (meeting && options.groupSize !== options.users) throw new Error('--meeting: --group-size must equal --users');
   return options;
 }

@@ -16,6 +16,8 @@ export interface Target {
   auth(user: number): Record<string, string>;
   /** Conversation id of each group of the topology. */
   conversationIds: string[];
+  /** Runs on every socket once connected (the meeting case: join_meeting). */
+  afterConnect?(socket: LightSocket): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export interface TargetOptions {
   cpuProfDir: string | null;
   /** Parley's database with `synchronous_commit = off` (commits do not wait for the WAL flush). */
   asyncCommit: boolean;
+  /** The meeting-chat case (Parley: one meeting, every socket joins it). */
+  meeting?: boolean;
 }
 
 const CPU_PROFILE_HOOK = fileURLToPath(new URL('./cpuProfileOnExit.cjs', import.meta.url));
@@ -71,6 +75,12 @@ export class Fleet {
   }
 
   private async open(index: number): Promise<LightSocket> {
+    const socket = await this.connectOne(index);
+    await this.target.afterConnect?.(socket);
+    return socket;
+  }
+
+  private async connectOne(index: number): Promise<LightSocket> {
     const url = this.target.urls[this.topology.instanceOfSocket(index)];
     const auth = this.target.auth(this.topology.userOfSocket(index));
     try {

@@ -69,6 +69,38 @@ async function inBatches<T>(count: number, concurrency: number, make: (i: number
 }
 
 /**
+ * The meeting-chat case: user 0 starts a link meeting; every socket joins it once connected
+ * (the join makes its user a member of the meeting's conversation), so each message of the
+ * meeting's chat reaches every socket.
+ */
+async function meetingTarget(
+  servers: ServerProcess[],
+  databaseName: string,
+  tokens: string[],
+  stop: () => Promise<void>,
+): Promise<Target> {
+  const [a, b] = servers.map((s) => s.url) as [string, string];
+  const { meeting } = await post(a, '/api/meetings', { title: 'bench meeting', access: 'link' }, tokens[0]);
+  return {
+    name: 'parley',
+    urls: [a, b],
+    pids: servers.map((s) => s.pid),
+    databasePids: () => databasePids(databaseName),
+    auth: (user) => ({ token: tokens[user]! }),
+    conversationIds: [meeting.conversationId as string],
+    afterConnect: (socket) =>
+      new Promise((resolve, reject) => {
+        socket.emit('join_meeting', { meetingId: meeting.id }, (response) => {
+          const ack = response as { ok?: boolean; error?: unknown };
+          if (ack?.ok) resolve();
+          else reject(new Error(`join_meeting: ${JSON.stringify(ack)}`));
+        });
+      }),
+    stop,
+  };
+}
+
+/**
  * Two Parley instances (separate processes) on a fresh PostgreSQL database and a fresh Redis
  * prefix, with the topology's users registered and their conversations created over HTTP.
  */
@@ -86,6 +118,11 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     // The bench measures the chat path's capacity: a few senders go far past the per-event
     // limits of one user (5 messages/s), so they are raised; the limiter's own cost is still paid.
     EVENT_RATE_SCALE: process.env.EVENT_RATE_SCALE ?? '10000',
+    // The meeting case: no media node, so the room stays in mesh mode whatever its size; and it
+    // must not end while the warm-up sockets are away.
+    EMPTY_MEETING_MS: '600000',
+    // More users than one IP may register per hour by default (the meeting case has 300).
+    REGISTER_RATE_LIMIT: '100000',
     // Passed through for experiments (README's configuration table).
     ...(process.env.CHAT_WRITE_CONCURRENCY ? { CHAT_WRITE_CONCURRENCY: process.env.CHAT_WRITE_CONCURRENCY } : {}),
     ...(process.env.CHAT_WRITE_QUEUE ? { CHAT_WRITE_QUEUE: process.env.CHAT_WRITE_QUEUE } : {}),
@@ -111,6 +148,7 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     );
     const tokens: string[] = sessions.map((s) => s.token);
     const ids: string[] = sessions.map((s) => s.user.id);
+    if (options.meeting) return await meetingTarget(servers, database.name, tokens, stop);
     const conversationIds = await inBatches(topology.groups.length, 4, async (g) => {
       const [owner, ...others] = topology.groups[g]!;
       if (others.length === 1) {

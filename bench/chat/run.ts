@@ -36,6 +36,7 @@ async function measure(
     ports: [a, b],
     cpuProfDir: options.cpuProf,
     asyncCommit: options.asyncCommit,
+    meeting: options.meeting,
   });
   try {
     return await measureTarget(
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const topology = makeTopology(options.users, options.sockets, options.groupSize);
   const fanOut = topology.groups[0]!.reduce((n, u) => n + topology.socketsOf(u), 0);
   const header = [
-    `Parley chat benchmark — ${options.sockets} sockets over 2 instances, ${options.users} users, ` +
+    `Parley chat benchmark${options.meeting ? ' (meeting chat: every socket in one meeting, messages in its conversation)' : ''} — ${options.sockets} sockets over 2 instances, ${options.users} users, ` +
       `${topology.groups.length} conversations of ${options.groupSize}, ${options.senders} senders, ` +
       `${options.textLength}-char messages; each message reaches ${fanOut} sockets (the sender's own included); ` +
       `generator client: ${options.client}` +

@@ -12,6 +12,15 @@ export const ClientEvents = {
   stopMeeting: 'stop_meeting',
   getRoomInfo: 'get_room_info',
   videoSignal: 'video-signal',
+  raiseHand: 'raise_hand',
+  lowerHand: 'lower_hand',
+  reaction: 'reaction',
+  muteParticipant: 'mute_participant',
+  muteEveryone: 'mute_everyone',
+  removeParticipant: 'remove_participant',
+  inviteParticipants: 'invite_participants',
+  setMeetingLock: 'set_meeting_lock',
+  admit: 'admit',
   /** Harmless round trip: ack `{ok: true, instanceId}` naming the server process. */
   ping: 'ping',
 } as const;
@@ -29,6 +38,14 @@ export const ServerEvents = {
   meetingMode: 'meeting_mode',
   meetingHostChanged: 'meeting_host_changed',
   videoSignal: 'video-signal',
+  handRaised: 'hand_raised',
+  reaction: 'reaction',
+  mutedByHost: 'muted_by_host',
+  participantMuted: 'participant_muted',
+  meetingLock: 'meeting_lock',
+  lobbyRequest: 'lobby_request',
+  lobbyCancelled: 'lobby_cancelled',
+  meetingLobby: 'meeting_lobby',
   /** The socket's session ended (token expired, logout, "log out everywhere"): it is cut next. */
   sessionEnded: 'session_ended',
   /**

@@ -11,3 +11,4 @@ export * from './schemas/sfu.js';
 export * from './schemas/text.js';
 export * from './privateAddress.js';
 export * from './limits/eventLimits.js';
+export * from './schemas/room.js';

@@ -22,6 +22,7 @@ import { registerMediaMetrics } from './media/mediaMetrics.js';
 import { createMetrics } from './metrics.js';
 import { createPresenceService } from './presence/createPresenceService.js';
 import { createSfuServices } from './sfu/createSfuServices.js';
+import { createRoomFeatures } from './room/createRoomFeatures.js';
 import { createIoServer, setupRealtime } from './realtime/io.js';
 import { relayPresence } from './realtime/presenceHandlers.js';
 import type { ParleyServer } from './realtime/types.js';
@@ -195,7 +196,20 @@ export async function startParley(config: Config, options: StartOptions = {}): P
         activeMeetingsLimit: config.limits.activeMeetings,
       }),
       sfu: undefined as never,
+      room: undefined as never,
     };
+    ctx.room = createRoomFeatures({
+      redis,
+      redisPrefix: config.redisPrefix,
+      io: realtime.io,
+      instanceId,
+      logger,
+      metrics: registry,
+      meetings: ctx.meetings,
+      directory: chatDirectory(() => ctx.chat),
+      settings: config.room,
+    });
+    cleanup.unshift(['room', () => ctx.room.close()]);
     ctx.sfu = createSfuServices({
       media,
       meetings: ctx.meetings,
@@ -213,6 +227,9 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       },
     });
     cleanup.unshift(['sfu', () => ctx.sfu.close()]);
+    ctx.room.moderation.mediaMuter = async (meetingId, peerId, kind) => {
+      await ctx.sfu.service.pausePeerMedia(meetingId, peerId, kind);
+    };
     const koaCallback = createHttpApp(ctx).callback();
     handle = (req, res) => void koaCallback(req, res);
     setupRealtime(ctx);

@@ -83,6 +83,8 @@ export interface Config {
     /** MEETING_RESUME_MS: how long a stopping instance's peers wait to be taken over (rolling deploy). */
     resumeMs: number;
   };
+  /** Meeting room features: LOBBY_WAIT_MS (a lobby join is refused after it), REACTION_RATE_LIMIT (per user per 10 s). */
+  room: { lobbyWaitMs: number; reactionRateLimit: number };
   /**
    * The mesh ↔ SFU switch and SFU placement: MESH_MAX_PARTICIPANTS (more → SFU), MESH_RETURN_AT
    * and MESH_RETURN_HOLD_MS (back to mesh at that count after the hold), SFU_CONSUMER_BUDGET
@@ -174,6 +176,10 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       sweepIntervalMs: r.read('MEETING_SWEEP_MS', intIn(50, 60_000), 1000),
       instanceTtlMs: r.read('MEETING_INSTANCE_TTL_MS', intIn(1000, 600_000), 15_000),
       resumeMs: r.read('MEETING_RESUME_MS', intIn(1000, 120_000), 10_000),
+    },
+    room: {
+      lobbyWaitMs: r.read('LOBBY_WAIT_MS', intIn(100, 3_600_000), 60_000),
+      reactionRateLimit: r.read('REACTION_RATE_LIMIT', intIn(1, 10_000), 10),
     },
     sfu: {
       meshMaxParticipants: r.read('MESH_MAX_PARTICIPANTS', intIn(2, 1000), 4),

@@ -12,6 +12,7 @@ import type { createMediaCluster } from './media/MediaCluster.js';
 import type { CoreInstruments } from './metrics.js';
 import type { PresenceService } from './presence/PresenceService.js';
 import type { ParleyServer } from './realtime/types.js';
+import type { RoomFeatures } from './room/createRoomFeatures.js';
 import type { SfuServices } from './sfu/createSfuServices.js';
 import type { Redis } from './store/redis.js';
 
@@ -43,6 +44,8 @@ export interface AppContext {
   originPolicy: OriginPolicy;
   /** Meetings: lifecycle, rooms (Redis or memory), sweeper. */
   meetings: MeetingServices;
+  /** Meeting room features: hands, reactions, moderation, lock and lobby. */
+  room: RoomFeatures;
   /** Chat: users search, contacts, conversations, messages, read marks, typing. */
   chat: ChatServices;
   /** Who is online, across instances. */

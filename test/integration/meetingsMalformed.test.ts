@@ -61,6 +61,21 @@ describe('malformed meeting payloads', () => {
     ['video-signal', { meetingId: 'm', to: 'p', signal: { description: { type: 'offer', sdp: 'x'.repeat(200_001) } } }],
     ['video-signal', { meetingId: 'm', to: 'p', signal: { candidate: { candidate: 5 } } }],
     ['video-signal', { meetingId: 5, to: 'p', signal: { candidate: null } }],
+    ['raise_hand', { meetingId: 'm' }],
+    ['raise_hand', { meetingId: 'm', raised: 1 }],
+    ['lower_hand', { meetingId: 'm' }],
+    ['reaction', { meetingId: 'm', emoji: '🦄' }],
+    ['reaction', { meetingId: 'm', emoji: '👍'.repeat(5000) }],
+    ['reaction', { meetingId: ['m'], emoji: '👍' }],
+    ['mute_participant', { meetingId: 'm', peerId: 'p', kind: 'all' }],
+    ['mute_participant', { meetingId: 'm', kind: 'audio' }],
+    ['mute_everyone', {}],
+    ['remove_participant', { meetingId: 'm', peerId: 'x'.repeat(65) }],
+    ['invite_participants', { meetingId: 'm', userIds: [] }],
+    ['invite_participants', { meetingId: 'm', userIds: Array.from({ length: 101 }, (_, i) => `u${i}`) }],
+    ['set_meeting_lock', { meetingId: 'm', locked: 'yes' }],
+    ['admit', { meetingId: 'm', requestId: 'r', allow: 'yes' }],
+    ['admit', null],
   ];
 
   it.each(table.map(([event, payload], i) => [i, event, payload] as const))(
@@ -86,6 +101,12 @@ describe('malformed meeting payloads', () => {
       'stop_meeting',
       'get_room_info',
       'video-signal',
+      'raise_hand',
+      'reaction',
+      'mute_participant',
+      'remove_participant',
+      'set_meeting_lock',
+      'admit',
     ]) {
       socket.socket.emit(event, { meetingId: 42, title: 42 });
       socket.socket.emit(event);

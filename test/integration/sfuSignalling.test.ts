@@ -327,6 +327,51 @@ describe('sfu:* events', () => {
     sockets[2] = carolAgain;
   });
 
+  it('the host mutes a participant in SFU mode: its producer is paused on the node at once', async () => {
+    const info = await ok(sockets[1]!, 'get_room_info', { meetingId });
+    expect(info.mode).toBe('sfu');
+    const socketOf = (userId: string) => sockets[users.findIndex((u) => u.user.id === userId)]!;
+    const host = socketOf(info.meeting.hostId);
+    const [target, other] = info.participants.filter((p: any) => p.user.id !== info.meeting.hostId);
+    const targetSocket = socketOf(target.user.id);
+    const otherSocket = socketOf(other.user.id);
+    const send = await ok(targetSocket, SfuEvents.createTransport, { meetingId, direction: 'send' });
+    const produced = await ok(targetSocket, SfuEvents.produce, {
+      meetingId,
+      transportId: send.transportId,
+      kind: 'audio',
+      rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: 777777 }] },
+      appData: { source: 'mic' },
+    });
+    await otherSocket.waitFor(SfuServerEvents.newProducer, (p) => p.producerId === produced.producerId);
+
+    // Not the host: refused, nothing paused.
+    const refused = await otherSocket.ack('mute_participant', { meetingId, peerId: target.peerId, kind: 'audio' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    await ok(host, 'mute_participant', { meetingId, peerId: target.peerId, kind: 'audio' });
+    // Paused on the media node by the server itself, before the target's page does anything.
+    const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
+    try {
+      const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
+      expect(ack.ok).toBe(true);
+      expect(ack.result.producers.find((p: any) => p.id === produced.producerId)).toMatchObject({ paused: true });
+    } finally {
+      rpc.close();
+    }
+    expect(await targetSocket.waitFor('muted_by_host', (p) => p.meetingId === meetingId)).toEqual({
+      meetingId,
+      kind: 'audio',
+    });
+    await otherSocket.waitFor(SfuServerEvents.producerPaused, (p) => p.producerId === produced.producerId);
+    await otherSocket.waitFor('participant_muted', (p) => p.peerId === target.peerId);
+    expect(
+      (await ok(otherSocket, SfuEvents.getProducers, { meetingId })).producers.find(
+        (p: any) => p.producerId === produced.producerId,
+      ),
+    ).toMatchObject({ paused: true });
+  });
+
   it('a media worker death resets the transports of the meeting: sfu:transports_reset within 5 s, then it works again', async () => {
     const [, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'recv' });

@@ -10,6 +10,7 @@ import type {
   Message,
   Participant,
   PresenceEvent,
+  RoomFeatureState,
   SendMessage,
   SignalPayload,
   StartMeeting,
@@ -36,6 +37,7 @@ export interface ClientRequests {
       participants: Participant[];
       iceServers: IceServer[];
       iceServersTtl?: number;
+      room?: RoomFeatureState;
     };
   };
   [ClientEvents.leaveMeeting]: { payload: MeetingRef; ack: object };
@@ -57,7 +59,13 @@ export interface ServerPushes {
   [ServerEvents.presence]: PresenceEvent;
   [ServerEvents.meetingInvitation]: { meeting: Meeting; status: 'active' | 'inactive' };
   [ServerEvents.meetingUserJoined]: { meetingId: string; peerId: string; user: User };
-  [ServerEvents.meetingUserLeft]: { meetingId: string; peerId: string; userId: string; reason: LeaveReason };
+  [ServerEvents.meetingUserLeft]: {
+    meetingId: string;
+    peerId: string;
+    userId: string;
+    reason: LeaveReason;
+    byHost?: boolean;
+  };
   [ServerEvents.meetingEnded]: { meetingId: string; reason: MeetingEndReason };
   [ServerEvents.roomInfoResponse]: RoomInfo;
   [ServerEvents.meetingMode]: { meetingId: string; mode: MeetingMode };

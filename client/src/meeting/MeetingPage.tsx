@@ -15,6 +15,10 @@ import { ControlBar } from './ui/ControlBar.js';
 import { ParticipantPanel } from './ui/ParticipantPanel.js';
 import { audioBlocked, unblockAudio } from './ui/RemoteAudio.js';
 import { MeetingIcon } from './ui/meetingIcons.js';
+import { createRoomState } from './room/createRoomState.js';
+import { LobbyBanner } from './room/LobbyBanner.js';
+import { followMeetingConversation } from './room/meetingConversation.js';
+import { MeetingChatPanel, meetingChatUnread } from './room/MeetingChatPanel.js';
 import styles from './MeetingPage.module.css';
 
 function MeetingHeader(props: { meetingId: string; call: MeetingCall | null }) {
@@ -52,7 +56,11 @@ function MeetingHeader(props: { meetingId: string; call: MeetingCall | null }) {
 
 function CallView(props: { meetingId: string; client: SocketClient; user: User }) {
   const call = createMeetingCall(props.meetingId, props.client, props.user.id);
+  const room = createRoomState(call, props.client, props.meetingId);
   const [peopleOpen, setPeopleOpen] = createSignal(false);
+  const [chatOpen, setChatOpen] = createSignal(false);
+  const conversationId = () => call.meeting()?.conversationId;
+  followMeetingConversation(call);
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const inCall = () => call.phase() === 'joined' || call.phase() === 'reconnecting';
   useTitle(() => call.meeting()?.title ?? 'Meeting');
@@ -70,6 +78,16 @@ function CallView(props: { meetingId: string; client: SocketClient; user: User }
           </div>
         )}
       </Show>
+      <Show when={inCall() && room.notice()}>
+        {(text) => (
+          <div class={styles.banner} role="status" data-testid="room-notice">
+            <span>{text()}</span>
+            <button type="button" class={styles.bannerButton} onClick={() => room.dismissNotice()}>
+              Dismiss
+            </button>
+          </div>
+        )}
+      </Show>
       <Show when={inCall() && audioBlocked()}>
         <div class={styles.banner} role="status">
           <span>Your browser paused the sound of the call.</span>
@@ -81,7 +99,10 @@ function CallView(props: { meetingId: string; client: SocketClient; user: User }
       <div class={styles.body}>
         <Show when={inCall()} fallback={<CallStatus call={call} />}>
           <main class={styles.stage}>
-            <CallStage call={call} self={props.user} />
+            <CallStage call={call} self={props.user} room={room} />
+            <Show when={call.isHost()}>
+              <LobbyBanner room={room} />
+            </Show>
             <Show when={call.phase() === 'reconnecting'}>
               <div class={styles.reconnecting} role="status" data-testid="meeting-reconnecting">
                 <span class={styles.spinner} aria-hidden="true" />
@@ -89,14 +110,22 @@ function CallView(props: { meetingId: string; client: SocketClient; user: User }
               </div>
             </Show>
           </main>
+          <Show when={chatOpen() && conversationId()} keyed>
+            {(id) => <MeetingChatPanel conversationId={id} onClose={() => setChatOpen(false)} />}
+          </Show>
           <Show when={peopleOpen()}>
-            <ParticipantPanel call={call} self={props.user} onClose={() => setPeopleOpen(false)} />
+            <ParticipantPanel call={call} room={room} self={props.user} onClose={() => setPeopleOpen(false)} />
           </Show>
         </Show>
       </div>
       <Show when={inCall()}>
         <ControlBar
           call={call}
+          room={room}
+          self={props.user}
+          chatOpen={chatOpen()}
+          onToggleChat={() => setChatOpen(!chatOpen())}
+          unread={chatOpen() ? 0 : meetingChatUnread(conversationId())}
           participantsOpen={peopleOpen()}
           onToggleParticipants={() => setPeopleOpen(!peopleOpen())}
           settingsOpen={settingsOpen()}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IceServer, LeaveReason, Meeting, MeetingEndReason, MeetingMode, Participant, User } from '../types.js';
 import { Id } from './common.js';
+import type { RoomFeatureState } from './room.js';
 import { MultiLine, SingleLine } from './text.js';
 
 export const MeetingAccessSchema = z.enum(['invited', 'link']);
@@ -72,6 +73,8 @@ export interface JoinMeetingResult {
   iceServers: IceServer[];
   /** Seconds the TURN credentials of `iceServers` stay valid (absent without TURN): fetch fresh ones before. */
   iceServersTtl?: number;
+  /** Parley addition: hands, lock (and the lobby, for the host). */
+  room?: RoomFeatureState;
 }
 
 /** `meeting_user_joined`, to the other participants. */
@@ -87,6 +90,8 @@ export interface MeetingUserLeftEvent {
   peerId: string;
   userId: string;
   reason: LeaveReason;
+  /** Parley addition: with reason 'removed', the host removed this participant (not a rejoin elsewhere). */
+  byHost?: boolean;
 }
 
 /** `meeting_ended`, to everyone in the room. */

@@ -84,6 +84,40 @@ export class ConversationService {
     };
   }
 
+  /**
+   * The group conversation of a meeting started without one: titled like the meeting, the host
+   * its first member (participants join it as they enter). Not counted against group limits:
+   * starting meetings has its own.
+   */
+  async createForMeeting(title: string, hostId: string): Promise<string> {
+    const conversation = await ConversationModel.query(this.db).insertGraphAndFetch({
+      id: randomUUID(),
+      kind: 'group',
+      title,
+      createdBy: hostId,
+      members: [{ userId: hostId }],
+    });
+    await this.membership.invalidate(conversation.id);
+    return conversation.id;
+  }
+
+  /**
+   * Adds a member to a group conversation (a meeting participant to its chat); a direct
+   * conversation is left as it is. Returns whether the user was added now.
+   */
+  async addGroupMember(conversationId: string, userId: string): Promise<boolean> {
+    if (await this.membership.isMember(conversationId, userId)) return false;
+    const result = await this.db.raw<{ rows: unknown[] }>(
+      `INSERT INTO conversation_members (conversation_id, user_id)
+       SELECT id, ? FROM conversations WHERE id = ? AND kind = 'group'
+       ON CONFLICT DO NOTHING RETURNING user_id`,
+      [userId, conversationId],
+    );
+    if (result.rows.length === 0) return false;
+    await this.membership.invalidate(conversationId);
+    return true;
+  }
+
   /** The caller's `limit` most recently active conversations (CONVERSATION_LIST_LIMIT at most). */
   async list(callerId: string, limit = 200): Promise<Conversation[]> {
     const result = await this.db.raw<{ rows: ConversationRow[] }>(LIST_SQL, [callerId, limit]);

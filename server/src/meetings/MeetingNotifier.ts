@@ -38,13 +38,22 @@ export class MeetingNotifier {
       .emit(ServerEvents.meetingUserJoined, { meetingId, peerId, user });
   }
 
-  userLeft(meetingId: string, peerId: string, userId: string, reason: LeaveReason, exceptSocketId?: string): void {
+  /** `byHost`: removed by the host (`remove_participant`), as opposed to replaced by a new join. */
+  userLeft(
+    meetingId: string,
+    peerId: string,
+    userId: string,
+    reason: LeaveReason,
+    exceptSocketId?: string,
+    byHost = false,
+  ): void {
     const target = this.io.to(meetingRoom(meetingId));
     (exceptSocketId ? target.except(exceptSocketId) : target).emit(ServerEvents.meetingUserLeft, {
       meetingId,
       peerId,
       userId,
       reason,
+      ...(byHost ? { byHost: true } : {}),
     });
   }
 

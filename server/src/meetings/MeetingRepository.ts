@@ -55,6 +55,15 @@ export class MeetingRepository {
       .ignore();
   }
 
+  /** Invites users to a meeting (again); existing rows stay as they are. */
+  async invite(meetingId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.db('meeting_invitations')
+      .insert(userIds.map((userId) => ({ meeting_id: meetingId, user_id: userId, role: 'invitee' })))
+      .onConflict(['meeting_id', 'user_id'])
+      .ignore();
+  }
+
   /** The `limit` most recent ongoing meetings the user may join (host, invitee or guest), oldest first. */
   async activeFor(userId: string, limit: number): Promise<MeetingModel[]> {
     const newest = await MeetingModel.query(this.db)

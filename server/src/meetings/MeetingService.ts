@@ -20,6 +20,10 @@ export interface MeetingDirectory {
   conversationMembers(conversationId: string, userId: string): Promise<ReadonlySet<string>>;
   /** The ids among `ids` that name existing users. */
   existingUserIds(ids: readonly string[]): Promise<Set<string>>;
+  /** Creates the group conversation of a meeting started without one (the host its first member). */
+  createMeetingConversation(title: string, hostId: string): Promise<string>;
+  /** Makes a participant a member of the meeting's conversation (group conversations only; idempotent). */
+  joinConversation(conversationId: string, userId: string): Promise<void>;
 }
 
 export interface MeetingServiceDeps {
@@ -70,12 +74,16 @@ export class MeetingService {
     invitees.delete(host.id);
     await (this.deps.limits ?? noCreationLimits).invitations(host.id, explicit, invitees.size);
 
+    const title = body.title ?? `${host.displayName}'s meeting`.slice(0, 100);
+    // Every meeting has a conversation (its in-meeting chat): the one it was started from, or
+    // a group created for it whose members are its participants (added as they join).
+    const conversationId = body.conversationId ?? (await directory.createMeetingConversation(title, host.id));
     const model = await repo.create(
       {
         id: randomUUID(),
-        title: body.title ?? `${host.displayName}'s meeting`.slice(0, 100),
+        title,
         hostId: host.id,
-        conversationId: body.conversationId ?? null,
+        conversationId,
         access: body.access ?? 'invited',
       },
       [...invitees],

@@ -7,6 +7,8 @@ export interface PeerLeftEvent {
   userId: string;
   /** The socket that held the peer (it may live on another instance). */
   socketId: string;
+  /** Why: left on purpose, connection lost, replaced by the same user's new join, removed by the host. */
+  reason?: 'left' | 'disconnected' | 'replaced' | 'removed';
 }
 
 /**

@@ -89,6 +89,7 @@ export class RoomService {
         peerId: replaced.peerId,
         userId: replaced.userId,
         socketId: replaced.socketId,
+        reason: 'replaced',
       });
       if (replaced.socketId !== socket.id) {
         notifier.leaveRoom(replaced.socketId, id);
@@ -144,6 +145,7 @@ export class RoomService {
       peerId: removed.peerId,
       userId: removed.userId,
       socketId: removed.socketId,
+      reason: 'left',
     });
     await this.switchMode(meetingId, 'leave');
     const meta = await rooms.getMeta(meetingId);
@@ -172,8 +174,35 @@ export class RoomService {
       peerId: removed.peerId,
       userId: removed.userId,
       socketId: removed.socketId,
+      reason: 'disconnected',
     });
     await this.switchMode(meetingId, 'leave');
+  }
+
+  /**
+   * `remove_participant` (the host checked by the caller): the peer leaves at once; everyone, the
+   * peer's own socket included, gets `meeting_user_left` ('removed', byHost) and its socket (on
+   * any instance) leaves the meeting's room. Returns the removed peer, null when already gone.
+   */
+  async expel(meetingId: string, peerId: string): Promise<RoomPeer | null> {
+    const { rooms, notifier, localPeers, settings } = this.deps;
+    const removed = await rooms.removePeer(meetingId, peerId, {
+      emptyDeadline: Date.now() + settings.emptyMeetingMs,
+      hostGraceDeadline: null,
+    });
+    if (!removed) return null;
+    notifier.userLeft(meetingId, removed.peerId, removed.userId, 'removed', undefined, true);
+    notifier.leaveRoom(removed.socketId, meetingId);
+    localPeers.delete(removed.socketId, meetingId, removed.peerId);
+    this.deps.events?.emit('peerLeft', {
+      meetingId,
+      peerId: removed.peerId,
+      userId: removed.userId,
+      socketId: removed.socketId,
+      reason: 'removed',
+    });
+    await this.switchMode(meetingId, 'leave');
+    return removed;
   }
 
   /** Lets the mode switch look at the new participant count; its failure never fails a join or leave. */

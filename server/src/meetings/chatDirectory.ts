@@ -9,5 +9,9 @@ export function chatDirectory(chat: () => Pick<ChatServices, 'conversations' | '
   return {
     conversationMembers: (conversationId, userId) => chat().conversations.requireMember(conversationId, userId),
     existingUserIds: async (ids) => new Set((await chat().users.findByIds(ids)).keys()),
+    createMeetingConversation: (title, hostId) => chat().conversations.createForMeeting(title, hostId),
+    joinConversation: async (conversationId, userId) => {
+      await chat().conversations.addGroupMember(conversationId, userId);
+    },
   };
 }

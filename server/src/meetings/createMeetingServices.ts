@@ -27,6 +27,10 @@ export interface MeetingServices {
   /** Writes this instance's peers to Redis again when it lost them. */
   restorer: RoomStateRestorer;
   settings: MeetingSettings;
+  /** Meetings and invitations in PostgreSQL. */
+  repo: MeetingRepository;
+  /** Every meeting event the server sends. */
+  notifier: MeetingNotifier;
   /** Which socket holds which peer on this instance (the SFU checks participants with it). */
   localPeers: LocalPeers;
   /** peerLeft, ended, modeChanged (for the SFU). */
@@ -111,6 +115,8 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     store,
     sweeper,
     settings: deps.settings,
+    repo,
+    notifier,
     localPeers,
     restorer,
     events,

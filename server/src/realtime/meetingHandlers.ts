@@ -25,9 +25,13 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     meeting: await meetings.start(user, data),
   }));
 
-  onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId }) => ({
-    ...(await rooms.join(socket, user, meetingId, resumePeerId)),
-  }));
+  // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
+  onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId }) => {
+    await app.room.beforeJoin(socket, user, meetingId);
+    const joined = await rooms.join(socket, user, meetingId, resumePeerId);
+    const room = await app.room.afterJoin(user, joined, socket.id);
+    return { ...joined, room };
+  });
 
   onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {
     await rooms.leave(socket, meetingId);

@@ -3,6 +3,7 @@ import { chatHandlers } from './chatHandlers.js';
 import { meetingHandlers } from './meetingHandlers.js';
 import { pingHandlers } from './ping.js';
 import { presenceHandlers } from './presenceHandlers.js';
+import { roomHandlers } from './roomHandlers.js';
 import { sfuHandlers } from './sfuHandlers.js';
 import { signalHandlers } from './signalHandlers.js';
 import type { ParleySocket } from './types.js';
@@ -15,6 +16,7 @@ export type SocketHandlers = (socket: ParleySocket, app: AppContext) => void;
 export const socketHandlers: SocketHandlers[] = [
   pingHandlers,
   meetingHandlers,
+  roomHandlers,
   signalHandlers,
   sfuHandlers,
   presenceHandlers,

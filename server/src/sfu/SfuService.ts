@@ -181,6 +181,33 @@ export class SfuService {
     } satisfies SfuProducerEvent);
   }
 
+  /**
+   * The host muted `peerId` (`mute_participant`): its producers of `kind` (camera and screen for
+   * video) are paused on their media node at once, wherever its socket lives; the others get
+   * `sfu:producer_paused`. The client resumes only by itself (its own unmute).
+   */
+  async pausePeerMedia(meetingId: string, peerId: string, kind: 'audio' | 'video'): Promise<number> {
+    const producers = (await this.deps.store.listProducers(meetingId)).filter(
+      (p) => p.peerId === peerId && p.kind === kind && !p.paused,
+    );
+    const nodeId = await this.deps.store.getNode(meetingId);
+    for (const producer of producers) {
+      const node = producer.nodeId ?? nodeId;
+      if (!node) continue;
+      await this.call(this.clientOf(node), 'pauseProducer', { meetingId, producerId: producer.producerId });
+      const local = this.deps.local.get(peerId)?.producers.get(producer.producerId);
+      if (local) local.paused = true;
+      await this.deps.pipes.followPause(meetingId, producer.producerId, true);
+      await this.deps.store.setProducerPaused(meetingId, producer.producerId, true);
+      this.toRoom(meetingId, producer.socketId, SfuServerEvents.producerPaused, {
+        meetingId,
+        producerId: producer.producerId,
+        peerId,
+      } satisfies SfuProducerEvent);
+    }
+    return producers.length;
+  }
+
   async producers(socketId: string, { meetingId }: Ref): Promise<{ producers: SfuProducerInfo[] }> {
     const { peer } = await this.peer(socketId, meetingId);
     const all = await this.deps.store.listProducers(meetingId);

@@ -6,15 +6,15 @@ import {
   type MeetingHostChangedEvent,
   type MeetingMode,
   type Participant,
+  type RoomFeatureState,
 } from '@parley/protocol';
-import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import { ApiError } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
 import { meetingLog } from '../meetingLog.js';
 import { meetingsApi } from '../meetingsApi.js';
-import type { ConnectionQuality } from '../layout/quality.js';
-import { createSession, type RemoteMedia, type TileReport } from '../session/MeetingSession.js';
+import { createSession } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
 import { cameraFollowsTransports, preloadSfuWhenLikely } from './callEffects.js';
 import { installDebugHook, recordJoinStart } from './debugHooks.js';
@@ -23,47 +23,14 @@ import { ModeSwitch } from './ModeSwitch.js';
 import { describeCallFailure } from './callFailure.js';
 import { createQualitySampler } from './qualitySampler.js';
 import { ServerRestartResume } from './ServerRestartResume.js';
+import type { CallPhase, MeetingCall } from './MeetingCall.js';
 import { normaliseParticipants, removeParticipant, upsertParticipant } from './participants.js';
 
-export type CallPhase =
-  | 'starting' // checking the meeting (get_room_info)
-  | 'media' // opening camera and microphone
-  | 'joining' // join_meeting sent
-  | 'joined'
-  | 'reconnecting' // the socket dropped; joins again when it is back
-  | 'left' // this page left
-  | 'ended' // the meeting ended (stopped, empty)
-  | 'replaced' // the same user joined from another tab or device
-  | 'unavailable' // no such meeting, or not invited
-  | 'error';
+export type { CallPhase, MeetingCall } from './MeetingCall.js';
 
-export interface MeetingCall {
-  readonly phase: Accessor<CallPhase>;
-  readonly meeting: Accessor<Meeting | null>;
-  readonly mode: Accessor<MeetingMode>;
-  readonly selfPeerId: Accessor<string | null>;
-  /** The other participants, one per user, in joining order. */
-  readonly participants: Accessor<Participant[]>;
-  readonly local: Accessor<LocalMedia | null>;
-  readonly error: Accessor<string | null>;
-  readonly endReason: Accessor<MeetingEndReason | null>;
-  readonly isHost: Accessor<boolean>;
-  /** Reactive: what this page receives from a participant. */
-  media(peerId: string): RemoteMedia | null;
-  /** Reactive: the participant speaking now (SFU mode), or null. */
-  activeSpeaker(): string | null;
-  /** Reactive: a participant's connection quality (sampled every few seconds), or null. */
-  quality(peerId: string): ConnectionQuality | null;
-  /** The page's remote tiles (size, visible) changed: the SFU picks layers from them. */
-  reportTiles(tiles: TileReport[]): void;
-  leave(): Promise<void>;
-  /** Ends the meeting for everyone (host only). */
-  stop(): Promise<void>;
-  /** Starts over after leaving, an error or being replaced by another tab. */
-  rejoin(): void;
-}
-
-const LIVE: readonly CallPhase[] = ['starting', 'media', 'joining', 'joined', 'reconnecting'];
+const LIVE: readonly CallPhase[] = ['starting', 'media', 'joining', 'lobby', 'joined', 'reconnecting'];
+/** A join may wait in a locked meeting's lobby (60 s on the server) before it is answered. */
+const JOIN_TIMEOUT_MS = 75_000;
 /** Longest the previous transport keeps running after a mode switch (make-before-break). */
 const SWITCH_TIMEOUT_MS = 8000;
 /** How often the connection-quality figures are sampled. */
@@ -90,6 +57,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   const [local, setLocal] = createSignal<LocalMedia | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [endReason, setEndReason] = createSignal<MeetingEndReason | null>(null);
+  const [room, setRoom] = createSignal<RoomFeatureState | null>(null);
 
   /** Bumped whenever a call attempt ends, so stale async steps of it stop. */
   let generation = 0;
@@ -118,7 +86,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   }
 
   function fail(failure: unknown): void {
-    const { phase: next, message, unexpected } = describeCallFailure(failure);
+    const { phase: next, message, unexpected } = describeCallFailure(failure, phase() === 'lobby');
     if (message) setError(message);
     if (unexpected) log.warn('join failed', failure);
     finish(next);
@@ -162,7 +130,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     const ack = await client.request(
       'join_meeting',
       { meetingId, ...(resumePeerId ? { resumePeerId } : {}) },
-      { timeoutMs: 15_000 },
+      { timeoutMs: JOIN_TIMEOUT_MS },
     );
     if (attempt !== generation) return;
     timing.ackAt = performance.now();
@@ -191,6 +159,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       setMeeting(ack.meeting);
       setMode(ack.mode);
       setParticipants(others);
+      setRoom(ack.room ?? null);
       transports.reset(session);
       setPhase('joined');
     });
@@ -220,9 +189,9 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     }
   }
 
-  function onUserLeft(peerId: string, reason: string): void {
+  function onUserLeft(peerId: string, reason: string, byHost?: boolean): void {
     if (peerId === selfPeerId()) {
-      if (reason === 'removed') finish('replaced');
+      if (reason === 'removed') finish(byHost ? 'removed' : 'replaced');
       else if (phase() === 'joined') void rejoinAfterDrop();
       return;
     }
@@ -288,7 +257,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       if (event.meetingId === meetingId) whenJoined(() => onUserJoined({ peerId: event.peerId, user: event.user }));
     }),
     client.on(ServerEvents.meetingUserLeft, (event) => {
-      if (event.meetingId === meetingId) whenJoined(() => onUserLeft(event.peerId, event.reason));
+      if (event.meetingId === meetingId) whenJoined(() => onUserLeft(event.peerId, event.reason, event.byHost));
     }),
     client.on(ServerEvents.meetingEnded, (event) => {
       if (event.meetingId !== meetingId || !isLive()) return;
@@ -304,6 +273,9 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       const value = meeting();
       if (event.meetingId === meetingId && value) setMeeting({ ...value, hostId: event.hostId });
     }),
+    onRaw<{ meetingId: string }>(ServerEvents.meetingLobby, (event) => {
+      if (event.meetingId === meetingId && phase() === 'joining') setPhase('lobby');
+    }),
     client.on(ServerEvents.meetingMode, (event) => {
       if (event.meetingId === meetingId) whenJoined(() => switchMode(event.mode));
     }),
@@ -312,7 +284,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   // The server forgets this page's peer when the socket drops: join again once it is back.
   const resume = new ServerRestartResume(client, selfPeerId);
   const onDisconnect = () => {
-    if (phase() !== 'joined' && phase() !== 'joining') return;
+    if (phase() !== 'joined' && phase() !== 'joining' && phase() !== 'lobby') return;
     if (resume.expected && current()?.mode === 'mesh' && phase() === 'joined') {
       // A deploy: keep the mesh links and the participants; the next join resumes this peer.
       setPhase('reconnecting');
@@ -386,6 +358,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     error,
     endReason,
     isHost: () => meeting()?.hostId === selfUserId,
+    room,
     media: (peerId) => transports.media(peerId),
     activeSpeaker: () => current()?.activeSpeaker?.() ?? null,
     quality: (peerId) => quality.qualities().get(peerId) ?? null,

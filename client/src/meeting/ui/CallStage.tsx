@@ -1,6 +1,7 @@
 import type { Participant, User } from '@parley/protocol';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import type { MeetingCall } from '../call/createMeetingCall.js';
+import type { RoomState } from '../room/createRoomState.js';
 import { recordFirstFrame } from '../call/debugHooks.js';
 import type { PeerConnectionState } from '../session/MeetingSession.js';
 import { gridPage } from '../layout/paging.js';
@@ -22,7 +23,13 @@ const STATUS: Record<PeerConnectionState, string | null> = {
 
 type Observe = (element: HTMLElement, peerId: string, source: 'camera' | 'screen') => void;
 
-function RemoteTile(props: { call: MeetingCall; participant: Participant; host: boolean; observe: Observe }) {
+function RemoteTile(props: {
+  call: MeetingCall;
+  room?: RoomState | undefined;
+  participant: Participant;
+  host: boolean;
+  observe: Observe;
+}) {
   const peerId = () => props.participant.peerId;
   const media = createMemo(() => props.call.media(peerId()));
   const camera = () => media()?.camera ?? null;
@@ -37,8 +44,10 @@ function RemoteTile(props: { call: MeetingCall; participant: Participant; host: 
       stream={camera()}
       name={props.participant.user.displayName}
       seed={props.participant.user.id}
-      micMuted={media()?.micMuted ?? false}
-      videoOff={!showsVideo()}
+      micMuted={(media()?.micMuted ?? false) || !!props.room?.hostMuted(peerId(), 'audio')}
+      videoOff={!showsVideo() || !!props.room?.hostMuted(peerId(), 'video')}
+      hand={props.room?.handOrder(props.participant.user.id) ?? null}
+      reaction={props.room?.reaction(peerId()) ?? null}
       status={STATUS[media()?.state ?? 'connecting']}
       host={props.host}
       speaking={props.call.activeSpeaker() === peerId()}
@@ -56,7 +65,7 @@ function RemoteTile(props: { call: MeetingCall; participant: Participant; host: 
  * strip beside (or below) it. The size and visibility of every remote tile go to the call
  * (sfu:report_tiles in SFU mode) so the server sends each one the layer it needs.
  */
-export function CallStage(props: { call: MeetingCall; self: User }) {
+export function CallStage(props: { call: MeetingCall; self: User; room?: RoomState }) {
   const local = () => props.call.local();
   const hostId = () => props.call.meeting()?.hostId;
   const [page, setPage] = createSignal(0);
@@ -77,7 +86,13 @@ export function CallStage(props: { call: MeetingCall; self: User }) {
   };
   const stripped = () => grid().items.filter((participant) => participant !== featured());
   const tile = (participant: Participant) => (
-    <RemoteTile call={props.call} participant={participant} host={hostId() === participant.user.id} observe={observe} />
+    <RemoteTile
+      call={props.call}
+      room={props.room}
+      participant={participant}
+      host={hostId() === participant.user.id}
+      observe={observe}
+    />
   );
 
   return (
@@ -131,6 +146,8 @@ export function CallStage(props: { call: MeetingCall; self: User }) {
             videoOff={!local()?.preview()}
             host={hostId() === props.self.id}
             speaking={props.call.activeSpeaker() === props.call.selfPeerId()}
+            hand={props.room?.handOrder(props.self.id) ?? null}
+            reaction={props.room?.reaction(props.call.selfPeerId() ?? '') ?? null}
           />
           <For each={stripped()}>{tile}</For>
         </TileGrid>

@@ -35,6 +35,28 @@ export function CallStatus(props: { call: MeetingCall }) {
             {phase() === 'media' ? 'Starting your camera and microphone…' : 'Joining the meeting…'}
           </p>
         </Match>
+        <Match when={phase() === 'lobby'}>
+          <div class={styles.card} data-testid="meeting-lobby">
+            <span class={styles.spinner} aria-hidden="true" />
+            <h2 class={styles.title}>Waiting for the host to let you in</h2>
+            <p class={styles.body}>This meeting is locked. The host has been told you are here.</p>
+            <div class={styles.actions}>
+              <Home />
+            </div>
+          </div>
+        </Match>
+        <Match when={phase() === 'removed'}>
+          <div class={styles.card} data-testid="meeting-removed">
+            <span class={styles.icon}>
+              <MeetingIcon name="hangup" size={28} />
+            </span>
+            <h2 class={styles.title}>You were removed from the meeting</h2>
+            <p class={styles.body}>The host removed you. You can join again only if the host invites you again.</p>
+            <div class={styles.actions}>
+              <Home />
+            </div>
+          </div>
+        </Match>
         <Match when={phase() === 'ended'}>
           <div class={styles.card} data-testid="meeting-ended" data-reason={props.call.endReason() ?? ''}>
             <span class={styles.icon}>

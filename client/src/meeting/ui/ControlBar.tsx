@@ -1,5 +1,7 @@
-import { Show } from 'solid-js';
+import { REACTION_EMOJI } from '@parley/protocol';
+import { createSignal, For, Show } from 'solid-js';
 import type { MeetingCall } from '../call/createMeetingCall.js';
+import type { RoomState } from '../room/createRoomState.js';
 import { DeviceSettings } from './DeviceSettings.js';
 import { MeetingIcon, type MeetingIconName } from './meetingIcons.js';
 import styles from './ControlBar.module.css';
@@ -42,9 +44,14 @@ function ControlButton(props: {
 const canShareScreen =
   typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
-/** Microphone, camera, screen, devices, participants, leave and (host) end for everyone. */
+/** Microphone, camera, screen, devices, hand, reactions, chat, people, leave and (host) end for everyone. */
 export function ControlBar(props: {
   call: MeetingCall;
+  room: RoomState;
+  self: { id: string };
+  chatOpen: boolean;
+  onToggleChat: () => void;
+  unread: number;
   participantsOpen: boolean;
   onToggleParticipants: () => void;
   settingsOpen: boolean;
@@ -55,6 +62,8 @@ export function ControlBar(props: {
   const micMuted = () => local()?.micMuted() ?? true;
   const cameraOff = () => local()?.cameraOff() ?? true;
   const sharing = () => local()?.sharing() ?? false;
+  const handUp = () => props.room.handOrder(props.self.id) !== null;
+  const [reactionsOpen, setReactionsOpen] = createSignal(false);
 
   return (
     <div class={styles.bar} role="toolbar" aria-label="Call controls" data-testid="call-controls">
@@ -100,6 +109,53 @@ export function ControlBar(props: {
             {(media) => <DeviceSettings media={media()} onClose={() => props.onToggleSettings(false)} />}
           </Show>
         </div>
+        <ControlButton
+          icon="hand"
+          label={handUp() ? 'Lower hand' : 'Raise hand'}
+          testId="toggle-hand"
+          pressed={handUp()}
+          disabled={!joined()}
+          onClick={() => void props.room.raiseHand(!handUp())}
+        />
+        <div class={styles.anchor}>
+          <ControlButton
+            icon="smile"
+            label="React"
+            testId="reactions"
+            expanded={reactionsOpen()}
+            disabled={!joined()}
+            onClick={() => setReactionsOpen(!reactionsOpen())}
+          />
+          <Show when={reactionsOpen()}>
+            <div class={styles.reactions} role="menu" data-testid="reaction-menu">
+              <For each={REACTION_EMOJI}>
+                {(emoji) => (
+                  <button
+                    type="button"
+                    role="menuitem"
+                    class={styles.reactionButton}
+                    data-testid="reaction-choice"
+                    data-emoji={emoji}
+                    onClick={() => {
+                      setReactionsOpen(false);
+                      void props.room.react(emoji);
+                    }}
+                  >
+                    {emoji}
+                  </button>
+                )}
+              </For>
+            </div>
+          </Show>
+        </div>
+        <ControlButton
+          icon="chat"
+          label="Chat"
+          testId="toggle-chat"
+          pressed={props.chatOpen}
+          badge={props.unread}
+          onClick={() => props.onToggleChat()}
+        />
         <ControlButton
           icon="users"
           label="People"

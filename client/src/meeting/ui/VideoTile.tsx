@@ -23,6 +23,10 @@ export interface VideoTileProps {
   speaking?: boolean;
   /** Extra content over the picture, e.g. the connection-quality indicator. */
   badge?: JSX.Element;
+  /** 1-based place in the queue of raised hands, or null. */
+  hand?: number | null;
+  /** A reaction shown over the tile right now. */
+  reaction?: string | null;
   /** Receives the tile's element (to observe its size and visibility). */
   tileRef?: (element: HTMLElement) => void;
   style?: JSX.CSSProperties;
@@ -93,6 +97,7 @@ export function VideoTile(props: VideoTileProps) {
       data-mic-muted={props.micMuted ? '' : undefined}
       data-video-off={props.videoOff ? '' : undefined}
       data-speaking={props.speaking ? '' : undefined}
+      data-hand={props.hand ?? undefined}
     >
       <video
         ref={setup}
@@ -114,6 +119,18 @@ export function VideoTile(props: VideoTileProps) {
         </div>
       </Show>
       {props.badge}
+      <Show when={props.hand}>
+        <div class={styles.hand} data-testid="tile-hand" title={`Hand raised (${props.hand ?? ''} in the queue)`}>
+          <MeetingIcon name="hand" size={14} /> {props.hand}
+        </div>
+      </Show>
+      <Show when={props.reaction}>
+        {(emoji) => (
+          <div class={styles.reaction} data-testid="tile-reaction" aria-live="polite">
+            {emoji()}
+          </div>
+        )}
+      </Show>
       <figcaption class={styles.label}>
         <Show when={props.micMuted && !isScreen()}>
           <span class={styles.muted} title="Microphone off">

@@ -17,12 +17,27 @@ export type MeetingIconName =
   | 'check'
   | 'link'
   | 'video'
-  | 'volume';
+  | 'volume'
+  | 'chat'
+  | 'lock'
+  | 'hand'
+  | 'smile';
 
 const paths: Record<MeetingIconName, () => JSX.Element> = {
   users: iconPaths.users,
   check: iconPaths.check,
   video: iconPaths.video,
+  chat: iconPaths.chat,
+  lock: iconPaths.lock,
+  hand: () => (
+    <path d="M8 11V5.5a1.5 1.5 0 0 1 3 0V11m0-6.5V4a1.5 1.5 0 0 1 3 0v7m0-5.5a1.5 1.5 0 0 1 3 0V13m-9-1.5V9.5a1.5 1.5 0 0 0-3 0V14a7 7 0 0 0 7 7h1a6 6 0 0 0 6-6v-2" />
+  ),
+  smile: () => (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
+    </>
+  ),
   mic: () => (
     <>
       <rect x="9" y="3" width="6" height="11" rx="3" />
