@@ -75,6 +75,49 @@ async function healthy(host: PublicHost, url: string, what: string, proc: HostPr
   );
 }
 
+/**
+ * The deployment variables of a media node in the bed: the same set docker-compose.yml gives
+ * its media node (compose.test.ts compares them), with the bed's addresses.
+ */
+export function mediaNodeEnv(address: string, redisUrl: string): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    MEDIA_SECRET: TEST_MEDIA_SECRET,
+    MEDIA_LISTEN_IP: '0.0.0.0',
+    MEDIA_ANNOUNCED_ADDRESS: address,
+    MEDIA_RPC_HOST: '0.0.0.0',
+    MEDIA_RPC_PORT: String(MEDIA_RPC_PORT),
+    MEDIA_PUBLIC_URL: `http://${address}:${MEDIA_RPC_PORT}`,
+    MEDIA_RTC_PORT: String(MEDIA_RTC_PORT),
+    MEDIA_WORKERS: '1',
+    MEDIA_PIPE_PORTS: `${MEDIA_PIPE_PORTS.min}-${MEDIA_PIPE_PORTS.max}`,
+  };
+}
+
+/** The deployment variables of a signalling server in the bed (compose.test.ts compares them). */
+export function signallingEnv(o: {
+  databaseUrl: string;
+  redisUrl: string;
+  mediaRpcUrls: string[];
+  turnAddress: string;
+  turnSecret: string;
+}): Record<string, string> {
+  return {
+    HOST: '0.0.0.0',
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: o.redisUrl,
+    // Shared by every instance, so a session of one is valid on the other.
+    JWT_SECRET: 'parley-bed-jwt-secret-of-32-chars',
+    MEDIA_SECRET: TEST_MEDIA_SECRET,
+    MEDIA_NODE_URLS: o.mediaRpcUrls.join(','),
+    TURN_SECRET: o.turnSecret,
+    TURN_URLS: [
+      `turn:${o.turnAddress}:${TURN_PORT}?transport=udp`,
+      `turn:${o.turnAddress}:${TURN_PORT}?transport=tcp`,
+    ].join(','),
+  };
+}
+
 export async function deployParley(bed: TestBed, options: DeployOptions): Promise<ParleyInBed> {
   const data = bed.addPublicHost('data', 41);
   const sig = [bed.addPublicHost('sig1', 11), bed.addPublicHost('sig2', 12)];
@@ -142,37 +185,25 @@ export async function deployParley(bed: TestBed, options: DeployOptions): Promis
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
         DATA_DIR: join(work, host.name),
-        MEDIA_SECRET: TEST_MEDIA_SECRET,
-        MEDIA_WORKERS: '1',
         MEDIA_NODE_ID: host.name,
-        MEDIA_LISTEN_IP: '0.0.0.0',
-        MEDIA_ANNOUNCED_ADDRESS: host.address,
-        MEDIA_RTC_PORT: String(MEDIA_RTC_PORT),
-        MEDIA_PIPE_PORTS: `${MEDIA_PIPE_PORTS.min}-${MEDIA_PIPE_PORTS.max}`,
-        MEDIA_RPC_HOST: '0.0.0.0',
-        MEDIA_RPC_PORT: String(MEDIA_RPC_PORT),
-        MEDIA_PUBLIC_URL: rpcUrl,
-        REDIS_URL: redisUrl,
         REDIS_PREFIX: redisPrefix,
+        ...mediaNodeEnv(host.address, redisUrl),
       };
       const proc = startInHost(host.ns, host.name, process.execPath, ['media-workers/dist/main.js'], env);
       return { host, rpcUrl, proc };
     });
     for (const node of mediaHosts) await healthy(node.host, `${node.rpcUrl}/health`, node.host.name, node.proc);
 
-    const turnUrls = [
-      `turn:${turnHost.address}:${TURN_PORT}?transport=udp`,
-      `turn:${turnHost.address}:${TURN_PORT}?transport=tcp`,
-    ];
     const servers: SignallingHost[] = sig.map((host) => {
       const env = serverEnv(WEB_PORT, join(work, host.name), {
-        HOST: '0.0.0.0',
-        DATABASE_URL: databaseUrl.toString(),
-        REDIS_URL: redisUrl,
         REDIS_PREFIX: redisPrefix,
-        MEDIA_NODE_URLS: mediaHosts.map((node) => node.rpcUrl).join(','),
-        TURN_SECRET: turnSecret,
-        TURN_URLS: turnUrls.join(','),
+        ...signallingEnv({
+          databaseUrl: databaseUrl.toString(),
+          redisUrl,
+          mediaRpcUrls: mediaHosts.map((node) => node.rpcUrl),
+          turnAddress: turnHost.address,
+          turnSecret,
+        }),
         ...options.serverEnv,
       });
       const proc = startInHost(host.ns, host.name, process.execPath, ['server/dist/main.js'], env);
