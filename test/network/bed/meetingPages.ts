@@ -50,13 +50,13 @@ export async function createMeeting(host: BedUser): Promise<string> {
   return created.meeting.id;
 }
 
-/** The meeting's host (hostId), as the server reports it to `user`. */
-export async function meetingHostId(user: BedUser, meetingId: string): Promise<string> {
-  const answer = await inPage<{ meeting: { hostId: string } }>(
+/** The meeting's host (hostId), as the server reports it to `user` (GET /api/meetings/active). */
+export async function meetingHostId(user: BedUser, meetingId: string): Promise<string | null> {
+  const answer = await inPage<{ meetings: Array<{ id: string; hostId: string }> }>(
     user.page,
-    `fetch('/api/meetings/${meetingId}').then((r) => r.json())`,
+    `fetch('/api/meetings/active').then((r) => r.json())`,
   );
-  return answer.meeting.hostId;
+  return answer.meetings.find((meeting) => meeting.id === meetingId)?.hostId ?? null;
 }
 
 /**
