@@ -174,14 +174,20 @@ export async function receivedFps(user: BedUser, ms: number): Promise<FpsSample[
 
 /**
  * Waits until the page shows exactly the remote cameras of `peerIds` and every one of them
- * decodes new frames; returns how long that took (ms).
+ * decodes new frames within a window of `sampleMs`; returns how long that took (ms, counting
+ * the last window).
  */
-export async function waitForLiveVideos(user: BedUser, peerIds: string[], timeoutMs = 45_000): Promise<number> {
+export async function waitForLiveVideos(
+  user: BedUser,
+  peerIds: string[],
+  timeoutMs = 45_000,
+  sampleMs = 500,
+): Promise<number> {
   const started = Date.now();
   const want = [...peerIds].sort().join(',');
   let last: FpsSample[] = [];
   while (Date.now() - started < timeoutMs) {
-    last = await receivedFps(user, 500);
+    last = await receivedFps(user, sampleMs);
     const seen = last
       .map((sample) => sample.peerId)
       .sort()
