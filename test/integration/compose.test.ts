@@ -285,6 +285,28 @@ describe('docker-compose.yml (production stack)', () => {
     );
   });
 
+  it('has docs/deploy.md list every port of the stack', () => {
+    const { services } = loadCompose();
+    const media = envOf(services.media!);
+    const turnConf = read('coturn/turnserver.conf');
+    const value = (key: string) => new RegExp(`^${key}=(\\d+)$`, 'm').exec(turnConf)?.[1];
+    const deploy = read('docs/deploy.md');
+    for (const port of [
+      '443',
+      '80',
+      value('listening-port'),
+      value('tls-listening-port'),
+      `${value('min-port')}-${value('max-port')}`,
+      media.MEDIA_RTC_PORT,
+      media.MEDIA_PIPE_PORTS,
+      media.MEDIA_RPC_PORT,
+      '5432',
+      '6379',
+    ]) {
+      expect(deploy, `port ${port}`).toMatch(new RegExp(`\\b${port}\\b`));
+    }
+  });
+
   it('names only configuration variables that the README documents', () => {
     const readme = read('README.md');
     const { services } = loadCompose();
