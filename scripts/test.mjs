@@ -1,5 +1,6 @@
 // `npm test`: installs the system packages the suite needs (Chromium for browser tests, coturn
-// for TURN tests, openssl as an independent DTLS peer of the media worker), builds what the tests run, type-checks the tests,
+// for TURN tests, openssl as an independent DTLS peer of the media worker, nftables for the
+// network test bed's NAT routers), builds what the tests run, type-checks the tests,
 // then runs the whole suite.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -7,12 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystemPackages, hasCommand, hasFile } from './system-packages.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 ensureSystemPackages(
   [
     { pkg: 'chromium', check: hasFile('/usr/bin/chromium') },
     { pkg: 'coturn', check: hasCommand('turnserver') },
     { pkg: 'openssl', check: hasCommand('openssl') },
+    // The network test bed (test/network) runs only as root, which can install these.
+    ...(asRoot
+      ? [
+          { pkg: 'nftables', check: hasCommand('nft') },
+          { pkg: 'iproute2', check: hasCommand('ip') },
+          { pkg: 'curl', check: hasCommand('curl') },
+        ]
+      : []),
   ],
   'The test suite',
 );
