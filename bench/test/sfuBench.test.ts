@@ -33,7 +33,7 @@ describe('bench:sfu', () => {
         warmupS: 1,
         windowS: 2,
         mix: 'audio',
-        variants: ['liburing'],
+        variants: ['default'],
         rounds: 1,
         portBase,
         sink,
