@@ -151,6 +151,7 @@ describe('the plan as the load test runs it', () => {
       botReceivers: 14,
       video: { width: 1280, height: 720, fps: 15 },
       meshMax: 3,
+      consumerBudget: 400, // the plan's SFU_CONSUMER_BUDGET reaches the embedded Parley
     });
   });
 
