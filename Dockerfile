@@ -19,7 +19,7 @@ RUN npm run build && npm prune --omit=dev
 # Runtime stage: the shared libraries the worker links, and the built app.
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libuv1 libssl3 libsrtp2-1 libabsl20220623 libusrsctp2 liburing2 ca-certificates \
+      libuv1 libssl3 libsrtp2-1 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production PARLEY_SKIP_WORKER=1

@@ -14,19 +14,23 @@ SFU forwarding capacity of one mediasoup worker: a Node RTP sender feeds plain-t
 producers, SRTP plain-transport consumers forward to UDP sinks that count the packets. Steps up
 the consumers per worker; per step prints worker CPU (getResourceUsage), packets/s in and out and
 packets/s out per CPU-second, for Parley's media node (over its RPC) and for bare mediasoup with
-the same topology (the ratio is Parley's overhead), for the io_uring and no-io_uring worker builds.
+the same topology (the ratio is Parley's overhead), for each worker binary of --variants.
 
   --steps A,B,...    consumers per worker at each step (default ${DEFAULT_SFU_BENCH_OPTIONS.steps.join(',')})
   --warmup S         seconds before each measuring window (default ${DEFAULT_SFU_BENCH_OPTIONS.warmupS})
   --window S         measuring window per step, seconds (default ${DEFAULT_SFU_BENCH_OPTIONS.windowS})
   --mix NAME         meeting (4 opus + 1 VP8-like video per receiver, default) or audio (5 opus)
-  --variants LIST    liburing,no-liburing (default both; a build missing from the cache is skipped)
+  --variants LIST    worker binaries, measured one after the other in this run (default: default):
+                     a build variant of the installed mediasoup (default, lto, native, lto-native:
+                     media-workers/build/lib/build-variants.mjs), another mediasoup version from
+                     the worker cache (e.g. 3.19.3: bare mediasoup of that version only), or a
+                     path to a binary (path@3.19.3 for another version's). A missing one is skipped
   --no-baseline      Parley only
   --no-srtp          consumers receive plain RTP, not SRTP (what SRTP costs; see
                      PLAIN_RTP_SPEEDUP in loadtest/src/capacity/check.ts)
   --rounds N         runs of each path, alternating which goes first; each step keeps its
                      median round (default 1; 3 steadies the Parley/bare ratio on a busy host)
-  --quick            smoke run: steps 50,200, warm-up 1 s, window 2 s, io_uring build only
+  --quick            smoke run: steps 50,200, warm-up 1 s, window 2 s, default build only
   --sink MODE        held (default): sinks never read, the kernel counts every packet at the
                      socket; read: the traffic process reads them (costs a core on 2 cores)
   --port-base N      listen only on N .. N+899 (default ${DEFAULT_SFU_BENCH_OPTIONS.portBase})
@@ -48,7 +52,7 @@ const Args = z.object({
   variants: z
     .string()
     .transform((s) => s.split(','))
-    .pipe(z.array(z.enum(['liburing', 'no-liburing'])).min(1))
+    .pipe(z.array(z.string().regex(/^[\w./@+-]+$/, 'each variant: a build variant, a version or a path')).min(1))
     .optional(),
   'port-base': z.coerce.number().int().min(1024).max(64_000).optional(),
   rounds: z.coerce.number().int().min(1).max(9).optional(),
@@ -83,7 +87,7 @@ export function parseSfuArgs(argv: string[]): CliOptions | 'help' {
   }
   const a = parsed.data;
   const quick: Partial<SfuBenchOptions> = values.quick
-    ? { steps: [50, 200], warmupS: 1, windowS: 2, variants: ['liburing'] }
+    ? { steps: [50, 200], warmupS: 1, windowS: 2, variants: ['default'] }
     : {};
   const bench: SfuBenchOptions = {
     ...DEFAULT_SFU_BENCH_OPTIONS,

@@ -2,9 +2,11 @@
  * Child process of bench:sfu: the bare-mediasoup baseline. Uses `mediasoup` directly (no Parley
  * code): one worker with the settings of Parley's WorkerPool (logLevel "warn", no log tags), one
  * router with the same codec list, the same topology as the Parley path. Driven over IPC by
- * bareTarget.ts.
+ * bareTarget.ts. PARLEY_BENCH_MEDIASOUP_DIR: another mediasoup version's package (to run that
+ * version's worker binary); else the installed mediasoup.
  */
-import * as mediasoup from 'mediasoup';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { Producer, Router, RouterRtpCodecCapability, Worker } from 'mediasoup/types';
 import { z } from 'zod/v4';
 import { serveParent } from './ipc.js';
@@ -40,6 +42,12 @@ const Add = z.object({
   srtp: z.boolean(),
 });
 
+type Mediasoup = typeof import('mediasoup');
+const otherDir = process.env.PARLEY_BENCH_MEDIASOUP_DIR;
+const mediasoup: Mediasoup = otherDir
+  ? ((await import(pathToFileURL(createRequire(import.meta.url).resolve(otherDir)).href)) as Mediasoup)
+  : await import('mediasoup');
+
 let worker: Worker | undefined;
 let router: Router | undefined;
 const producers: Producer[] = [];
@@ -60,7 +68,7 @@ serveParent(async (request) => {
     case 'producers': {
       if (!router) throw new Error('init first');
       const { streams } = Streams.parse(request);
-      const t = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
+      const t = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true, enableBwe: false });
       for (const [index, stream] of streams.entries()) {
         producers.push(await t.produce({ kind: stream.kind, rtpParameters: producerRtpParameters(stream, index) }));
       }
@@ -76,6 +84,7 @@ serveParent(async (request) => {
           listenInfo,
           rtcpMux: true,
           comedia: false,
+          enableBwe: false, // as Parley's plain transports (media-workers/src/rpc/pipeHandlers.ts)
           enableSrtp: srtp,
           srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
         });

@@ -9,8 +9,16 @@ const Tuple = z.object({ ip: z.string(), port: z.number().int() });
 const Cpu = z.object({ cpuMs: z.number(), at: z.number() });
 
 /** The baseline: bare mediasoup in its own child process (bareProcess.ts). */
-export async function startBareTarget(layout: PortLayout, workerBin: string): Promise<SfuTarget> {
-  const child = await startChild(FILE, { MEDIASOUP_WORKER_BIN: workerBin });
+export async function startBareTarget(
+  layout: PortLayout,
+  workerBin: string,
+  /** mediasoup's package directory when not the installed one (another version's worker). */
+  mediasoupDir: string | null = null,
+): Promise<SfuTarget> {
+  const child = await startChild(FILE, {
+    MEDIASOUP_WORKER_BIN: workerBin,
+    ...(mediasoupDir ? { PARLEY_BENCH_MEDIASOUP_DIR: mediasoupDir } : {}),
+  });
   let workerPid: number;
   try {
     ({ workerPid } = await child.call(

@@ -45,7 +45,8 @@ export function formatReport(r: SfuBenchResult): string {
     `"in drops/s" > 0 means RTP was lost at the worker's input socket: the worker fell behind`,
   ];
   for (const v of r.variants) {
-    out.push('', `worker build: ${v.variant}`);
+    out.push('', `worker build: ${v.variant}${v.mediasoupVersion ? ` (mediasoup ${v.mediasoupVersion})` : ''}`);
+    for (const note of v.notes ?? []) out.push(`  ${note}`);
     const rows: string[][] = [];
     for (const s of v.parley?.steps ?? []) {
       rows.push(stepRow('parley', s, v.stepRatios.find((x) => x.consumers === s.consumers)?.ratio));
@@ -81,6 +82,7 @@ export function formatReport(r: SfuBenchResult): string {
       out.push(`  Parley/bare capacity: ${v.capacityRatio.toFixed(3)} ${at} (goal >= ${GOALS.capacityRatio})`);
     }
   }
+  if (r.variants.length > 1) out.push('', ...sideBySide(r));
   for (const s of r.skipped) out.push('', `worker build ${s.variant} SKIPPED: ${s.reason}`);
   out.push('');
   if (r.best) {
@@ -96,4 +98,33 @@ export function formatReport(r: SfuBenchResult): string {
     out.push('no Parley figures: see the errors above');
   }
   return out.join('\n');
+}
+
+/**
+ * Every worker binary of the run in one table: packets out per CPU-second at the highest step
+ * each path delivered, against the first variant measured in the same run.
+ */
+function sideBySide(r: SfuBenchResult): string[] {
+  const first = r.variants[0]!;
+  const vs = (path: 'parley' | 'bare', v: (typeof r.variants)[number]) => {
+    const a = v[path]?.ppsOutPerCpuSecond;
+    const b = first[path]?.ppsOutPerCpuSecond;
+    return a && b ? (a / b).toFixed(3) : '-';
+  };
+  const rows = r.variants.map((v) => [
+    v.variant,
+    v.mediasoupVersion ?? '',
+    v.parley?.ppsOutPerCpuSecond ? k(v.parley.ppsOutPerCpuSecond) : '-',
+    vs('parley', v),
+    v.bare?.ppsOutPerCpuSecond ? k(v.bare.ppsOutPerCpuSecond) : '-',
+    vs('bare', v),
+    v.capacityRatio !== undefined ? v.capacityRatio.toFixed(3) : '-',
+  ]);
+  return [
+    `side by side (pps out per worker CPU-second at the highest delivered step; "vs ${first.variant}": over the first variant, same run):`,
+    table(
+      ['variant', 'mediasoup', 'parley', `vs ${first.variant}`, 'bare', `vs ${first.variant}`, 'parley/bare'],
+      rows,
+    ),
+  ];
 }

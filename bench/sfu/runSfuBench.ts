@@ -24,7 +24,7 @@ export const DEFAULT_SFU_BENCH_OPTIONS: SfuBenchOptions = {
   warmupS: 3,
   windowS: 5,
   mix: 'meeting',
-  variants: ['liburing', 'no-liburing'],
+  variants: ['default'],
   noBaseline: false,
   rounds: 1,
   portBase: 46000,
@@ -34,8 +34,9 @@ export const DEFAULT_SFU_BENCH_OPTIONS: SfuBenchOptions = {
 
 /**
  * SFU forwarding capacity of one worker: Parley's media node (driven over its RPC) and, as the
- * baseline, bare mediasoup with the same topology, for each available worker build (io_uring on
- * and off). Every path runs alone, one after the other. See bench/sfu/README.md.
+ * baseline, bare mediasoup with the same topology, for each worker binary of `variants` (build
+ * variants, other mediasoup versions, paths). Every path runs alone, one after the other. See
+ * bench/sfu/README.md.
  */
 export async function runSfuBench(partial: Partial<SfuBenchOptions> = {}): Promise<SfuBenchResult> {
   const { log = () => undefined, ...options } = { ...DEFAULT_SFU_BENCH_OPTIONS, ...partial };
@@ -61,11 +62,20 @@ export async function runSfuBench(partial: Partial<SfuBenchOptions> = {}): Promi
       result.skipped.push({ variant, reason: located.missing });
       continue;
     }
-    const comparison: VariantComparison = { variant, stepRatios: [] };
-    const paths: Array<[PathName, () => Promise<SfuTarget>]> = [
-      ['parley', () => startParleyTarget(layout, located.bin)],
-    ];
-    if (!options.noBaseline) paths.push(['bare', () => startBareTarget(layout, located.bin)]);
+    const comparison: VariantComparison = {
+      variant,
+      mediasoupVersion: located.mediasoupVersion,
+      stepRatios: [],
+      notes: [],
+    };
+    const paths: Array<[PathName, () => Promise<SfuTarget>]> = [];
+    if (located.mediasoupDir === null) paths.push(['parley', () => startParleyTarget(layout, located.bin)]);
+    else
+      comparison.notes!.push(
+        `Parley not run: its media node is built on mediasoup ${version}, this worker is ${located.mediasoupVersion}`,
+      );
+    if (!options.noBaseline || located.mediasoupDir !== null)
+      paths.push(['bare', () => startBareTarget(layout, located.bin, located.mediasoupDir)]);
     // Rounds alternate the order (parley, bare, bare, parley, ...): drift of a shared machine
     // then hits both paths alike; each step keeps its median round.
     const runs: Record<PathName, StepResult[][]> = { parley: [], bare: [] };

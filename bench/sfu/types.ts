@@ -34,7 +34,11 @@ export type PathName = 'parley' | 'bare';
  *   host the reader takes much of the second core and wakes on every packet.
  */
 export type SinkMode = 'held' | 'read';
-export type WorkerVariant = 'liburing' | 'no-liburing';
+/**
+ * A worker binary to measure (bench/sfu/workerBinaries.ts): a build variant of the installed
+ * mediasoup (`default`, `lto`, ...), another mediasoup version (`3.19.3`), or a path.
+ */
+export type WorkerVariant = string;
 
 export interface SfuBenchOptions {
   /** Consumers per worker at each step, ascending. */
@@ -116,6 +120,10 @@ export interface PathResult {
 
 export interface VariantComparison {
   variant: WorkerVariant;
+  /** The mediasoup version the binary speaks. */
+  mediasoupVersion?: string;
+  /** Why a path did not run (e.g. Parley for another mediasoup version). */
+  notes?: string[];
   parley?: PathResult;
   bare?: PathResult;
   /**

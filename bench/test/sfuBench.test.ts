@@ -7,6 +7,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { formatReport } from '../sfu/report.js';
 import { runSfuBench } from '../sfu/runSfuBench.js';
 import type { SinkMode } from '../sfu/types.js';
 
@@ -33,7 +35,7 @@ describe('bench:sfu', () => {
         warmupS: 1,
         windowS: 2,
         mix: 'audio',
-        variants: ['liburing'],
+        variants: ['default'],
         rounds: 1,
         portBase,
         sink,
@@ -55,4 +57,29 @@ describe('bench:sfu', () => {
       expect(processesHolding(portBase + 20)).not.toMatch(/node/);
     }, 90_000);
   }
+
+  it('runs several worker binaries side by side in one run (--variants): a build variant and a path; a missing one is skipped', async () => {
+    const installed = path.resolve('node_modules/mediasoup/worker/out/Release/mediasoup-worker');
+    const result = await runSfuBench({
+      steps: [50],
+      warmupS: 1,
+      windowS: 2,
+      mix: 'audio',
+      variants: ['default', installed, '/nonexistent/mediasoup-worker'],
+      rounds: 1,
+      portBase: 64000,
+    });
+    expect(result.variants.map((v) => v.variant)).toEqual(['default', installed]);
+    for (const v of result.variants) {
+      expect(v.mediasoupVersion).toBe(result.mediasoupVersion);
+      for (const p of ['parley', 'bare'] as const) expect(v[p]!.steps[0]!.delivered).toBeGreaterThan(0.95);
+    }
+    expect(result.variants[1]!.parley!.workerBin).toBe(installed);
+    expect(result.skipped).toEqual([
+      { variant: '/nonexistent/mediasoup-worker', reason: '/nonexistent/mediasoup-worker does not exist' },
+    ]);
+    const report = formatReport(result);
+    expect(report).toContain('side by side');
+    expect(report).toMatch(new RegExp(`${installed.replace(/[/.]/g, '\\$&')}\\s.*${result.mediasoupVersion}`));
+  }, 120_000);
 });

@@ -40,6 +40,8 @@ export const LoadTestOptionsSchema = z
     meshMax: z.number().int().min(1).max(1000).optional(),
     /** Embedded Parley only: MEDIA_WORKERS (server default: one per core). */
     mediaWorkers: z.number().int().min(1).max(256).optional(),
+    /** Embedded Parley only: SFU_CONSUMER_BUDGET (server default when unset; capacity check sets the plan's). */
+    consumerBudget: z.number().int().min(1).max(100_000).optional(),
     /** Embedded Parley only: first port tried for HTTP, media RPC and RTC ports. */
     portBase: z.number().int().min(1024).max(65_000).default(50_000),
     /** UDP ports of the RTP bots' sockets (one per bot); default: any the OS gives. */

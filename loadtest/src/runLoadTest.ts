@@ -99,6 +99,7 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
       portBase: options.portBase,
       meshMax: options.meshMax,
       mediaWorkers: options.mediaWorkers,
+      consumerBudget: options.consumerBudget,
       build: process.env.PARLEY_SKIP_BUILD !== '1',
       logFile: join(outDir, 'parley.log'),
     });

@@ -151,6 +151,7 @@ describe('the plan as the load test runs it', () => {
       botReceivers: 14,
       video: { width: 1280, height: 720, fps: 15 },
       meshMax: 3,
+      consumerBudget: 400, // the plan's SFU_CONSUMER_BUDGET reaches the embedded Parley
     });
   });
 
@@ -201,7 +202,7 @@ describe('calibration file', () => {
       worker: { path: '/x', sha256: null, variant: 'missing' },
     },
     cost: { ppsOutPerCpuSecond: 80_000, cpuSecondsPerPacketIn: 0, consumersPerCore: 1_100 },
-    bench: { quick: true, variant: 'liburing', srtp: true, packetMix: 'meeting', durationSec: 10, figures: {} },
+    bench: { quick: true, variant: 'default', srtp: true, packetMix: 'meeting', durationSec: 10, figures: {} },
   };
 
   it('round-trips and rejects a damaged or missing file with a clear error', async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { audioStream, videoStream } from '../src/capacity/mediaRates.js';
-import { planCapacity } from '../src/capacity/plan.js';
+import { consumerBudgetFor, planCapacity } from '../src/capacity/plan.js';
 
 const cost = { ppsOutPerCpuSecond: 100_000, consumersPerCore: 5_000 };
 
@@ -81,7 +81,23 @@ describe('planCapacity', () => {
     expect(plan.limitedBy).toBe('meeting spread');
     expect(plan.workers).toBe(5);
     expect(plan.mediaNodes).toBe(3);
-    expect(plan.warnings.some((w) => w.includes('spreads over 5 workers'))).toBe(true);
+    const spread = plan.warnings.find((w) => w.includes('spreads over 5 workers'));
+    expect(spread).toContain('SFU_NODE_CONSUMER_BUDGET'); // the server pipes across nodes when that is set
+    expect(spread).not.toContain('does not pipe');
+  });
+
+  it('derives the consumer budget from the calibration: consumers per worker at the target CPU', () => {
+    // 2600 per core at 80 %: at 70 % (default headroom) 2275 → 2200; at 90 % 2925 → 2900
+    expect(consumerBudgetFor({ consumersPerCore: 2600 }, 0.3)).toBe(2200);
+    expect(consumerBudgetFor({ consumersPerCore: 2600 }, 0.1)).toBe(2900);
+    expect(consumerBudgetFor({ consumersPerCore: 50 }, 0.3)).toBe(100);
+    // The 300-person meeting (4 cameras, 10 mics): 400 spread it over 11 routers; the
+    // derived budget keeps it on as many workers as its CPU needs.
+    const shape = { meetings: 1, participants: 300, senders: 4, audioSenders: 10, resolution: 720, coresPerNode: 2 };
+    const calibrated = { ppsOutPerCpuSecond: 165_800, consumersPerCore: 2600 };
+    expect(planCapacity({ ...shape, consumerBudget: 400 }, calibrated).workersBy['meeting spread']).toBe(11);
+    const derived = planCapacity({ ...shape, consumerBudget: consumerBudgetFor(calibrated, 0.3) }, calibrated);
+    expect(derived.workersBy['meeting spread']).toBeLessThanOrEqual(derived.workersBy.cpu);
   });
 
   it('headroom sets the target utilisation', () => {

@@ -19,7 +19,7 @@ import { applySourceFixes } from './lib/source-fixes.mjs';
 
 const SHIMS_DIR = fileURLToPath(new URL('./shims/', import.meta.url));
 /** .wrap name → shim directory under ./shims (all get shims/common/dummy.c). */
-const SHIMS = ['abseil-cpp', 'catch2', 'flatbuffers', 'libsrtp3', 'liburing', 'libuv', 'openssl', 'usrsctp'];
+const SHIMS = ['catch2', 'flatbuffers', 'libsrtp3', 'libuv', 'openssl', 'unordered-dense'];
 const NOT_NEEDED = new Set(['wingetopt']); // Windows only
 
 /**
@@ -84,14 +84,15 @@ function placeShims(workerDir) {
 }
 
 /**
- * The srtp shim provides the libsrtp 3 struct-policy API (mediasoup 3.16 to
- * 3.22). Later versions call srtp_policy_create(); refuse them clearly.
+ * The srtp shim provides libsrtp 3's opaque policy API (srtp_policy_create...),
+ * which mediasoup uses from 3.24 on; older versions filled a policy struct.
+ * Refuse those clearly.
  */
 function checkSrtpApi(workerDir) {
   const src = fs.readFileSync(path.join(workerDir, 'src', 'RTC', 'SrtpSession.cpp'), 'utf8');
-  if (src.includes('srtp_policy_create')) {
+  if (!src.includes('srtp_policy_create')) {
     throw new ProvisionError(
-      "this mediasoup uses libsrtp 3's opaque policy API (srtp_policy_create), which media-workers/build/shims/libsrtp3 does not provide; the project pins mediasoup 3.19.3.",
+      "this mediasoup fills libsrtp's policy struct (before 3.24); media-workers/build/shims/libsrtp3 provides libsrtp 3's opaque policy API only. The project pins mediasoup 3.32.2.",
     );
   }
 }
@@ -124,13 +125,14 @@ async function placeLibsrtp(workerDir, tarball, log) {
  * binary (inside `buildRoot`; the caller copies it and removes `buildRoot`).
  * `libsrtpTarball`: libsrtp 2 sources to build in with OpenSSL; null: Debian's
  * libsrtp2 package (NSS).
- * @param {{ms: import('./lib/mediasoup-package.mjs').MediasoupPackage, liburing: boolean,
+ * @param {{ms: import('./lib/mediasoup-package.mjs').MediasoupPackage,
+ *   variant: import('./lib/build-variants.mjs').BuildVariant,
  *   jobs: number, buildRoot: string, log: string, libsrtpTarball: string | null}} opts
  */
-export async function buildWorker({ ms, liburing, jobs, buildRoot, log, libsrtpTarball }) {
+export async function buildWorker({ ms, variant, jobs, buildRoot, log, libsrtpTarball }) {
   const workerDir = path.join(buildRoot, 'worker');
   const buildDir = path.join(workerDir, 'out', 'Release', 'build');
-  fs.writeFileSync(log, `mediasoup ${ms.version} worker build, ${new Date().toISOString()}\n`);
+  fs.writeFileSync(log, `mediasoup ${ms.version} worker build (${variant.name}), ${new Date().toISOString()}\n`);
 
   await step('preparing sources and shim subprojects', async () => {
     // Build products of any earlier attempt inside the package are left behind.
@@ -148,7 +150,7 @@ export async function buildWorker({ ms, liburing, jobs, buildRoot, log, libsrtpT
     }
   });
 
-  await step(`meson setup (io_uring ${liburing ? 'on' : 'off'})`, () =>
+  await step(`meson setup (variant ${variant.name}: ${variant.about})`, () =>
     // The same options as mediasoup's tasks.py uses for a Release build.
     runLogged(
       'meson',
@@ -164,7 +166,7 @@ export async function buildWorker({ ms, liburing, jobs, buildRoot, log, libsrtpT
         '--buildtype',
         'release',
         '-Db_ndebug=true',
-        `-Dms_disable_liburing=${liburing ? 'false' : 'true'}`,
+        ...variant.mesonArgs,
         `-Dlibsrtp3:parley-srtp=${libsrtpTarball ? 'bundled' : 'system'}`,
         buildDir,
       ],

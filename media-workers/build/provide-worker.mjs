@@ -2,7 +2,7 @@
 // Provides mediasoup's C++ worker binary. Runs as the root package's
 // `postinstall`, before anything is built, so: plain Node ESM, no dependencies.
 //
-// mediasoup is pinned (3.19.3) and its own postinstall is denied by
+// mediasoup is pinned (3.32.2) and its own postinstall is denied by
 // "allowScripts": {"mediasoup": false} in the root package.json: it would try
 // GitHub, then pip. This script puts the worker where mediasoup looks by
 // default (node_modules/mediasoup/worker/out/Release/mediasoup-worker), from
@@ -15,8 +15,9 @@
 // Environment:
 //   PARLEY_SKIP_WORKER=1        do nothing
 //   MEDIASOUP_WORKER_BIN=path   use this binary (must exist and run)
-//   MEDIASOUP_LIBURING=0|1      build with io_uring (default 1); part of the cache key.
-//                               The prebuilt worker has io_uring, so 0 always builds.
+//   PARLEY_WORKER_VARIANT=name  build variant (lib/build-variants.mjs; default "default");
+//                               part of the cache key. Any other than "default" always
+//                               builds (the prebuilt is mediasoup's default build).
 //   PARLEY_WORKER_REBUILD=1     ignore the cache and the prebuilt download; build
 //   PARLEY_WORKER_JOBS=n        compile jobs (default: available cores)
 //   PARLEY_WORKER_KEEP_BUILD=1  keep the temporary build directory
@@ -27,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWorker, makeBuildRoot } from './build-worker.mjs';
+import { buildVariant, DEFAULT_VARIANT } from './lib/build-variants.mjs';
 import { withLock } from './lib/build-lock.mjs';
 import { formatDuration, info, ProvisionError, sinceStart, step, warn } from './lib/log.mjs';
 import { findMediasoup, installBinary, isExecutableFile, probeWorker } from './lib/mediasoup-package.mjs';
@@ -38,12 +40,11 @@ import { cacheEntry, cacheRoot, isIntact, readMeta, store } from './lib/worker-c
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const env = process.env;
 
-function liburingSetting() {
-  const value = env.MEDIASOUP_LIBURING ?? '1';
-  if (value !== '0' && value !== '1') {
-    throw new ProvisionError(`MEDIASOUP_LIBURING must be 0 or 1 (got "${value}")`);
+function variantSetting() {
+  if (env.MEDIASOUP_LIBURING !== undefined) {
+    warn('MEDIASOUP_LIBURING is ignored: mediasoup 3.32 has no io_uring (see PARLEY_WORKER_VARIANT)');
   }
-  return value === '1';
+  return buildVariant(env.PARLEY_WORKER_VARIANT || DEFAULT_VARIANT);
 }
 
 function jobsSetting() {
@@ -96,9 +97,9 @@ function fromCache(ms, entry) {
   return result.ok;
 }
 
-async function fromPrebuilt(ms, entry, liburing) {
-  if (!liburing) {
-    info('step 3/4 prebuilt: skipped, the official worker is built with io_uring and MEDIASOUP_LIBURING=0');
+async function fromPrebuilt(ms, entry, variant) {
+  if (variant.name !== DEFAULT_VARIANT) {
+    info(`step 3/4 prebuilt: skipped, the official worker is mediasoup's default build, not "${variant.name}"`);
     return false;
   }
   const url = prebuiltUrl(ms.dir);
@@ -116,7 +117,12 @@ async function fromPrebuilt(ms, entry, liburing) {
       warn(`the prebuilt worker does not run on this host (${probe.detail})`);
       return false;
     }
-    store(entry, tmp, { version: ms.version, liburing, source: 'prebuilt', seconds: (Date.now() - t0) / 1000 });
+    store(entry, tmp, {
+      version: ms.version,
+      variant: variant.name,
+      source: 'prebuilt',
+      seconds: (Date.now() - t0) / 1000,
+    });
     installChecked(
       entry.bin,
       ms,
@@ -128,9 +134,9 @@ async function fromPrebuilt(ms, entry, liburing) {
   }
 }
 
-async function fromBuild(ms, entry, liburing) {
-  info(`step 4/4 offline build of mediasoup-worker ${ms.version} against Debian libraries`);
-  await ensureBuildPackages({ liburing });
+async function fromBuild(ms, entry, variant) {
+  info(`step 4/4 offline build of mediasoup-worker ${ms.version} (${variant.name}) against Debian libraries`);
+  await ensureBuildPackages();
   const libsrtp = await step('libsrtp sources (for SRTP with OpenSSL)', () => provideLibsrtpSource(cacheRoot()));
   if ('missing' in libsrtp) warnNssFallback(libsrtp.missing);
   else info(`  libsrtp sources: ${libsrtp.tarball} (${libsrtp.origin})`);
@@ -149,13 +155,13 @@ async function fromBuild(ms, entry, liburing) {
   process.once('SIGTERM', onSignal);
   const t0 = Date.now();
   try {
-    const bin = await buildWorker({ ms, liburing, jobs: jobsSetting(), buildRoot, log, libsrtpTarball });
+    const bin = await buildWorker({ ms, variant, jobs: jobsSetting(), buildRoot, log, libsrtpTarball });
     const probe = probeWorker(bin);
     if (!probe.ok) throw new ProvisionError(`the built worker does not run: ${probe.detail}`, [`build log: ${log}`]);
     const srtp = libsrtpTarball ? `libsrtp ${path.basename(libsrtpTarball)} with OpenSSL` : "Debian's libsrtp2 (NSS)";
     const meta = store(entry, bin, {
       version: ms.version,
-      liburing,
+      variant: variant.name,
       source: 'build',
       seconds: (Date.now() - t0) / 1000,
       srtp,
@@ -189,16 +195,16 @@ async function main() {
   const ms = findMediasoup(repoRoot);
   if (!ms) return; // mediasoup not installed (e.g. a production install without media-workers)
 
-  const liburing = liburingSetting();
+  const variant = variantSetting();
   info(
-    `mediasoup ${ms.version}, ${process.platform}-${process.arch}, kernel ${os.release()}, io_uring ${liburing ? 'on' : 'off'}`,
+    `mediasoup ${ms.version}, ${process.platform}-${process.arch}, kernel ${os.release()}, build variant ${variant.name}`,
   );
 
   if (env.MEDIASOUP_WORKER_BIN) {
     info('step 1/4 MEDIASOUP_WORKER_BIN is set');
     fromEnvBin();
   } else {
-    const entry = cacheEntry(ms.version, liburing);
+    const entry = cacheEntry(ms.version, variant.name);
     const rebuild = env.PARLEY_WORKER_REBUILD === '1';
     if (rebuild) info('PARLEY_WORKER_REBUILD=1: skipping the cache and the prebuilt download');
     if (rebuild || !fromCache(ms, entry)) {
@@ -206,8 +212,8 @@ async function main() {
       fs.mkdirSync(path.dirname(entry.dir), { recursive: true });
       await withLock(`${entry.dir}.lock`, async () => {
         if (!rebuild && isIntact(entry) && fromCache(ms, entry)) return;
-        if (!rebuild && (await fromPrebuilt(ms, entry, liburing))) return;
-        await fromBuild(ms, entry, liburing);
+        if (!rebuild && (await fromPrebuilt(ms, entry, variant))) return;
+        await fromBuild(ms, entry, variant);
       });
     }
   }

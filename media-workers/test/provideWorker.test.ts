@@ -9,6 +9,7 @@ import { debSrcList } from '../build/lib/libsrtp-source.mjs';
 import { createNinjaProgress } from '../build/lib/ninja-progress.mjs';
 import { findTarEntry, prebuiltUrl } from '../build/lib/prebuilt.mjs';
 import { applySourceFixes } from '../build/lib/source-fixes.mjs';
+import { BUILD_VARIANTS, buildVariant } from '../build/lib/build-variants.mjs';
 import { BUILD_RECIPE, cacheEntry, isIntact, readMeta, sha256 } from '../build/lib/worker-cache.mjs';
 import { REPO_ROOT } from './support/mediaNodeProcess.js';
 
@@ -73,13 +74,23 @@ describe('provide-worker building blocks', () => {
     );
   });
 
-  it('keys the cache by version, build recipe, platform/arch and the io_uring choice', () => {
-    const on = cacheEntry(VERSION, true);
-    const off = cacheEntry(VERSION, false);
-    expect(BUILD_RECIPE).toBeGreaterThanOrEqual(2); // recipe 1 built workers that crash on DTLS
-    expect(on.dir).toContain(path.join('parley', 'mediasoup-worker', VERSION, `recipe-${BUILD_RECIPE}`));
-    expect(on.dir).not.toBe(off.dir);
-    expect(path.basename(on.dir)).toBe(`${process.platform}-${process.arch}-liburing`);
+  it('keys the cache by version, build recipe, platform/arch and build variant', () => {
+    const standard = cacheEntry(VERSION, 'default');
+    const lto = cacheEntry(VERSION, 'lto');
+    expect(BUILD_RECIPE).toBeGreaterThanOrEqual(4); // recipe 4: the first for mediasoup 3.32
+    expect(standard.dir).toContain(path.join('parley', 'mediasoup-worker', VERSION, `recipe-${BUILD_RECIPE}`));
+    expect(standard.dir).not.toBe(lto.dir);
+    expect(path.basename(standard.dir)).toBe(`${process.platform}-${process.arch}-default`);
+    expect(cacheEntry('3.19.3', 'liburing', 3).dir).toContain(path.join('3.19.3', 'recipe-3'));
+  });
+
+  it('knows its build variants; only the portable ones may go into an image', () => {
+    expect(buildVariant(undefined).name).toBe('default');
+    expect(buildVariant('lto').mesonArgs).toContain('-Db_lto=true');
+    expect(buildVariant('native').portable).toBe(false);
+    expect(() => buildVariant('O9')).toThrow(/unknown worker build variant "O9"/);
+    for (const v of Object.values(BUILD_VARIANTS))
+      expect(v.portable).toBe(!v.mesonArgs.some((a) => a.includes('march')));
   });
 
   it('derives deb-src entries for the libsrtp sources from the system apt sources, both formats', () => {
@@ -100,11 +111,11 @@ describe('provide-worker building blocks', () => {
   });
 
   it("links the SRTP its cache entry says: libsrtp with OpenSSL leaves out Debian's libsrtp2 and NSS", () => {
-    // npm install copies the worker out of a cache entry (both io_uring choices are looked at).
+    // npm install copies the worker out of a cache entry (every build variant is looked at).
     const installed = sha256(INSTALLED_BIN);
-    const entry = [cacheEntry(VERSION, true), cacheEntry(VERSION, false)].find(
-      (e) => readMeta(e)?.sha256 === installed,
-    );
+    const entry = Object.keys(BUILD_VARIANTS)
+      .map((v) => cacheEntry(VERSION, v))
+      .find((e) => readMeta(e)?.sha256 === installed);
     expect(entry, 'the installed worker comes from the machine cache').toBeDefined();
     const meta = readMeta(entry!);
     const linked = execFileSync('ldd', [INSTALLED_BIN], { encoding: 'utf8' });
@@ -116,11 +127,24 @@ describe('provide-worker building blocks', () => {
     }
   });
 
-  it("applies the DTLS BIO callback fix to a copy of mediasoup's DtlsTransport.cpp, once", () => {
+  it("finds the DTLS BIO callback fix already in this mediasoup's DtlsTransport.cpp", () => {
     const workerDir = tmpDir();
     const file = path.join(workerDir, 'src/RTC/DtlsTransport.cpp');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.copyFileSync(path.join(MEDIASOUP_DIR, 'worker/src/RTC/DtlsTransport.cpp'), file);
+    expect(applySourceFixes(workerDir)).toEqual(['dtls-bio-callback-return (already in mediasoup)']);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/\(operationType & BIO_CB_RETURN\)/);
+  });
+
+  it('applies the DTLS BIO callback fix to a DtlsTransport.cpp that lacks it (mediasoup 3.19), once', () => {
+    const workerDir = tmpDir();
+    const file = path.join(workerDir, 'src/RTC/DtlsTransport.cpp');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // onSslBioOut's last line as mediasoup 3.19.3 shipped it.
+    fs.writeFileSync(
+      file,
+      '\tconst long resultOfcallback = (operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;\n',
+    );
     expect(applySourceFixes(workerDir)).toEqual(['dtls-bio-callback-return (applied)']);
     const fixed = fs.readFileSync(file, 'utf8');
     expect(fixed).toContain('(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;');
@@ -163,10 +187,10 @@ describe('provide-worker.mjs', () => {
     expect(out).toBe('');
   });
 
-  it('rejects a bad MEDIASOUP_LIBURING and a MEDIASOUP_WORKER_BIN that is not executable', async () => {
-    const bad = await provide({ MEDIASOUP_LIBURING: 'yes' });
+  it('rejects an unknown PARLEY_WORKER_VARIANT and a MEDIASOUP_WORKER_BIN that is not executable', async () => {
+    const bad = await provide({ PARLEY_WORKER_VARIANT: 'fastest' });
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain('MEDIASOUP_LIBURING must be 0 or 1');
+    expect(bad.out).toContain('unknown worker build variant "fastest"');
     const missing = await provide({ MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('MEDIASOUP_WORKER_BIN=/nonexistent/mediasoup-worker is not an executable file');
@@ -179,9 +203,9 @@ describe('provide-worker.mjs', () => {
   });
 
   it('installs from the machine cache in seconds (the second `npm ci`)', async () => {
-    const entry = cacheEntry(VERSION, true);
+    const entry = cacheEntry(VERSION, 'default');
     expect(isIntact(entry), `no cached worker in ${entry.dir}: run npm install first`).toBe(true);
-    const run = await provide({ MEDIASOUP_LIBURING: '1' });
+    const run = await provide({ PARLEY_WORKER_VARIANT: 'default' });
     expect(run.code, run.out).toBe(0);
     expect(run.out).toContain('step 2/4 cache hit');
     expect(run.ms).toBeLessThan(10_000);
@@ -217,13 +241,13 @@ describe('provide-worker.mjs', () => {
         'parley/mediasoup-worker',
         VERSION,
         `recipe-${BUILD_RECIPE}`,
-        `linux-${os.arch()}-liburing`,
+        `linux-${os.arch()}-default`,
       );
       const meta = JSON.parse(fs.readFileSync(path.join(cached, 'meta.json'), 'utf8'));
       expect(meta).toMatchObject({
         mediasoupVersion: VERSION,
         source: 'prebuilt',
-        liburing: true,
+        variant: 'default',
         buildRecipe: BUILD_RECIPE,
       });
       expect(fs.readFileSync(path.join(cached, 'mediasoup-worker')).equals(fs.readFileSync(INSTALLED_BIN))).toBe(true);

@@ -20,7 +20,7 @@ export const CalibrationSchema = z.object({
   /** How it was measured: the benchmark's options, packet mix, SRTP, and its raw headline figures. */
   bench: z.object({
     quick: z.boolean(),
-    /** Worker build measured (liburing / no-liburing). */
+    /** Worker build measured (a build variant: default, lto, ...; liburing / no-liburing before recipe 4). */
     variant: z.string(),
     srtp: z.boolean(),
     packetMix: z.string(),

@@ -3,6 +3,7 @@
  * See docs/capacity.md.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { BUILD_VARIANTS } from '../../../media-workers/build/lib/build-variants.mjs';
 import { runCalibrationBench } from './benchAdapter.js';
 import {
   DEFAULT_CALIBRATION_FILE,
@@ -14,7 +15,7 @@ import {
 import { PLAIN_RTP_SPEEDUP, runCheck } from './check.js';
 import type { CheckClients } from './loadAdapter.js';
 import { machineInfo } from './machineInfo.js';
-import { planCapacity } from './plan.js';
+import { consumerBudgetFor, planCapacity } from './plan.js';
 import type { PlanInput, WorkerCostInput } from './planInput.js';
 import { formatCheck, formatPlan } from './planTable.js';
 
@@ -45,7 +46,11 @@ function addPlanOptions(cmd: Command): Command {
     .option('--stage-height <px>', "receivers' video stage height (decides the layer)", number, 900)
     .option('--headroom <fraction>', 'share of each core kept free', number, 0.3)
     .option('--cores-per-node <n>', 'workers (cores) per media node', number, 8)
-    .option('--consumer-budget <n>', 'SFU_CONSUMER_BUDGET of the media nodes', number, 400)
+    .option(
+      '--consumer-budget <n>',
+      'SFU_CONSUMER_BUDGET of the servers (default: from the calibration, consumers per worker at the target CPU)',
+      number,
+    )
     .option('-f, --file <path>', 'calibration file', DEFAULT_CALIBRATION_FILE)
     .option('--pps-per-cpu <n>', 'override: packets out per worker CPU-second', number)
     .option('--consumers-per-core <n>', 'override: active consumers per core at ~80 % CPU', number)
@@ -66,7 +71,7 @@ interface PlanFlags {
   stageHeight: number;
   headroom: number;
   coresPerNode: number;
-  consumerBudget: number;
+  consumerBudget?: number;
   file: string;
   ppsPerCpu?: number;
   consumersPerCore?: number;
@@ -74,7 +79,7 @@ interface PlanFlags {
   json?: boolean;
 }
 
-function planInput(f: PlanFlags): PlanInput {
+function planInput(f: PlanFlags, cost: WorkerCostInput): PlanInput {
   return {
     meetings: f.meetings,
     participants: f.participants,
@@ -88,7 +93,7 @@ function planInput(f: PlanFlags): PlanInput {
     stageHeight: f.stageHeight,
     headroom: f.headroom,
     coresPerNode: f.coresPerNode,
-    consumerBudget: f.consumerBudget,
+    consumerBudget: f.consumerBudget ?? consumerBudgetFor(cost, f.headroom),
   };
 }
 
@@ -103,9 +108,15 @@ async function workerCost(f: PlanFlags): Promise<{ cost: WorkerCostInput; note: 
     cpuSecondsPerPacketIn: f.cpuPerPacketIn ?? base?.cpuSecondsPerPacketIn ?? 0,
   };
   const figures = `${Math.round(cost.ppsOutPerCpuSecond).toLocaleString('en-US')} packets out per CPU-second, ${Math.round(cost.consumersPerCore)} consumers per core`;
+  const budget =
+    f.consumerBudget !== undefined
+      ? `; consumer budget ${f.consumerBudget} (given)`
+      : cost.consumersPerCore > 0
+        ? `; consumer budget ${consumerBudgetFor(cost, f.headroom)} (from the calibration: set SFU_CONSUMER_BUDGET to it on the servers)`
+        : '';
   const note = calibration
-    ? `${f.file} (${calibration.machine.cpuModel}, ${calibration.machine.cores} cores, worker ${calibration.machine.worker.variant}, ${calibration.createdAt}${calibration.bench.quick ? ', quick run: less precise' : ''}): ${figures}`
-    : `given on the command line: ${figures}`;
+    ? `${f.file} (${calibration.machine.cpuModel}, ${calibration.machine.cores} cores, worker ${calibration.machine.worker.variant}, ${calibration.createdAt}${calibration.bench.quick ? ', quick run: less precise' : ''}): ${figures}${budget}`
+    : `given on the command line: ${figures}${budget}`;
   return { cost, note };
 }
 
@@ -131,11 +142,9 @@ program
   .description('run the SFU benchmark on this machine and store its cost figures')
   .option('--quick', 'short benchmark run (2 steps of 2 s: less precise)')
   .addOption(
-    new Option('--variant <build>', 'worker build to measure (default: the installed one)').choices([
-      'liburing',
-      'no-liburing',
-      'both',
-    ]),
+    new Option('--variant <build>', 'worker build variant to measure (default: the installed one)').choices(
+      Object.keys(BUILD_VARIANTS),
+    ),
   )
   .addOption(new Option('--mix <mix>', "benchmark's packet mix").choices(['meeting', 'audio']).default('meeting'))
   .option('-f, --file <path>', 'where to store the calibration', DEFAULT_CALIBRATION_FILE)
@@ -144,15 +153,15 @@ program
   .action(
     async (f: {
       quick?: boolean;
-      variant?: 'liburing' | 'no-liburing' | 'both';
+      variant?: string;
       mix: 'meeting' | 'audio';
       file: string;
       portBase: number;
       json?: boolean;
     }) => {
       const machine = machineInfo();
-      const installed = /-(no-liburing|liburing)$/.exec(machine.worker.variant)?.[1];
-      const variant = f.variant ?? installed ?? 'both';
+      const installed = Object.keys(BUILD_VARIANTS).find((v) => machine.worker.variant.endsWith(`-${v}`));
+      const variant = f.variant ?? installed ?? 'default';
       console.error(
         `calibrating: bench:sfu, mix ${f.mix}, worker ${variant}${f.quick ? ', quick' : ''} (ports ${f.portBase}-${f.portBase + 899}) ...`,
       );
@@ -160,7 +169,7 @@ program
         quick: f.quick === true,
         portBase: f.portBase,
         mix: f.mix,
-        ...(variant === 'both' ? {} : { variants: [variant as 'liburing' | 'no-liburing'] }),
+        variants: [variant],
         log: (line) => console.error(`  ${line}`),
       });
       const calibration: Calibration = {
@@ -199,7 +208,7 @@ program
 addPlanOptions(program.command('plan').description('workers, cores, media nodes and bandwidth for a load')).action(
   async (f: PlanFlags) => {
     const { cost, note } = await workerCost(f);
-    const plan = planCapacity(planInput(f), cost);
+    const plan = planCapacity(planInput(f, cost), cost);
     console.log(f.json ? JSON.stringify({ calibration: note, ...plan }, null, 2) : formatPlan(plan, note));
   },
 );
@@ -248,7 +257,7 @@ addPlanOptions(
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       const outcome = await runCheck(
-        planInput(f),
+        planInput(f, cost),
         cost,
         {
           clients: f.clients,

@@ -51,6 +51,8 @@ export function loadTestOptions(s: PlanSettings, run: CheckRunOptions): LoadTest
     durationSec: run.durationSec,
     portBase: run.portBase,
     ...(run.mediaWorkers ? { mediaWorkers: run.mediaWorkers } : {}),
+    // the plan's SFU_CONSUMER_BUDGET, so the embedded Parley spreads the meeting as planned
+    consumerBudget: s.consumerBudget,
     ...(run.clients === 'bots' && run.botSrtp === false ? { botSrtp: false } : {}),
     // the SFU from the 4th join (bots need it; MESH_RETURN_AT 2 must stay below)
     meshMax: CHECK_MESH_MAX,

@@ -12,7 +12,7 @@ import { z } from 'zod';
 export const WorkerBinarySchema = z.object({
   path: z.string(),
   sha256: z.string().nullable(),
-  /** e.g. `3.19.3 build recipe-2 linux-x64-liburing`, or `unknown` when not in the cache. */
+  /** e.g. `3.32.2 build recipe-4 linux-x64-default`, or `unknown` when not in the cache. */
   variant: z.string(),
 });
 

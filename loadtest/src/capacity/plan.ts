@@ -20,6 +20,19 @@ export const MESH_MAX_PARTICIPANTS = 4;
 
 export type WorkerLimit = 'cpu' | 'consumers' | 'meeting spread';
 
+/**
+ * SFU_CONSUMER_BUDGET from a calibration: the consumers one worker carries at the target
+ * utilisation (1 − headroom), rounded down to a hundred. A router under it keeps the meeting's
+ * new receivers on its worker; past it they go to another worker's router, which costs a pipe of
+ * every producer. mediasoup's rule of thumb (~400-500 consumers per worker) predates the workers
+ * measured here: on the calibration machine a worker carries several times that, and a budget of
+ * 400 spread a 300-person meeting over 11 routers where 2 workers had the CPU for it.
+ */
+export function consumerBudgetFor(cost: Pick<WorkerCost, 'consumersPerCore'>, headroom: number): number {
+  const perWorker = cost.consumersPerCore * ((1 - headroom) / CONSUMERS_PER_CORE_AT);
+  return Math.max(100, Math.floor(perWorker / 100) * 100);
+}
+
 export interface CapacityPlan {
   settings: PlanSettings;
   cost: WorkerCost;
@@ -101,7 +114,7 @@ export function planCapacity(
   }
   if (m.routers > s.coresPerNode) {
     warnings.push(
-      `one meeting spreads over ${m.routers} workers but a node has ${s.coresPerNode}; the server does not pipe a meeting across nodes yet (docs/sfu.md)`,
+      `one meeting spreads over ${m.routers} workers but a node has ${s.coresPerNode}: it spreads over media nodes (pipe transports) only when the servers set SFU_NODE_CONSUMER_BUDGET, else its extra receivers share the node's busiest routers (docs/sfu.md)`,
     );
   }
 

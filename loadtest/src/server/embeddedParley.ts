@@ -55,6 +55,8 @@ export interface EmbeddedParleyOptions {
   portBase: number;
   meshMax?: number | undefined;
   mediaWorkers?: number | undefined;
+  /** SFU_CONSUMER_BUDGET (server default when unset). */
+  consumerBudget?: number | undefined;
   logFile: string;
   /** false: start the built entries directly, without start.mjs's build step. */
   build?: boolean;
@@ -144,6 +146,7 @@ export async function startEmbeddedParley(options: EmbeddedParleyOptions): Promi
     // Every browser client logs in at its join: let the logins of a large run queue.
     HASH_QUEUE: '10000',
     ...(options.meshMax !== undefined ? { MESH_MAX_PARTICIPANTS: String(options.meshMax) } : {}),
+    ...(options.consumerBudget !== undefined ? { SFU_CONSUMER_BUDGET: String(options.consumerBudget) } : {}),
   });
   const log = openSync(options.logFile, 'a');
   const child: ChildProcess =

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ProvisionError } from './log.mjs';
 
 /**
- * @typedef {{id: string, file: string, find: RegExp, replace: string, fixed: string, why: string}} SourceFix
+ * @typedef {{id: string, file: string, find: RegExp, replace: string, fixed: RegExp, why: string}} SourceFix
  */
 
 /** @type {SourceFix[]} */
@@ -33,7 +33,8 @@ export const SOURCE_FIXES = [
     file: 'src/RTC/DtlsTransport.cpp',
     find: /\(operationType == BIO_CB_RETURN\) \? static_cast<long>\(ret\) : 1;/g,
     replace: '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
-    fixed: '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
+    // Ours, or mediasoup's own form of the same fix (3.2x and later).
+    fixed: /\(\(?operationType & BIO_CB_RETURN\)( != 0\))? \? static_cast<long>\(ret\) : 1;/,
     why: "onSslBioOut must pass through OpenSSL's result of BIO_ctrl (Debian's libssl has kTLS)",
   },
 ];
@@ -52,12 +53,14 @@ export function applySourceFixes(workerDir, fixes = SOURCE_FIXES) {
     if (matches === 1) {
       fs.writeFileSync(file, src.replace(fix.find, fix.replace));
       report.push(`${fix.id} (applied)`);
-    } else if (matches === 0 && src.includes(fix.fixed)) {
+    } else if (matches === 0 && fix.fixed.test(src)) {
       report.push(`${fix.id} (already in mediasoup)`);
     } else {
       throw new ProvisionError(
         `source fix "${fix.id}" does not fit ${fix.file} of this mediasoup (${matches} matches): ${fix.why}.`,
-        ['media-workers/build/lib/source-fixes.mjs was written for mediasoup 3.19.3; review it for this version.'],
+        [
+          'media-workers/build/lib/source-fixes.mjs was checked against mediasoup 3.19.3 and 3.32.2; review it for this version.',
+        ],
       );
     }
   }

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { info, ProvisionError, step } from './log.mjs';
 
-/** @param {{liburing: boolean}} opts */
-export function buildPackages({ liburing }) {
+/** What mediasoup 3.32's worker builds against (no abseil, usrsctp or liburing since 3.2x). */
+export function buildPackages() {
   return [
     'g++',
     'pkg-config',
@@ -14,12 +14,9 @@ export function buildPackages({ liburing }) {
     'python3',
     'libssl-dev',
     'libuv1-dev',
-    'libabsl-dev',
     'libsrtp2-dev',
     'libflatbuffers-dev',
     'flatbuffers-compiler',
-    'libusrsctp-dev',
-    ...(liburing ? ['liburing-dev'] : []),
   ];
 }
 
@@ -125,10 +122,9 @@ function aptGet(args) {
 /**
  * Makes sure the build toolchain and libraries are installed. As root on
  * Debian, installs what is missing; otherwise stops with the commands to run.
- * @param {{liburing: boolean}} opts
  */
-export async function ensureBuildPackages(opts) {
-  const packages = buildPackages(opts);
+export async function ensureBuildPackages() {
+  const packages = buildPackages();
   const isDebian = fs.existsSync('/usr/bin/dpkg-query') && fs.existsSync('/usr/bin/apt-get');
   const meson = mesonVersion();
   const mesonOk = meson !== null && versionAtLeast(meson, MIN_MESON);

@@ -1,5 +1,6 @@
 // The per-machine cache of built or downloaded workers:
-//   ${XDG_CACHE_HOME:-~/.cache}/parley/mediasoup-worker/<version>/recipe-<n>/<platform>-<arch>-<uring>/
+//   ${XDG_CACHE_HOME:-~/.cache}/parley/mediasoup-worker/<version>/recipe-<n>/<platform>-<arch>-<variant>/
+// (<variant>: a build variant of lib/build-variants.mjs, or liburing/no-liburing in recipe 3)
 //     mediasoup-worker   the binary
 //     meta.json          where it came from, its sha256, when, how long it took
 import crypto from 'node:crypto';
@@ -16,8 +17,11 @@ import { installBinary } from './mediasoup-package.mjs';
  *   1 (no recipe-* directory): first offline build; DTLS crashed in Debian's libssl
  *   2: source fix dtls-bio-callback-return
  *   3: libsrtp built in with OpenSSL instead of Debian's NSS libsrtp2 (lib/libsrtp-source.mjs)
+ *   4: mediasoup 3.32: libsrtp 3's opaque policy API in the srtp shim, unordered-dense shim,
+ *      no abseil/usrsctp/liburing (gone upstream); build variants (lib/build-variants.mjs)
+ *      instead of io_uring on/off
  */
-export const BUILD_RECIPE = 3;
+export const BUILD_RECIPE = 4;
 
 export function cacheRoot() {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -26,12 +30,13 @@ export function cacheRoot() {
 
 /**
  * The cache entry for one mediasoup version, build recipe, platform/arch and
- * io_uring choice.
- * @param {string} version @param {boolean} liburing
+ * build variant. `recipe` defaults to the current one; bench:sfu passes an older
+ * one to find a worker of another mediasoup version.
+ * @param {string} version @param {string} buildVariant @param {number} [recipe]
  */
-export function cacheEntry(version, liburing) {
-  const variant = `${process.platform}-${process.arch}-${liburing ? 'liburing' : 'no-liburing'}`;
-  const dir = path.join(cacheRoot(), version, `recipe-${BUILD_RECIPE}`, variant);
+export function cacheEntry(version, buildVariant, recipe = BUILD_RECIPE) {
+  const variant = `${process.platform}-${process.arch}-${buildVariant}`;
+  const dir = path.join(cacheRoot(), version, `recipe-${recipe}`, variant);
   return {
     dir,
     variant,
@@ -66,7 +71,7 @@ export function isIntact(entry) {
 /**
  * Stores a binary in the cache with its meta.json.
  * @param {ReturnType<typeof cacheEntry>} entry @param {string} file
- * @param {{version: string, liburing: boolean, source: string, seconds: number, srtp?: string}} info
+ * @param {{version: string, variant: string, source: string, seconds: number, srtp?: string}} info
  */
 export function store(entry, file, info) {
   fs.mkdirSync(entry.dir, { recursive: true });
@@ -76,7 +81,7 @@ export function store(entry, file, info) {
     platform: process.platform,
     arch: process.arch,
     kernel: os.release(),
-    liburing: info.liburing,
+    variant: info.variant,
     source: info.source,
     ...(info.srtp ? { srtp: info.srtp } : {}),
     buildRecipe: BUILD_RECIPE,

@@ -96,6 +96,10 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
         listenInfo: portRange ? { ...listenInfo, portRange } : listenInfo,
         rtcpMux: rtcpMux ?? true,
         comedia: comedia ?? true,
+        // Plain RTP peers (RTP bots, recorders, bench:sfu) send no congestion feedback. mediasoup
+        // 3.32's own BWE is on by default and would send them probation padding (SSRC 1234, PT
+        // 127) they never asked for; off, as plain transports behaved before 3.32.
+        enableBwe: false,
         ...(enableSrtp ? { enableSrtp: true, srtpCryptoSuite: srtpCryptoSuite ?? 'AES_CM_128_HMAC_SHA1_80' } : {}),
       });
       room.addTransport(transport, index);
