@@ -144,7 +144,11 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     queued = [];
     const timing = recordJoinStart(meetingId);
     const ack = await client.request('join_meeting', { meetingId }, { timeoutMs: JOIN_TIMEOUT_MS });
-    if (attempt !== generation) return;
+    if (attempt !== generation) {
+      // The page gave up while the join waited (in a lobby): do not stay in the room unseen.
+      if (!isLive()) void client.request('leave_meeting', { meetingId }).catch(() => undefined);
+      return;
+    }
     timing.ackAt = performance.now();
     ice?.close();
     ice = new IceServerSource(ack.iceServers, ack.iceServersTtl, () => meetingsApi.iceServers());
