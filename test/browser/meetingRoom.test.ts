@@ -1,25 +1,18 @@
 /**
- * The meeting room features in headless Chromium, one server, a host and two guests (mesh):
+ * The meeting room features in headless Chromium, one server and one media node, a host and two
+ * guests (mesh with two, SFU from the third: MESH_MAX_PARTICIPANTS=2):
  * the in-meeting chat reaches the others and stays after a reload (a late joiner reads it),
  * the host locks the meeting and admits a guest from the lobby, a raised hand shows on the
- * other pages, the host mutes a guest (the others' tile shows it muted, the guest's microphone
- * goes off) and removes a guest (its page shows it was removed, also after a reload).
+ * other pages, the host mutes a guest (the others' tile shows it muted, no more audio packets of
+ * it arrive — the server paused its producer — and the guest's microphone goes off) and removes a guest (its page shows it was removed, also after a reload).
  * Screenshots: test-output/screenshots/meeting-room-{chat,lobby-guest,lobby-host,hands}.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type Page } from '../support/browser.js';
-import {
-  byTestId,
-  clickTestId,
-  inPage,
-  newUser,
-  selfPeerId,
-  startMeetingHarness,
-  type MeetingHarness,
-  type TestUser,
-} from './meetingHarness.js';
+import { startSfuHarness, type SfuHarness } from '../support/sfuHarness.js';
+import { byTestId, clickTestId, inPage, newUser, selfPeerId, textOf, type TestUser } from './meetingHarness.js';
 
-let harness: MeetingHarness;
+let harness: SfuHarness;
 let ada: TestUser; // host
 let bob: TestUser;
 let cy: TestUser;
@@ -29,7 +22,10 @@ const peer = new Map<TestUser, string>();
 const CHAT_TEXT = 'Hello from the meeting chat';
 
 beforeAll(async () => {
-  harness = await startMeetingHarness('browser_meeting_room');
+  harness = await startSfuHarness('browser_meeting_room', {
+    MESH_MAX_PARTICIPANTS: '2',
+    MESH_RETURN_AT: '1',
+  });
   ada = await newUser(harness, 'ada', 'Ada Host');
   bob = await newUser(harness, 'bob', 'Bob Guest');
   cy = await newUser(harness, 'cyd', 'Cyd Guest');
@@ -55,6 +51,16 @@ async function openChatAndWaitFor(page: Page, text: string): Promise<void> {
     { timeout: 20_000 },
   );
 }
+
+/** Audio packets this page has received from `peerId` so far (SFU session stats). */
+async function audioPacketsFrom(page: Page, peerId: string): Promise<number> {
+  return inPage<number>(
+    page,
+    `window.parleyMeeting.stats().then((all) => all.filter((s) => s.peerId === ${JSON.stringify(peerId)}).reduce((n, s) => n + s.audioPacketsReceived, 0))`,
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The host's row action in the people panel for `user`. */
 async function hostAction(user: TestUser, action: string): Promise<void> {
@@ -135,7 +141,21 @@ describe('the meeting room', () => {
     await screenshot(ada.page, 'meeting-room-hands');
   });
 
-  it('mutes a guest: the others see the tile muted and its microphone goes off', async () => {
+  it('mutes a guest: the others see the tile muted, no more of its audio arrives, and its microphone goes off', async () => {
+    // Three participants: the meeting runs on the SFU now.
+    for (const user of [ada, bob, cy]) {
+      await user.page.waitForFunction(
+        `document.querySelector('[data-testid="meeting-mode"]')?.textContent.trim() === 'sfu' && window.parleyMeeting.transports().join() === 'sfu'`,
+        { timeout: 45_000 },
+      );
+    }
+    expect(await textOf(cy.page, 'meeting-mode')).toBe('sfu');
+    // Bob's audio reaches cy over the SFU.
+    const start = await audioPacketsFrom(cy.page, peer.get(bob)!);
+    await cy.page.waitForFunction(
+      `window.parleyMeeting.stats().then((all) => all.filter((s) => s.peerId === ${JSON.stringify(peer.get(bob))}).reduce((n, s) => n + s.audioPacketsReceived, 0) > ${start + 20})`,
+      { timeout: 30_000, polling: 500 },
+    );
     expect(
       await inPage(bob.page, `window.parleyMeeting.localTracks().some((t) => t.kind === 'audio' && t.enabled)`),
     ).toBe(true);
@@ -143,6 +163,11 @@ describe('the meeting room', () => {
     await cy.page.waitForSelector(`[data-testid="tile"][data-tile-peer="${peer.get(bob)}"][data-mic-muted]`, {
       timeout: 20_000,
     });
+    // The server paused bob's audio producer: after what was in flight, nothing more arrives.
+    await sleep(1000);
+    const afterMute = await audioPacketsFrom(cy.page, peer.get(bob)!);
+    await sleep(2000);
+    expect(await audioPacketsFrom(cy.page, peer.get(bob)!)).toBe(afterMute);
     await bob.page.waitForSelector(byTestId('room-notice'), { timeout: 20_000 });
     await bob.page.waitForFunction(
       `window.parleyMeeting.localTracks().filter((t) => t.kind === 'audio').every((t) => !t.enabled)`,

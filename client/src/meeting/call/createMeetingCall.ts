@@ -132,7 +132,11 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       { meetingId, ...(resumePeerId ? { resumePeerId } : {}) },
       { timeoutMs: JOIN_TIMEOUT_MS },
     );
-    if (attempt !== generation) return;
+    if (attempt !== generation) {
+      // The page gave up while the join waited (in a lobby): do not stay in the room unseen.
+      if (!isLive()) void client.request('leave_meeting', { meetingId }).catch(() => undefined);
+      return;
+    }
     timing.ackAt = performance.now();
     const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
     const kept = current();
