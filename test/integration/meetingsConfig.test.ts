@@ -4,13 +4,14 @@ import { meetingSettingsFrom } from '../../server/src/meetings/settings.js';
 
 // Pure logic: the meeting variables of the configuration.
 describe('meeting configuration', () => {
-  it('defaults to a 20 s host grace, 60 s empty cleanup, 1 s sweeps and a 15 s instance TTL', () => {
+  it('defaults to a 20 s host grace, 60 s empty cleanup, 1 s sweeps, a 15 s instance TTL and a 10 s resume window', () => {
     const config = parseConfig({}, '/tmp');
     expect(config.meetings).toEqual({
       hostGraceMs: 20_000,
       emptyMeetingMs: 60_000,
       sweepIntervalMs: 1000,
       instanceTtlMs: 15_000,
+      resumeMs: 10_000,
     });
   });
 
