@@ -1,4 +1,4 @@
-// `npm test`: installs the system packages the suite needs (Chromium for browser tests, coturn
+// `npm test`: installs the system packages the suite needs (Chromium and Firefox ESR for browser tests, coturn
 // for TURN tests, openssl as an independent DTLS peer of the media worker), builds what the tests run, type-checks the tests,
 // then runs the whole suite.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 ensureSystemPackages(
   [
     { pkg: 'chromium', check: hasFile('/usr/bin/chromium') },
+    { pkg: 'firefox-esr', check: hasFile('/usr/bin/firefox-esr') },
     { pkg: 'coturn', check: hasCommand('turnserver') },
     { pkg: 'openssl', check: hasCommand('openssl') },
   ],
