@@ -1,11 +1,13 @@
 import {
   ClientEvents,
+  MeetingJoinTimeline,
   MeetingRef,
   ServerEvents,
   StartMeeting,
   type MeetingInvitationEvent,
   type RoomInfo,
 } from '@parley/protocol';
+import { joinAcknowledged, joinMetricsOf, timelineReceived } from '../meetings/joinMetrics.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './registerHandlers.js';
 
@@ -24,9 +26,16 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     meeting: await meetings.start(user, data),
   }));
 
-  onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => ({
-    ...(await rooms.join(socket, user, meetingId)),
-  }));
+  const joinMetrics = joinMetricsOf(app.metrics);
+  onEvent(socket, ClientEvents.joinMeeting, MeetingRef, async ({ meetingId }) => {
+    const joined = await rooms.join(socket, user, meetingId);
+    joinAcknowledged(socket);
+    return { ...joined };
+  });
+
+  onEvent(socket, ClientEvents.meetingJoinTimeline, MeetingJoinTimeline, (timeline) => {
+    timelineReceived(socket, joinMetrics, timeline);
+  });
 
   onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {
     await rooms.leave(socket, meetingId);

@@ -9,7 +9,7 @@ import {
 } from '@parley/protocol';
 import { batch, createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { ApiError } from '../../api/ApiError.js';
-import type { SocketClient } from '../../api/socket.js';
+import { socketConnectedAt, type SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
 import { meetingLog } from '../meetingLog.js';
 import { meetingsApi } from '../meetingsApi.js';
@@ -17,7 +17,14 @@ import type { ConnectionQuality } from '../layout/quality.js';
 import { createSession, type RemoteMedia, type TileReport } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
 import { preloadSfu } from '../session/registerSfu.js';
-import { installDebugHook, recordJoinStart } from './debugHooks.js';
+import {
+  beginJoinTimeline,
+  installDebugHook,
+  markJoin,
+  onJoinComplete,
+  recordJoinAck,
+  recordJoinStart,
+} from './debugHooks.js';
 import { IceServerSource } from './IceServerSource.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { createQualitySampler } from './qualitySampler.js';
@@ -139,8 +146,14 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       setEndReason(null);
       setPhase('starting');
     });
+    beginJoinTimeline();
+    markJoin('start');
+    const connectedAt = socketConnectedAt();
+    if (connectedAt !== null) markJoin('socket', connectedAt);
     try {
       const info = await client.request('get_room_info', { meetingId });
+      markJoin('socket', socketConnectedAt() ?? performance.now());
+      markJoin('roomInfo');
       if (attempt !== generation) return;
       batch(() => {
         setMeeting(info.meeting);
@@ -152,6 +165,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       const media = new LocalMedia(undefined, info.mode === 'sfu' ? 'sfu' : 'mesh');
       setLocal(media);
       await media.start();
+      markJoin('capture');
       if (attempt !== generation) return media.stop();
       await join();
     } catch (failure) {
@@ -168,12 +182,14 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     const timing = recordJoinStart(meetingId);
     const ack = await client.request('join_meeting', { meetingId }, { timeoutMs: 15_000 });
     if (attempt !== generation) return;
-    timing.ackAt = performance.now();
     ice?.close();
     ice = new IceServerSource(ack.iceServers, ack.iceServersTtl, () => meetingsApi.iceServers());
-    timing.peerId = ack.selfPeerId;
     const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
-    timing.peersAtJoin = others.map((participant) => participant.peerId);
+    recordJoinAck(
+      timing,
+      ack.selfPeerId,
+      others.map((participant) => participant.peerId),
+    );
     const session = createSession(ack.mode, {
       meetingId,
       selfPeerId: ack.selfPeerId,
@@ -368,7 +384,15 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     },
   });
 
+  // The page's join timeline goes to the server's metrics once every remote video shows.
+  onJoinComplete((timing) => {
+    client
+      .request('meeting_join_timeline', { meetingId: timing.meetingId, marks: timing.marks })
+      .catch(() => undefined);
+  });
+
   onCleanup(() => {
+    onJoinComplete(null);
     void leave();
     for (const stopOne of stopListening) stopOne();
     client.raw.off('disconnect', onDisconnect);
