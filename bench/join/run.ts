@@ -65,13 +65,16 @@ async function main(): Promise<void> {
   try {
     const users: TestUser[] = [];
     for (let i = 0; i < 6; i++) users.push(await newUser(harness, `joiner${i}`, `Joiner ${i}`));
-    const createMeeting = async () =>
-      (
+    const createMeeting = async () => {
+      // From a page of the app (the cookie and a base URL for fetch).
+      await users[0]!.page.goto(new URL('/login', harness.url).toString(), { waitUntil: 'domcontentloaded' });
+      return (
         await inPage<{ meeting: { id: string } }>(
           users[0]!.page,
           `fetch('/api/meetings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access: 'link' }) }).then((res) => res.json())`,
         )
       ).meeting.id;
+    };
     const meetingUrl = (id: string) => new URL(`/meet/${id}?ap=0&sfuVideo=320x180@15`, harness.url).toString();
 
     for (const [name, size] of [
