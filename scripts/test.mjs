@@ -1,6 +1,6 @@
-// `npm test`: installs the system packages the suite needs (Chromium for browser tests, coturn
-// for TURN tests, openssl as an independent DTLS peer of the media worker, nftables for the
-// network test bed's NAT routers), builds what the tests run, type-checks the tests,
+// `npm test`: installs the system packages the suite needs (Chromium and Firefox ESR for browser
+// tests, coturn for TURN tests, openssl as an independent DTLS peer of the media worker, nftables
+// for the network test bed's NAT routers), builds what the tests run, type-checks the tests,
 // then runs the whole suite.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 ensureSystemPackages(
   [
     { pkg: 'chromium', check: hasFile('/usr/bin/chromium') },
+    { pkg: 'firefox-esr', check: hasFile('/usr/bin/firefox-esr') },
     { pkg: 'coturn', check: hasCommand('turnserver') },
     { pkg: 'openssl', check: hasCommand('openssl') },
     // The network test bed (test/network) runs only as root, which can install these.

@@ -110,6 +110,12 @@ export function buildProgram(): Command {
     .option('--no-bot-srtp', 'RTP bots receive plain RTP (cheaper for the media worker than a browser)')
     .option('--chromium <path>', 'Chromium executable', '/usr/bin/chromium')
     .addOption(
+      new Option('--browser <name>', 'browser of the browser clients')
+        .choices(['chromium', 'firefox'])
+        .default('chromium'),
+    )
+    .option('--firefox <path>', 'Firefox executable (--browser firefox)', '/usr/bin/firefox-esr')
+    .addOption(
       new Option('--progress <mode>', 'live progress display')
         .choices(['auto', 'bar', 'lines', 'none'])
         .default('auto'),
@@ -146,6 +152,8 @@ interface CliOptions {
   botPorts?: { min: number; max: number };
   botSrtp?: boolean;
   chromium: string;
+  browser: 'chromium' | 'firefox';
+  firefox: string;
   progress: 'auto' | 'bar' | 'lines' | 'none';
   checkReport?: string;
   findMax?: boolean;
@@ -177,6 +185,8 @@ export function toRunOptions(cli: CliOptions): LoadTestInput {
     ...(cli.botPorts ? { botPorts: cli.botPorts } : {}),
     ...(cli.botSrtp === false ? { botSrtp: false } : {}),
     chromiumPath: cli.chromium,
+    browser: cli.browser,
+    firefoxPath: cli.firefox,
     progress: cli.progress,
   };
 }

@@ -52,6 +52,9 @@ export const LoadTestOptionsSchema = z
     /** RTP bots receive over SRTP like WebRTC clients (the worker's cost of a browser consumer); false: plain RTP. */
     botSrtp: z.boolean().default(true),
     chromiumPath: z.string().default('/usr/bin/chromium'),
+    /** The browser of the browser clients (Firefox ESR over WebDriver BiDi, or Chromium). */
+    browser: z.enum(['chromium', 'firefox']).default('chromium'),
+    firefoxPath: z.string().default('/usr/bin/firefox-esr'),
     /** Progress display: a live bar on a TTY, a line every few seconds otherwise. */
     progress: z.enum(['auto', 'bar', 'lines', 'none']).default('auto'),
   })

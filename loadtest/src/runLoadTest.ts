@@ -112,7 +112,11 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
     }
   }
 
-  const pool = new BrowserPool(options.browsers, options.chromiumPath);
+  const pool = new BrowserPool(
+    options.browsers,
+    options.browser === 'firefox' ? options.firefoxPath : options.chromiumPath,
+    options.browser,
+  );
   let bots: BotFactory | null = null;
   const live: LiveClient[] = [];
   const samples: ClientSample[] = [];

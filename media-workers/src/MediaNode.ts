@@ -31,6 +31,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
   const pool = new WorkerPool({
     workers: config.workers,
     listenIp: config.listenIp,
+    secondListenIp: config.secondListenIp,
     announcedAddress: config.announcedAddress,
     rtcPort: config.rtcPort,
     logger,

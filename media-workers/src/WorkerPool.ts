@@ -9,6 +9,8 @@ export interface WorkerPoolOptions {
   /** Number of workers (one per core). */
   workers: number;
   listenIp: string;
+  /** Also listen here, same ports (see MediaConfig.secondListenIp). */
+  secondListenIp?: string | undefined;
   announcedAddress?: string | undefined;
   /** Worker i's WebRtcServer listens on rtcPort + i, UDP and TCP. */
   rtcPort: number;
@@ -101,24 +103,26 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   private async createSlot(index: number): Promise<PoolWorker> {
-    const { listenIp, announcedAddress, rtcPort, logger } = this.options;
+    const { listenIp, secondListenIp, announcedAddress, rtcPort, logger } = this.options;
     const port = rtcPort + index;
     const worker = await mediasoup.createWorker({
       logLevel: this.options.workerLogLevel ?? 'warn',
       appData: { index },
     });
     try {
-      const listen = (protocol: 'udp' | 'tcp'): TransportListenInfo => ({
+      const listen = (protocol: 'udp' | 'tcp', ip = listenIp): TransportListenInfo => ({
         protocol,
-        ip: listenIp,
+        ip,
         port,
         ...(announcedAddress ? { announcedAddress } : {}),
       });
-      const webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
+      const listenInfos = [listen('udp'), listen('tcp')];
+      if (secondListenIp) listenInfos.push(listen('udp', secondListenIp), listen('tcp', secondListenIp));
+      const webRtcServer = await worker.createWebRtcServer({ listenInfos });
       const slot: PoolWorker = { index, port, worker, webRtcServer, load: new WorkerLoadTracker(index, worker) };
       worker.on('died', (error: Error) => this.onDied(slot, error));
       logger.info(
-        { worker: index, workerPid: worker.pid, port, listenIp, announcedAddress },
+        { worker: index, workerPid: worker.pid, port, listenIp, secondListenIp, announcedAddress },
         'mediasoup worker started',
       );
       return slot;

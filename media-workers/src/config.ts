@@ -16,6 +16,13 @@ export interface MediaConfig {
   workers: number;
   /** IP the WebRtcServers listen on. */
   listenIp: string;
+  /**
+   * A second IP the WebRtcServers listen on (same ports), or undefined. Set by default outside
+   * production, where listenIp defaults to loopback: this host's first external IPv4, because
+   * Firefox gathers no loopback ICE candidates and so cannot reach a loopback-only media node
+   * (Chromium uses the loopback candidate, which comes first).
+   */
+  secondListenIp: string | undefined;
   /** Address put in ICE candidates instead of listenIp (public IP or hostname), if any. */
   announcedAddress: string | undefined;
   /** Worker i listens on rtcPort + i (UDP and TCP). */
@@ -108,16 +115,19 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
     ),
   );
 
-  const listenIp = read('MEDIA_LISTEN_IP', ip) ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
+  const givenListenIp = read('MEDIA_LISTEN_IP', ip);
+  const listenIp = givenListenIp ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
   const wildcard = listenIp === '0.0.0.0' || listenIp === '::';
+  const givenAnnounced = read('MEDIA_ANNOUNCED_ADDRESS', host);
 
   return {
     isProduction,
     workers,
     listenIp,
+    secondListenIp: givenListenIp === undefined && !isProduction && !givenAnnounced ? firstExternalIpv4() : undefined,
     // ICE candidates must carry a reachable address, never 0.0.0.0: default to this host's
     // first external IPv4 (right on a LAN; behind NAT set MEDIA_ANNOUNCED_ADDRESS).
-    announcedAddress: read('MEDIA_ANNOUNCED_ADDRESS', host) ?? (wildcard ? firstExternalIpv4() : undefined),
+    announcedAddress: givenAnnounced ?? (wildcard ? firstExternalIpv4() : undefined),
     rtcPort,
     pipePorts,
     rpcHost,

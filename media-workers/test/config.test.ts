@@ -23,6 +23,18 @@ describe('media node configuration (parseConfig)', () => {
     expect(publicUrlOf(c, 4000)).toBe('http://127.0.0.1:4000');
   });
 
+  it('also listens on the first external IPv4 by default outside production (Firefox has no loopback candidates)', () => {
+    const external = Object.values(os.networkInterfaces())
+      .flatMap((addresses) => addresses ?? [])
+      .find((a) => a.family === 'IPv4' && !a.internal)?.address;
+    expect(parseConfig({}).secondListenIp).toBe(external);
+    expect(parseConfig({ MEDIA_LISTEN_IP: '127.0.0.1' }).secondListenIp).toBeUndefined();
+    expect(parseConfig({ MEDIA_ANNOUNCED_ADDRESS: 'media.example.org' }).secondListenIp).toBeUndefined();
+    expect(
+      parseConfig({ NODE_ENV: 'production', MEDIA_SECRET: 'a-long-secret', MEDIA_RPC_HOST: '0.0.0.0' }).secondListenIp,
+    ).toBeUndefined();
+  });
+
   it('takes DATA_DIR for the development secret file', () => {
     expect(parseConfig({}, '/srv/parley').dataDir).toBe('/srv/parley/data');
     expect(parseConfig({ DATA_DIR: '/var/lib/parley' }).dataDir).toBe('/var/lib/parley');

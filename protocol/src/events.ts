@@ -23,6 +23,8 @@ export const ClientEvents = {
   admit: 'admit',
   /** Harmless round trip: ack `{ok: true, instanceId}` naming the server process. */
   ping: 'ping',
+  /** Parley addition: the page's timeline of its latest join (`MeetingJoinTimeline`), for metrics. */
+  meetingJoinTimeline: 'meeting_join_timeline',
 } as const;
 
 export const ServerEvents = {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   CLIENT_DIST,
   closeAllBrowsers,
+  isFirefox,
   ensureClientBuild,
   launchBrowser,
   newUserPage,
@@ -134,7 +135,8 @@ export async function sampleRemoteVideos(page: Page, ms = 1200): Promise<VideoSa
     page,
     `(async () => {
       const videos = [...document.querySelectorAll('video[data-peer-id]')];
-      const frames = (video) => video.getVideoPlaybackQuality().totalVideoFrames;
+      // Firefox counts no frames of a MediaStream there: its painted frames instead.
+      const frames = (video) => video.getVideoPlaybackQuality().totalVideoFrames || video.mozPaintedFrames || 0;
       const before = videos.map(frames);
       await new Promise((resolve) => setTimeout(resolve, ${ms}));
       return videos.map((video, index) => ({
@@ -159,7 +161,10 @@ export async function waitForLiveVideos(
   const want = expected.map((entry) => `${entry.peerId}/${entry.source ?? 'camera'}`).sort();
   const deadline = Date.now() + timeoutMs;
   let last: VideoSample[] = [];
+  // A Firefox tab that is not in front paints no frames: bring it to the front to count them.
+  const firefox = isFirefox(page.browser());
   while (Date.now() < deadline) {
+    if (firefox) await page.bringToFront();
     last = await sampleRemoteVideos(page);
     const seen = last.map((sample) => `${sample.peerId}/${sample.source}`).sort();
     const live = last.every((sample) => sample.after > sample.before);

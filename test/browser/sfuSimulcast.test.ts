@@ -33,6 +33,17 @@ import {
   waitForLiveVideos,
   type TestUser,
 } from './meetingHarness.js';
+import {
+  layerFor,
+  near,
+  receivedVideos as receivedOn,
+  sentLayers as sentOn,
+  type Layer,
+  type Received,
+} from './simulcastProbes.js';
+
+const sentLayers = (user: TestUser) => sentOn(user.page);
+const receivedVideos = (user: TestUser) => receivedOn(user.page);
 
 const RUN = SFU_SERVER_PRESENT;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,84 +52,6 @@ let harness: SfuHarness;
 const users: TestUser[] = [];
 const peers = new Map<TestUser, string>();
 let meetingId = '';
-
-interface Layer {
-  rid: string;
-  frameHeight: number;
-  framesEncoded: number;
-  framesPerSecond: number;
-  /** Why Chrome holds the layer back ('bandwidth', 'cpu', 'none'). */
-  limit: string;
-  /** The send transport's estimated outgoing bandwidth, kbit/s. */
-  kbps: number;
-}
-
-/** The simulcast layers the page sends (outbound-rtp video with a rid, open connections). */
-async function sentLayers(user: TestUser): Promise<Layer[]> {
-  return inPage<Layer[]>(
-    user.page,
-    `(async () => {
-      const layers = [];
-      for (const pc of window.__pcs || []) {
-        if (pc.signalingState === 'closed') continue;
-        const stats = await pc.getStats();
-        let kbps = 0;
-        stats.forEach((entry) => {
-          if (entry.type === 'candidate-pair' && entry.nominated && entry.availableOutgoingBitrate) kbps = Math.round(entry.availableOutgoingBitrate / 1000);
-        });
-        stats.forEach((entry) => {
-          if (entry.type === 'outbound-rtp' && entry.kind === 'video' && entry.rid) {
-            layers.push({ rid: entry.rid, frameHeight: entry.frameHeight || 0, framesEncoded: entry.framesEncoded || 0, framesPerSecond: entry.framesPerSecond || 0, limit: entry.qualityLimitationReason || '', kbps });
-          }
-        });
-      }
-      return layers.sort((a, b) => a.rid.localeCompare(b.rid));
-    })()`,
-  );
-}
-
-interface Received {
-  peerId: string;
-  place: 'stage' | 'strip' | 'grid';
-  tileHeight: number;
-  frameHeight: number;
-  framesPerSecond: number;
-}
-
-/** The simulcast layer (of 135, 270, 540 lines) the server picks for a tile: tileLayer.ts. */
-function layerFor(tileHeight: number): number {
-  return tileHeight <= 180 ? 135 : tileHeight <= 360 ? 270 : 540;
-}
-
-const near = (height: number, wanted: number) => Math.abs(height - wanted) <= 6;
-
-/** What the page receives per remote camera tile: the tile's size and the inbound-rtp picture. */
-async function receivedVideos(user: TestUser): Promise<Received[]> {
-  return inPage<Received[]>(
-    user.page,
-    `(async () => {
-      const inbound = new Map();
-      for (const pc of window.__pcs || []) {
-        if (pc.signalingState === 'closed') continue;
-        (await pc.getStats()).forEach((entry) => {
-          if (entry.type === 'inbound-rtp' && entry.kind === 'video' && entry.trackIdentifier) inbound.set(entry.trackIdentifier, entry);
-        });
-      }
-      return [...document.querySelectorAll('video[data-peer-id]:not([data-source="screen"])')].map((video) => {
-        const track = video.srcObject && video.srcObject.getVideoTracks()[0];
-        const stats = track ? inbound.get(track.id) : undefined;
-        const tile = video.closest('[data-testid="tile"]') || video;
-        return {
-          peerId: video.getAttribute('data-peer-id'),
-          place: video.closest('[data-testid="speaker-stage"]') ? 'stage' : video.closest('[data-testid="camera-grid"]') && document.querySelector('[data-testid="speaker-stage"]') ? 'strip' : 'grid',
-          tileHeight: Math.round(tile.getBoundingClientRect().height),
-          frameHeight: stats ? stats.frameHeight || 0 : 0,
-          framesPerSecond: stats ? stats.framesPerSecond || 0 : 0,
-        };
-      });
-    })()`,
-  );
-}
 
 /**
  * Records, every 200 ms, the largest picture any P2P (mesh) connection of the page encodes:

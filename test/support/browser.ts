@@ -1,7 +1,8 @@
 /**
- * Headless Chromium for browser tests (puppeteer-core + Debian's /usr/bin/chromium), with the
- * flags measured in /work/shared/notes/headless-chromium.md: fake camera/microphone without a
- * permission prompt, loopback ICE without mDNS, autoplay. Every browser launched here is
+ * Headless browsers for browser tests (puppeteer-core): Debian's /usr/bin/chromium with the
+ * flags measured in /work/shared/notes/headless-chromium.md (fake camera/microphone without a
+ * permission prompt, loopback ICE without mDNS, autoplay), or Debian's /usr/bin/firefox-esr over
+ * WebDriver BiDi with the matching prefs (FIREFOX_PREFS). Every browser launched here is
  * tracked so an afterAll can close leftovers; screenshots go to test-output/screenshots/.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ export type { Browser, Page } from 'puppeteer-core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 export const CLIENT_DIR = join(REPO_ROOT, 'client');
 export const CLIENT_DIST = join(CLIENT_DIR, 'dist');
@@ -35,6 +37,28 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/**
+ * The Firefox prefs that do what CHROMIUM_FLAGS do: fake camera and microphone (and a fake
+ * screen for getDisplayMedia) without a permission prompt, host candidates on loopback and
+ * unobfuscated (no mDNS), autoplay with sound.
+ */
+export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.peerconnection.ice.loopback': true,
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'media.peerconnection.ice.default_address_only': false,
+  'media.peerconnection.ice.no_host': false,
+  'media.autoplay.default': 0,
+  'media.autoplay.block-webaudio': false,
+  'media.block-autoplay-until-in-foreground': false,
+  // Pages that are not in front keep their timers and rendering at full speed.
+  'dom.min_background_timeout_value': 4,
+  'dom.timeout.enable_budget_timer_throttling': false,
+};
+
+export type BrowserName = 'chromium' | 'firefox';
+
 export const DESKTOP_VIEWPORT: Viewport = { width: 1280, height: 800, deviceScaleFactor: 1 };
 /** An iPhone 12-14 sized portrait screen. */
 export const PHONE_VIEWPORT: Viewport = {
@@ -46,6 +70,10 @@ export const PHONE_VIEWPORT: Viewport = {
 };
 
 export interface LaunchOptions {
+  /** Which browser (default chromium). */
+  browser?: BrowserName;
+  /** Extra Firefox prefs, added to FIREFOX_PREFS. */
+  prefs?: Record<string, unknown>;
   /** Extra Chromium flags, added after CHROMIUM_FLAGS. */
   args?: string[];
   executablePath?: string;
@@ -56,27 +84,43 @@ export interface LaunchOptions {
 }
 
 const browsers = new Set<Browser>();
+const firefoxBrowsers = new WeakSet<Browser>();
 
-/** Launches headless Chromium; throws a clear install instruction when it is missing. */
+/** The browser is Firefox (launched here with `browser: 'firefox'`). */
+export function isFirefox(browser: Browser): boolean {
+  return firefoxBrowsers.has(browser);
+}
+
+/** Launches headless Chromium or Firefox; throws a clear install instruction when it is missing. */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
-  const executablePath = options.executablePath ?? CHROMIUM_PATH;
+  const which = options.browser ?? 'chromium';
+  const pkg = which === 'firefox' ? 'firefox-esr' : 'chromium';
+  const executablePath = options.executablePath ?? (which === 'firefox' ? FIREFOX_PATH : CHROMIUM_PATH);
   if (!existsSync(executablePath)) {
     const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     throw new Error(
-      `Chromium not found at ${executablePath}. Install it with: ` +
-        (asRoot
-          ? 'apt-get install -y chromium'
-          : 'sudo apt-get install -y chromium (as root: apt-get install -y chromium)'),
+      `${which} not found at ${executablePath}. Install it with: ` +
+        (asRoot ? `apt-get install -y ${pkg}` : `sudo apt-get install -y ${pkg} (as root: apt-get install -y ${pkg})`),
     );
   }
-  const browser = await puppeteer.launch({
+  const common = {
     executablePath,
     headless: true,
-    args: [...CHROMIUM_FLAGS, ...(options.args ?? [])],
     defaultViewport: DESKTOP_VIEWPORT,
     protocolTimeout: options.protocolTimeout ?? 60_000,
     ...(options.slowMo ? { slowMo: options.slowMo } : {}),
-  });
+  };
+  const browser =
+    which === 'firefox'
+      ? await puppeteer.launch({
+          ...common,
+          browser: 'firefox',
+          protocol: 'webDriverBiDi',
+          args: options.args ?? [],
+          extraPrefsFirefox: { ...FIREFOX_PREFS, ...(options.prefs ?? {}) },
+        })
+      : await puppeteer.launch({ ...common, args: [...CHROMIUM_FLAGS, ...(options.args ?? [])] });
+  if (which === 'firefox') firefoxBrowsers.add(browser);
   browsers.add(browser);
   browser.once('disconnected', () => browsers.delete(browser));
   return browser;
@@ -107,7 +151,8 @@ const pageProblems = new WeakMap<Page, string[]>();
  */
 export async function newUserPage(browser: Browser, baseUrl: string, options: UserPageOptions = {}): Promise<Page> {
   const context = await browser.createBrowserContext();
-  await context.overridePermissions(new URL(baseUrl).origin, ['camera', 'microphone']);
+  // Firefox grants them by pref (media.navigator.permission.disabled).
+  if (!isFirefox(browser)) await context.overridePermissions(new URL(baseUrl).origin, ['camera', 'microphone']);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.setDefaultNavigationTimeout(30_000);

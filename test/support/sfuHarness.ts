@@ -41,7 +41,11 @@ export interface SfuHarness extends MeetingHarness {
 export async function startSfuHarness(
   label: string,
   extraEnv: Env = {},
-  options: { media?: boolean } = {},
+  options: {
+    media?: boolean;
+    /** Media node environment on top of the defaults below; undefined removes a default. */
+    mediaEnv?: Record<string, string | undefined>;
+  } = {},
 ): Promise<SfuHarness> {
   const withMedia = options.media ?? true;
   ensureClientBuild();
@@ -66,8 +70,8 @@ export async function startSfuHarness(
   };
   try {
     const rpcPort = await portInRange(3850, 3859);
-    if (withMedia)
-      media = await startMediaNodeProcess({
+    if (withMedia) {
+      const mediaEnv: Record<string, string | undefined> = {
         MEDIA_RPC_PORT: String(rpcPort),
         MEDIA_RTC_PORT: String(3860 + (rpcPort - 3850) * 4),
         MEDIA_WORKERS: '2',
@@ -75,7 +79,14 @@ export async function startSfuHarness(
         MEDIA_NODE_ID: `${label}-media`,
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: redisPrefix,
-      });
+        ...options.mediaEnv,
+      };
+      media = await startMediaNodeProcess(
+        Object.fromEntries(
+          Object.entries(mediaEnv).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
+      );
+    }
     const server = await startServerProcess({
       name: label,
       port: await portInRange(3800, 3849),
@@ -174,16 +185,19 @@ export async function startFreezeMonitor(page: Page): Promise<number> {
       const peers = {};
       const pick = () => [...document.querySelectorAll('video[data-peer-id]:not([data-source="screen"])')];
       const now = performance.now();
+      // Firefox counts no frames of a MediaStream in getVideoPlaybackQuality: its painted frames.
+      const framesOf = (video) => video.getVideoPlaybackQuality().totalVideoFrames || video.mozPaintedFrames || 0;
       const videoTrack = (video) => (video.srcObject && video.srcObject.getVideoTracks()[0]) || null;
       const show = (peerId, track) => {
         clock.postMessage({ type: 'show', peerId, trackId: track ? track.id : null });
-        if (!track) return;
+        // Firefox has no MediaStreamTrackProcessor on the main thread: main-thread sampling only.
+        if (!track || typeof MediaStreamTrackProcessor === 'undefined') return;
         const readable = new MediaStreamTrackProcessor({ track }).readable;
         clock.postMessage({ type: 'read', peerId, trackId: track.id, readable }, [readable]);
       };
       for (const video of pick()) {
         const peerId = video.getAttribute('data-peer-id');
-        peers[peerId] = { element: video, track: videoTrack(video), swapAt: null, frames: video.getVideoPlaybackQuality().totalVideoFrames, last: now, maxGap: 0, gapEnd: now, replaced: 0, samples: 0, start: now };
+        peers[peerId] = { element: video, track: videoTrack(video), swapAt: null, frames: framesOf(video), last: now, maxGap: 0, gapEnd: now, replaced: 0, samples: 0, start: now };
         show(peerId, peers[peerId].track);
       }
       const timer = setInterval(() => {
@@ -197,9 +211,10 @@ export async function startFreezeMonitor(page: Page): Promise<number> {
           if (peer.element !== video) { peer.replaced++; peer.element = video; }
           const track = videoTrack(video);
           if (track !== peer.track) { peer.track = track; show(peerId, track); if (peer.swapAt === null) peer.swapAt = at; }
-          const frames = video.getVideoPlaybackQuality().totalVideoFrames;
+          const frames = framesOf(video);
           peer.samples++;
-          if (frames > peer.frames) { if (at - peer.last > peer.maxGap) { peer.maxGap = at - peer.last; peer.gapEnd = at; } peer.last = at; }
+          // A count that went down: the element loaded again (Firefox after a track swap), new frames.
+          if (frames !== peer.frames) { if (at - peer.last > peer.maxGap) { peer.maxGap = at - peer.last; peer.gapEnd = at; } peer.last = at; }
           peer.frames = frames;
         }
         for (const peer of Object.values(peers)) if (!seen.has(peer)) peer.missing = (peer.missing || 0) + 1;

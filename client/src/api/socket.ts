@@ -50,6 +50,12 @@ function toApiError(error: unknown): ApiError {
  * One Socket.io connection for a logged-in page. It authenticates with the httpOnly session
  * cookie that the same-origin handshake carries, so no token is handled in JavaScript.
  */
+/** When a socket of this page last connected (performance.now()), or null: for join timelines. */
+let lastConnectedAt: number | null = null;
+export function socketConnectedAt(): number | null {
+  return lastConnectedAt;
+}
+
 export function createSocketClient(options: SocketClientOptions = {}): SocketClient {
   const [state, setState] = createSignal<ConnectionState>('connecting');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -66,7 +72,10 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
   socket.on('session_ended', () => {
     sessionEnded = true;
   });
-  socket.on('connect', () => setState('connected'));
+  socket.on('connect', () => {
+    lastConnectedAt = performance.now();
+    setState('connected');
+  });
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') setState('disconnected');
     else if (reason === 'io server disconnect' && sessionEnded) {

@@ -6,6 +6,7 @@ import type {
   Meeting,
   MeetingEndReason,
   MeetingMode,
+  MeetingJoinTimeline,
   MeetingRef,
   Message,
   Participant,
@@ -44,6 +45,7 @@ export interface ClientRequests {
   [ClientEvents.stopMeeting]: { payload: MeetingRef; ack: object };
   [ClientEvents.getRoomInfo]: { payload: MeetingRef; ack: RoomInfo };
   [ClientEvents.videoSignal]: { payload: VideoSignal; ack: object };
+  [ClientEvents.meetingJoinTimeline]: { payload: MeetingJoinTimeline; ack: object };
 }
 
 export interface RoomInfo {

@@ -41,7 +41,9 @@ export class BrowserClient implements LoadClient {
       if (this.closed) return { ok: false, stage, reason: 'closed before the join' };
       const origin = new URL(this.spec.baseUrl).origin;
       this.context = await browser.createBrowserContext();
-      await this.context.overridePermissions(origin, ['camera', 'microphone']);
+      // Firefox grants them by pref (FIREFOX_PREFS).
+      if (this.options.pool.kind === 'chromium')
+        await this.context.overridePermissions(origin, ['camera', 'microphone']);
       const page = await this.context.newPage();
       this.page = page;
       page.setDefaultTimeout(this.options.joinTimeoutMs);

@@ -1,7 +1,8 @@
 /**
- * Headless Chromium processes for the browser clients (puppeteer-core + the system Chromium),
+ * Headless browser processes for the browser clients (puppeteer-core): the system Chromium,
  * with the flags measured in /work/shared/notes/headless-chromium.md plus the ones that keep
- * pages in the background running at full speed (many pages share one browser).
+ * pages in the background running at full speed (many pages share one browser), or Firefox ESR
+ * over WebDriver BiDi with the prefs that do the same (`--browser firefox`).
  */
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -27,6 +28,21 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--mute-audio',
 ];
 
+/** Fake camera and microphone without a prompt, unobfuscated host candidates, no throttling. */
+export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'media.autoplay.default': 0,
+  'media.autoplay.block-webaudio': false,
+  'media.block-autoplay-until-in-foreground': false,
+  'dom.min_background_timeout_value': 4,
+  'dom.timeout.enable_budget_timer_throttling': false,
+  'media.volume_scale': '0.0',
+};
+
+export type BrowserKind = 'chromium' | 'firefox';
+
 export class BrowserPool {
   private readonly launching = new Map<number, Promise<Browser>>();
   private readonly pids = new Set<number>();
@@ -34,6 +50,7 @@ export class BrowserPool {
   constructor(
     private readonly size: number,
     private readonly executablePath: string,
+    readonly kind: BrowserKind = 'chromium',
   ) {}
 
   /** Which browser the n-th browser client goes to (round robin). */
@@ -62,13 +79,19 @@ export class BrowserPool {
   private async launch(): Promise<Browser> {
     if (!existsSync(this.executablePath)) {
       throw new Error(
-        `Chromium not found at ${this.executablePath}: install it (apt-get install -y chromium) or pass --chromium <path>`,
+        this.kind === 'firefox'
+          ? `Firefox not found at ${this.executablePath}: install it (apt-get install -y firefox-esr) or pass --firefox <path>`
+          : `Chromium not found at ${this.executablePath}: install it (apt-get install -y chromium) or pass --chromium <path>`,
       );
     }
+    const browserOptions =
+      this.kind === 'firefox'
+        ? { browser: 'firefox' as const, protocol: 'webDriverBiDi' as const, extraPrefsFirefox: { ...FIREFOX_PREFS } }
+        : { args: [...CHROMIUM_FLAGS] };
     return puppeteer.launch({
       executablePath: this.executablePath,
       headless: true,
-      args: [...CHROMIUM_FLAGS],
+      ...browserOptions,
       defaultViewport: { width: 640, height: 400, deviceScaleFactor: 1 },
       protocolTimeout: 120_000,
       // The runner handles Ctrl-C itself (it closes the pages and still writes the report);

@@ -25,6 +25,38 @@ export type MeetingRef = z.infer<typeof MeetingRef>;
 export const JoinMeeting = MeetingRef.extend({ resumePeerId: Id.optional() });
 export type JoinMeeting = z.infer<typeof JoinMeeting>;
 
+/**
+ * The steps of a join as the page times them (client/src/meeting/call/debugHooks.ts): `start`
+ * the meeting page began the join, `socket` the socket connected, `roomInfo` get_room_info
+ * answered, `capture` camera and microphone open, `joinSent`/`joinAck` join_meeting, SFU only
+ * `capabilities`, `transports`, `firstConsume`, then `firstFrame` and `allFrames` (the first
+ * frame of one / of every participant there at the join).
+ */
+export const JOIN_MARKS = [
+  'start',
+  'socket',
+  'roomInfo',
+  'capture',
+  'joinSent',
+  'joinAck',
+  'capabilities',
+  'transports',
+  'firstConsume',
+  'firstFrame',
+  'allFrames',
+] as const;
+export type JoinMark = (typeof JOIN_MARKS)[number];
+
+/**
+ * `meeting_join_timeline` (Parley addition): sent once per join when every remote video has a
+ * frame; each mark in ms since the page's navigation started (performance.now()).
+ */
+export const MeetingJoinTimeline = z.object({
+  meetingId: Id,
+  marks: z.partialRecord(z.enum(JOIN_MARKS), z.number().min(0).max(86_400_000)),
+});
+export type MeetingJoinTimeline = z.infer<typeof MeetingJoinTimeline>;
+
 /** An SDP description or an ICE candidate, relayed as-is between two peers (mesh mode). */
 export const SignalPayload = z.union([
   z.object({

@@ -1,12 +1,14 @@
 import {
   ClientEvents,
   JoinMeeting,
+  MeetingJoinTimeline,
   MeetingRef,
   ServerEvents,
   StartMeeting,
   type MeetingInvitationEvent,
   type RoomInfo,
 } from '@parley/protocol';
+import { joinAcknowledged, joinMetricsOf, timelineReceived } from '../meetings/joinMetrics.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './registerHandlers.js';
 
@@ -25,12 +27,18 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     meeting: await meetings.start(user, data),
   }));
 
+  const joinMetrics = joinMetricsOf(app.metrics);
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
   onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId }) => {
     await app.room.beforeJoin(socket, user, meetingId);
     const joined = await rooms.join(socket, user, meetingId, resumePeerId);
+    joinAcknowledged(socket);
     const room = await app.room.afterJoin(user, joined, socket.id);
     return { ...joined, room };
+  });
+
+  onEvent(socket, ClientEvents.meetingJoinTimeline, MeetingJoinTimeline, (timeline) => {
+    timelineReceived(socket, joinMetrics, timeline);
   });
 
   onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {

@@ -14,6 +14,7 @@ import {
   SfuRestartIce,
   SfuSetPreferredLayers,
 } from '@parley/protocol';
+import { consumeAnswered, joinMetricsOf } from '../meetings/joinMetrics.js';
 import { PlainRtpService } from '../sfu/PlainRtpService.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './registerHandlers.js';
@@ -38,7 +39,12 @@ export const sfuHandlers: SocketHandlers = (socket, app) => {
   onEvent(socket, SfuEvents.resumeProducer, SfuProducerRef, (data) => sfu.producerAction(id, data, 'resume'));
   onEvent(socket, SfuEvents.closeProducer, SfuProducerRef, (data) => sfu.producerAction(id, data, 'close'));
   onEvent(socket, SfuEvents.getProducers, SfuGetCapabilities, (data) => sfu.producers(id, data));
-  onEvent(socket, SfuEvents.consume, SfuConsume, async (data) => ({ ...(await sfu.consume(id, data)) }));
+  const joinMetrics = joinMetricsOf(app.metrics);
+  onEvent(socket, SfuEvents.consume, SfuConsume, async (data) => {
+    const consumed = await sfu.consume(id, data);
+    consumeAnswered(socket, joinMetrics);
+    return { ...consumed };
+  });
   onEvent(socket, SfuEvents.resumeConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'resume'));
   onEvent(socket, SfuEvents.pauseConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'pause'));
   onEvent(socket, SfuEvents.setPreferredLayers, SfuSetPreferredLayers, (data) => sfu.setPreferredLayers(id, data));

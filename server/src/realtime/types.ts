@@ -6,6 +6,8 @@ export interface SocketData {
   user: User;
   /** The session of the handshake's token (cut when it expires or is revoked). */
   session?: { id: string; expiresAt: number };
+  /** The latest join_meeting acknowledged on this socket (meetings/joinMetrics.ts). */
+  join?: { at: number; consumed: boolean; timeline: boolean };
 }
 
 // Events are validated at run time with the protocol schemas (onEvent), so the maps stay open.

@@ -10,14 +10,21 @@ import {
 } from '@parley/protocol';
 import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
 import { ApiError } from '../../api/ApiError.js';
-import type { SocketClient } from '../../api/socket.js';
+import { socketConnectedAt, type SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
 import { meetingLog } from '../meetingLog.js';
 import { meetingsApi } from '../meetingsApi.js';
 import { createSession } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
 import { cameraFollowsTransports, preloadSfuWhenLikely } from './callEffects.js';
-import { installDebugHook, recordJoinStart } from './debugHooks.js';
+import {
+  beginJoinTimeline,
+  installDebugHook,
+  markJoin,
+  onJoinComplete,
+  recordJoinAck,
+  recordJoinStart,
+} from './debugHooks.js';
 import { IceServerSource } from './IceServerSource.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { describeCallFailure } from './callFailure.js';
@@ -99,8 +106,14 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       setEndReason(null);
       setPhase('starting');
     });
+    beginJoinTimeline();
+    markJoin('start');
+    const connectedAt = socketConnectedAt();
+    if (connectedAt !== null) markJoin('socket', connectedAt);
     try {
       const info = await client.request('get_room_info', { meetingId });
+      markJoin('socket', socketConnectedAt() ?? performance.now());
+      markJoin('roomInfo');
       if (attempt !== generation) return;
       batch(() => {
         setMeeting(info.meeting);
@@ -112,6 +125,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       const media = new LocalMedia(undefined, info.mode === 'sfu' ? 'sfu' : 'mesh');
       setLocal(media);
       await media.start();
+      markJoin('capture');
       if (attempt !== generation) return media.stop();
       await join();
     } catch (failure) {
@@ -137,7 +151,6 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       if (!isLive()) void client.request('leave_meeting', { meetingId }).catch(() => undefined);
       return;
     }
-    timing.ackAt = performance.now();
     const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
     const kept = current();
     if (ack.selfPeerId === resumePeerId && kept?.mode === 'mesh' && ack.mode === 'mesh') {
@@ -148,8 +161,11 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     }
     ice?.close();
     ice = new IceServerSource(ack.iceServers, ack.iceServersTtl, () => meetingsApi.iceServers());
-    timing.peerId = ack.selfPeerId;
-    timing.peersAtJoin = others.map((participant) => participant.peerId);
+    recordJoinAck(
+      timing,
+      ack.selfPeerId,
+      others.map((participant) => participant.peerId),
+    );
     const session = createSession(ack.mode, {
       meetingId,
       selfPeerId: ack.selfPeerId,
@@ -340,7 +356,15 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     },
   });
 
+  // The page's join timeline goes to the server's metrics once every remote video shows.
+  onJoinComplete((timing) => {
+    client
+      .request('meeting_join_timeline', { meetingId: timing.meetingId, marks: timing.marks })
+      .catch(() => undefined);
+  });
+
   onCleanup(() => {
+    onJoinComplete(null);
     void leave();
     for (const stopOne of stopListening) stopOne();
     client.raw.off('disconnect', onDisconnect);

@@ -1,5 +1,26 @@
 import type { LocalMediaView, LocalSource } from '../media/LocalMedia.js';
 
+/**
+ * getParameters, `change` (false: nothing to do), setParameters; once more with fresh parameters
+ * when Chromium refuses them as modified (InvalidModificationError): a negotiation that ended
+ * in between changed them, for example the RTCP reduced-size flag after Firefox's answer.
+ */
+async function updateParameters(
+  sender: RTCRtpSender,
+  change: (parameters: RTCRtpSendParameters) => boolean,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const parameters = sender.getParameters();
+    if (!change(parameters)) return;
+    try {
+      await sender.setParameters(parameters);
+      return;
+    } catch (error) {
+      if (attempt > 0 || !(error instanceof DOMException) || error.name !== 'InvalidModificationError') throw error;
+    }
+  }
+}
+
 /** The fixed order of the sending transceivers (and so of the first three m-lines). */
 const SOURCES: readonly LocalSource[] = ['audio', 'camera', 'screen'];
 const KIND: Record<LocalSource, 'audio' | 'video'> = { audio: 'audio', camera: 'video', screen: 'video' };
@@ -114,14 +135,15 @@ export class SenderSlots {
       .then(async () => {
         const limits = this.local.meshCameraLimits?.();
         if (!limits || this.pc.signalingState === 'closed') return;
-        const parameters = sender.getParameters();
-        const encoding = parameters.encodings?.[0];
-        if (!encoding) return;
-        const scale = encoding.scaleResolutionDownBy ?? 1;
-        if (scale === limits.scaleResolutionDownBy && encoding.maxFramerate === limits.maxFramerate) return;
-        encoding.scaleResolutionDownBy = limits.scaleResolutionDownBy;
-        encoding.maxFramerate = limits.maxFramerate;
-        await sender.setParameters(parameters);
+        await updateParameters(sender, (parameters) => {
+          const encoding = parameters.encodings?.[0];
+          if (!encoding) return false;
+          const scale = encoding.scaleResolutionDownBy ?? 1;
+          if (scale === limits.scaleResolutionDownBy && encoding.maxFramerate === limits.maxFramerate) return false;
+          encoding.scaleResolutionDownBy = limits.scaleResolutionDownBy;
+          encoding.maxFramerate = limits.maxFramerate;
+          return true;
+        });
       })
       .catch((error: unknown) => this.onError(error, 'camera'));
   }
@@ -138,11 +160,12 @@ export class SenderSlots {
       this.limiting = this.limiting
         .then(async () => {
           if (this.pc.signalingState === 'closed') return;
-          const parameters = sender.getParameters();
-          if (!parameters.encodings?.length || parameters.encodings.every((encoding) => encoding.active === false))
-            return;
-          for (const encoding of parameters.encodings) encoding.active = false;
-          await sender.setParameters(parameters);
+          await updateParameters(sender, (parameters) => {
+            if (!parameters.encodings?.length || parameters.encodings.every((encoding) => encoding.active === false))
+              return false;
+            for (const encoding of parameters.encodings) encoding.active = false;
+            return true;
+          });
         })
         .catch((error: unknown) => this.onError(error, source));
     }

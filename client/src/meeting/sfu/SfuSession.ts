@@ -1,6 +1,7 @@
 import { SfuServerEvents, type Participant } from '@parley/protocol';
 import { Device, type types } from 'mediasoup-client';
 import { createSignal } from 'solid-js';
+import { markJoin } from '../call/debugHooks.js';
 import { meetingLog } from '../meetingLog.js';
 import type { MeetingSession, PeerStats, RemoteMedia, SessionContext, TileReport } from '../session/MeetingSession.js';
 import { SfuFeeds } from './SfuFeeds.js';
@@ -161,11 +162,13 @@ export class SfuSession implements MeetingSession {
       if (stale()) return null;
       const device = new Device();
       await device.load({ routerRtpCapabilities });
+      markJoin('capabilities');
       const [sendInfo, recvInfo] = await Promise.all([
         this.signal.createTransport('send'),
         this.signal.createTransport('recv'),
       ]);
       if (stale()) return null;
+      markJoin('transports');
       const iceServers = (this.context.ice?.current() ?? this.context.iceServers) as RTCIceServer[];
       const send = device.createSendTransport({
         ...sendInfo,
@@ -268,6 +271,7 @@ export class SfuSession implements MeetingSession {
     const t0 = performance.now();
     try {
       const info = await this.signal.consume(run.recv.id, producerId, run.device.rtpCapabilities);
+      markJoin('firstConsume');
       const t1 = performance.now();
       if (run.id !== this.runId || this.closed) return;
       const consumer = await run.recv.consume({

@@ -3,6 +3,9 @@ import { Avatar } from '../../ui/Avatar.js';
 import { MeetingIcon } from './meetingIcons.js';
 import styles from './VideoTile.module.css';
 
+/** Gecko does not switch a playing element to a track added to its MediaStream after the old one goes. */
+const RELOAD_AFTER_TRACK_SWAP = typeof navigator !== 'undefined' && /\bFirefox\//.test(navigator.userAgent);
+
 export type TileKind = 'local' | 'local-screen' | 'camera' | 'screen';
 
 export interface VideoTileProps {
@@ -55,11 +58,23 @@ export function VideoTile(props: VideoTileProps) {
   // `props.stream`: a new source (the SFU's stream after a switch) swaps the track inside it
   // (added before the old one goes), so the element keeps its last picture and its player
   // instead of loading a new stream.
+  // Firefox keeps showing the removed track (a frozen picture) instead of the added one: there
+  // the element loads the stream again after a swap (a short blank instead of a frozen tile).
   const shown = new MediaStream();
   const follow = (source: MediaStream | null) => {
     const wanted = source ? source.getVideoTracks() : [];
+    let removed = false;
     for (const track of wanted) if (!shown.getTrackById(track.id)) shown.addTrack(track);
-    for (const track of shown.getVideoTracks()) if (!wanted.includes(track)) shown.removeTrack(track);
+    for (const track of shown.getVideoTracks())
+      if (!wanted.includes(track)) {
+        shown.removeTrack(track);
+        removed = true;
+      }
+    const swapped = removed && shown.getVideoTracks().length > 0;
+    if (swapped && RELOAD_AFTER_TRACK_SWAP && video.srcObject === shown) {
+      video.srcObject = shown;
+      video.play().catch(() => undefined);
+    }
   };
   createEffect(
     on(

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:join`: how long the last joiner waits for the first frame of every remote
+ * video, measured in the page as a user feels it. A real server and media node (test support:
+ * own database and Redis prefix), one headless Chromium with a context per user:
+ * - mesh: the 3rd joiner of a meeting where 2 are in;
+ * - SFU: the 6th joiner of a meeting where 5 are in (MESH_MAX_PARTICIPANTS=4);
+ * each from navigation (opening /meet/:id, app not loaded) and from pressing Join on a loaded
+ * page, RUNS times each (default 10, `--runs n`). Prints p50/p95 and the timeline of the median
+ * join (ms from the same start). `--json <file>` writes the figures.
+ */
+import { writeFileSync } from 'node:fs';
+import { startSfuHarness } from '../../test/support/sfuHarness.js';
+import { inPage, newUser, type TestUser } from '../../test/browser/meetingHarness.js';
+import {
+  joinByNavigation,
+  joinByPress,
+  leaveToHome,
+  medianRun,
+  percentileOf,
+  waitForRemoteVideos,
+  type JoinRun,
+} from './joinRuns.js';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+const RUNS = Number(option('--runs') ?? 10);
+const JSON_OUT = option('--json');
+const log = (line: string) => console.error(`[bench:join] ${line}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Scenario {
+  name: string;
+  runs: JoinRun[];
+}
+
+function report(scenarios: Scenario[]): string {
+  const lines = ['', `join → every remote video showing a frame, ${RUNS} runs each (ms)`, ''];
+  lines.push('| scenario | p50 | p95 | min | max |', '| --- | ---: | ---: | ---: | ---: |');
+  for (const { name, runs } of scenarios) {
+    const values = runs.map((run) => run.allFrames);
+    lines.push(
+      `| ${name} | ${percentileOf(values, 50)} | ${percentileOf(values, 95)} | ${Math.min(...values)} | ${Math.max(...values)} |`,
+    );
+  }
+  for (const { name, runs } of scenarios) {
+    const median = medianRun(runs);
+    if (!median) continue;
+    const steps = Object.entries(median.marks).sort((a, b) => a[1] - b[1]);
+    lines.push(
+      '',
+      `timeline of the median join, ${name} (ms):`,
+      steps.map(([mark, at]) => `${mark} ${at}`).join(' → '),
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  log('starting a server and a media node ...');
+  const harness = await startSfuHarness('bench_join', { MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '2' });
+  const scenarios: Scenario[] = [];
+  try {
+    const users: TestUser[] = [];
+    for (let i = 0; i < 6; i++) users.push(await newUser(harness, `joiner${i}`, `Joiner ${i}`));
+    const createMeeting = async () => {
+      // From a page of the app (the cookie and a base URL for fetch).
+      await users[0]!.page.goto(new URL('/login', harness.url).toString(), { waitUntil: 'domcontentloaded' });
+      return (
+        await inPage<{ meeting: { id: string } }>(
+          users[0]!.page,
+          `fetch('/api/meetings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access: 'link' }) }).then((res) => res.json())`,
+        )
+      ).meeting.id;
+    };
+    const meetingUrl = (id: string) => new URL(`/meet/${id}?ap=0&sfuVideo=320x180@15`, harness.url).toString();
+
+    for (const [name, size] of [
+      ['mesh, last of 3', 3],
+      ['SFU, last of 6', 6],
+    ] as const) {
+      const meetingId = await createMeeting();
+      const present = users.slice(0, size - 1);
+      const last = users[size - 1]!;
+      for (const user of present) await user.page.goto(meetingUrl(meetingId), { waitUntil: 'domcontentloaded' });
+      for (const user of present) await waitForRemoteVideos(user.page, size - 2, 60_000);
+      log(`${name}: ${size - 1} in the meeting`);
+      const byNavigation: JoinRun[] = [];
+      const byPress: JoinRun[] = [];
+      // One warm-up join each way (first decoder, first camera open of the context).
+      for (let i = -1; i < RUNS; i++) {
+        const run = await joinByNavigation(last.page, meetingUrl(meetingId));
+        if (i >= 0) byNavigation.push(run);
+        await last.page.goto('about:blank');
+        for (const user of present) await waitForRemoteVideos(user.page, size - 2);
+        await sleep(300);
+      }
+      for (let i = -1; i < RUNS; i++) {
+        const run = await joinByPress(last.page, harness.url, meetingId);
+        if (i >= 0) byPress.push(run);
+        await leaveToHome(last.page);
+        for (const user of present) await waitForRemoteVideos(user.page, size - 2);
+        await sleep(300);
+      }
+      log(`${name}: from navigation ${byNavigation.map((r) => r.allFrames).join(' ')}`);
+      log(`${name}: from pressing Join ${byPress.map((r) => r.allFrames).join(' ')}`);
+      scenarios.push({ name: `${name}, from navigation`, runs: byNavigation });
+      scenarios.push({ name: `${name}, from pressing Join`, runs: byPress });
+      for (const user of [...present, last]) await user.page.goto('about:blank');
+      await sleep(1000);
+    }
+  } finally {
+    await harness.close();
+  }
+  console.log(report(scenarios));
+  if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(scenarios, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:join failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});
