@@ -60,6 +60,9 @@ export async function startChatHarness(label: string): Promise<ChatHarness> {
     JWT_SECRET: randomBytes(24).toString('hex'),
     // A killed instance's users go offline within seconds, not the default 15-20 s.
     PRESENCE_TTL_MS: '3000',
+    // Tests seed history by sending a hundred messages back to back from one user, past the
+    // per-event limit of 5 a second (docs/security.md); the limits have tests of their own.
+    EVENT_RATE_SCALE: '100',
     // A client build of one's own (vite build --outDir), so parallel builds of client/dist do not interfere.
     ...(process.env.PARLEY_TEST_CLIENT_DIST ? { CLIENT_DIST: process.env.PARLEY_TEST_CLIENT_DIST } : {}),
   };

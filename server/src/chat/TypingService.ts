@@ -28,4 +28,9 @@ export class TypingService {
     }
     return { recipientIds };
   }
+
+  /** A message from the user ends their typing in that conversation for everyone. */
+  messageSent(userId: string, conversationId: string): void {
+    this.throttle.messageSent(userId, conversationId);
+  }
 }

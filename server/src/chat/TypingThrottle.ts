@@ -68,6 +68,21 @@ export class TypingThrottle {
     return false;
   }
 
+  /**
+   * The user sent a message in the conversation: every client clears their indicator on it, so
+   * the last relayed state is `false` now (a `true` that follows within the interval is relayed
+   * at its end instead of being taken for a repeat).
+   */
+  messageSent(userId: string, conversationId: string): void {
+    const previous = this.last.get(`${userId}\u0000${conversationId}`);
+    if (!previous) return;
+    previous.isTyping = false;
+    if (previous.held && !previous.held.isTyping) {
+      clearTimeout(previous.held.timer);
+      delete previous.held;
+    }
+  }
+
   get size(): number {
     return this.last.size;
   }

@@ -21,6 +21,7 @@ export const chatHandlers: SocketHandlers = (socket, app) => {
 
   onEvent(socket, ClientEvents.message, SendMessage, async (data) => {
     const { message, created, memberIds } = await app.chat.messages.send(userId, data);
+    app.chat.typing.messageSent(userId, data.conversationId);
     if (created) {
       const event: ChatMessageEvent = { message };
       app.io.to(memberIds.map(userRoom)).emit(ServerEvents.message, event);

@@ -54,4 +54,20 @@ describe('TypingThrottle', () => {
     throttle.shouldRelay('late', 'c', true, 6000);
     expect(throttle.size).toBe(1);
   });
+  it('takes a message as the end of typing: a new true within the interval is relayed at its end', () => {
+    vi.useFakeTimers();
+    try {
+      const throttle = new TypingThrottle({ intervalMs: 1000 });
+      const later: string[] = [];
+      expect(throttle.shouldRelay('u', 'c', true, Date.now())).toBe(true);
+      vi.advanceTimersByTime(200);
+      // The message clears the indicator at every client; the typist starts again at once.
+      throttle.messageSent('u', 'c');
+      expect(throttle.shouldRelay('u', 'c', true, Date.now(), () => later.push('again'))).toBe(false);
+      vi.advanceTimersByTime(800);
+      expect(later).toEqual(['again']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
