@@ -65,6 +65,9 @@ beforeAll(async () => {
     JWT_SECRET: `plain-rtp-test-jwt-secret-${prefix}`,
     MEDIA_NODE_URLS: node.url,
     MEDIA_SECRET: secret,
+    // Meetings of three are SFU meetings here: sfu:* requests are refused in mesh mode.
+    MESH_MAX_PARTICIPANTS: '2',
+    MESH_RETURN_AT: '0',
   };
   on = await startServerProcess({ name: 'plainrtp-on', port: 57000, env: { ...env, SFU_PLAIN_RTP: 'true' } });
   off = await startServerProcess({ name: 'plainrtp-off', port: 57001, env: { ...env, SFU_PLAIN_RTP: 'false' } });
@@ -74,7 +77,7 @@ beforeAll(async () => {
     'the server to see the media node',
   );
   for (let i = 0; i < 3; i++) users.push(await registerUser(on.url, `plain${i}`));
-  for (let i = 0; i < 2; i++) srtpUsers.push(await registerUser(on.url, `srtp${i}`));
+  for (let i = 0; i < 3; i++) srtpUsers.push(await registerUser(on.url, `srtp${i}`)); // three: an SFU meeting
   outsider = await registerUser(on.url, 'plainout');
 }, 120_000);
 

@@ -402,7 +402,7 @@ describe('sfu:* events', () => {
     expect(metricsB).toMatch(/^parley_sfu_peers [1-9]/m);
   });
 
-  it('a media node that goes away resets the transports (reason node_lost) and sfu requests answer unavailable', async () => {
+  it('a media node that goes away resets the transports (reason node_lost); the meeting falls back to mesh and sfu requests are refused', async () => {
     const [, bob] = sockets as [TestSocket, TestSocket];
     await ok(bob, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     process.kill(nodeProcess.pid, 'SIGKILL');
@@ -412,7 +412,10 @@ describe('sfu:* events', () => {
       5000,
     );
     expect(reset.meetingId).toBe(meetingId);
+    // No media node left and a small meeting: it goes back to mesh (docs/sfu.md, "Failures"),
+    // where sfu:* requests create nothing.
+    await bob.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'mesh', 5000);
     const ack = await bob.ack(SfuEvents.getCapabilities, { meetingId });
-    expect(ack).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
