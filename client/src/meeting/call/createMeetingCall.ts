@@ -8,7 +8,7 @@ import {
   type Participant,
   type RoomFeatureState,
 } from '@parley/protocol';
-import { batch, createEffect, createSignal, onCleanup } from 'solid-js';
+import { batch, createSignal, onCleanup } from 'solid-js';
 import { ApiError } from '../../api/ApiError.js';
 import { socketConnectedAt, type SocketClient } from '../../api/socket.js';
 import { LocalMedia } from '../media/LocalMedia.js';
