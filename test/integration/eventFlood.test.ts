@@ -3,7 +3,8 @@
  * processes on PostgreSQL and Redis: a chat flood from one socket is mostly refused with
  * `rate_limited` while another user's message is acked and delivered; the flooding socket stays
  * usable, until it keeps flooding (RATE_LIMIT_STRIKES) and is disconnected; a typing flood
- * relays a handful of updates; the user's bucket holds across instances.
+ * relays a handful of updates; a `video-signal` flood in a mesh meeting is mostly refused and
+ * the target receives exactly the accepted signals; the user's bucket holds across instances.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
@@ -117,6 +118,51 @@ describe('per-event limits, two instances', () => {
       .filter((v) => v !== null)
       .at(-1);
     expect(relayed.at(-1).isTyping).toBe(lastAdmitted);
+  });
+
+  it('refuses most of a video-signal flood in a mesh meeting; the target gets exactly the accepted ones', async () => {
+    const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
+    const caller = await connect(a, alice);
+    const callee = await connect(b, bob);
+    const started = await caller.request('start_meeting', { inviteeIds: [bob.id] });
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    const meetingId: string = started.meeting.id;
+    expect(await caller.request('join_meeting', { meetingId })).toMatchObject({ ok: true, mode: 'mesh' });
+    const joined = await callee.request('join_meeting', { meetingId });
+    expect(joined).toMatchObject({ ok: true, mode: 'mesh' });
+    const to: string = joined.selfPeerId;
+    const signal = (tag: string) => ({
+      meetingId,
+      to,
+      signal: { candidate: { candidate: `candidate:${tag} 1 udp 1 127.0.0.1 9 typ host`, sdpMid: '0' } },
+    });
+    const tagOf = (payload: any): string => payload.signal.candidate.candidate.split(' ')[0].slice('candidate:'.length);
+    // 1000 signals at once, three times the table's burst (300, then 50/s).
+    const acks = (await Promise.all(
+      Array.from(
+        { length: 1000 },
+        (_, i) => caller.socket.timeout(20_000).emitWithAck('video-signal', signal(`f${i}`)) as Promise<Ack>,
+      ),
+    )) as Ack[];
+    const counts = codesOf(acks);
+    expect(Object.keys(counts).sort()).toEqual(['ok', 'rate_limited']);
+    expect(counts.ok).toBeGreaterThanOrEqual(100);
+    expect(counts.ok).toBeLessThanOrEqual(500);
+    expect(counts.rate_limited).toBeGreaterThanOrEqual(500);
+    const waits = acks.flatMap((ack) => (ack.ok ? [] : [ack.error!.retryAfterMs ?? 0]));
+    expect(Math.min(...waits)).toBeGreaterThan(0);
+    console.log('video-signal flood', counts, 'longest retryAfterMs', Math.max(...waits));
+    // The socket stays usable: once the wait has passed, a later signal is accepted and relayed,
+    // after every accepted one of the flood (one instance, one Redis channel: in order).
+    expect(caller.socket.connected).toBe(true);
+    await sleep(Math.max(...waits) + 100);
+    expect(await caller.request('video-signal', signal('after'))).toMatchObject({ ok: true });
+    await callee.waitFor('video-signal', (p) => tagOf(p) === 'after');
+    const accepted = new Set(acks.flatMap((ack, i) => (ack.ok ? [`f${i}`] : [])));
+    const relayed = callee.events('video-signal', (p) => p.meetingId === meetingId && tagOf(p) !== 'after');
+    expect(relayed.length).toBe(accepted.size);
+    expect(new Set(relayed.map(tagOf))).toEqual(accepted);
+    expect(caller.socket.connected).toBe(true);
   });
 
   it('disconnects a socket that keeps flooding', async () => {

@@ -1,18 +1,32 @@
+import { randomBytes } from 'node:crypto';
 import { SfuEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildMediaWorkers,
+  startMediaNodeProcess,
+  stopAllMediaNodes,
+  waitFor,
+  type MediaNodeProcess,
+} from '../../media-workers/test/support/mediaNodeProcess.js';
 import { OPUS } from '../../media-workers/test/support/rtp.js';
-import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
+import { request } from './_http.js';
+import { startCluster, type Cluster } from './chatSupport.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';
 
 /**
  * Authorization matrix of every `sfu:*` event and `video-signal` (docs/security.md, "SFU caps"),
- * against a server and a real media node: a participant of another meeting, an invitee who has
- * not joined, one who left, a tab replaced by a reload, and everyone after `stop_meeting` are
- * refused (`forbidden` / `not_found`); a participant of the same meeting cannot connect,
- * produce on, consume on, restart, pause, resume or close another participant's transport,
- * producer or consumer, and what the victim holds is untouched. Ports 53500-53599.
+ * against two server instances (one database, one Redis) and a real media node: a participant
+ * of another meeting, an invitee who has not joined, one who left, a tab replaced by a reload,
+ * and everyone after `stop_meeting` are refused (`forbidden` / `not_found`); a participant of the
+ * same meeting cannot connect, produce on, consume on, restart, pause, resume or close another
+ * participant's transport, producer or consumer, and what the victim holds is untouched. The
+ * host and the victim (p1) are on instance A, every attacker's socket on instance B (the
+ * reloaded tab: its first socket on B, the reload on A), so each refusal is decided on another
+ * instance than the victim's.
+ * Ports 53500-53599.
  */
-let h: SfuNodesHarness;
+let cluster: Cluster | undefined;
+let node: MediaNodeProcess | undefined;
 let meetingId: string;
 /** The victim's (p1's) objects in the meeting, and the host's producer. */
 const ids = { webrtc: '', plainSend: '', plainRecv: '', producer: '', consumer: '', hostProducer: '', p1Peer: '' };
@@ -93,20 +107,38 @@ const refusedAll = (codes: Record<string, string>) =>
   Object.entries(codes).filter(([, code]) => code !== 'forbidden' && code !== 'not_found');
 
 beforeAll(async () => {
-  h = await startSfuNodesHarness('sfuauthz', {
-    serverPort: 53500,
-    nodes: [{ rpcPort: 53510, rtcPort: 53520 }],
-    env: {
-      SFU_PLAIN_RTP: 'true',
-      MESH_MAX_PARTICIPANTS: '2',
-      MESH_RETURN_AT: '1',
-      MESH_RETURN_HOLD_MS: '600000',
-      EVENT_RATE_SCALE: '100',
-    },
+  buildMediaWorkers();
+  const secret = randomBytes(16).toString('hex');
+  node = await startMediaNodeProcess({
+    MEDIA_WORKERS: '1',
+    MEDIA_RPC_PORT: '53510',
+    MEDIA_RTC_PORT: '53520',
+    MEDIA_LISTEN_IP: '127.0.0.1',
+    MEDIA_NODE_ID: `sfuauthz-${randomBytes(3).toString('hex')}`,
+    MEDIA_SECRET: secret,
   });
+  cluster = await startCluster('sfuauthz', [53500, 53501], {
+    MEDIA_NODE_URLS: node.url,
+    MEDIA_SECRET: secret,
+    SFU_PLAIN_RTP: 'true',
+    MESH_MAX_PARTICIPANTS: '2',
+    MESH_RETURN_AT: '1',
+    MESH_RETURN_HOLD_MS: '600000',
+    EVENT_RATE_SCALE: '100',
+  });
+  const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
+  for (const url of [a, b]) {
+    await waitFor(
+      async () => (await request<any>(`${url}/health`)).body?.media?.load?.[0]?.workers > 0,
+      15_000,
+      'the server to see the media node',
+    );
+  }
   const names = ['host', 'p1', 'p2', 'outsider', 'invitee', 'leaver', 'reloader', 'o2', 'o3'];
-  const users = await Promise.all(names.map((name) => registerUser(h.url, `az${name}`)));
-  const socketOf = async (i: number) => connectSocket(h.url, users[i]!.token);
+  const users = await Promise.all(names.map((name, i) => registerUser(i % 2 ? b : a, `az${name}`)));
+  // host and p1 (the victim) on A; p2, the outsider, the invitee, the leaver and the reloaded tab on B.
+  const instanceOf = (i: number) => (i <= 1 ? a : b);
+  const socketOf = async (i: number, url = instanceOf(i)) => connectSocket(url, users[i]!.token);
   const [host, p1, p2, outsider, invitee, leaver, reloadedTab] = await Promise.all(
     names.slice(0, 7).map((_, i) => socketOf(i)),
   );
@@ -118,12 +150,12 @@ beforeAll(async () => {
   await ok(leaver!, 'join_meeting', { meetingId });
   await ok(leaver!, 'leave_meeting', { meetingId });
   await ok(reloadedTab!, 'join_meeting', { meetingId });
-  const reload = await socketOf(6);
+  const reload = await socketOf(6, a);
   await ok(reload, 'join_meeting', { meetingId });
   // The outsider is a participant of another meeting (in SFU mode too).
   const other = (await ok(outsider!, 'start_meeting', { inviteeIds: users.slice(7).map((u) => u.user.id) })).meeting.id;
   await ok(outsider!, 'join_meeting', { meetingId: other });
-  for (const i of [7, 8]) await ok(await socketOf(i), 'join_meeting', { meetingId: other });
+  for (const i of [7, 8]) await ok(await socketOf(i, i === 7 ? a : b), 'join_meeting', { meetingId: other });
 
   // The host produces; p1 holds a WebRTC transport, plain send and recv transports, a producer
   // and a consumer of the host's producer.
@@ -163,7 +195,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   closeAllSockets();
-  await h?.close();
+  await cluster?.close();
+  await node?.stop(5_000);
+  await stopAllMediaNodes();
 });
 
 describe('SFU authorization matrix', () => {
