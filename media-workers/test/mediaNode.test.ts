@@ -37,6 +37,8 @@ describe('media node process', () => {
       MEDIA_RPC_PORT: String(RPC_PORT),
       MEDIA_NODE_ID: nodeId,
       MEDIA_SECRET: secret,
+      // Loopback only: unset, a development node also listens on the host's external address.
+      MEDIA_LISTEN_IP: '127.0.0.1',
     });
     cluster = createMediaCluster({ redis: null, staticUrls: [node.url], secret, logger, intervalMs: 500 });
     cluster.onNotification((_id, n) => notifications.push(n));
