@@ -19,6 +19,7 @@ import {
   registerInPage,
 } from '../../test/support/browser.js';
 import {
+  waitForMediaNode,
   buildServer,
   startServerProcess,
   stopAllServerProcesses,
@@ -109,14 +110,7 @@ beforeAll(async () => {
       MESH_RETURN_AT: '1',
     },
   });
-  await waitFor(
-    async () => {
-      const health = (await (await fetch(`${server.url}/health`)).json()) as any;
-      return health?.media?.load?.[0]?.workers > 0;
-    },
-    15_000,
-    'the server to see the media node',
-  );
+  await waitForMediaNode(server.url);
   shared = createBotShared({ portRange: { min: 57200, max: 57299 }, bindIp: '127.0.0.1', meshWaitMs: 20_000 });
   await shared.clip(VIDEO);
 

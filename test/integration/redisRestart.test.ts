@@ -6,11 +6,11 @@
  * instances. The machine's shared Redis is never touched.
  */
 import { SfuEvents } from '@parley/protocol';
+import { waitForMediaNode } from '../support/serverProcess.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildMediaWorkers,
   startMediaNodeProcess,
-  waitFor,
   type MediaNodeProcess,
 } from '../../media-workers/test/support/mediaNodeProcess.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
@@ -56,13 +56,7 @@ beforeAll(async () => {
     // Short enough that a room left empty by the restart would end within this test.
     EMPTY_MEETING_MS: '2000',
   });
-  for (const url of [cluster.a.url, cluster.b.url]) {
-    await waitFor(
-      async () => (await request<any>(`${url}/health`)).body?.media?.load?.[0]?.workers > 0,
-      15_000,
-      'the servers to see the media node',
-    );
-  }
+  for (const url of [cluster.a.url, cluster.b.url]) await waitForMediaNode(url);
   [host, bob, carol] = await Promise.all([
     registerUser(cluster.a.url, 'host'),
     registerUser(cluster.b.url, 'bob'),

@@ -11,6 +11,7 @@ import {
 } from '../../media-workers/test/support/mediaNodeProcess.js';
 import { rtpPacket } from '../../media-workers/test/support/rtp.js';
 import {
+  waitForMediaNode,
   buildServer,
   startServerProcess,
   stopAllServerProcesses,
@@ -23,7 +24,6 @@ import {
   freshRedisPrefix,
   type TestDatabase,
 } from '../support/testDatabase.js';
-import { request } from './_http.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket, type TestUser } from './meetingsHarness.js';
 
 /**
@@ -71,11 +71,7 @@ beforeAll(async () => {
   };
   on = await startServerProcess({ name: 'plainrtp-on', port: 57000, env: { ...env, SFU_PLAIN_RTP: 'true' } });
   off = await startServerProcess({ name: 'plainrtp-off', port: 57001, env: { ...env, SFU_PLAIN_RTP: 'false' } });
-  await waitFor(
-    async () => (await request<any>(`${on.url}/health`)).body?.media?.load?.[0]?.workers > 0,
-    15_000,
-    'the server to see the media node',
-  );
+  await waitForMediaNode(on.url);
   for (let i = 0; i < 3; i++) users.push(await registerUser(on.url, `plain${i}`));
   for (let i = 0; i < 3; i++) srtpUsers.push(await registerUser(on.url, `srtp${i}`)); // three: an SFU meeting
   outsider = await registerUser(on.url, 'plainout');

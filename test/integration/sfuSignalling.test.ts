@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MEDIA_RPC_PATH, SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
+import { waitForMediaNode } from '../support/serverProcess.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildMediaWorkers,
@@ -52,13 +53,7 @@ beforeAll(async () => {
     MESH_RETURN_HOLD_MS: '1500',
     MEETING_SWEEP_MS: '200',
   });
-  for (const url of [cluster.a.url, cluster.b.url]) {
-    await waitFor(
-      async () => (await request<any>(`${url}/health`)).body?.media?.load?.[0]?.workers > 0,
-      15_000,
-      'the server to see the media node',
-    );
-  }
+  for (const url of [cluster.a.url, cluster.b.url]) await waitForMediaNode(url);
   for (let i = 0; i < 6; i++) users.push(await registerUser(i % 2 ? cluster.b.url : cluster.a.url, `sfu${i}`));
   outsider = await registerUser(cluster.a.url, 'sfuout');
 }, 120_000);

@@ -298,3 +298,22 @@ export async function runServerCommand(args: string[], env: Env = {}, timeoutMs 
   rmSync(dataDir, { recursive: true, force: true });
   return { code, output };
 }
+
+/** Waits until the server at `url` sees a media node with live workers (its `/health`). */
+export async function waitForMediaNode(url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const health = (await (await fetch(`${url}/health`)).json()) as {
+        media?: { load?: Array<{ workers?: number }> };
+      };
+      if ((health.media?.load?.[0]?.workers ?? 0) > 0) return;
+      last = JSON.stringify(health.media);
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server at ${url} did not see a media node within ${timeoutMs} ms (last: ${last})`);
+}
