@@ -9,7 +9,7 @@ import type { SfuService } from './SfuService.js';
  *
  * A plain transport belongs to the caller's SFU peer like a WebRTC one (the same participant
  * check, the same `transportId` for `sfu:produce` / `sfu:consume`, closed when the peer goes).
- * Placement: a recv one goes on the node SfuService.transportNode picks, like a WebRTC one
+ * Placement: a recv one goes on the node SfuNodeAccess.transportNode picks, like a WebRTC one
  * (SFU_NODE_CONSUMER_BUDGET applies); on that node it is created on the meeting's primary router,
  * since the node's createPlainTransport does not apply SFU_CONSUMER_BUDGET across workers.
  * `srtp: true` (recv): the node encrypts what it sends with SRTP, like for WebRTC consumers, so
@@ -31,9 +31,9 @@ export class PlainRtpService {
     const release = this.sfu.caps.reserveTransport(peer, direction);
     const { nodeId, client, t } = await (async () => {
       // Recv transports may go on another media node (SFU_NODE_CONSUMER_BUDGET), like WebRTC ones.
-      const placed = await this.sfu.transportNode(peer, direction, found.client);
+      const placed = await this.sfu.nodes.transportNode(peer, direction, found.client);
       // SRTP (recv only, checked by the schema): the node encrypts as for a WebRTC consumer.
-      const created = await this.sfu.call(placed.client, 'createPlainTransport', {
+      const created = await this.sfu.nodes.call(placed.client, 'createPlainTransport', {
         meetingId,
         comedia: direction === 'send',
         ...(srtp ? { enableSrtp: true } : {}),
@@ -65,7 +65,7 @@ export class PlainRtpService {
         'transportId',
       );
     // The node answers bad_request when srtpParameters are missing for an SRTP transport, or given for a plain one.
-    await this.sfu.call(client, 'connectPlainTransport', {
+    await this.sfu.nodes.call(client, 'connectPlainTransport', {
       meetingId,
       transportId,
       ip,

@@ -1,8 +1,5 @@
 import {
   SfuServerEvents,
-  type MediaRpcMethod,
-  type MediaRpcParams,
-  type MediaRpcResult,
   type SfuConnectTransport,
   type SfuConsume,
   type SfuConsumerInfo,
@@ -17,8 +14,7 @@ import {
 import { AppError } from '../appError.js';
 import type { Logger } from '../logger.js';
 import type { MediaCluster } from '../media/MediaCluster.js';
-import { MediaRpcError, type MediaNodeClient } from '../media/MediaNodeClient.js';
-import { leastLoadedNode } from '../media/placement/leastLoadedNode.js';
+import type { MediaNodeClient } from '../media/MediaNodeClient.js';
 import { spatialLayerForHeight } from '../media/placement/tileLayer.js';
 import type { LocalPeers } from '../meetings/LocalPeers.js';
 import { meetingRoom } from '../meetings/MeetingNotifier.js';
@@ -28,6 +24,8 @@ import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
 import type { NodePipes } from './NodePipes.js';
 import { SfuCaps } from './SfuCaps.js';
 import { SfuCleanup } from './SfuCleanup.js';
+import { SfuModeration } from './SfuModeration.js';
+import { SfuNodeAccess } from './SfuNodeAccess.js';
 import type { SfuStore, StoredProducer } from './SfuStore.js';
 
 export interface SfuServiceDeps {
@@ -59,9 +57,14 @@ const publicProducer = ({ socketId: _socket, nodeId: _node, ...info }: StoredPro
 export class SfuService {
   readonly caps: SfuCaps;
   private readonly cleanup: SfuCleanup;
+  /** The media nodes: clients, the meeting's node, RPCs, transport placement (also for PlainRtpService). */
+  readonly nodes: SfuNodeAccess;
+  private readonly moderation: SfuModeration;
 
   constructor(private readonly deps: SfuServiceDeps) {
     this.caps = deps.caps ?? new SfuCaps();
+    this.nodes = new SfuNodeAccess(deps);
+    this.moderation = new SfuModeration(deps, this.nodes, (...args) => this.toRoom(...args));
     this.cleanup = new SfuCleanup(deps, (...args) => this.toRoom(...args));
   }
 
@@ -69,7 +72,7 @@ export class SfuService {
 
   async capabilities(socketId: string, { meetingId }: Ref): Promise<{ rtpCapabilities: unknown }> {
     const { client } = await this.peer(socketId, meetingId, true);
-    const { rtpCapabilities } = await this.call(client, 'getRouterRtpCapabilities', { meetingId });
+    const { rtpCapabilities } = await this.nodes.call(client, 'getRouterRtpCapabilities', { meetingId });
     return { rtpCapabilities };
   }
 
@@ -78,8 +81,8 @@ export class SfuService {
     const { peer } = found;
     const release = this.caps.reserveTransport(peer, direction);
     const { nodeId, client, t } = await (async () => {
-      const placed = await this.transportNode(peer, direction, found.client);
-      const created = await this.call(placed.client, 'createWebRtcTransport', {
+      const placed = await this.nodes.transportNode(peer, direction, found.client);
+      const created = await this.nodes.call(placed.client, 'createWebRtcTransport', {
         meetingId,
         peerId: peer.peerId,
         direction,
@@ -103,7 +106,7 @@ export class SfuService {
     { meetingId, transportId, dtlsParameters }: SfuConnectTransport,
   ): Promise<void> {
     const { client } = await this.ownTransport(socketId, meetingId, transportId);
-    await this.call(client, 'connectTransport', { meetingId, transportId, dtlsParameters });
+    await this.nodes.call(client, 'connectTransport', { meetingId, transportId, dtlsParameters });
   }
 
   async restartIce(
@@ -111,7 +114,7 @@ export class SfuService {
     { meetingId, transportId }: Ref & { transportId: string },
   ): Promise<{ iceParameters: unknown }> {
     const { client } = await this.ownTransport(socketId, meetingId, transportId);
-    return this.call(client, 'restartIce', { meetingId, transportId });
+    return this.nodes.call(client, 'restartIce', { meetingId, transportId });
   }
 
   async produce(socketId: string, data: SfuProduce): Promise<{ producerId: string }> {
@@ -119,14 +122,16 @@ export class SfuService {
     const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
     const meetingProducers = (await this.deps.store.listProducers(meetingId)).length;
     const release = this.caps.reserveProducer(peer, appData.source, meetingProducers);
-    const { id } = await this.call(client, 'produce', {
-      meetingId,
-      transportId,
-      kind,
-      rtpParameters,
-      paused: paused ?? false,
-      appData: { source: appData.source, peerId: peer.peerId },
-    }).finally(release);
+    const { id } = await this.nodes
+      .call(client, 'produce', {
+        meetingId,
+        transportId,
+        kind,
+        rtpParameters,
+        paused: paused ?? false,
+        appData: { source: appData.source, peerId: peer.peerId },
+      })
+      .finally(release);
     await this.requireCurrent(peer, () => client.request('closeProducer', { meetingId, producerId: id }));
     // One producer per source: a new one (e.g. after the page restarted its transports) replaces the old.
     const replaced = [...peer.producers]
@@ -157,7 +162,7 @@ export class SfuService {
     if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
     if (action === 'close') return this.closeProducer(peer, client, producerId);
     const paused = action === 'pause';
-    await this.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
+    await this.nodes.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
     producer.paused = paused;
     await this.deps.pipes.followPause(meetingId, producerId, paused);
     await this.deps.store.setProducerPaused(meetingId, producerId, paused);
@@ -172,7 +177,7 @@ export class SfuService {
   private async closeProducer(peer: LocalSfuPeer, client: MediaNodeClient, producerId: string): Promise<void> {
     const { meetingId } = peer;
     this.deps.local.removeProducer(peer, producerId);
-    await this.call(client, 'closeProducer', { meetingId, producerId });
+    await this.nodes.call(client, 'closeProducer', { meetingId, producerId });
     await this.deps.store.removeProducer(meetingId, producerId);
     this.toRoom(meetingId, peer.socketId, SfuServerEvents.producerClosed, {
       meetingId,
@@ -181,31 +186,9 @@ export class SfuService {
     } satisfies SfuProducerEvent);
   }
 
-  /**
-   * The host muted `peerId` (`mute_participant`): its producers of `kind` (camera and screen for
-   * video) are paused on their media node at once, wherever its socket lives; the others get
-   * `sfu:producer_paused`. The client resumes only by itself (its own unmute).
-   */
-  async pausePeerMedia(meetingId: string, peerId: string, kind: 'audio' | 'video'): Promise<number> {
-    const producers = (await this.deps.store.listProducers(meetingId)).filter(
-      (p) => p.peerId === peerId && p.kind === kind && !p.paused,
-    );
-    const nodeId = await this.deps.store.getNode(meetingId);
-    for (const producer of producers) {
-      const node = producer.nodeId ?? nodeId;
-      if (!node) continue;
-      await this.call(this.clientOf(node), 'pauseProducer', { meetingId, producerId: producer.producerId });
-      const local = this.deps.local.get(peerId)?.producers.get(producer.producerId);
-      if (local) local.paused = true;
-      await this.deps.pipes.followPause(meetingId, producer.producerId, true);
-      await this.deps.store.setProducerPaused(meetingId, producer.producerId, true);
-      this.toRoom(meetingId, producer.socketId, SfuServerEvents.producerPaused, {
-        meetingId,
-        producerId: producer.producerId,
-        peerId,
-      } satisfies SfuProducerEvent);
-    }
-    return producers.length;
+  /** The host muted `peerId` (`mute_participant`): see SfuModeration. */
+  pausePeerMedia(meetingId: string, peerId: string, kind: 'audio' | 'video'): Promise<number> {
+    return this.moderation.pausePeerMedia(meetingId, peerId, kind);
   }
 
   async producers(socketId: string, { meetingId }: Ref): Promise<{ producers: SfuProducerInfo[] }> {
@@ -227,7 +210,7 @@ export class SfuService {
     const c = await (async () => {
       const appData = { peerId: producer.peerId, source: producer.source };
       await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
-      return this.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+      return this.nodes.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
     })().finally(release);
     await this.requireCurrent(peer, () => client.request('closeConsumer', { meetingId, consumerId: c.id }));
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
@@ -256,7 +239,7 @@ export class SfuService {
     action: 'pause' | 'resume',
   ): Promise<void> {
     const { client } = await this.ownConsumer(socketId, meetingId, consumerId);
-    await this.call(client, action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
+    await this.nodes.call(client, action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
   }
 
   async setPreferredLayers(
@@ -264,7 +247,7 @@ export class SfuService {
     data: Ref & { consumerId: string; spatialLayer: number; temporalLayer?: number | undefined },
   ): Promise<void> {
     const { client } = await this.ownConsumer(socketId, data.meetingId, data.consumerId);
-    await this.call(client, 'setPreferredLayers', {
+    await this.nodes.call(client, 'setPreferredLayers', {
       meetingId: data.meetingId,
       consumerId: data.consumerId,
       spatialLayer: data.spatialLayer,
@@ -283,13 +266,13 @@ export class SfuService {
       tiles.map(async (tile) => {
         const consumer = peer.consumers.get(tile.consumerId);
         if (!consumer || consumer.kind !== 'video') return;
-        const on = consumer.nodeId ? this.clientOf(consumer.nodeId) : client;
+        const on = consumer.nodeId ? this.nodes.clientOf(consumer.nodeId) : client;
         const ref = { meetingId, consumerId: tile.consumerId };
         if (tile.visible) {
-          await this.call(on, 'setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
-          await this.call(on, 'resumeConsumer', ref);
+          await this.nodes.call(on, 'setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
+          await this.nodes.call(on, 'resumeConsumer', ref);
         } else {
-          await this.call(on, 'pauseConsumer', ref);
+          await this.nodes.call(on, 'pauseConsumer', ref);
         }
         consumer.hidden = !tile.visible;
         applied++;
@@ -340,7 +323,7 @@ export class SfuService {
     if (meta?.mode === 'mesh' && (creating || !placed)) {
       throw new AppError('forbidden', 'the meeting is in mesh mode (sfu:* requests need SFU mode)');
     }
-    const { nodeId, client } = await this.nodeFor(meetingId);
+    const { nodeId, client } = await this.nodes.nodeFor(meetingId);
     const peer = this.deps.local.ensure({ meetingId, peerId, userId: roomPeer.userId, socketId, nodeId });
     return { peer, client };
   }
@@ -359,14 +342,14 @@ export class SfuService {
       throw new AppError('bad_request', `transportId: not a ${direction} transport`, 'transportId');
     }
     const nodeId = transport.nodeId ?? found.peer.nodeId;
-    return { peer: found.peer, nodeId, client: transport.nodeId ? this.clientOf(nodeId) : found.client };
+    return { peer: found.peer, nodeId, client: transport.nodeId ? this.nodes.clientOf(nodeId) : found.client };
   }
 
   private async ownConsumer(socketId: string, meetingId: string, consumerId: string) {
     const found = await this.peer(socketId, meetingId);
     const consumer = found.peer.consumers.get(consumerId);
     if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-    return { peer: found.peer, client: consumer.nodeId ? this.clientOf(consumer.nodeId) : found.client };
+    return { peer: found.peer, client: consumer.nodeId ? this.nodes.clientOf(consumer.nodeId) : found.client };
   }
 
   /**
@@ -385,61 +368,6 @@ export class SfuService {
 
   private socketConnected(socketId: string): boolean {
     return this.deps.io.sockets.sockets.get(socketId)?.connected === true;
-  }
-
-  /**
-   * Where a new transport of the peer goes: a send one on the meeting's primary node, a recv one
-   * where NodePipes places it (another node once the primary is full). Also used by PlainRtpService.
-   */
-  async transportNode(
-    peer: LocalSfuPeer,
-    direction: 'send' | 'recv',
-    primary: MediaNodeClient,
-  ): Promise<{ nodeId: string; client: MediaNodeClient }> {
-    if (direction === 'send') return { nodeId: peer.nodeId, client: primary };
-    const nodeId = await this.deps.pipes.recvNode(peer.meetingId, peer.nodeId);
-    return { nodeId, client: nodeId === peer.nodeId ? primary : this.clientOf(nodeId) };
-  }
-
-  private clientOf(nodeId: string): MediaNodeClient {
-    const client = this.deps.media.client(nodeId);
-    if (!client?.connected) throw new AppError('unavailable', 'a media node of the meeting is not reachable');
-    return client;
-  }
-
-  /** The meeting's media node; a meeting not yet placed (or whose node is gone) is placed now. */
-  private async nodeFor(meetingId: string): Promise<{ nodeId: string; client: MediaNodeClient }> {
-    const { store, media } = this.deps;
-    const current = await store.getNode(meetingId);
-    if (current) {
-      const client = media.client(current);
-      if (client?.connected) return { nodeId: current, client };
-    }
-    const best = leastLoadedNode(media.nodes());
-    if (!best) throw new AppError('unavailable', 'no media node is available');
-    const nodeId = await store.placeNode(meetingId, best.id, current ?? undefined);
-    const client = media.client(nodeId);
-    if (!client?.connected) throw new AppError('unavailable', 'the meeting media node is not reachable');
-    if (nodeId !== current) await this.deps.pipes.addNode(meetingId, nodeId);
-    if (nodeId === best.id && nodeId !== current) this.deps.logger.info({ meetingId, nodeId }, 'sfu meeting placed');
-    return { nodeId, client };
-  }
-
-  /** One RPC; node errors keep their code (a node's not_found or bad_request reaches the client). */
-  async call<M extends MediaRpcMethod>(
-    client: MediaNodeClient,
-    method: M,
-    params: MediaRpcParams<M>,
-  ): Promise<MediaRpcResult<M>> {
-    try {
-      return await client.request(method, params);
-    } catch (error) {
-      if (error instanceof MediaRpcError) {
-        const code = error.code === 'internal' ? 'unavailable' : error.code;
-        throw new AppError(code, error.message);
-      }
-      throw error;
-    }
   }
 
   toRoom(meetingId: string, exceptSocketId: string | null, event: string, payload: object): void {
