@@ -159,9 +159,15 @@ describe('DTLS with headless Chromium', () => {
         ]),
       );
       expect(opened).toBe(true);
-      expect(await page.evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.connectionState)).toBe(
-        'connected',
-      );
+      // Chromium can report the peer connection's aggregate state a moment after the channel opens.
+      const connectionState = await page.evaluate(async () => {
+        const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
+        for (let i = 0; i < 50 && pc.connectionState !== 'connected'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return pc.connectionState;
+      });
+      expect(connectionState).toBe('connected');
       expect(died).toBeNull();
     } finally {
       await browser.close();
