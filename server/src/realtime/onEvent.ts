@@ -50,37 +50,53 @@ export function onEvent<S extends z.ZodType>(
   handler: EventHandler<S>,
 ): void {
   socket.on(event, (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (response: AckResponse) => void) : undefined;
-    const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
-    let answered = false;
-    const answer = (response: AckResponse) => {
-      if (answered) return;
-      answered = true;
-      try {
-        ack?.(response);
-      } catch (error) {
-        loggerOf(socket)?.warn({ err: error, event }, 'socket ack failed');
-      }
-    };
-    const guard = guards.get(socket.nsp.server);
-    void (async () => {
-      try {
-        const refusal = guard ? await guard.admit(socket, event) : null;
-        if (refusal) return answer({ ok: false, error: refusal });
-      } catch (error) {
-        return answer({ ok: false, error: errorInfo(error, event, socket) });
-      }
-      try {
-        const parsed = parsePayload(schema, payload);
-        if (!parsed.ok) return answer({ ok: false, error: parsed.error });
-        const result = await handler(parsed.data, socket);
-        answer({ ...(result ?? {}), ok: true });
-      } catch (error) {
-        answer({ ok: false, error: errorInfo(error, event, socket) });
-      } finally {
-        guard?.release(socket);
-      }
-    })();
+    answerEvent(socket, event, args, (payload) => {
+      const parsed = parsePayload(schema, payload);
+      if (!parsed.ok) throw new AppError(parsed.error.code, parsed.error.message, parsed.error.field);
+      return handler(parsed.data, socket);
+    });
   });
+}
+
+/**
+ * Handles one incoming event's arguments (`[payload?, ack?]`): admits it through the per-event
+ * limits under `guardKey`, runs `run` on the payload and answers the ack, if any, exactly once.
+ */
+export function answerEvent(
+  socket: ParleySocket,
+  event: string,
+  args: unknown[],
+  run: (payload: unknown) => EventResult | Promise<EventResult>,
+  guardKey: string = event,
+): void {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (response: AckResponse) => void) : undefined;
+  const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
+  let answered = false;
+  const answer = (response: AckResponse) => {
+    if (answered) return;
+    answered = true;
+    try {
+      ack?.(response);
+    } catch (error) {
+      loggerOf(socket)?.warn({ err: error, event }, 'socket ack failed');
+    }
+  };
+  const guard = guards.get(socket.nsp.server);
+  void (async () => {
+    try {
+      const refusal = guard ? await guard.admit(socket, guardKey) : null;
+      if (refusal) return answer({ ok: false, error: refusal });
+    } catch (error) {
+      return answer({ ok: false, error: errorInfo(error, event, socket) });
+    }
+    try {
+      const result = await run(payload);
+      answer({ ...(result ?? {}), ok: true });
+    } catch (error) {
+      answer({ ok: false, error: errorInfo(error, event, socket) });
+    } finally {
+      guard?.release(socket);
+    }
+  })();
 }

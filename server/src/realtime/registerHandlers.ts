@@ -8,6 +8,7 @@ import { sfuHandlers } from './sfuHandlers.js';
 import { signalHandlers } from './signalHandlers.js';
 import type { ParleySocket } from './types.js';
 import { typingHandlers } from './typingHandlers.js';
+import { answerUnknownEvents } from './unknownEvents.js';
 
 /** Registers a feature's events on one newly connected, authenticated socket. */
 export type SocketHandlers = (socket: ParleySocket, app: AppContext) => void;
@@ -26,4 +27,5 @@ export const socketHandlers: SocketHandlers[] = [
 
 export function registerHandlers(socket: ParleySocket, app: AppContext): void {
   for (const register of socketHandlers) register(socket, app);
+  answerUnknownEvents(socket);
 }
