@@ -8,8 +8,7 @@ import {
   type User,
   type InvitationStatus,
 } from '@parley/protocol';
-import type { ParleyServer } from '../realtime/types.js';
-import { userRoom } from '../realtime/types.js';
+import { userRoom, type ClientRooms } from '../clientRooms.js';
 
 /** The Socket.io room of a meeting's participants' sockets (on every instance). */
 export const meetingRoom = (meetingId: string): string => `meeting:${meetingId}`;
@@ -19,7 +18,7 @@ export const meetingRoom = (meetingId: string): string => `meeting:${meetingId}`
  * socket id is a room too, so all of these reach sockets held by any instance.
  */
 export class MeetingNotifier {
-  constructor(private readonly io: ParleyServer) {}
+  constructor(private readonly io: ClientRooms) {}
 
   invitation(userIds: readonly string[], meeting: Meeting, status: InvitationStatus): void {
     if (userIds.length === 0) return;

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
 import type { CreationLimits } from '../limits/creationLimits.js';
 import type { Logger } from '../logger.js';
-import type { ParleyServer } from '../realtime/types.js';
+import type { ClientRooms } from '../clientRooms.js';
 import type { Redis } from '../store/redis.js';
 import { LocalPeers } from './LocalPeers.js';
 import { createMeetingMetrics } from './meetingMetrics.js';
@@ -50,7 +50,7 @@ export interface MeetingDeps {
   /** null: rooms in memory (single instance). */
   redis: Redis | null;
   redisPrefix: string;
-  io: ParleyServer;
+  io: ClientRooms;
   instanceId: string;
   logger: Logger;
   metrics: Registry;

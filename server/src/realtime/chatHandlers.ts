@@ -7,8 +7,8 @@ import {
   type ReadEvent,
 } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
-import type { SocketHandlers } from './registerHandlers.js';
-import { userRoom } from './types.js';
+import type { SocketHandlers } from './SocketHandlers.js';
+import { userRoom } from '../clientRooms.js';
 
 /**
  * `message`: stored, then acknowledged `{ok, message}` and delivered to every socket of every

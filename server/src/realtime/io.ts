@@ -12,7 +12,8 @@ import { eventGuardMetrics } from './eventGuardMetrics.js';
 import { setEventGuard, setEventLogger } from './onEvent.js';
 import { registerHandlers } from './registerHandlers.js';
 import { cutRevokedSessions, watchSession } from './sessionSockets.js';
-import { userRoom, type ParleyServer, type ParleySocket } from './types.js';
+import { userRoom } from '../clientRooms.js';
+import type { ParleyServer, ParleySocket } from './types.js';
 
 /** Largest accepted Socket.io message; bigger ones close that client's connection only. */
 export const MAX_SOCKET_MESSAGE_BYTES = 1_000_000;

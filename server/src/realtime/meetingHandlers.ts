@@ -8,9 +8,9 @@ import {
   type MeetingInvitationEvent,
   type RoomInfo,
 } from '@parley/protocol';
-import { joinAcknowledged, joinMetricsOf, timelineReceived } from '../meetings/joinMetrics.js';
+import { joinAcknowledged, joinMetricsOf, timelineReceived } from './joinMetrics.js';
 import { onEvent } from './onEvent.js';
-import type { SocketHandlers } from './registerHandlers.js';
+import type { SocketHandlers } from './SocketHandlers.js';
 
 /**
  * Meeting lifecycle events: `start_meeting`, `join_meeting`, `leave_meeting`, `stop_meeting`,

@@ -1,5 +1,5 @@
 import { ClientEvents, Ping } from '@parley/protocol';
-import type { SocketHandlers } from './registerHandlers.js';
+import type { SocketHandlers } from './SocketHandlers.js';
 import { onEvent } from './onEvent.js';
 
 /** `ping` → ack `{ok: true, instanceId, echo?}`: which server process answered. */

@@ -1,7 +1,7 @@
 import { ServerEvents } from '@parley/protocol';
 import type { AppContext } from '../context.js';
-import type { SocketHandlers } from './registerHandlers.js';
-import { userRoom } from './types.js';
+import type { SocketHandlers } from './SocketHandlers.js';
+import { userRoom } from '../clientRooms.js';
 
 /** Counts each socket in the user's presence: connected now, gone on disconnect. */
 export const presenceHandlers: SocketHandlers = (socket, app) => {

@@ -6,12 +6,10 @@ import { presenceHandlers } from './presenceHandlers.js';
 import { roomHandlers } from './roomHandlers.js';
 import { sfuHandlers } from './sfuHandlers.js';
 import { signalHandlers } from './signalHandlers.js';
+import type { SocketHandlers } from './SocketHandlers.js';
 import type { ParleySocket } from './types.js';
 import { typingHandlers } from './typingHandlers.js';
 import { answerUnknownEvents } from './unknownEvents.js';
-
-/** Registers a feature's events on one newly connected, authenticated socket. */
-export type SocketHandlers = (socket: ParleySocket, app: AppContext) => void;
 
 /** Every feature's socket handlers. Features add theirs here. */
 export const socketHandlers: SocketHandlers[] = [

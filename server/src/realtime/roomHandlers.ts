@@ -11,7 +11,7 @@ import {
   SetMeetingLock,
 } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
-import type { SocketHandlers } from './registerHandlers.js';
+import type { SocketHandlers } from './SocketHandlers.js';
 
 /**
  * Meeting room features (PROTOCOL.md "Meeting room features", docs/meetings.md): `raise_hand`,

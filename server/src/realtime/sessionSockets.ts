@@ -1,6 +1,7 @@
 import { ServerEvents, type SessionEndedEvent } from '@parley/protocol';
 import type { AppContext } from '../context.js';
-import { userRoom, type ParleySocket } from './types.js';
+import { userRoom } from '../clientRooms.js';
+import type { ParleySocket } from './types.js';
 
 /** The room of every socket opened with one session token, on every instance. */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;

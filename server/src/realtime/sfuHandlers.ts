@@ -14,10 +14,10 @@ import {
   SfuRestartIce,
   SfuSetPreferredLayers,
 } from '@parley/protocol';
-import { consumeAnswered, joinMetricsOf } from '../meetings/joinMetrics.js';
+import { consumeAnswered, joinMetricsOf } from './joinMetrics.js';
 import { PlainRtpService } from '../sfu/PlainRtpService.js';
 import { onEvent } from './onEvent.js';
-import type { SocketHandlers } from './registerHandlers.js';
+import type { SocketHandlers } from './SocketHandlers.js';
 
 /**
  * `sfu:*` requests (protocol/src/schemas/sfu.ts, docs/sfu.md). Each is validated with its schema,

@@ -1,6 +1,6 @@
 import { ClientEvents, VideoSignal } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
-import type { SocketHandlers } from './registerHandlers.js';
+import type { SocketHandlers } from './SocketHandlers.js';
 
 /**
  * `video-signal` (mesh mode): `{meetingId, to, signal}` is relayed as `{meetingId, from, signal}`

@@ -15,6 +15,3 @@ type AnyEvents = Record<string, (...args: any[]) => void>;
 
 export type ParleyServer = Server<AnyEvents, AnyEvents, AnyEvents, SocketData>;
 export type ParleySocket = Socket<AnyEvents, AnyEvents, AnyEvents, SocketData>;
-
-/** The room holding every socket of one user, on every instance. */
-export const userRoom = (userId: string): string => `user:${userId}`;

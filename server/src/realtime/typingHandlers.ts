@@ -1,7 +1,7 @@
 import { ClientEvents, ServerEvents, Typing, type TypingEvent } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
-import type { SocketHandlers } from './registerHandlers.js';
-import { userRoom } from './types.js';
+import type { SocketHandlers } from './SocketHandlers.js';
+import { userRoom } from '../clientRooms.js';
 
 /**
  * `typing` → ack `{ok}`; relayed to the other members at most about once a second per user and

@@ -11,14 +11,14 @@ import {
   type ReactionEvent,
 } from '@parley/protocol';
 import { meetingRoom } from '../meetings/MeetingNotifier.js';
-import type { ParleyServer } from '../realtime/types.js';
+import type { ClientRooms } from '../clientRooms.js';
 
 /**
  * The events of the meeting room features. Rooms span instances (Redis adapter) and a socket id
  * is a room too, so these reach sockets on any instance.
  */
 export class RoomFeatureNotifier {
-  constructor(private readonly io: ParleyServer) {}
+  constructor(private readonly io: ClientRooms) {}
 
   handRaised(event: HandRaisedEvent): void {
     this.io.to(meetingRoom(event.meetingId)).emit(ServerEvents.handRaised, event);

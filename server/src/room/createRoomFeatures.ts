@@ -5,7 +5,7 @@ import { createRateLimiter } from '../limits/rateLimiter.js';
 import type { Logger } from '../logger.js';
 import type { MeetingServices } from '../meetings/createMeetingServices.js';
 import type { MeetingDirectory } from '../meetings/MeetingService.js';
-import type { ParleyServer } from '../realtime/types.js';
+import type { ClientRooms } from '../clientRooms.js';
 import type { Redis } from '../store/redis.js';
 import { Lobby, type LobbySocket } from './Lobby.js';
 import { LobbyDecisions } from './LobbyDecisions.js';
@@ -27,7 +27,7 @@ export interface RoomFeatureSettings {
 export interface RoomFeatureDeps {
   redis: Redis | null;
   redisPrefix: string;
-  io: ParleyServer;
+  io: ClientRooms;
   instanceId: string;
   logger: Logger;
   metrics: Registry;

@@ -1,6 +1,6 @@
 import { SfuServerEvents, type SfuProducerEvent } from '@parley/protocol';
 import { nodesOfPeer } from './LocalSfuPeers.js';
-import type { SfuServiceDeps } from './SfuService.js';
+import type { SfuServiceDeps } from './SfuServiceDeps.js';
 
 type CleanupDeps = Pick<SfuServiceDeps, 'local' | 'store' | 'media' | 'pipes'>;
 type ToRoom = (meetingId: string, exceptSocketId: string | null, event: string, payload: object) => void;

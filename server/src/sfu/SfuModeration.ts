@@ -1,6 +1,6 @@
 import { SfuServerEvents, type SfuProducerEvent } from '@parley/protocol';
 import type { SfuNodeAccess } from './SfuNodeAccess.js';
-import type { SfuServiceDeps } from './SfuService.js';
+import type { SfuServiceDeps } from './SfuServiceDeps.js';
 
 /** The host's moderation of SFU media (issue 16): acts on any participant's producers, on any instance. */
 export class SfuModeration {

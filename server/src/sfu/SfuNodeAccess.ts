@@ -3,7 +3,7 @@ import { AppError } from '../appError.js';
 import { MediaRpcError, type MediaNodeClient } from '../media/MediaNodeClient.js';
 import { leastLoadedNode } from '../media/placement/leastLoadedNode.js';
 import type { LocalSfuPeer } from './LocalSfuPeers.js';
-import type { SfuServiceDeps } from './SfuService.js';
+import type { SfuServiceDeps } from './SfuServiceDeps.js';
 
 /**
  * The SFU's way to the media nodes: a node's client (or `unavailable`), the meeting's node

@@ -12,38 +12,16 @@ import {
   type SfuTransportInfo,
 } from '@parley/protocol';
 import { AppError } from '../appError.js';
-import type { Logger } from '../logger.js';
-import type { MediaCluster } from '../media/MediaCluster.js';
 import type { MediaNodeClient } from '../media/MediaNodeClient.js';
 import { spatialLayerForHeight } from '../media/placement/tileLayer.js';
-import type { LocalPeers } from '../meetings/LocalPeers.js';
 import { meetingRoom } from '../meetings/MeetingNotifier.js';
-import type { RoomStore } from '../meetings/RoomStore.js';
-import type { ParleyServer } from '../realtime/types.js';
 import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
-import type { NodePipes } from './NodePipes.js';
 import { SfuCaps } from './SfuCaps.js';
 import { SfuCleanup } from './SfuCleanup.js';
 import { SfuModeration } from './SfuModeration.js';
 import { SfuNodeAccess } from './SfuNodeAccess.js';
+import type { SfuServiceDeps } from './SfuServiceDeps.js';
 import type { SfuStore, StoredProducer } from './SfuStore.js';
-
-export interface SfuServiceDeps {
-  media: MediaCluster;
-  store: SfuStore;
-  local: LocalSfuPeers;
-  /** The meetings domain's view of this instance's sockets and of the room. */
-  meetingPeers: LocalPeers;
-  rooms: RoomStore;
-  io: ParleyServer;
-  logger: Logger;
-  /** SFU_CONSUMER_BUDGET. */
-  consumerBudget: number;
-  /** The meeting across media nodes (recv transport placement, pipes). */
-  pipes: NodePipes;
-  /** Caps on each participant's transports, producers and consumers (default: DEFAULT_SFU_CAPS). */
-  caps?: SfuCaps;
-}
 
 type Ref = { meetingId: string };
 

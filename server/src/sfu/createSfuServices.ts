@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import type { MediaCluster } from '../media/MediaCluster.js';
 import type { MeetingServices } from '../meetings/createMeetingServices.js';
-import type { ParleyServer } from '../realtime/types.js';
+import type { ClientRooms } from '../clientRooms.js';
 import type { Redis } from '../store/redis.js';
 import { LocalSfuPeers } from './LocalSfuPeers.js';
 import { RedisSfuStore } from './RedisSfuStore.js';
@@ -22,7 +22,7 @@ export interface SfuDeps {
   meetings: MeetingServices;
   redis: Redis | null;
   redisPrefix: string;
-  io: ParleyServer;
+  io: ClientRooms;
   logger: Logger;
   consumerBudget: number;
   /** SFU_NODE_CONSUMER_BUDGET (0 = a meeting stays on one node). */

@@ -1,6 +1,6 @@
 import { JOIN_MARKS, type MeetingJoinTimeline } from '@parley/protocol';
 import { Histogram, type Registry } from 'prom-client';
-import type { ParleySocket } from '../realtime/types.js';
+import type { ParleySocket } from './types.js';
 
 /**
  * How long joins take, as operators see it:

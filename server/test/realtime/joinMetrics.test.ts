@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { consumeAnswered, joinAcknowledged, joinMetricsOf, timelineReceived } from '../../src/meetings/joinMetrics.js';
+import { consumeAnswered, joinAcknowledged, joinMetricsOf, timelineReceived } from '../../src/realtime/joinMetrics.js';
 import type { ParleySocket } from '../../src/realtime/types.js';
 
 const socketLike = () => ({ data: {} }) as unknown as ParleySocket;
