@@ -1,7 +1,7 @@
 // `npm test`: installs the system packages the suite needs (Chromium and Firefox ESR for browser
 // tests, coturn for TURN tests, openssl as an independent DTLS peer of the media worker, nftables
-// for the network test bed's NAT routers), builds what the tests run, type-checks the tests,
-// then runs the whole suite.
+// for the network test bed's NAT routers), checks the import rules (`npm run lint:imports`, a few
+// seconds), builds what the tests run, type-checks the tests, then runs the whole suite.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,7 @@ function run(cmd, args) {
   console.log(`[parley]   done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+run('npm', ['run', '--silent', 'lint:imports']);
 run('npm', ['run', '--silent', 'build']);
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.tests.json']);
 process.env.PARLEY_SKIP_BUILD = '1';

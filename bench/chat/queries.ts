@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { createChatServices } from '../../server/src/chat/createChatServices.js';
-import { createDb, migrateLatest } from '../../server/src/store/db.js';
+import { createChatServices, createDb, migrateLatest } from '../../server/src/index.js';
 import { createTestDatabase } from '../../test/support/testDatabase.js';
 import { Samples } from './stats.js';
 

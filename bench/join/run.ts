@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { startSfuHarness } from '../../test/support/sfuHarness.js';
-import { inPage, newUser, type TestUser } from '../../test/browser/meetingHarness.js';
+import { inPage, newUser, type TestUser } from '../../test/support/meetingHarness.js';
 import {
   joinByNavigation,
   joinByPress,

@@ -6,8 +6,8 @@ import {
   startMediaNodeProcess,
   waitFor,
   type MediaNodeProcess,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
-import { MediaNodeClient } from '../../server/src/media/MediaNodeClient.js';
+} from '../../test/support/mediaNodeProcess.js';
+import { MediaNodeClient } from '../../server/src/index.js';
 import { producerRtpParameters } from './mix.js';
 import type { PortLayout } from './ports.js';
 import { inParallel, remoteSrtpParameters, type SfuTarget } from './target.js';

@@ -8,8 +8,8 @@ import {
   startMediaNodeProcess,
   stopAllMediaNodes,
   waitFor,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
-import { inPage } from '../../test/browser/meetingHarness.js';
+} from '../../test/support/mediaNodeProcess.js';
+import { inPage } from '../../test/support/meetingHarness.js';
 import {
   CLIENT_DIST,
   closeAllBrowsers,

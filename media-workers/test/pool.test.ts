@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeetingRouters, type RoutersLostEvent } from '../src/MeetingRouters.js';
 import { WorkerPool, type PoolWorker } from '../src/WorkerPool.js';
-import { waitFor } from './support/mediaNodeProcess.js';
+import { waitFor } from '../../test/support/mediaNodeProcess.js';
 
 const RTC_PORT = 41100;
 const logger = pino({ level: 'silent' });

@@ -11,7 +11,7 @@ import { findTarEntry, prebuiltUrl } from '../build/lib/prebuilt.mjs';
 import { applySourceFixes } from '../build/lib/source-fixes.mjs';
 import { BUILD_VARIANTS, buildVariant } from '../build/lib/build-variants.mjs';
 import { BUILD_RECIPE, cacheEntry, isIntact, readMeta, sha256 } from '../build/lib/worker-cache.mjs';
-import { REPO_ROOT } from './support/mediaNodeProcess.js';
+import { REPO_ROOT } from '../../test/support/mediaNodeProcess.js';
 
 const SCRIPT = path.join(REPO_ROOT, 'media-workers/build/provide-worker.mjs');
 const MEDIASOUP_DIR = path.join(REPO_ROOT, 'node_modules/mediasoup');

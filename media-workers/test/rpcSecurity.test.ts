@@ -21,7 +21,7 @@ import {
   stopAllMediaNodes,
   waitFor,
   type MediaNodeProcess,
-} from './support/mediaNodeProcess.js';
+} from '../../test/support/mediaNodeProcess.js';
 
 const secret = randomBytes(16).toString('hex');
 let node: MediaNodeProcess;

@@ -24,7 +24,7 @@ import {
   waitForLiveVideos,
   type MeetingHarness,
   type TestUser,
-} from './meetingHarness.js';
+} from '../support/meetingHarness.js';
 
 let harness: MeetingHarness;
 let ada: TestUser; // host

@@ -32,7 +32,7 @@ import {
   workerPids,
   type SfuHarness,
 } from '../support/sfuHarness.js';
-import { inPage, newUser, selfPeerId, textOf, waitForLiveVideos, type TestUser } from './meetingHarness.js';
+import { inPage, newUser, selfPeerId, textOf, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
 
 const RUN = SFU_SERVER_PRESENT;
 

@@ -16,7 +16,7 @@ import {
   selfPeerId,
   waitForLiveVideos,
   type TestUser,
-} from './meetingHarness.js';
+} from '../support/meetingHarness.js';
 
 let harness: SfuHarness;
 const users: TestUser[] = [];

@@ -32,7 +32,7 @@ import {
   selfPeerId,
   waitForLiveVideos,
   type TestUser,
-} from './meetingHarness.js';
+} from '../support/meetingHarness.js';
 import {
   layerFor,
   near,

@@ -4,7 +4,7 @@
  * recorded by meetingHarness), in Chromium and Firefox alike.
  */
 import type { Page } from '../support/browser.js';
-import { inPage } from './meetingHarness.js';
+import { inPage } from '../support/meetingHarness.js';
 
 export interface Layer {
   rid: string;

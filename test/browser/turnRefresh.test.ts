@@ -16,7 +16,7 @@ import {
   waitForLiveVideos,
   type MeetingHarness,
   type TestUser,
-} from './meetingHarness.js';
+} from '../support/meetingHarness.js';
 
 const SECRET = `turn-refresh-${Date.now()}`;
 const TTL_SECONDS = 8;

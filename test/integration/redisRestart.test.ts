@@ -12,7 +12,7 @@ import {
   buildMediaWorkers,
   startMediaNodeProcess,
   type MediaNodeProcess,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
+} from '../support/mediaNodeProcess.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
 import { request } from './_http.js';
 import {

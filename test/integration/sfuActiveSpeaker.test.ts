@@ -1,7 +1,7 @@
 import * as dgram from 'node:dgram';
 import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel } from '../../media-workers/test/support/rtp.js';
+import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel } from '../support/rtp.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';
 

@@ -7,8 +7,8 @@ import {
   stopAllMediaNodes,
   waitFor,
   type MediaNodeProcess,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
-import { OPUS } from '../../media-workers/test/support/rtp.js';
+} from '../support/mediaNodeProcess.js';
+import { OPUS } from '../support/rtp.js';
 import { request } from './_http.js';
 import { startCluster, type Cluster } from './chatSupport.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';

@@ -1,7 +1,7 @@
 import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPUS } from '../../media-workers/test/support/rtp.js';
+import { OPUS } from '../support/rtp.js';
 import { createMediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket, type TestUser } from './meetingsHarness.js';

@@ -1,6 +1,6 @@
 import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMediaNodeProcess, waitFor } from '../../media-workers/test/support/mediaNodeProcess.js';
+import { startMediaNodeProcess, waitFor } from '../support/mediaNodeProcess.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
 import { closeAllSockets, connectSocket, registerUser, sleep, type TestSocket } from './meetingsHarness.js';
 

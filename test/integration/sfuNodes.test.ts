@@ -1,8 +1,8 @@
 import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../media-workers/test/support/mediaNodeProcess.js';
-import { OPUS, rtpSender, udpSink, type RtpSender, type UdpSink } from '../../media-workers/test/support/rtp.js';
+import { waitFor } from '../support/mediaNodeProcess.js';
+import { OPUS, rtpSender, udpSink, type RtpSender, type UdpSink } from '../support/rtp.js';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';

@@ -8,8 +8,8 @@ import {
   startMediaNodeProcess,
   stopAllMediaNodes,
   waitFor,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
-import { rtpPacket } from '../../media-workers/test/support/rtp.js';
+} from '../support/mediaNodeProcess.js';
+import { rtpPacket } from '../support/rtp.js';
 import {
   waitForMediaNode,
   buildServer,

@@ -8,7 +8,7 @@ import {
   startMediaNodeProcess,
   stopAllMediaNodes,
   waitFor,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
+} from '../support/mediaNodeProcess.js';
 import { request } from './_http.js';
 import {
   closeAllSockets,

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 import { ensureClientBuild } from '../support/browser.js';
 import { buildServer } from '../support/serverProcess.js';
-import { buildMediaWorkers } from '../../media-workers/test/support/mediaNodeProcess.js';
+import { buildMediaWorkers } from '../support/mediaNodeProcess.js';
 import { closeBedBrowsers, launchBrowserInHost } from './bed/browserInHost.js';
 import { bedUnavailableReason, inNs } from './bed/commands.js';
 import { waitUntil } from './bed/hostProcess.js';

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TEST_MEDIA_SECRET } from '../../media-workers/test/support/mediaNodeProcess.js';
+import { TEST_MEDIA_SECRET } from './mediaNodeProcess.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVER_ENTRY = join(REPO_ROOT, 'server', 'dist', 'main.js');

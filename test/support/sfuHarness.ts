@@ -14,8 +14,8 @@ import {
   startMediaNodeProcess,
   stopAllMediaNodes,
   type MediaNodeProcess,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
-import { inPage, type MeetingHarness } from '../browser/meetingHarness.js';
+} from './mediaNodeProcess.js';
+import { inPage, type MeetingHarness } from './meetingHarness.js';
 import { CLIENT_DIST, REPO_ROOT, closeAllBrowsers, ensureClientBuild, launchBrowser, type Page } from './browser.js';
 import {
   LOG_DIR,

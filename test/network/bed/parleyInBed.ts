@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_MEDIA_SECRET } from '../../../media-workers/test/support/mediaNodeProcess.js';
+import { TEST_MEDIA_SECRET } from '../../support/mediaNodeProcess.js';
 import { serverEnv } from '../../support/serverProcess.js';
 import {
   POSTGRES_ADMIN_URL,

@@ -10,7 +10,7 @@ import {
   stopAllMediaNodes,
   waitFor,
   type MediaNodeProcess,
-} from './support/mediaNodeProcess.js';
+} from '../support/mediaNodeProcess.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const RPC_PORT = 4120;

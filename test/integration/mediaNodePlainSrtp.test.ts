@@ -4,8 +4,8 @@ import type { RtpCapabilitiesWire } from '@parley/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaNodeClient } from '../../server/src/media/MediaNodeClient.js';
-import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from './support/mediaNodeProcess.js';
-import { OPUS, rtpPacket } from './support/rtp.js';
+import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
+import { OPUS, rtpPacket } from '../support/rtp.js';
 
 // Ports: this file listens only on 46900-46999 (RPC 46900, WebRtcServer 46901, plain transports
 // 46910-46949, the test's own sender and sink 46960-46961).

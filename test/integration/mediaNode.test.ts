@@ -15,7 +15,7 @@ import {
   stopAllMediaNodes,
   waitFor,
   type MediaNodeProcess,
-} from './support/mediaNodeProcess.js';
+} from '../support/mediaNodeProcess.js';
 
 const RPC_PORT = 4101;
 const RTC_PORT = 41200;

@@ -19,7 +19,7 @@ import {
   registerInPage,
   type Browser,
   type Page,
-} from '../support/browser.js';
+} from './browser.js';
 import {
   buildServer,
   startServerProcess,
@@ -27,8 +27,8 @@ import {
   type Env,
   type ServerProcess,
   portInRange,
-} from '../support/serverProcess.js';
-import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from '../support/testDatabase.js';
+} from './serverProcess.js';
+import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from './testDatabase.js';
 
 export const PASSWORD = 'correct horse battery';
 export const byTestId = (id: string) => `[data-testid="${id}"]`;
