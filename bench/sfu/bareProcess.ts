@@ -7,22 +7,12 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { Producer, Router, RouterRtpCodecCapability, Worker } from 'mediasoup/types';
+import type { Producer, Router, Worker } from 'mediasoup/types';
 import { z } from 'zod/v4';
+import { MEDIA_CODECS } from '../../media-workers/src/index.js';
 import { serveParent } from './ipc.js';
 import { producerRtpParameters } from './mix.js';
 import { inParallel, remoteSrtpParameters } from './target.js';
-
-const CODECS: RouterRtpCodecCapability[] = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
-  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
-  },
-];
 
 const Init = z.object({ portMin: z.number().int(), portMax: z.number().int() });
 const Streams = z.object({
@@ -62,7 +52,7 @@ serveParent(async (request) => {
       const { portMin, portMax } = Init.parse(request);
       worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: portMin, rtcMaxPort: portMax });
       worker.on('died', () => process.exit(1));
-      router = await worker.createRouter({ mediaCodecs: CODECS });
+      router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
       return { workerPid: worker.pid };
     }
     case 'producers': {

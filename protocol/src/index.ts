@@ -12,3 +12,4 @@ export * from './schemas/text.js';
 export * from './privateAddress.js';
 export * from './limits/eventLimits.js';
 export * from './schemas/room.js';
+export * from './tileLayer.js';

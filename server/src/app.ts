@@ -20,6 +20,7 @@ import { createMeetingServices } from './meetings/createMeetingServices.js';
 import { meetingSettingsFrom, modeSettingsFrom } from './meetings/settings.js';
 import { registerMediaMetrics } from './media/mediaMetrics.js';
 import { createMetrics } from './metrics.js';
+import type { InstanceDeps } from './instanceDeps.js';
 import { createPresenceService } from './presence/createPresenceService.js';
 import { createSfuServices } from './sfu/createSfuServices.js';
 import { createRoomFeatures } from './room/createRoomFeatures.js';
@@ -160,6 +161,14 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       logger,
       contactIdsOf: (userId) => chat.contacts.contactIdsOf(userId),
     });
+    const instance: InstanceDeps = {
+      redis,
+      redisPrefix: config.redisPrefix,
+      io: realtime.io,
+      instanceId,
+      logger,
+      metrics: registry,
+    };
     const ctx: AppContext = {
       config,
       db,
@@ -182,13 +191,8 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       chat,
       presence,
       meetings: createMeetingServices({
+        ...instance,
         db,
-        redis,
-        redisPrefix: config.redisPrefix,
-        io: realtime.io,
-        instanceId,
-        logger,
-        metrics: registry,
         settings: { ...meetingSettingsFrom(config), mode: modeSettingsFrom(config) },
         directory: chatDirectory(() => ctx.chat),
         sfuAvailable: () => media.nodes().some((node) => node.connected && node.workers.length > 0),
@@ -199,12 +203,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       room: undefined as never,
     };
     ctx.room = createRoomFeatures({
-      redis,
-      redisPrefix: config.redisPrefix,
-      io: realtime.io,
-      instanceId,
-      logger,
-      metrics: registry,
+      ...instance,
       meetings: ctx.meetings,
       directory: chatDirectory(() => ctx.chat),
       settings: config.room,

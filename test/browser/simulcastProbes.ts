@@ -49,7 +49,7 @@ export interface Received {
   framesPerSecond: number;
 }
 
-/** The simulcast layer (of 135, 270, 540 lines) the server picks for a tile: tileLayer.ts. */
+/** The simulcast layer (of 135, 270, 540 lines) the server picks for a tile: protocol/src/tileLayer.ts. */
 export function layerFor(tileHeight: number): number {
   return tileHeight <= 180 ? 135 : tileHeight <= 360 ? 270 : 540;
 }

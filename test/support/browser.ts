@@ -1,7 +1,7 @@
 /**
  * Headless browsers for browser tests (puppeteer-core): Debian's /usr/bin/chromium with the
- * flags measured in /work/shared/notes/headless-chromium.md (fake camera/microphone without a
- * permission prompt, loopback ICE without mDNS, autoplay), or Debian's /usr/bin/firefox-esr over
+ * load tester's media flags (fake camera/microphone without a permission prompt, loopback ICE
+ * without mDNS, autoplay), or Debian's /usr/bin/firefox-esr over
  * WebDriver BiDi with the matching prefs (FIREFOX_PREFS). Every browser launched here is
  * tracked so an afterAll can close leftovers; screenshots go to test-output/screenshots/.
  */
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page, type Viewport } from 'puppeteer-core';
+import { CHROMIUM_MEDIA_FLAGS } from '../../loadtest/src/browser/chromiumFlags.js';
 
 export type { Browser, Page } from 'puppeteer-core';
 
@@ -20,22 +21,8 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 export const CLIENT_DIR = join(REPO_ROOT, 'client');
 export const CLIENT_DIST = join(CLIENT_DIR, 'dist');
 
-/** The flags that work on this machine (see the headless-chromium notes). */
-export const CHROMIUM_FLAGS: readonly string[] = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--autoplay-policy=no-user-gesture-required',
-];
+/** The load tester's media flags (loadtest/src/browser/chromiumFlags.ts). */
+export const CHROMIUM_FLAGS: readonly string[] = CHROMIUM_MEDIA_FLAGS;
 
 /**
  * The Firefox prefs that do what CHROMIUM_FLAGS do: fake camera and microphone (and a fake

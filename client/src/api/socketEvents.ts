@@ -1,6 +1,6 @@
 import { ClientEvents, ServerEvents } from '@parley/protocol';
 import type {
-  IceServer,
+  JoinMeetingResult,
   LeaveReason,
   MarkRead,
   Meeting,
@@ -29,18 +29,7 @@ export interface ClientRequests {
   [ClientEvents.typing]: { payload: Typing; ack: object };
   [ClientEvents.markRead]: { payload: MarkRead; ack: object };
   [ClientEvents.startMeeting]: { payload: StartMeeting; ack: { meeting: Meeting } };
-  [ClientEvents.joinMeeting]: {
-    payload: MeetingRef;
-    ack: {
-      meeting: Meeting;
-      mode: MeetingMode;
-      selfPeerId: string;
-      participants: Participant[];
-      iceServers: IceServer[];
-      iceServersTtl?: number;
-      room?: RoomFeatureState;
-    };
-  };
+  [ClientEvents.joinMeeting]: { payload: MeetingRef; ack: JoinMeetingResult };
   [ClientEvents.leaveMeeting]: { payload: MeetingRef; ack: object };
   [ClientEvents.stopMeeting]: { payload: MeetingRef; ack: object };
   [ClientEvents.getRoomInfo]: { payload: MeetingRef; ack: RoomInfo };

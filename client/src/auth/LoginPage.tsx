@@ -1,17 +1,16 @@
 import { LoginBody } from '@parley/protocol';
 import { A, Navigate, useSearchParams } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
-import { createStore } from 'solid-js/store';
+import { Show } from 'solid-js';
 import { login, session } from '../state/session.js';
 import { Alert } from '../ui/Alert.js';
-import { Button } from '../ui/Button.js';
 import { TextField } from '../ui/TextField.js';
 import { useTitle } from '../ui/useTitle.js';
 import { AuthLayout, authStyles } from './AuthLayout.js';
-import { describeAuthFailure, fieldErrorsFrom, type FieldErrors, type FormFailure } from './formErrors.js';
+import { AuthSubmitButton, createAuthForm, FormFailureAlert } from './authForm.js';
 import { loginHref, safeNextPath } from './nextPath.js';
 
 type Field = 'username' | 'password';
+const FIELDS: readonly Field[] = ['username', 'password'];
 const LABELS: Record<Field, string> = { username: 'username', password: 'password' };
 
 export function LoginPage() {
@@ -19,42 +18,20 @@ export function LoginPage() {
   const next = () => safeNextPath(params.next);
   useTitle(() => 'Sign in');
 
-  const [values, setValues] = createStore<Record<Field, string>>({ username: '', password: '' });
-  const [errors, setErrors] = createSignal<FieldErrors<Field>>({});
-  const [failure, setFailure] = createSignal<FormFailure | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
-  const inputs: Partial<Record<Field, HTMLInputElement>> = {};
+  const form = createAuthForm('login', FIELDS, LABELS);
+  const { values, setValue, errors, failure, inputs } = form;
 
-  const setValue = (field: Field, value: string) => {
-    setValues(field, value);
-    if (errors()[field]) setErrors({ ...errors(), [field]: undefined });
-  };
-
-  async function onSubmit(event: SubmitEvent) {
-    event.preventDefault();
-    setFailure(null);
-    const parsed = LoginBody.safeParse({ username: values.username.trim(), password: values.password });
-    if (!parsed.success) {
-      const found = fieldErrorsFrom(parsed.error.issues, values, LABELS);
-      setErrors(found);
-      const first = (['username', 'password'] as const).find((field) => found[field]);
-      if (first) inputs[first]?.focus();
-      return;
-    }
-    setErrors({});
-    setSubmitting(true);
-    try {
-      await login(parsed.data);
-      // The session now has a user: the <Show> below sends the page to `next`.
-    } catch (error) {
-      const described = describeAuthFailure(error, 'login');
-      setFailure(described);
-      setValues('password', '');
-      inputs.password?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  }
+  const onSubmit = (event: SubmitEvent) =>
+    form.submit(
+      event,
+      () => LoginBody.safeParse({ username: values.username.trim(), password: values.password }),
+      // The session then has a user: the <Show> below sends the page to `next`.
+      (body) => login(body),
+      () => {
+        setValue('password', '');
+        inputs.password?.focus();
+      },
+    );
 
   return (
     <Show when={!session.user()} fallback={<Navigate href={next()} />}>
@@ -73,13 +50,7 @@ export function LoginPage() {
           novalidate
           aria-describedby={failure() ? 'form-error' : undefined}
         >
-          <Show when={failure()}>
-            {(shown) => (
-              <Alert id="form-error" testId="form-error">
-                {shown().message}
-              </Alert>
-            )}
-          </Show>
+          <FormFailureAlert failure={failure()} />
           <Show when={session.loadError() && !failure()}>
             <Alert tone="info">The server could not be reached just now. You can still try to sign in.</Alert>
           </Show>
@@ -108,16 +79,7 @@ export function LoginPage() {
             error={errors().password}
             ref={(el) => (inputs.password = el)}
           />
-          <Button
-            type="submit"
-            variant="primary"
-            block
-            loading={submitting()}
-            data-testid="submit"
-            class={authStyles.submit}
-          >
-            {submitting() ? 'Signing in…' : 'Sign in'}
-          </Button>
+          <AuthSubmitButton submitting={form.submitting()} busyLabel="Signing in…" label="Sign in" />
         </form>
       </AuthLayout>
     </Show>

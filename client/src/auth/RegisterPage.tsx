@@ -1,14 +1,11 @@
 import { RegisterBody } from '@parley/protocol';
 import { A, Navigate, useSearchParams } from '@solidjs/router';
-import { createSignal, Show } from 'solid-js';
-import { createStore } from 'solid-js/store';
+import { Show } from 'solid-js';
 import { register, session } from '../state/session.js';
-import { Alert } from '../ui/Alert.js';
-import { Button } from '../ui/Button.js';
 import { TextField } from '../ui/TextField.js';
 import { useTitle } from '../ui/useTitle.js';
 import { AuthLayout, authStyles } from './AuthLayout.js';
-import { describeAuthFailure, fieldErrorsFrom, type FieldErrors, type FormFailure } from './formErrors.js';
+import { AuthSubmitButton, createAuthForm, FormFailureAlert } from './authForm.js';
 import { loginHref, safeNextPath } from './nextPath.js';
 
 type Field = 'displayName' | 'username' | 'password';
@@ -20,50 +17,38 @@ export function RegisterPage() {
   const next = () => safeNextPath(params.next);
   useTitle(() => 'Create account');
 
-  const [values, setValues] = createStore<Record<Field, string>>({ displayName: '', username: '', password: '' });
-  const [errors, setErrors] = createSignal<FieldErrors<Field>>({});
-  const [failure, setFailure] = createSignal<FormFailure | null>(null);
-  const [submitting, setSubmitting] = createSignal(false);
-  const inputs: Partial<Record<Field, HTMLInputElement>> = {};
+  const form = createAuthForm('register', FIELDS, LABELS);
+  const { values, setValue, errors, failure, inputs } = form;
 
-  const setValue = (field: Field, value: string) => {
-    setValues(field, value);
-    if (errors()[field]) setErrors({ ...errors(), [field]: undefined });
-    if (failure()?.field === field) setFailure(null);
-  };
-
-  async function onSubmit(event: SubmitEvent) {
-    event.preventDefault();
-    setFailure(null);
+  const onSubmit = (event: SubmitEvent) => {
     const displayName = values.displayName.trim();
-    const parsed = RegisterBody.safeParse({
-      username: values.username.trim(),
-      password: values.password,
-      ...(displayName ? { displayName } : {}),
-    });
-    if (!parsed.success) {
-      const found = fieldErrorsFrom(parsed.error.issues, values, LABELS);
-      setErrors(found);
-      const first = FIELDS.find((field) => found[field]);
-      if (first) inputs[first]?.focus();
-      return;
-    }
-    setErrors({});
-    setSubmitting(true);
-    try {
-      await register(parsed.data);
-    } catch (error) {
-      const described = describeAuthFailure(error, 'register');
-      setFailure(described);
-      const field = FIELDS.find((name) => name === described.field);
-      if (field) inputs[field]?.focus();
-    } finally {
-      setSubmitting(false);
-    }
-  }
+    return form.submit(
+      event,
+      () =>
+        RegisterBody.safeParse({
+          username: values.username.trim(),
+          password: values.password,
+          ...(displayName ? { displayName } : {}),
+        }),
+      (body) => register(body),
+      (described) => {
+        const field = FIELDS.find((name) => name === described.field);
+        if (field) inputs[field]?.focus();
+      },
+    );
+  };
 
   /** The form-level message also describes the input it is about. */
   const failureFor = (field: Field) => (failure()?.field === field ? 'form-error' : undefined);
+  /** What every input shows of the form's state. */
+  const stateOf = (field: Field) => ({
+    value: values[field],
+    onValue: (value: string) => setValue(field, field === 'username' ? value.toLowerCase() : value),
+    error: errors()[field],
+    invalid: failure()?.field === field,
+    describedBy: failureFor(field),
+    ref: (el: HTMLInputElement) => (inputs[field] = el),
+  });
 
   return (
     <Show when={!session.user()} fallback={<Navigate href={next()} />}>
@@ -77,13 +62,7 @@ export function RegisterPage() {
         }
       >
         <form class={authStyles.form} onSubmit={onSubmit} novalidate>
-          <Show when={failure()}>
-            {(shown) => (
-              <Alert id="form-error" testId="form-error">
-                {shown().message}
-              </Alert>
-            )}
-          </Show>
+          <FormFailureAlert failure={failure()} />
           <TextField
             label="Display name"
             name="displayName"
@@ -92,12 +71,7 @@ export function RegisterPage() {
             optional
             hint="How other people see you. Defaults to your username."
             maxLength={64}
-            value={values.displayName}
-            onValue={(value) => setValue('displayName', value)}
-            error={errors().displayName}
-            invalid={failure()?.field === 'displayName'}
-            describedBy={failureFor('displayName')}
-            ref={(el) => (inputs.displayName = el)}
+            {...stateOf('displayName')}
             autofocus
           />
           <TextField
@@ -108,12 +82,7 @@ export function RegisterPage() {
             autocapitalize="none"
             spellcheck={false}
             hint="3–32 characters: a–z, 0–9, and _ . -"
-            value={values.username}
-            onValue={(value) => setValue('username', value.toLowerCase())}
-            error={errors().username}
-            invalid={failure()?.field === 'username'}
-            describedBy={failureFor('username')}
-            ref={(el) => (inputs.username = el)}
+            {...stateOf('username')}
           />
           <TextField
             label="Password"
@@ -123,23 +92,9 @@ export function RegisterPage() {
             autocomplete="new-password"
             revealable
             hint="At least 8 characters."
-            value={values.password}
-            onValue={(value) => setValue('password', value)}
-            error={errors().password}
-            invalid={failure()?.field === 'password'}
-            describedBy={failureFor('password')}
-            ref={(el) => (inputs.password = el)}
+            {...stateOf('password')}
           />
-          <Button
-            type="submit"
-            variant="primary"
-            block
-            loading={submitting()}
-            data-testid="submit"
-            class={authStyles.submit}
-          >
-            {submitting() ? 'Creating account…' : 'Create account'}
-          </Button>
+          <AuthSubmitButton submitting={form.submitting()} busyLabel="Creating account…" label="Create account" />
         </form>
       </AuthLayout>
     </Show>

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/ApiError.js';
 
 /** The parts of a zod issue the forms use (kept structural so the client never imports zod). */
-interface IssueLike {
+export interface IssueLike {
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly code: string;

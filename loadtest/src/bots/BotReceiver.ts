@@ -3,6 +3,7 @@
  * plain transport), is matched to a consumer by SSRC and counted (StreamStats). `sample()` turns
  * the streams' deltas into the runner's figures.
  */
+import type { ClientSample } from '../clientTypes.js';
 import { parseRtp } from './rtp.js';
 import { StreamStats, type StreamDelta } from './streamStats.js';
 
@@ -11,16 +12,11 @@ interface Stream {
   stats: StreamStats;
 }
 
-export interface ReceiveFigures {
-  videoStreams: number;
-  fps: number | null;
-  minFps: number | null;
-  freezes: number;
-  freezeMs: number;
-  packetLoss: number | null;
-  jitterMs: number | null;
-  bitrateIn: number | null;
-}
+/** What a bot measures of its receive side: the receive part of a client sample. */
+export type ReceiveFigures = Pick<
+  ClientSample,
+  'videoStreams' | 'fps' | 'minFps' | 'freezes' | 'freezeMs' | 'packetLoss' | 'jitterMs' | 'bitrateIn'
+>;
 
 export class BotReceiver {
   private readonly streams = new Map<number, Stream>();

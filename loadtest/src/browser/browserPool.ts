@@ -1,26 +1,15 @@
 /**
  * Headless browser processes for the browser clients (puppeteer-core): the system Chromium,
- * with the flags measured in /work/shared/notes/headless-chromium.md plus the ones that keep
- * pages in the background running at full speed (many pages share one browser), or Firefox ESR
+ * with the media flags of chromiumFlags.ts plus the ones that keep pages in the background
+ * running at full speed (many pages share one browser), or Firefox ESR
  * over WebDriver BiDi with the prefs that do the same (`--browser firefox`).
  */
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { CHROMIUM_MEDIA_FLAGS } from './chromiumFlags.js';
 
 export const CHROMIUM_FLAGS: readonly string[] = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--autoplay-policy=no-user-gesture-required',
+  ...CHROMIUM_MEDIA_FLAGS,
   // Pages that are not in front must not be throttled: every page is a participant.
   '--disable-background-timer-throttling',
   '--disable-backgrounding-occluded-windows',

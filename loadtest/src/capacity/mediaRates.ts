@@ -76,10 +76,3 @@ export function audioStream(): StreamRate {
 export function simulcastLayerHeights(height: number): [number, number, number] {
   return [height / 4, height / 2, height];
 }
-
-/** The server's rule (server/src/media/placement/tileLayer.ts): tile height → spatial layer. */
-export function spatialLayerForHeight(height: number): 0 | 1 | 2 {
-  if (height <= 180) return 0;
-  if (height <= 360) return 1;
-  return 2;
-}

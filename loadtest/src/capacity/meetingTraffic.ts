@@ -8,11 +8,11 @@ import {
   audioStream,
   scaleRate,
   simulcastLayerHeights,
-  spatialLayerForHeight,
   videoStream,
   ZERO_RATE,
   type StreamRate,
 } from './mediaRates.js';
+import { spatialLayerForHeight } from '@parley/protocol';
 import type { PlanSettings } from './planInput.js';
 
 /** Participants that are alike for the model: same media sent, same media received. */

@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
-import type { Registry } from 'prom-client';
 import type { CreationLimits } from '../limits/creationLimits.js';
-import type { Logger } from '../logger.js';
-import type { ClientRooms } from '../clientRooms.js';
-import type { Redis } from '../store/redis.js';
+import type { InstanceDeps } from '../instanceDeps.js';
 import { LocalPeers } from './LocalPeers.js';
 import { createMeetingMetrics } from './meetingMetrics.js';
 import { MeetingNotifier } from './MeetingNotifier.js';
@@ -45,15 +42,8 @@ export interface MeetingServices {
   handOver(resumeMs: number): Promise<void>;
 }
 
-export interface MeetingDeps {
+export interface MeetingDeps extends InstanceDeps {
   db: Knex;
-  /** null: rooms in memory (single instance). */
-  redis: Redis | null;
-  redisPrefix: string;
-  io: ClientRooms;
-  instanceId: string;
-  logger: Logger;
-  metrics: Registry;
   settings: MeetingSettings;
   directory: MeetingDirectory;
   /** Whether a media node is connected (the SFU switch needs one). Default: never. */

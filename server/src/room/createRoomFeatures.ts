@@ -1,12 +1,9 @@
 import type { JoinMeetingResult, RoomFeatureState, User } from '@parley/protocol';
-import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import { createRateLimiter } from '../limits/rateLimiter.js';
-import type { Logger } from '../logger.js';
 import type { MeetingServices } from '../meetings/createMeetingServices.js';
 import type { MeetingDirectory } from '../meetings/MeetingService.js';
-import type { ClientRooms } from '../clientRooms.js';
-import type { Redis } from '../store/redis.js';
+import type { InstanceDeps } from '../instanceDeps.js';
 import { Lobby, type LobbySocket } from './Lobby.js';
 import { LobbyDecisions } from './LobbyDecisions.js';
 import { MemoryRoomFeatureStore } from './MemoryRoomFeatureStore.js';
@@ -24,13 +21,7 @@ export interface RoomFeatureSettings {
   reactionRateLimit: number;
 }
 
-export interface RoomFeatureDeps {
-  redis: Redis | null;
-  redisPrefix: string;
-  io: ClientRooms;
-  instanceId: string;
-  logger: Logger;
-  metrics: Registry;
+export interface RoomFeatureDeps extends InstanceDeps {
   meetings: MeetingServices;
   directory: MeetingDirectory;
   settings: RoomFeatureSettings;

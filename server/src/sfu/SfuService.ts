@@ -13,7 +13,7 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../appError.js';
 import type { MediaNodeClient } from '../media/MediaNodeClient.js';
-import { spatialLayerForHeight } from '../media/placement/tileLayer.js';
+import { spatialLayerForHeight } from '@parley/protocol';
 import { meetingRoom } from '../meetings/MeetingNotifier.js';
 import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
 import { SfuCaps } from './SfuCaps.js';

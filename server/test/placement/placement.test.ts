@@ -2,7 +2,7 @@ import type { WorkerLoad } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { chooseTransportWorker } from '../../../media-workers/src/placement/transportWorker.js';
 import { leastLoadedNode } from '../../src/media/placement/leastLoadedNode.js';
-import { spatialLayerForHeight } from '../../src/media/placement/tileLayer.js';
+import { spatialLayerForHeight } from '@parley/protocol';
 
 const w = (index: number, producers = 0, consumers = 0, routers = 0, cpu = 0): WorkerLoad => ({
   index,
