@@ -12,6 +12,7 @@ import type {
   Participant,
   PresenceEvent,
   RoomFeatureState,
+  JoinSfuInfo,
   SendMessage,
   SignalPayload,
   StartMeeting,
@@ -39,6 +40,7 @@ export interface ClientRequests {
       iceServers: IceServer[];
       iceServersTtl?: number;
       room?: RoomFeatureState;
+      sfu?: JoinSfuInfo;
     };
   };
   [ClientEvents.leaveMeeting]: { payload: MeetingRef; ack: object };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IceServer, LeaveReason, Meeting, MeetingEndReason, MeetingMode, Participant, User } from '../types.js';
 import { Id } from './common.js';
 import type { RoomFeatureState } from './room.js';
+import type { JoinSfuInfo } from './sfu.js';
 import { MultiLine, SingleLine } from './text.js';
 
 export const MeetingAccessSchema = z.enum(['invited', 'link']);
@@ -107,6 +108,8 @@ export interface JoinMeetingResult {
   iceServersTtl?: number;
   /** Parley addition: hands, lock (and the lobby, for the host). */
   room?: RoomFeatureState;
+  /** Parley addition, SFU meetings: the router's RTP capabilities (no `sfu:get_capabilities` needed). */
+  sfu?: JoinSfuInfo;
 }
 
 /** `meeting_user_joined`, to the other participants. */

@@ -197,12 +197,25 @@ export class SfuService {
     return { producers: all.filter((p) => p.peerId !== peer.peerId).map(publicProducer) };
   }
 
-  async consume(
-    socketId: string,
-    { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume,
-  ): Promise<SfuConsumerInfo> {
-    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
+  async consume(socketId: string, { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume): Promise<SfuConsumerInfo> {
+    const target = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
     const producer = await this.deps.store.getProducer(meetingId, producerId);
+    return this.consumeOn(target, transportId, producerId, producer, rtpCapabilities);
+  }
+
+  /**
+   * One consumer (created paused) of `producer` on the caller's recv transport, found by
+   * ownTransport (`sfu:consume`, and each producer of `sfu:consume_many`, SfuBatches).
+   */
+  async consumeOn(
+    target: { peer: LocalSfuPeer; client: MediaNodeClient; nodeId: string },
+    transportId: string,
+    producerId: string,
+    producer: StoredProducer | null | undefined,
+    rtpCapabilities: SfuConsume['rtpCapabilities'],
+  ): Promise<SfuConsumerInfo> {
+    const { peer, client, nodeId } = target;
+    const { meetingId } = peer;
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
     if (producer.peerId === peer.peerId)
       throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
