@@ -222,8 +222,7 @@ export type SfuResumeConsumers = z.infer<typeof SfuResumeConsumers>;
 export type SfuItemError = ErrorInfo;
 /** One answer of `sfu:consume_many`. */
 export type SfuConsumeResult =
-  | { producerId: string; ok: true; consumer: SfuConsumerInfo }
-  | { producerId: string; ok: false; error: SfuItemError };
+  { producerId: string; ok: true; consumer: SfuConsumerInfo } | { producerId: string; ok: false; error: SfuItemError };
 /** One answer of `sfu:resume_consumers`. */
 export type SfuResumeResult = { consumerId: string; ok: true } | { consumerId: string; ok: false; error: SfuItemError };
 /**

@@ -197,7 +197,10 @@ export class SfuService {
     return { producers: all.filter((p) => p.peerId !== peer.peerId).map(publicProducer) };
   }
 
-  async consume(socketId: string, { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume): Promise<SfuConsumerInfo> {
+  async consume(
+    socketId: string,
+    { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume,
+  ): Promise<SfuConsumerInfo> {
     const target = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
     const producer = await this.deps.store.getProducer(meetingId, producerId);
     return this.consumeOn(target, transportId, producerId, producer, rtpCapabilities);
