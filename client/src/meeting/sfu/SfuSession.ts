@@ -184,7 +184,9 @@ export class SfuSession implements MeetingSession {
       } as types.TransportOptions);
       this.wire(recv, id);
       // Every producer already in the meeting, in one request, while the send side is set up.
-      const batch = this.signal.consumeMany(recv.id, device.rtpCapabilities);
+      // They start resumed: this transport is not connected yet, and the node asks for key
+      // frames the moment it is (no resume round trip before the first picture).
+      const batch = this.signal.consumeMany(recv.id, device.rtpCapabilities, { paused: false });
       batch.catch(() => undefined);
       const send = device.createSendTransport({
         ...sendInfo,
@@ -220,7 +222,7 @@ export class SfuSession implements MeetingSession {
       );
       const producerIds = consumers.map((info) => info.producerId);
       for (const producerId of producerIds) this.consuming.add(producerId);
-      void this.receive(run, consumers).finally(() => {
+      void this.receive(run, consumers, { resumed: true }).finally(() => {
         for (const producerId of producerIds) this.consuming.delete(producerId);
       });
       return run;
@@ -303,10 +305,11 @@ export class SfuSession implements MeetingSession {
   }
 
   /**
-   * Shows consumers the server made (paused): each goes on the receive transport (those that
-   * arrive together share one renegotiation in mediasoup-client), then all are resumed at once.
+   * Shows consumers the server made: each goes on the receive transport (those that arrive
+   * together share one renegotiation in mediasoup-client), then, unless the server made them
+   * `resumed`, all are resumed with one request.
    */
-  private async receive(run: Run, infos: SfuConsumerInfo[]): Promise<void> {
+  private async receive(run: Run, infos: SfuConsumerInfo[], { resumed = false } = {}): Promise<void> {
     const current = () => run.id === this.runId && !this.closed;
     const shown = await Promise.all(
       infos.map(async (info) => {
@@ -333,6 +336,7 @@ export class SfuSession implements MeetingSession {
     );
     const consumerIds = shown.filter((consumerId): consumerId is string => consumerId !== null);
     if (consumerIds.length === 0) return;
+    if (resumed) return this.tiles.schedule();
     try {
       if (consumerIds.length === 1) await this.signal.consumerAction('resume', consumerIds[0]!);
       else {
