@@ -6,7 +6,8 @@
  * - SFU: the 6th joiner of a meeting where 5 are in (MESH_MAX_PARTICIPANTS=4);
  * each from navigation (opening /meet/:id, app not loaded) and from pressing Join on a loaded
  * page, RUNS times each (default 10, `--runs n`). Prints p50/p95 and the timeline of the median
- * join (ms from the same start). `--json <file>` writes the figures.
+ * join (ms from the same start). `--json <file>` writes the figures; `--only mesh|sfu` runs one
+ * of the two meetings.
  */
 import { writeFileSync } from 'node:fs';
 import { startSfuHarness } from '../../test/support/sfuHarness.js';
@@ -28,6 +29,8 @@ const option = (name: string) => {
 };
 const RUNS = Number(option('--runs') ?? 10);
 const JSON_OUT = option('--json');
+/** `--only mesh` or `--only sfu`: one of the two meetings (while iterating). */
+const ONLY = option('--only');
 const log = (line: string) => console.error(`[bench:join] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
       ['mesh, last of 3', 3],
       ['SFU, last of 6', 6],
     ] as const) {
+      if (ONLY && !name.toLowerCase().startsWith(ONLY.toLowerCase())) continue;
       const meetingId = await createMeeting();
       const present = users.slice(0, size - 1);
       const last = users[size - 1]!;

@@ -11,7 +11,6 @@ import type {
   Message,
   Participant,
   PresenceEvent,
-  RoomFeatureState,
   SendMessage,
   SignalPayload,
   StartMeeting,

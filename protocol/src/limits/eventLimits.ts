@@ -48,6 +48,8 @@ export const EventRates: Record<string, EventRate> = {
   [SfuEvents.pauseConsumer]: { burst: 1500, perSecond: 200 },
   [SfuEvents.setPreferredLayers]: { burst: 1500, perSecond: 200 },
   [SfuEvents.reportTiles]: { burst: 30, perSecond: 5 },
+  [SfuEvents.consumeMany]: { burst: 10, perSecond: 2 },
+  [SfuEvents.resumeConsumers]: { burst: 30, perSecond: 5 },
   [SfuEvents.createPlainTransport]: { burst: 8, perSecond: 1 },
   [SfuEvents.connectPlainTransport]: { burst: 8, perSecond: 1 },
 };

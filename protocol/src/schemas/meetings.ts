@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IceServer, LeaveReason, Meeting, MeetingEndReason, MeetingMode, Participant, User } from '../types.js';
 import { Id } from './common.js';
 import type { RoomFeatureState } from './room.js';
+import type { JoinSfuInfo } from './sfu.js';
 import { MultiLine, SingleLine } from './text.js';
 
 export const MeetingAccessSchema = z.enum(['invited', 'link']);
@@ -29,7 +30,9 @@ export type JoinMeeting = z.infer<typeof JoinMeeting>;
  * The steps of a join as the page times them (client/src/meeting/call/debugHooks.ts): `start`
  * the meeting page began the join, `socket` the socket connected, `roomInfo` get_room_info
  * answered, `capture` camera and microphone open, `joinSent`/`joinAck` join_meeting, SFU only
- * `capabilities`, `transports`, `firstConsume`, then `firstFrame` and `allFrames` (the first
+ * `capabilities`, `transports`, `firstConsume` (the first consume answered), `connected` (the
+ * receive transport's ICE and DTLS are up), `resumed` (the first consumers resumed), then
+ * `firstFrame` and `allFrames` (the first
  * frame of one / of every participant there at the join).
  */
 export const JOIN_MARKS = [
@@ -42,6 +45,8 @@ export const JOIN_MARKS = [
   'capabilities',
   'transports',
   'firstConsume',
+  'connected',
+  'resumed',
   'firstFrame',
   'allFrames',
 ] as const;
@@ -107,6 +112,8 @@ export interface JoinMeetingResult {
   iceServersTtl?: number;
   /** Parley addition: hands, lock (and the lobby, for the host). */
   room?: RoomFeatureState;
+  /** Parley addition, SFU meetings: the router's RTP capabilities (no `sfu:get_capabilities` needed). */
+  sfu?: JoinSfuInfo;
 }
 
 /** `meeting_user_joined`, to the other participants. */

@@ -26,6 +26,7 @@ import {
   SrtpParametersSchema,
   type SrtpParametersWire,
 } from '../mediaRpc.js';
+import type { ErrorInfo } from '../errors.js';
 import { Id } from './common.js';
 import { SingleLine } from './text.js';
 
@@ -44,6 +45,9 @@ export const SfuEvents = {
   pauseConsumer: 'sfu:pause_consumer',
   setPreferredLayers: 'sfu:set_preferred_layers',
   reportTiles: 'sfu:report_tiles',
+  /** Fast joins: many consumers in one request, many resumes in one request (docs/sfu.md, "Join speed"). */
+  consumeMany: 'sfu:consume_many',
+  resumeConsumers: 'sfu:resume_consumers',
   /** Plain RTP (the load tester's RTP bots); only when the server runs with SFU_PLAIN_RTP=true. */
   createPlainTransport: 'sfu:create_plain_transport',
   connectPlainTransport: 'sfu:connect_plain_transport',
@@ -97,6 +101,28 @@ export const SfuConsume = MeetingScoped.extend({
   rtpCapabilities: RtpCapabilitiesSchema,
 });
 export const SfuConsumerRef = MeetingScoped.extend({ consumerId: Id });
+/** Most producers or consumers named in one batched request (a 300-person meeting: ~600). */
+export const SFU_BATCH_MAX = 1000;
+/**
+ * `sfu:consume_many`: consumers (created paused like `sfu:consume`, unless `paused: false`) of the named producers, or,
+ * without `producerIds`, of every producer of the others in the meeting right now. One answer
+ * per producer, in order: `{producerId, ok: true, consumer}` or `{producerId, ok: false, error}`.
+ */
+export const SfuConsumeMany = MeetingScoped.extend({
+  transportId: Id,
+  rtpCapabilities: RtpCapabilitiesSchema,
+  producerIds: z.array(Id).min(1).max(SFU_BATCH_MAX).optional(),
+  /**
+   * `false`: the consumers start resumed (no `sfu:resume_consumers` needed). Only for a receive
+   * transport that is not connected yet (its first consumers): no media flows before its DTLS is
+   * up, and the node asks every producer for a key frame the moment it is. Default `true`.
+   */
+  paused: z.boolean().optional(),
+});
+/** `sfu:resume_consumers`: resumes these consumers of the caller; one answer per consumer, in order. */
+export const SfuResumeConsumers = MeetingScoped.extend({
+  consumerIds: z.array(Id).min(1).max(SFU_BATCH_MAX),
+});
 export const SfuSetPreferredLayers = SfuConsumerRef.extend({
   spatialLayer: z.number().int().min(0).max(2),
   temporalLayer: z.number().int().min(0).max(2).optional(),
@@ -195,6 +221,23 @@ export type SfuConnectTransport = z.infer<typeof SfuConnectTransport>;
 export type SfuProduce = z.infer<typeof SfuProduce>;
 export type SfuConsume = z.infer<typeof SfuConsume>;
 export type SfuReportTiles = z.infer<typeof SfuReportTiles>;
+export type SfuConsumeMany = z.infer<typeof SfuConsumeMany>;
+export type SfuResumeConsumers = z.infer<typeof SfuResumeConsumers>;
+
+/** The error of one item of a batched request: the shape of an ack's `error`. */
+export type SfuItemError = ErrorInfo;
+/** One answer of `sfu:consume_many`. */
+export type SfuConsumeResult =
+  { producerId: string; ok: true; consumer: SfuConsumerInfo } | { producerId: string; ok: false; error: SfuItemError };
+/** One answer of `sfu:resume_consumers`. */
+export type SfuResumeResult = { consumerId: string; ok: true } | { consumerId: string; ok: false; error: SfuItemError };
+/**
+ * Parley addition to the `join_meeting` ack of an SFU meeting: what `sfu:get_capabilities`
+ * answers, so the page loads its mediasoup Device without another round trip.
+ */
+export interface JoinSfuInfo {
+  rtpCapabilities: unknown;
+}
 export type SfuCreatePlainTransport = z.infer<typeof SfuCreatePlainTransport>;
 export type SfuConnectPlainTransport = z.infer<typeof SfuConnectPlainTransport>;
 

@@ -33,8 +33,18 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     await app.room.beforeJoin(socket, user, meetingId);
     const joined = await rooms.join(socket, user, meetingId, resumePeerId);
     joinAcknowledged(socket);
-    const room = await app.room.afterJoin(user, joined, socket.id);
-    return { ...joined, room };
+    // An SFU meeting: the router's capabilities ride along (the page loads its Device at once);
+    // without them (the node is not reachable yet) the page asks with sfu:get_capabilities.
+    const [room, sfu] = await Promise.all([
+      app.room.afterJoin(user, joined, socket.id),
+      joined.mode === 'sfu'
+        ? app.sfu.service.capabilities(socket.id, { meetingId }).catch((error: unknown) => {
+            log.debug({ err: error, meetingId }, 'no router capabilities for the join ack');
+            return null;
+          })
+        : null,
+    ]);
+    return { ...joined, room, ...(sfu ? { sfu: { rtpCapabilities: sfu.rtpCapabilities } } : {}) };
   });
 
   onEvent(socket, ClientEvents.meetingJoinTimeline, MeetingJoinTimeline, (timeline) => {

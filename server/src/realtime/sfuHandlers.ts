@@ -3,6 +3,7 @@ import {
   SfuConnectPlainTransport,
   SfuConnectTransport,
   SfuConsume,
+  SfuConsumeMany,
   SfuConsumerRef,
   SfuCreatePlainTransport,
   SfuCreateTransport,
@@ -12,10 +13,12 @@ import {
   SfuProducerRef,
   SfuReportTiles,
   SfuRestartIce,
+  SfuResumeConsumers,
   SfuSetPreferredLayers,
 } from '@parley/protocol';
 import { consumeAnswered, joinMetricsOf } from './joinMetrics.js';
 import { PlainRtpService } from '../sfu/PlainRtpService.js';
+import { SfuBatches } from '../sfu/SfuBatches.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -45,6 +48,14 @@ export const sfuHandlers: SocketHandlers = (socket, app) => {
     consumeAnswered(socket, joinMetrics);
     return { ...consumed };
   });
+  // The fast join's batches: many consumers, many resumes, one request each.
+  const batches = new SfuBatches(sfu, app.sfu.store, app.logger);
+  onEvent(socket, SfuEvents.consumeMany, SfuConsumeMany, async (data) => {
+    const consumed = await batches.consumeMany(id, data);
+    if (consumed.consumers.some((item) => item.ok)) consumeAnswered(socket, joinMetrics);
+    return consumed;
+  });
+  onEvent(socket, SfuEvents.resumeConsumers, SfuResumeConsumers, (data) => batches.resumeConsumers(id, data));
   onEvent(socket, SfuEvents.resumeConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'resume'));
   onEvent(socket, SfuEvents.pauseConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'pause'));
   onEvent(socket, SfuEvents.setPreferredLayers, SfuSetPreferredLayers, (data) => sfu.setPreferredLayers(id, data));

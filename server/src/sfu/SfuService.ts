@@ -179,8 +179,25 @@ export class SfuService {
     socketId: string,
     { meetingId, transportId, producerId, rtpCapabilities }: SfuConsume,
   ): Promise<SfuConsumerInfo> {
-    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
+    const target = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
     const producer = await this.deps.store.getProducer(meetingId, producerId);
+    return this.consumeOn(target, transportId, producerId, producer, rtpCapabilities);
+  }
+
+  /**
+   * One consumer (created paused) of `producer` on the caller's recv transport, found by
+   * ownTransport (`sfu:consume`, and each producer of `sfu:consume_many`, SfuBatches).
+   */
+  async consumeOn(
+    target: { peer: LocalSfuPeer; client: MediaNodeClient; nodeId: string },
+    transportId: string,
+    producerId: string,
+    producer: StoredProducer | null | undefined,
+    rtpCapabilities: SfuConsume['rtpCapabilities'],
+    paused = true,
+  ): Promise<SfuConsumerInfo> {
+    const { peer, client, nodeId } = target;
+    const { meetingId } = peer;
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
     if (producer.peerId === peer.peerId)
       throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
@@ -188,7 +205,7 @@ export class SfuService {
     const c = await (async () => {
       const appData = { peerId: producer.peerId, source: producer.source };
       await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
-      return this.nodes.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+      return this.nodes.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused });
     })().finally(release);
     await this.requireCurrent(peer, () => client.request('closeConsumer', { meetingId, consumerId: c.id }));
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};

@@ -1,9 +1,7 @@
 import {
-  ServerEvents,
   type Meeting,
   type IceServer,
   type MeetingEndReason,
-  type MeetingHostChangedEvent,
   type MeetingMode,
   type Participant,
   type RoomFeatureState,
@@ -16,6 +14,7 @@ import { meetingLog } from '../meetingLog.js';
 import { meetingsApi } from '../meetingsApi.js';
 import { createSession } from '../session/MeetingSession.js';
 import '../session/registerMesh.js';
+import { preloadSfu } from '../session/registerSfu.js';
 import { cameraFollowsTransports, preloadSfuWhenLikely } from './callEffects.js';
 import {
   beginJoinTimeline,
@@ -26,6 +25,7 @@ import {
   recordJoinStart,
 } from './debugHooks.js';
 import { IceServerSource } from './IceServerSource.js';
+import { listenToMeeting } from './meetingListeners.js';
 import { ModeSwitch } from './ModeSwitch.js';
 import { describeCallFailure } from './callFailure.js';
 import { createQualitySampler } from './qualitySampler.js';
@@ -121,13 +121,18 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       });
       if (info.meeting.status !== 'active') return finish('ended');
       setPhase('media');
+      const sfu = info.mode === 'sfu';
+      // The SFU code (mediasoup-client) loads while the camera opens and the join runs.
+      if (sfu) void preloadSfu().catch(() => undefined);
       // An SFU meeting: open the camera at the SFU size right away (three simulcast layers).
-      const media = new LocalMedia(undefined, info.mode === 'sfu' ? 'sfu' : 'mesh');
+      const media = new LocalMedia(undefined, sfu ? 'sfu' : 'mesh');
       setLocal(media);
-      await media.start();
-      markJoin('capture');
+      const capture = media.start().then(() => markJoin('capture'));
+      // SFU: the others' pictures need no local media, so the join does not wait for the camera
+      // (the SFU publisher sends each track once it is there). Mesh offers carry the tracks: first the camera.
+      if (!sfu) await capture;
       if (attempt !== generation) return media.stop();
-      await join();
+      await Promise.all([join(), capture]);
     } catch (failure) {
       if (attempt === generation) fail(failure);
     }
@@ -173,6 +178,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       ice,
       client,
       local: media,
+      ...(ack.sfu ? { sfuCapabilities: ack.sfu.rtpCapabilities } : {}),
     });
     batch(() => {
       setSelfPeerId(ack.selfPeerId);
@@ -266,40 +272,28 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     QUALITY_INTERVAL_MS,
   );
 
-  /** Parley's own events that api/socketEvents.ts does not type (yet). */
-  const onRaw = <T>(event: string, handler: (payload: T) => void) => {
-    client.raw.on(event, handler);
-    return () => void client.raw.off(event, handler);
-  };
-
-  const stopListening = [
-    client.on(ServerEvents.meetingUserJoined, (event) => {
-      if (event.meetingId === meetingId) whenJoined(() => onUserJoined({ peerId: event.peerId, user: event.user }));
-    }),
-    client.on(ServerEvents.meetingUserLeft, (event) => {
-      if (event.meetingId === meetingId) whenJoined(() => onUserLeft(event.peerId, event.reason, event.byHost));
-    }),
-    client.on(ServerEvents.meetingEnded, (event) => {
-      if (event.meetingId !== meetingId || !isLive()) return;
-      setEndReason(event.reason);
+  const stopListening = listenToMeeting(client, meetingId, {
+    userJoined: (participant) => whenJoined(() => onUserJoined(participant)),
+    userLeft: (peerId, reason, byHost) => whenJoined(() => onUserLeft(peerId, reason, byHost)),
+    ended: (reason) => {
+      if (!isLive()) return;
+      setEndReason(reason);
       finish('ended');
-    }),
-    client.on(ServerEvents.meetingInvitation, (event) => {
-      if (event.meeting.id !== meetingId || event.status !== 'inactive' || !isLive()) return;
-      setMeeting(event.meeting);
+    },
+    invitationInactive: (value) => {
+      if (!isLive()) return;
+      setMeeting(value);
       finish('ended');
-    }),
-    onRaw<MeetingHostChangedEvent>(ServerEvents.meetingHostChanged, (event) => {
+    },
+    hostChanged: (hostId) => {
       const value = meeting();
-      if (event.meetingId === meetingId && value) setMeeting({ ...value, hostId: event.hostId });
-    }),
-    onRaw<{ meetingId: string }>(ServerEvents.meetingLobby, (event) => {
-      if (event.meetingId === meetingId && phase() === 'joining') setPhase('lobby');
-    }),
-    client.on(ServerEvents.meetingMode, (event) => {
-      if (event.meetingId === meetingId) whenJoined(() => switchMode(event.mode));
-    }),
-  ];
+      if (value) setMeeting({ ...value, hostId });
+    },
+    lobby: () => {
+      if (phase() === 'joining') setPhase('lobby');
+    },
+    modeChanged: (next) => whenJoined(() => switchMode(next)),
+  });
 
   // The server forgets this page's peer when the socket drops: join again once it is back.
   const resume = new ServerRestartResume(client, selfPeerId);
@@ -366,7 +360,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   onCleanup(() => {
     onJoinComplete(null);
     void leave();
-    for (const stopOne of stopListening) stopOne();
+    stopListening();
     client.raw.off('disconnect', onDisconnect);
     client.raw.off('connect', onConnect);
     resume.close();

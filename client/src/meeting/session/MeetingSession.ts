@@ -95,6 +95,8 @@ export interface SessionContext {
   ice?: IceServerSource;
   client: SocketClient;
   local: LocalMediaView;
+  /** SFU: the router's RTP capabilities from the join ack (the first run needs no sfu:get_capabilities). */
+  sfuCapabilities?: unknown;
 }
 
 export type SessionFactory = (context: SessionContext) => MeetingSession;

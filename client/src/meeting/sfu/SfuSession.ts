@@ -1,4 +1,4 @@
-import { SfuServerEvents, type Participant } from '@parley/protocol';
+import { SfuServerEvents, type Participant, type SfuConsumerInfo } from '@parley/protocol';
 import { Device, type types } from 'mediasoup-client';
 import { createSignal } from 'solid-js';
 import { markJoin } from '../call/debugHooks.js';
@@ -49,9 +49,12 @@ export class SfuSession implements MeetingSession {
   private ready: Promise<Run | null> = Promise.resolve(null);
   private failures = 0;
   private closed = false;
+  /** The router's capabilities from the join ack, for the first run only. */
+  private prefetchedCapabilities: types.RtpCapabilities | undefined;
 
   constructor(private readonly context: SessionContext) {
     this.signal = new SfuSignal(context.client, context.meetingId);
+    this.prefetchedCapabilities = context.sfuCapabilities as types.RtpCapabilities | undefined;
     this.tiles = new TileReporter(this.feeds, (tiles) => this.signal.reportTiles(tiles));
     const on = <T extends object>(
       event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
@@ -158,30 +161,39 @@ export class SfuSession implements MeetingSession {
     const stale = () => this.closed || id !== this.runId;
     const startedAt = performance.now();
     try {
-      const routerRtpCapabilities = await this.signal.capabilities();
-      if (stale()) return null;
+      // The join ack's capabilities serve the first run; a restart asks again (maybe a new router).
+      const prefetched = this.prefetchedCapabilities;
+      this.prefetchedCapabilities = undefined;
       const device = new Device();
-      await device.load({ routerRtpCapabilities });
-      markJoin('capabilities');
+      // The Device loads while both transports are created: neither waits for the other.
+      const loaded = (prefetched ? Promise.resolve(prefetched) : this.signal.capabilities())
+        .then((routerRtpCapabilities) => device.load({ routerRtpCapabilities }))
+        .then(() => markJoin('capabilities'));
       const [sendInfo, recvInfo] = await Promise.all([
         this.signal.createTransport('send'),
         this.signal.createTransport('recv'),
+        loaded,
       ]);
       if (stale()) return null;
       markJoin('transports');
       const iceServers = (this.context.ice?.current() ?? this.context.iceServers) as RTCIceServer[];
-      const send = device.createSendTransport({
-        ...sendInfo,
-        id: sendInfo.transportId,
-        iceServers,
-      } as types.TransportOptions);
       const recv = device.createRecvTransport({
         ...recvInfo,
         id: recvInfo.transportId,
         iceServers,
       } as types.TransportOptions);
-      this.wire(send, id);
       this.wire(recv, id);
+      // Every producer already in the meeting, in one request, while the send side is set up.
+      // They start resumed: this transport is not connected yet, and the node asks for key
+      // frames the moment it is (no resume round trip before the first picture).
+      const batch = this.signal.consumeMany(recv.id, device.rtpCapabilities, { paused: false });
+      batch.catch(() => undefined);
+      const send = device.createSendTransport({
+        ...sendInfo,
+        id: sendInfo.transportId,
+        iceServers,
+      } as types.TransportOptions);
+      this.wire(send, id);
       send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = typeof appData.source === 'string' ? appData.source : kind === 'audio' ? 'mic' : 'camera';
         const at = performance.now();
@@ -197,14 +209,22 @@ export class SfuSession implements MeetingSession {
       this.run = run;
       run.stopPublishing = publisher.start();
       this.failures = 0;
-      const producers = await this.signal.producers();
+      const answers = await batch;
       if (stale()) return null;
+      markJoin('firstConsume');
+      const consumers: SfuConsumerInfo[] = [];
+      for (const answer of answers) {
+        if (answer.ok) consumers.push(answer.consumer);
+        else this.log.warn(`consume ${answer.producerId} failed`, answer.error);
+      }
       this.log.info(
-        `sfu run ${id} up in ${Math.round(performance.now() - startedAt)} ms, consuming ${producers.length} producers`,
+        `sfu run ${id} up in ${Math.round(performance.now() - startedAt)} ms, consuming ${consumers.length} producers`,
       );
-      // Video first: each consume renegotiates the receive transport one after the other.
-      const ordered = [...producers].sort((a, b) => Number(a.kind === 'audio') - Number(b.kind === 'audio'));
-      for (const producer of ordered) void this.consumeWith(run, producer);
+      const producerIds = consumers.map((info) => info.producerId);
+      for (const producerId of producerIds) this.consuming.add(producerId);
+      void this.receive(run, consumers, { resumed: true }).finally(() => {
+        for (const producerId of producerIds) this.consuming.delete(producerId);
+      });
       return run;
     } catch (error) {
       if (stale()) return null;
@@ -231,6 +251,7 @@ export class SfuSession implements MeetingSession {
       if (id !== this.runId) return;
       clearTimeout(graceTimer);
       if (transport.direction === 'recv') {
+        if (state === 'connected') markJoin('connected');
         if (state === 'connected') this.feeds.setTransportState('connected');
         else if (state === 'disconnected') this.feeds.setTransportState('reconnecting');
         else if (state === 'failed') this.feeds.setTransportState('failed');
@@ -268,36 +289,65 @@ export class SfuSession implements MeetingSession {
     if (peerId === this.context.selfPeerId || this.gone.has(peerId)) return;
     if (this.consuming.has(producerId) || this.feeds.has(producerId)) return;
     this.consuming.add(producerId);
-    const t0 = performance.now();
     try {
       const info = await this.signal.consume(run.recv.id, producerId, run.device.rtpCapabilities);
       markJoin('firstConsume');
-      const t1 = performance.now();
       if (run.id !== this.runId || this.closed) return;
-      const consumer = await run.recv.consume({
-        id: info.consumerId,
-        producerId,
-        kind: info.kind,
-        rtpParameters: info.rtpParameters as types.RtpParameters,
-        streamId: `${peerId}-${info.source === 'screen' ? 'screen' : 'camera'}`,
-      });
-      if (run.id !== this.runId || this.closed || this.gone.has(peerId)) return consumer.close();
-      const t2 = performance.now();
-      this.feeds.add({
-        consumer,
-        info: { ...info, peerId: info.peerId ?? peerId, source: info.source ?? producer.source },
-        producerPaused: info.producerPaused ?? producer.paused ?? false,
-      });
-      await this.signal.consumerAction('resume', info.consumerId);
-      const ms = (from: number, to: number) => Math.round(to - from);
-      this.log.debug(
-        `consumer of ${peerId} ${info.kind} resumed (run ${run.id}): consume ack ${ms(t0, t1)} ms, recv.consume ${ms(t1, t2)} ms, resume ack ${ms(t2, performance.now())} ms`,
-      );
-      this.tiles.schedule();
+      const producerPaused = info.producerPaused ?? producer.paused ?? false;
+      await this.receive(run, [
+        { ...info, peerId: info.peerId ?? peerId, source: info.source ?? producer.source, producerPaused },
+      ]);
     } catch (error) {
       this.log.warn(`consume ${producerId} failed`, error);
     } finally {
       this.consuming.delete(producerId);
     }
+  }
+
+  /**
+   * Shows consumers the server made: each goes on the receive transport (those that arrive
+   * together share one renegotiation in mediasoup-client), then, unless the server made them
+   * `resumed`, all are resumed with one request.
+   */
+  private async receive(run: Run, infos: SfuConsumerInfo[], { resumed = false } = {}): Promise<void> {
+    const current = () => run.id === this.runId && !this.closed;
+    const shown = await Promise.all(
+      infos.map(async (info) => {
+        if (!current() || this.gone.has(info.peerId) || this.feeds.has(info.producerId)) return null;
+        try {
+          const consumer = await run.recv.consume({
+            id: info.consumerId,
+            producerId: info.producerId,
+            kind: info.kind,
+            rtpParameters: info.rtpParameters as types.RtpParameters,
+            streamId: `${info.peerId}-${info.source === 'screen' ? 'screen' : 'camera'}`,
+          });
+          if (!current() || this.gone.has(info.peerId)) {
+            consumer.close();
+            return null;
+          }
+          this.feeds.add({ consumer, info, producerPaused: info.producerPaused ?? false });
+          return info.consumerId;
+        } catch (error) {
+          this.log.warn(`consume ${info.producerId} failed`, error);
+          return null;
+        }
+      }),
+    );
+    const consumerIds = shown.filter((consumerId): consumerId is string => consumerId !== null);
+    if (consumerIds.length === 0) return;
+    if (resumed) return this.tiles.schedule();
+    try {
+      if (consumerIds.length === 1) await this.signal.consumerAction('resume', consumerIds[0]!);
+      else {
+        for (const answer of await this.signal.resumeConsumers(consumerIds)) {
+          if (!answer.ok) this.log.warn(`resume ${answer.consumerId} failed`, answer.error);
+        }
+      }
+      markJoin('resumed');
+    } catch (error) {
+      this.log.warn('resuming consumers failed', error);
+    }
+    this.tiles.schedule();
   }
 }

@@ -1,7 +1,9 @@
 import {
   SfuEvents,
   SfuServerEvents,
+  type SfuConsumeResult,
   type SfuConsumerInfo,
+  type SfuResumeResult,
   type SfuProducerInfo,
   type SfuTransportInfo,
 } from '@parley/protocol';
@@ -106,6 +108,25 @@ export class SfuSignal {
     const ack = await this.request(SfuEvents.consume, { transportId, producerId, rtpCapabilities });
     const info = (ack.consumer ?? ack) as SfuConsumerInfo & { id?: string };
     return { ...info, consumerId: info.consumerId ?? String(info.id) };
+  }
+
+  /**
+   * `sfu:consume_many`: consumers (paused unless `paused: false`) of these producers, or of every
+   * producer of the others when `producerIds` is left out; one answer per producer.
+   */
+  async consumeMany(
+    transportId: string,
+    rtpCapabilities: types.RtpCapabilities,
+    options: { producerIds?: string[]; paused?: boolean } = {},
+  ): Promise<SfuConsumeResult[]> {
+    const ack = await this.request(SfuEvents.consumeMany, { transportId, rtpCapabilities, ...options });
+    return (ack.consumers ?? []) as SfuConsumeResult[];
+  }
+
+  /** `sfu:resume_consumers`: one answer per consumer. */
+  async resumeConsumers(consumerIds: string[]): Promise<SfuResumeResult[]> {
+    const ack = await this.request(SfuEvents.resumeConsumers, { consumerIds });
+    return (ack.consumers ?? []) as SfuResumeResult[];
   }
 
   async consumerAction(action: 'pause' | 'resume', consumerId: string): Promise<void> {

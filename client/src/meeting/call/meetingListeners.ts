@@ -1,0 +1,57 @@
+import {
+  ServerEvents,
+  type Meeting,
+  type MeetingEndReason,
+  type MeetingHostChangedEvent,
+  type MeetingMode,
+  type Participant,
+} from '@parley/protocol';
+import type { SocketClient } from '../../api/socket.js';
+
+/** What a call does with the server's events about its meeting (those of other meetings are dropped). */
+export interface MeetingEventHandlers {
+  userJoined(participant: Participant): void;
+  userLeft(peerId: string, reason: string, byHost: boolean | undefined): void;
+  ended(reason: MeetingEndReason): void;
+  /** The meeting's invitation turned inactive (it ended while this page was away). */
+  invitationInactive(meeting: Meeting): void;
+  hostChanged(hostId: string): void;
+  /** The join waits in the lobby of a locked meeting. */
+  lobby(): void;
+  modeChanged(mode: MeetingMode): void;
+}
+
+/** Listens to the meeting events of `meetingId`; returns the function that stops listening. */
+export function listenToMeeting(client: SocketClient, meetingId: string, on: MeetingEventHandlers): () => void {
+  /** Parley's own events that api/socketEvents.ts does not type (yet). */
+  const onRaw = <T>(event: string, handler: (payload: T) => void) => {
+    client.raw.on(event, handler);
+    return () => void client.raw.off(event, handler);
+  };
+  const stops = [
+    client.on(ServerEvents.meetingUserJoined, (event) => {
+      if (event.meetingId === meetingId) on.userJoined({ peerId: event.peerId, user: event.user });
+    }),
+    client.on(ServerEvents.meetingUserLeft, (event) => {
+      if (event.meetingId === meetingId) on.userLeft(event.peerId, event.reason, event.byHost);
+    }),
+    client.on(ServerEvents.meetingEnded, (event) => {
+      if (event.meetingId === meetingId) on.ended(event.reason);
+    }),
+    client.on(ServerEvents.meetingInvitation, (event) => {
+      if (event.meeting.id === meetingId && event.status === 'inactive') on.invitationInactive(event.meeting);
+    }),
+    onRaw<MeetingHostChangedEvent>(ServerEvents.meetingHostChanged, (event) => {
+      if (event.meetingId === meetingId) on.hostChanged(event.hostId);
+    }),
+    onRaw<{ meetingId: string }>(ServerEvents.meetingLobby, (event) => {
+      if (event.meetingId === meetingId) on.lobby();
+    }),
+    client.on(ServerEvents.meetingMode, (event) => {
+      if (event.meetingId === meetingId) on.modeChanged(event.mode);
+    }),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
