@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { publicUrlOf, type MediaConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { MeetingRouters } from './MeetingRouters.js';
+import { NodeDrain } from './NodeDrain.js';
 import type { Registration } from './registration.js';
 import { dispatchRpc } from './rpc/dispatch.js';
 import { createHandlers } from './rpc/handlers.js';
@@ -18,6 +19,8 @@ export interface MediaNode {
   port: number;
   pool: WorkerPool;
   routers: MeetingRouters;
+  /** Drain (SIGTERM, the `drain` RPC): `drain.start()`, then `drain.finished`. */
+  drain: NodeDrain;
   /** Graceful stop: stop accepting, close RPC, close workers, deregister. Idempotent. */
   close(): Promise<void>;
 }
@@ -56,8 +59,20 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     res.end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }));
   });
 
+  let registration: Registration | null = null;
+  // `rpc` is created below; the drain only starts once the node serves requests.
+  const drain: NodeDrain = new NodeDrain({
+    routers,
+    maxMs: config.drainMaxMs,
+    logger,
+    onStart: () => {
+      rpc.notify({ event: 'nodeDraining', data: { nodeId: config.nodeId } });
+      void registration?.refresh();
+    },
+  });
   const handlers = createHandlers({
     nodeId: config.nodeId,
+    drain,
     url: () => url,
     startedAt,
     pool,
@@ -103,7 +118,6 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
   await pool.sampleLoad();
   const sampler = setInterval(() => void pool.sampleLoad(), LOAD_SAMPLE_MS);
 
-  let registration: Registration | null = null;
   if (config.redisUrl) {
     // Loaded only when used: ioredis adds ~20 MB to an idle node.
     const { startRegistration } = await import('./registration.js');
@@ -114,6 +128,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
       url,
       startedAt,
       loads: () => pool.loads(),
+      draining: () => drain.draining,
       logger,
     });
   }
@@ -129,6 +144,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     port,
     pool,
     routers,
+    drain,
     close() {
       closing ??= (async () => {
         clearInterval(sampler);

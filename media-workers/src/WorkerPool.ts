@@ -105,10 +105,15 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private async createSlot(index: number): Promise<PoolWorker> {
     const { listenIp, secondListenIp, announcedAddress, rtcPort, logger } = this.options;
     const port = rtcPort + index;
+    // mediasoup closes each worker on the process's SIGTERM; this node drains on SIGTERM instead
+    // (main.ts) and closes its workers itself, so the listener the worker adds is taken off.
+    const before = new Set(process.listeners('SIGTERM'));
     const worker = await mediasoup.createWorker({
       logLevel: this.options.workerLogLevel ?? 'warn',
       appData: { index },
     });
+    for (const listener of process.listeners('SIGTERM'))
+      if (!before.has(listener)) process.removeListener('SIGTERM', listener);
     try {
       const listen = (protocol: 'udp' | 'tcp', ip = listenIp): TransportListenInfo => ({
         protocol,

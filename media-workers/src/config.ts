@@ -47,6 +47,12 @@ export interface MediaConfig {
   logLevel: LogLevel;
   /** MEDIA_MAX_INCOMING_BITRATE: bits per second one WebRTC transport may send the node (0: no cap). */
   maxIncomingBitrate: number;
+  /**
+   * MEDIA_DRAIN_MAX_MS: after SIGTERM (or the `drain` RPC) the node waits for its client
+   * transports to go (servers move its meetings to other nodes, or they end), at most this long,
+   * then exits anyway. Default 10 minutes.
+   */
+  drainMaxMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -145,6 +151,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       'parley:',
     logLevel: logLevel ?? 'info',
     maxIncomingBitrate: read('MEDIA_MAX_INCOMING_BITRATE', int(0, 1_000_000_000)) ?? 10_000_000,
+    drainMaxMs: read('MEDIA_DRAIN_MAX_MS', int(0, 86_400_000)) ?? 600_000,
   };
 }
 

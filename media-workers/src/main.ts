@@ -1,6 +1,6 @@
 /**
  * The media node process: `node media-workers/dist/main.js`. Configured by environment (see
- * config.ts); stops gracefully on SIGTERM/SIGINT.
+ * config.ts); drains on SIGTERM (docs/operations.md "Draining a media node"), stops on SIGINT.
  */
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from './config.js';
@@ -67,7 +67,13 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // SIGTERM (or the `drain` RPC) drains: servers move the node's meetings to other nodes; the
+  // node stops once it is empty or after MEDIA_DRAIN_MAX_MS. A second SIGTERM, or SIGINT, stops now.
+  void node.drain.finished.then((end) => stop(`drained (${end})`));
+  process.on('SIGTERM', () => {
+    if (node.drain.draining) stop('SIGTERM (second)');
+    else node.drain.start();
+  });
   process.once('SIGINT', () => stop('SIGINT'));
 }
 

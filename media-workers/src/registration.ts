@@ -15,17 +15,21 @@ export interface RegistrationOptions {
   url: string;
   startedAt: string;
   loads: () => WorkerLoad[];
+  /** Whether the node is draining (written as `draining`). */
+  draining?: () => boolean;
   logger: Logger;
 }
 
 export interface Registration {
+  /** Writes the key now (e.g. the node started draining). */
+  refresh(): Promise<void>;
   /** Stops refreshing and deletes the key. */
   stop(): Promise<void>;
 }
 
 /**
  * Registers the node in Redis for discovery: `<prefix>media:node:<id>` holds
- * {id, url, load, startedAt} and expires after 10 s unless refreshed (every 2 s), so a node
+ * {id, url, load, startedAt, draining?} and expires after 10 s unless refreshed (every 2 s), so a node
  * that dies without deregistering disappears on its own.
  */
 export async function startRegistration(options: RegistrationOptions): Promise<Registration> {
@@ -48,6 +52,7 @@ export async function startRegistration(options: RegistrationOptions): Promise<R
       url: options.url,
       load: options.loads(),
       startedAt: options.startedAt,
+      ...(options.draining?.() ? { draining: true } : {}),
     };
     await redis.set(key, JSON.stringify(value), 'PX', MEDIA_NODE_KEY_TTL_MS);
     if (!healthy) logger.info({ key }, 'media node registration restored');
@@ -70,6 +75,7 @@ export async function startRegistration(options: RegistrationOptions): Promise<R
   }, MEDIA_NODE_REFRESH_MS);
 
   return {
+    refresh: () => write().catch(() => undefined),
     async stop() {
       clearInterval(timer);
       try {

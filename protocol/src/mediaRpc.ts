@@ -115,6 +115,16 @@ export const GetLoadResult = z.object({
   url: z.string(),
   startedAt: z.string(),
   workers: z.array(WorkerLoadSchema),
+  /** The node is draining (SIGTERM or `drain`): no new meetings or transports go to it. */
+  draining: z.boolean().optional(),
+});
+
+/** Puts the node in drain (as SIGTERM does): it exits once no client transport is left on it. */
+export const DrainParams = z.object({}).optional();
+export const DrainResult = z.object({
+  draining: z.literal(true),
+  /** Client transports (WebRTC and plain) still on the node. */
+  transports: z.number().int().min(0),
 });
 
 export const GetRouterRtpCapabilitiesParams = z.object({ meetingId: Id });
@@ -338,6 +348,7 @@ export const ConnectPlainTransportParams = ConnectPipeTransportParams.extend({
 /** Method name → params and result schemas. */
 export const MediaRpcMethods = {
   getLoad: { params: GetLoadParams, result: GetLoadResult },
+  drain: { params: DrainParams, result: DrainResult },
   getRouterRtpCapabilities: { params: GetRouterRtpCapabilitiesParams, result: GetRouterRtpCapabilitiesResult },
   createWebRtcTransport: { params: CreateWebRtcTransportParams, result: CreateWebRtcTransportResult },
   closeRouter: { params: CloseRouterParams, result: CloseRouterResult },
@@ -410,7 +421,11 @@ export const ActiveSpeakerData = z.object({ meetingId: z.string(), producerId: z
 /** A meeting's routers were recreated after a worker died: every transport of it is gone. */
 export const MeetingRebuiltData = z.object({ nodeId: z.string(), meetingId: z.string() });
 
+/** The node went into drain (SIGTERM or the `drain` RPC): move its meetings elsewhere. */
+export const NodeDrainingData = z.object({ nodeId: z.string() });
+
 export const MediaNotification = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('nodeDraining'), data: NodeDrainingData }),
   z.object({ event: z.literal('workerDied'), data: WorkerDiedData }),
   z.object({ event: z.literal('workerReplaced'), data: WorkerReplacedData }),
   z.object({ event: z.literal('producerClosed'), data: ProducerClosedData }),
@@ -428,5 +443,7 @@ export const MediaNodeRegistration = z.object({
   url: z.string().url(),
   load: z.array(WorkerLoadSchema),
   startedAt: z.string(),
+  /** Draining: servers place nothing new on it and move its meetings away. */
+  draining: z.boolean().optional(),
 });
 export type MediaNodeRegistration = z.infer<typeof MediaNodeRegistration>;

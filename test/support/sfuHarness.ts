@@ -287,6 +287,8 @@ export interface SfuNodesOptions {
   nodes: Array<{ rpcPort: number; rtcPort: number }>;
   /** Extra server environment. */
   env?: Env;
+  /** Extra media node environment (every node). */
+  nodeEnv?: Record<string, string>;
 }
 
 export interface SfuNodesHarness {
@@ -333,6 +335,7 @@ export async function startSfuNodesHarness(label: string, options: SfuNodesOptio
           MEDIA_LISTEN_IP: '127.0.0.1',
           MEDIA_NODE_ID: nodeIds[i]!,
           MEDIA_SECRET: secret,
+          ...options.nodeEnv,
         }),
       );
     }

@@ -6,35 +6,38 @@
  * SRTP unless the shared options say `srtp: false`) and counts what arrives. Design and figures: docs/sfu.md "Plain RTP and the load tester's bots".
  */
 import type * as dgram from 'node:dgram';
-import { SfuEvents, SfuServerEvents, type SrtpParametersWire } from '@parley/protocol';
+import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import type { ClientSample, ClientSpec, JoinResult, LoadClient } from '../clientTypes.js';
 import { BotReceiver } from './BotReceiver.js';
-import { BotSender } from './BotSender.js';
+import type { BotSender } from './BotSender.js';
 import type { BotShared } from './BotShared.js';
 import { BotError, BotSocket, loginOrRegister } from './botSignalling.js';
-import { audioRtpParameters, receiveCapabilities, videoRtpParameters } from './mediaParams.js';
+import { openRecvSide, openSendSide, type BotTransportContext } from './botTransports.js';
+import { receiveCapabilities } from './mediaParams.js';
 import { isRtcp, keyframeRequests } from './rtp.js';
-import { randomSrtpParameters, srtpAuthTagBytes } from './srtp.js';
-import { localAddressFor, transportTarget } from './udpSocket.js';
 
 const MESH_MESSAGE = 'the meeting stayed in mesh mode; RTP bots need SFU mode';
+/** After `sfu:migrate`: the longest wait for frames on the new consumers before `sfu:migrated`. */
+const MIGRATE_WAIT_MS = 5_000;
+/** After `sfu:migrated`: the old sender keeps sending this long (the server closes its producers after 1 s). */
+const OLD_SENDER_GRACE_MS = 1_500;
 
 interface ProducerRef {
   producerId: string;
   kind?: string;
 }
 
-interface PlainTransportAck {
-  transportId: string;
-  ip: string;
-  port: number;
-  srtpParameters?: SrtpParametersWire;
-}
-
 export class BotClient implements LoadClient {
   private socket: BotSocket | null = null;
   private udp: dgram.Socket | null = null;
   private sender: BotSender | null = null;
+  /** The sender of the transports being left (sfu:migrate), until it stops. */
+  private leaving: BotSender | null = null;
+  private migrating = false;
+  /** When the last `sfu:migrate` came and when this bot answered `sfu:migrated` (epoch ms; tests, bench:drain). */
+  readonly migration: { startedAt: number | null; migratedAt: number | null } = { startedAt: null, migratedAt: null };
+  /** Consumers made by this bot (the receiver's streams). */
+  private readonly consumerIds = new Set<string>();
   private readonly receiver: BotReceiver;
   private recvTransportId: string | null = null;
   private rtpCapabilities: unknown = null;
@@ -44,8 +47,8 @@ export class BotClient implements LoadClient {
   private closed = false;
   private lastOut = { at: 0, bytes: 0 };
   private generation = 0;
-  /** Where the SRTP recv transport sends from: its RTCP (SRTCP, encrypted) is skipped. */
-  private srtcpFrom: { address: string; port: number } | null = null;
+  /** Where the SRTP recv transports send from (`address:port`): their RTCP (SRTCP, encrypted) is skipped. */
+  private readonly srtcpFrom = new Set<string>();
   private srtcpSkipped = 0;
 
   constructor(
@@ -113,7 +116,10 @@ export class BotClient implements LoadClient {
       if (mine(p) && this.recvTransportId) this.consume(p.producerId, this.generation);
     });
     s.on(SfuServerEvents.consumerClosed, (p: { meetingId?: string; consumerId?: string }) => {
-      if (mine(p) && p.consumerId) this.receiver.removeConsumer(p.consumerId);
+      if (mine(p) && p.consumerId) this.forgetConsumer(p.consumerId);
+    });
+    s.on(SfuServerEvents.migrate, (p: { meetingId?: string }) => {
+      if (mine(p) && !this.closed) void this.migrate();
     });
     s.on(SfuServerEvents.transportsReset, (p: { meetingId?: string }) => {
       if (mine(p) && !this.closed) void this.restartMedia();
@@ -142,74 +148,99 @@ export class BotClient implements LoadClient {
 
   /** Transports, producers, consumers (the producers already there are consumed before it returns). */
   private async startMedia(): Promise<void> {
-    const socket = this.requireSocket();
-    const { options } = this.shared;
     const generation = ++this.generation;
-    const meetingId = this.spec.meetingId;
-    const t = options.requestTimeoutMs;
+    const ctx = await this.transportContext();
+    const caps = await ctx.socket.ack(
+      SfuEvents.getCapabilities,
+      { meetingId: ctx.meetingId },
+      'media',
+      this.shared.options.requestTimeoutMs,
+    );
+    this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities ?? caps.routerRtpCapabilities);
     const clip = this.spec.role === 'sender' ? await this.shared.clip(this.spec.video) : null;
+    if (clip) {
+      this.sender = await openSendSide(ctx, clip);
+      this.lastOut = { at: this.shared.clock.now(), bytes: 0 };
+    }
+    if (this.receives) await this.openRecv(ctx, generation);
+  }
+
+  private async transportContext(): Promise<BotTransportContext> {
+    const socket = this.requireSocket();
     if (!this.udp) {
       this.udp = await this.shared.bindSocket();
       this.udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo));
       this.udp.on('error', () => undefined);
     }
-    const caps = await socket.ack(SfuEvents.getCapabilities, { meetingId }, 'media', t);
-    this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities ?? caps.routerRtpCapabilities);
+    return { socket, udp: this.udp, shared: this.shared, meetingId: this.spec.meetingId, baseUrl: this.spec.baseUrl };
+  }
 
-    if (clip) {
-      const send = (await socket.ack(
-        SfuEvents.createPlainTransport,
-        { meetingId, direction: 'send' },
-        'media',
-        t,
-      )) as unknown as PlainTransportAck;
-      const sender = new BotSender(this.udp, clip, this.shared.clock);
-      for (const [kind, source, rtpParameters] of [
-        ['audio', 'mic', audioRtpParameters(sender.audioSsrc)],
-        ['video', 'camera', videoRtpParameters(sender.videoSsrc)],
-      ] as const) {
-        await socket.ack(
-          SfuEvents.produce,
-          { meetingId, transportId: send.transportId, kind, rtpParameters, appData: { source } },
-          'media',
-          t,
-        );
-      }
-      this.sender = sender;
-      this.lastOut = { at: this.shared.clock.now(), bytes: 0 };
-      sender.start({ ip: transportTarget(send.ip, this.spec.baseUrl), port: send.port }, { audio: true, video: true });
-    }
-    if (!this.receives) return;
-    const recv = (await socket.ack(
-      SfuEvents.createPlainTransport,
-      { meetingId, direction: 'recv', ...(options.srtp ? { srtp: true } : {}) },
-      'media',
-      t,
-    )) as unknown as PlainTransportAck;
-    if (options.srtp && !recv.srtpParameters)
-      throw new BotError(
-        'media',
-        'the server gave no SRTP parameters for the recv transport (a server without bot SRTP? run the bots with srtp off)',
-      );
-    const bound = this.udp.address();
-    const ip = options.bindIp !== '0.0.0.0' ? options.bindIp : await localAddressFor(recv.ip, options.announcedIp);
-    // SRTP: the node wants the bot's own key; the bot never decrypts (it reads the clear RTP header).
-    const srtpParameters = recv.srtpParameters ? randomSrtpParameters(recv.srtpParameters.cryptoSuite) : undefined;
-    await socket.ack(
-      SfuEvents.connectPlainTransport,
-      { meetingId, transportId: recv.transportId, ip, port: bound.port, ...(srtpParameters ? { srtpParameters } : {}) },
-      'media',
-      t,
-    );
-    this.receiver.authTagBytes = recv.srtpParameters ? srtpAuthTagBytes(recv.srtpParameters.cryptoSuite) : 0;
-    this.srtcpFrom = recv.srtpParameters
-      ? { address: transportTarget(recv.ip, this.spec.baseUrl), port: recv.port }
-      : null;
+  /** A recv transport, and every producer of the meeting consumed on it. */
+  private async openRecv(ctx: BotTransportContext, generation: number): Promise<void> {
+    const recv = await openRecvSide(ctx);
+    this.receiver.authTagBytes = recv.authTagBytes;
+    if (recv.srtcpFrom) this.srtcpFrom.add(`${recv.srtcpFrom.address}:${recv.srtcpFrom.port}`);
     this.recvTransportId = recv.transportId;
-    const listed = await socket.ack(SfuEvents.getProducers, { meetingId }, 'media', t);
+    const listed = await ctx.socket.ack(
+      SfuEvents.getProducers,
+      { meetingId: ctx.meetingId },
+      'media',
+      this.shared.options.requestTimeoutMs,
+    );
     const producers = (Array.isArray(listed.producers) ? listed.producers : []) as ProducerRef[];
     for (const p of producers) this.consume(p.producerId, generation);
     await this.consumeChain;
+  }
+
+  /**
+   * `sfu:migrate` (the meeting's media node is draining), make-before-break: new send and recv
+   * transports (on the new node), producing and consuming there while the old ones keep flowing;
+   * once every new video consumer has a frame (or MIGRATE_WAIT_MS passed), `sfu:migrated`, the
+   * old consumers are forgotten and the old sender stops after the server's overlap.
+   */
+  private async migrate(): Promise<void> {
+    if (this.migrating || this.closed) return;
+    this.migrating = true;
+    Object.assign(this.migration, { startedAt: Date.now(), migratedAt: null });
+    const oldSender = this.sender;
+    const oldConsumers = [...this.consumerIds];
+    const generation = ++this.generation;
+    this.recvTransportId = null; // sfu:new_producer waits for the new recv transport (get_producers lists it)
+    this.consumed.clear();
+    try {
+      const ctx = await this.transportContext();
+      const clip = oldSender && this.spec.role === 'sender' ? await this.shared.clip(this.spec.video) : null;
+      if (clip) {
+        this.sender = await openSendSide(ctx, clip);
+        this.leaving = oldSender;
+      }
+      if (this.receives) {
+        await this.openRecv(ctx, generation);
+        const fresh = () => [...this.consumerIds].filter((id) => !oldConsumers.includes(id));
+        await this.waitFor(() => this.receiver.allHaveFrames(fresh()), MIGRATE_WAIT_MS);
+      }
+      await ctx.socket.ack(
+        SfuEvents.migrated,
+        { meetingId: ctx.meetingId },
+        'media',
+        this.shared.options.requestTimeoutMs,
+      );
+      this.migration.migratedAt = Date.now();
+      for (const id of oldConsumers) this.forgetConsumer(id);
+      setTimeout(() => {
+        oldSender?.stop();
+        if (this.leaving === oldSender) this.leaving = null;
+      }, OLD_SENDER_GRACE_MS).unref();
+    } catch {
+      // The old transports go on until the node stops; then sfu:transports_reset starts again.
+    } finally {
+      this.migrating = false;
+    }
+  }
+
+  private forgetConsumer(consumerId: string): void {
+    this.consumerIds.delete(consumerId);
+    this.receiver.removeConsumer(consumerId);
   }
 
   /** Consumes one producer (queued: one consume at a time per bot) and resumes it. */
@@ -233,13 +264,16 @@ export class BotClient implements LoadClient {
           { encodings?: Array<{ ssrc?: number }>; codecs?: Array<{ clockRate?: number }> } | undefined;
         const ssrc = params?.encodings?.[0]?.ssrc;
         const kind = c.kind === 'video' ? 'video' : 'audio';
-        if (typeof ssrc === 'number')
+        if (typeof ssrc === 'number') {
+          this.consumerIds.add(String(c.consumerId));
           this.receiver.addConsumer(
             String(c.consumerId),
             ssrc,
             kind,
             params?.codecs?.[0]?.clockRate ?? (kind === 'video' ? 90_000 : 48_000),
+            String(c.peerId),
           );
+        }
         await socket.ack(SfuEvents.resumeConsumer, { meetingId, consumerId: c.consumerId }, 'media', t);
       } catch {
         // The producer may be gone already; a later sfu:new_producer may bring it back.
@@ -252,12 +286,13 @@ export class BotClient implements LoadClient {
     if (isRtcp(msg)) {
       // SRTCP from the SRTP recv transport (sender reports; its first header is clear, the rest
       // is not): skipped. PLI/FIR come in clear from the plain send transport.
-      const srtcp = this.srtcpFrom;
-      if (srtcp && from.port === srtcp.port && from.address === srtcp.address) {
+      if (this.srtcpFrom.has(`${from.address}:${from.port}`)) {
         this.srtcpSkipped++;
         return;
       }
-      this.sender?.onKeyframeRequest(keyframeRequests(msg));
+      const requested = keyframeRequests(msg);
+      this.sender?.onKeyframeRequest(requested);
+      this.leaving?.onKeyframeRequest(requested);
       return;
     }
     this.receiver.onRtp(msg);
@@ -267,8 +302,11 @@ export class BotClient implements LoadClient {
   private async restartMedia(): Promise<void> {
     this.sender?.stop();
     this.sender = null;
+    this.leaving?.stop();
+    this.leaving = null;
     this.recvTransportId = null;
     this.consumed.clear();
+    this.consumerIds.clear();
     this.receiver.clear();
     try {
       await this.startMedia();
@@ -280,6 +318,18 @@ export class BotClient implements LoadClient {
   private requireSocket(): BotSocket {
     if (!this.socket) throw new BotError('join', 'not connected');
     return this.socket;
+  }
+
+  /**
+   * Per sending peer (tests, the drain bench): video frames received and the longest time
+   * between two of them since `resetFrameGaps()` (the gap still open counts too).
+   */
+  frameGaps(): Map<string, { frames: number; longestGapMs: number }> {
+    return this.receiver.frameGaps();
+  }
+
+  resetFrameGaps(): void {
+    this.receiver.resetFrameGaps();
   }
 
   /** The receive side's counters (tests, diagnostics): SRTP on, packets of no known consumer, SRTCP skipped. */
@@ -314,6 +364,8 @@ export class BotClient implements LoadClient {
     this.closed = true;
     this.sender?.stop();
     this.sender = null;
+    this.leaving?.stop();
+    this.leaving = null;
     const socket = this.socket;
     this.socket = null;
     if (socket?.socket.connected) {

@@ -9,7 +9,16 @@ import { StreamStats, type StreamDelta } from './streamStats.js';
 
 interface Stream {
   consumerId: string;
+  /** The producing peer (frame gaps are per peer, over all its consumers). */
+  peerId: string | undefined;
   stats: StreamStats;
+}
+
+/** Video frames of one sending peer: how many, the last one, the longest gap between two. */
+interface PeerFrames {
+  frames: number;
+  lastAt: number;
+  longestGapMs: number;
 }
 
 /** What a bot measures of its receive side: the receive part of a client sample. */
@@ -30,13 +39,36 @@ export class BotReceiver {
    */
   authTagBytes = 0;
   private lastSampleAt: number;
+  private readonly peerFrames = new Map<string, PeerFrames>();
 
   constructor(private readonly now: () => number) {
     this.lastSampleAt = now();
   }
 
-  addConsumer(consumerId: string, ssrc: number, kind: 'audio' | 'video', clockRate: number): void {
-    this.streams.set(ssrc >>> 0, { consumerId, stats: new StreamStats(kind, clockRate, this.now()) });
+  addConsumer(consumerId: string, ssrc: number, kind: 'audio' | 'video', clockRate: number, peerId?: string): void {
+    this.streams.set(ssrc >>> 0, { consumerId, peerId, stats: new StreamStats(kind, clockRate, this.now()) });
+  }
+
+  /** Whether each of these consumers' video streams (audio ones are not asked) has had a frame. */
+  allHaveFrames(consumerIds: readonly string[]): boolean {
+    for (const s of this.streams.values()) {
+      if (s.stats.kind === 'video' && consumerIds.includes(s.consumerId) && s.stats.firstFrameAt === null) return false;
+    }
+    return true;
+  }
+
+  /** Per sending peer: frames and the longest gap since the last reset (the open gap counts). */
+  frameGaps(): Map<string, { frames: number; longestGapMs: number }> {
+    const now = this.now();
+    const out = new Map<string, { frames: number; longestGapMs: number }>();
+    for (const [peerId, f] of this.peerFrames)
+      out.set(peerId, { frames: f.frames, longestGapMs: Math.max(f.longestGapMs, now - f.lastAt) });
+    return out;
+  }
+
+  resetFrameGaps(): void {
+    const now = this.now();
+    for (const f of this.peerFrames.values()) Object.assign(f, { frames: 0, lastAt: now, longestGapMs: 0 });
   }
 
   removeConsumer(consumerId: string): void {
@@ -58,8 +90,20 @@ export class BotReceiver {
     }
     const now = this.now();
     stream.stats.onPacket(now, rtp.sequenceNumber, rtp.timestamp, rtp.marker, packet.length - this.authTagBytes);
+    if (rtp.marker && stream.stats.kind === 'video' && stream.peerId) this.onPeerFrame(stream.peerId, now);
     if (this.firstVideoFrameAt === null && stream.stats.kind === 'video' && stream.stats.firstFrameAt !== null)
       this.firstVideoFrameAt = now;
+  }
+
+  private onPeerFrame(peerId: string, now: number): void {
+    const f = this.peerFrames.get(peerId);
+    if (!f) {
+      this.peerFrames.set(peerId, { frames: 1, lastAt: now, longestGapMs: 0 });
+      return;
+    }
+    f.longestGapMs = Math.max(f.longestGapMs, now - f.lastAt);
+    f.lastAt = now;
+    f.frames++;
   }
 
   get videoStreams(): number {

@@ -14,6 +14,10 @@
  *      preferred simulcast layers to match and pauses consumers of tiles that are not visible.
  *   6. `sfu:transports_reset` (a media worker died and the meeting was rebuilt): close the
  *      transports and start again at 1.
+ *   7. `sfu:migrate` (the meeting's media node is draining): make-before-break, build new
+ *      transports (the server places them on the new node), produce again and consume every
+ *      producer on them while the old ones keep flowing; once the new consumers carry media,
+ *      `sfu:migrated` and drop the old transports. The server closes what was left on the old node.
  */
 import { z } from 'zod';
 import {
@@ -51,6 +55,8 @@ export const SfuEvents = {
   /** Plain RTP (the load tester's RTP bots); only when the server runs with SFU_PLAIN_RTP=true. */
   createPlainTransport: 'sfu:create_plain_transport',
   connectPlainTransport: 'sfu:connect_plain_transport',
+  /** After `sfu:migrate`: the client switched to its new transports; the old node's objects close. */
+  migrated: 'sfu:migrated',
 } as const;
 
 export const SfuServerEvents = {
@@ -61,6 +67,7 @@ export const SfuServerEvents = {
   consumerClosed: 'sfu:consumer_closed',
   activeSpeaker: 'sfu:active_speaker',
   transportsReset: 'sfu:transports_reset',
+  migrate: 'sfu:migrate',
 } as const;
 
 export const MediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
@@ -84,6 +91,7 @@ export const RtpParametersSchema = z.looseObject({
 const MeetingScoped = z.object({ meetingId: Id });
 
 export const SfuGetCapabilities = MeetingScoped;
+export const SfuMigrated = MeetingScoped;
 export const SfuCreateTransport = MeetingScoped.extend({ direction: z.enum(['send', 'recv']) });
 export const SfuConnectTransport = MeetingScoped.extend({ transportId: Id, dtlsParameters: DtlsParametersSchema });
 export const SfuRestartIce = MeetingScoped.extend({ transportId: Id });
@@ -216,6 +224,7 @@ export interface SfuConsumerInfo {
 }
 
 export type SfuGetCapabilities = z.infer<typeof SfuGetCapabilities>;
+export type SfuMigrated = z.infer<typeof SfuMigrated>;
 export type SfuCreateTransport = z.infer<typeof SfuCreateTransport>;
 export type SfuConnectTransport = z.infer<typeof SfuConnectTransport>;
 export type SfuProduce = z.infer<typeof SfuProduce>;
@@ -257,6 +266,11 @@ export interface SfuActiveSpeakerEvent {
   meetingId: string;
   peerId: string;
   producerId: string;
+}
+export interface SfuMigrateEvent {
+  meetingId: string;
+  /** `node_draining`: the meeting's media node is being taken down (its transports still work). */
+  reason: 'node_draining';
 }
 export interface SfuTransportsResetEvent {
   meetingId: string;

@@ -12,6 +12,8 @@ export interface MediaNodeSummary {
   connected: boolean;
   /** Latest getLoad answer; empty while disconnected. */
   workers: WorkerLoad[];
+  /** The node is draining: nothing new goes to it, its meetings move away. */
+  draining: boolean;
 }
 
 export interface MediaClusterOptions {
@@ -44,6 +46,8 @@ export type MediaNotificationListener = (nodeId: string, notification: MediaNoti
 export type MediaNodeLostListener = (nodeId: string) => void;
 /** A node is connected and has reported its load (it can take meetings). */
 export type MediaNodeUpListener = (nodeId: string) => void;
+/** A node said it is draining (its `nodeDraining` notification or its load). */
+export type MediaNodeDrainingListener = (nodeId: string) => void;
 
 interface NodeEntry {
   url: string;
@@ -58,6 +62,8 @@ interface NodeEntry {
   lostTimer: NodeJS.Timeout | undefined;
   /** Connected, `up` not announced yet (after the first getLoad). */
   pendingUp: boolean;
+  /** The node reported `draining` (getLoad or its notification). */
+  draining: boolean;
 }
 
 /**
@@ -76,6 +82,7 @@ export function createMediaCluster(options: MediaClusterOptions) {
     notification: Parameters<MediaNotificationListener>;
     lost: Parameters<MediaNodeLostListener>;
     up: Parameters<MediaNodeUpListener>;
+    draining: Parameters<MediaNodeDrainingListener>;
   }>();
   /** Last successful Redis scan: url → node id (kept while Redis is unreachable). */
   let registered = new Map<string, string>();
@@ -129,6 +136,8 @@ export function createMediaCluster(options: MediaClusterOptions) {
       entry.reportedId = load.nodeId;
       entry.workers = load.workers;
       entry.startedAt = load.startedAt;
+      if (restarted) entry.draining = false;
+      if (load.draining) markDraining(entry);
       if (entry.lostTimer) {
         // Back within the grace: the same process lost nothing; a new one lost everything.
         if (restarted) declareLost(entry);
@@ -144,6 +153,13 @@ export function createMediaCluster(options: MediaClusterOptions) {
     } finally {
       entry.polling = false;
     }
+  }
+
+  function markDraining(entry: NodeEntry): void {
+    if (entry.draining) return;
+    entry.draining = true;
+    logger.info({ mediaNode: entry.url, id: idOf(entry) }, 'media node draining: its meetings move to other nodes');
+    events.emit('draining', idOf(entry));
   }
 
   function addEntry(url: string): NodeEntry {
@@ -163,6 +179,7 @@ export function createMediaCluster(options: MediaClusterOptions) {
       startedAt: undefined,
       lostTimer: undefined,
       pendingUp: false,
+      draining: false,
     };
     client.on('connect', () => {
       entry.pendingUp = true;
@@ -180,6 +197,7 @@ export function createMediaCluster(options: MediaClusterOptions) {
     });
     client.on('notification', (n) => {
       if (n.event === 'workerDied' || n.event === 'workerReplaced') void poll(entry);
+      if (n.event === 'nodeDraining') markDraining(entry);
       events.emit('notification', idOf(entry), n);
     });
     entries.set(url, entry);
@@ -257,6 +275,7 @@ export function createMediaCluster(options: MediaClusterOptions) {
         url: e.url,
         connected: e.client.connected,
         workers: e.client.connected ? e.workers : [],
+        draining: e.draining,
       }));
     },
 
@@ -278,6 +297,12 @@ export function createMediaCluster(options: MediaClusterOptions) {
     onNodeLost(listener: MediaNodeLostListener): () => void {
       events.on('lost', listener);
       return () => events.off('lost', listener);
+    },
+
+    /** A node started draining; returns an unsubscribe function. */
+    onNodeDraining(listener: MediaNodeDrainingListener): () => void {
+      events.on('draining', listener);
+      return () => events.off('draining', listener);
     },
 
     /** A node (re)connected and reported its load; returns an unsubscribe function. */

@@ -9,6 +9,7 @@ import {
   SfuCreateTransport,
   SfuEvents,
   SfuGetCapabilities,
+  SfuMigrated,
   SfuProduce,
   SfuProducerRef,
   SfuReportTiles,
@@ -60,6 +61,7 @@ export const sfuHandlers: SocketHandlers = (socket, app) => {
   onEvent(socket, SfuEvents.pauseConsumer, SfuConsumerRef, (data) => sfu.consumerAction(id, data, 'pause'));
   onEvent(socket, SfuEvents.setPreferredLayers, SfuSetPreferredLayers, (data) => sfu.setPreferredLayers(id, data));
   onEvent(socket, SfuEvents.reportTiles, SfuReportTiles, (data) => sfu.reportTiles(id, data));
+  onEvent(socket, SfuEvents.migrated, SfuMigrated, (data) => app.sfu.drain.migrated(id, data));
   if (app.config.sfu.plainRtp) {
     const plain = new PlainRtpService(sfu, true);
     onEvent(socket, SfuEvents.createPlainTransport, SfuCreatePlainTransport, async (data) => ({

@@ -49,10 +49,17 @@ export class LocalSfuPeers {
     return this.peers.get(peerId);
   }
 
-  /** The peer's record, created for this socket when missing (or when the socket changed). */
+  /**
+   * The peer's record, created for this socket when missing (or when the socket changed). When
+   * only the meeting's node changed (it moved), the record is rebased: what it holds stays,
+   * pinned to the old node.
+   */
   ensure(init: Omit<LocalSfuPeer, 'transports' | 'producers' | 'consumers'>): LocalSfuPeer {
     const existing = this.peers.get(init.peerId);
-    if (existing && existing.socketId === init.socketId && existing.nodeId === init.nodeId) return existing;
+    if (existing && existing.socketId === init.socketId) {
+      if (existing.nodeId !== init.nodeId) rebase(existing, init.nodeId);
+      return existing;
+    }
     if (existing) this.delete(init.peerId);
     const peer: LocalSfuPeer = { ...init, transports: new Map(), producers: new Map(), consumers: new Map() };
     this.peers.set(init.peerId, peer);
@@ -121,6 +128,19 @@ export class LocalSfuPeers {
   get size(): number {
     return this.peers.size;
   }
+}
+
+/**
+ * The meeting moved to `nodeId` (a drain): the peer's transports, producers and consumers keep
+ * working where they are, now named by their node, and what the peer creates next goes to `nodeId`.
+ */
+export function rebase(peer: LocalSfuPeer, nodeId: string): void {
+  const old = peer.nodeId;
+  if (old === nodeId) return;
+  for (const t of peer.transports.values()) t.nodeId ??= old;
+  for (const p of peer.producers.values()) p.nodeId ??= old;
+  for (const c of peer.consumers.values()) c.nodeId ??= old;
+  peer.nodeId = nodeId;
 }
 
 /** Every node a peer has transports on (its primary node first). */

@@ -177,7 +177,7 @@ export class NodePipes {
         if (!node.connected) return node;
         try {
           const load = await this.deps.media.client(node.id)!.request('getLoad', {}, { timeoutMs: LOAD_TIMEOUT_MS });
-          return { id: node.id, connected: true, workers: load.workers };
+          return { id: node.id, connected: true, workers: load.workers, draining: node.draining || !!load.draining };
         } catch {
           return node;
         }

@@ -97,7 +97,7 @@ export class SfuService {
 
   async produce(socketId: string, data: SfuProduce): Promise<{ producerId: string }> {
     const { meetingId, transportId, kind, rtpParameters, appData, paused } = data;
-    const { peer, client } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
+    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
     const meetingProducers = (await this.deps.store.listProducers(meetingId)).length;
     const release = this.caps.reserveProducer(peer, appData.source, meetingProducers);
     const { id } = await this.nodes
@@ -111,9 +111,10 @@ export class SfuService {
       })
       .finally(release);
     await this.requireCurrent(peer, () => client.request('closeProducer', { meetingId, producerId: id }));
-    // One producer per source: a new one (e.g. after the page restarted its transports) replaces the old.
+    // One producer per source: a new one (e.g. after the page restarted its transports) replaces
+    // the old. One on another node (the meeting is moving: NodeDrain) stays until `sfu:migrated`.
     const replaced = [...peer.producers]
-      .filter(([, p]) => p.source === appData.source)
+      .filter(([, p]) => p.source === appData.source && (p.nodeId ?? peer.nodeId) === nodeId)
       .map(([producerId]) => producerId);
     const info: SfuProducerInfo = {
       producerId: id,
@@ -123,10 +124,11 @@ export class SfuService {
       source: appData.source,
       paused: paused ?? false,
     };
-    this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused });
-    await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId: peer.nodeId });
+    const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
+    this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused, ...onNode });
+    await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId });
     this.toRoom(meetingId, socketId, SfuServerEvents.newProducer, { meetingId, ...info } satisfies SfuNewProducerEvent);
-    for (const old of replaced) await this.closeProducer(peer, client, old);
+    for (const old of replaced) await this.closeProducer(peer, old);
     return { producerId: id };
   }
 
@@ -135,10 +137,11 @@ export class SfuService {
     { meetingId, producerId }: Ref & { producerId: string },
     action: 'pause' | 'resume' | 'close',
   ): Promise<void> {
-    const { peer, client } = await this.peer(socketId, meetingId);
+    const { peer, client: primary } = await this.peer(socketId, meetingId);
     const producer = peer.producers.get(producerId);
     if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
-    if (action === 'close') return this.closeProducer(peer, client, producerId);
+    if (action === 'close') return this.closeProducer(peer, producerId);
+    const client = producer.nodeId ? this.nodes.clientOf(producer.nodeId) : primary;
     const paused = action === 'pause';
     await this.nodes.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
     producer.paused = paused;
@@ -151,9 +154,10 @@ export class SfuService {
     } satisfies SfuProducerEvent);
   }
 
-  /** Closes one of the peer's producers; the others are told. */
-  private async closeProducer(peer: LocalSfuPeer, client: MediaNodeClient, producerId: string): Promise<void> {
+  /** Closes one of the peer's producers (on its node); the others are told. */
+  private async closeProducer(peer: LocalSfuPeer, producerId: string): Promise<void> {
     const { meetingId } = peer;
+    const client = this.nodes.clientOf(peer.producers.get(producerId)?.nodeId ?? peer.nodeId);
     this.deps.local.removeProducer(peer, producerId);
     await this.nodes.call(client, 'closeProducer', { meetingId, producerId });
     await this.deps.store.removeProducer(meetingId, producerId);

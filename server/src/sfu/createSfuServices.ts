@@ -6,6 +6,7 @@ import type { ClientRooms } from '../clientRooms.js';
 import type { Redis } from '../store/redis.js';
 import { LocalSfuPeers } from './LocalSfuPeers.js';
 import { RedisSfuStore } from './RedisSfuStore.js';
+import { NodeDrain } from './NodeDrain.js';
 import { NodeLoss } from './NodeLoss.js';
 import { NodePipes } from './NodePipes.js';
 import { MemoryPipeStore } from './PipeStore.js';
@@ -39,6 +40,8 @@ export interface SfuServices {
   service: SfuService;
   store: SfuStore;
   local: LocalSfuPeers;
+  /** Moves meetings off draining media nodes (`sfu:migrate`, `sfu:migrated`). */
+  drain: NodeDrain;
   close(): void;
   /** Closes every local SFU peer's objects on the media nodes (this instance is stopping). */
   releaseAll(): Promise<void>;
@@ -112,14 +115,27 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const unsubscribe = deps.media.onNotification(
     createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }),
   );
-  const unsubscribeLost = deps.media.onNodeLost(
-    (nodeId) => void nodeLoss.nodeLost(nodeId).catch(warn('sfu reset after a media node loss failed')),
-  );
+  const drain = new NodeDrain({
+    service,
+    local,
+    store,
+    pipes,
+    media: deps.media,
+    logger,
+    onMigrate: (stage) => metrics?.drainMoves.inc({ stage }),
+  });
+  drain.start();
+  const unsubscribeDraining = deps.media.onNodeDraining(() => drain.nodeDraining());
+  const unsubscribeLost = deps.media.onNodeLost((nodeId) => {
+    void nodeLoss.nodeLost(nodeId).catch(warn('sfu reset after a media node loss failed'));
+    void drain.nodeLost(nodeId).catch(warn('sfu drain: forgetting the pipes of a lost node failed'));
+  });
   const unsubscribeUp = deps.media.onNodeUp(() => nodeLoss.nodeUp());
   return {
     service,
     store,
     local,
+    drain,
     async releaseAll() {
       for (const peer of local.all()) {
         await service.peerGone(peer.peerId, peer.meetingId).catch(warn('sfu peer release failed'));
@@ -127,6 +143,8 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     },
     close() {
       unsubscribe();
+      unsubscribeDraining();
+      drain.stop();
       unsubscribeLost();
       unsubscribeUp();
       events.off('peerLeft', onPeerLeft);

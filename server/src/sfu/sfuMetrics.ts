@@ -8,11 +8,13 @@ export interface SfuMetrics {
   modeChanges: Counter<'mode'>;
   /** Pipe transport pairs between media nodes created by this instance. */
   nodePipes: Counter;
+  /** Peers moving off a draining media node, by stage (started: sfu:migrate sent; finished: old objects closed). */
+  drainMoves: Counter<'stage'>;
 }
 
 /**
  * parley_sfu_peers (gauge, this instance), parley_sfu_transports_reset_total,
- * parley_meeting_mode_changes_total, parley_sfu_node_pipes_total.
+ * parley_meeting_mode_changes_total, parley_sfu_node_pipes_total, parley_sfu_drain_moves_total.
  */
 export function createSfuMetrics(registry: Registry, local: LocalSfuPeers): SfuMetrics {
   new Gauge({
@@ -39,6 +41,12 @@ export function createSfuMetrics(registry: Registry, local: LocalSfuPeers): SfuM
     nodePipes: new Counter({
       name: 'parley_sfu_node_pipes_total',
       help: 'Pipe transport pairs created between media nodes (a meeting spread over nodes)',
+      registers: [registry],
+    }),
+    drainMoves: new Counter({
+      name: 'parley_sfu_drain_moves_total',
+      help: 'Participants moved off a draining media node (started: sfu:migrate sent; finished: old objects closed)',
+      labelNames: ['stage'] as const,
       registers: [registry],
     }),
   };

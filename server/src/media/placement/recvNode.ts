@@ -27,7 +27,7 @@ export function recvTransportNode<N extends NodeLoad>({
   budget,
 }: RecvPlacementInput<N>): string {
   if (budget <= 0) return primary;
-  const live = nodes.filter((n) => n.connected && n.workers.length > 0);
+  const live = nodes.filter((n) => n.connected && n.workers.length > 0 && !n.draining);
   const free = live.filter((n) => nodeConsumers(n) < budget);
   const byId = new Map(free.map((n) => [n.id, n]));
   if (byId.has(primary)) return primary;
