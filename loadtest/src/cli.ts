@@ -11,6 +11,7 @@ import type { LoadReport, ThresholdResult } from './reportTypes.js';
 import { runFindMax, stepsTable } from './findMax/runFindMax.js';
 import { HEALTHY_THRESHOLDS } from './findMax/search.js';
 import { runLoadTest } from './runLoadTest.js';
+import { describeLogins } from './stats/loginStats.js';
 import { evaluateThresholds, parseThreshold, thresholdMetrics } from './thresholds.js';
 
 export const EXIT_PASSED = 0;
@@ -95,6 +96,7 @@ export function buildProgram(): Command {
     .option('--video <WxH[@fps]>', 'camera size (and rate) of senders', '320x180')
     .option('--fps <n>', 'camera frame rate (overrides @fps of --video)', int(1))
     .option('--join-rate <n>', 'clients started per second', positive, 2)
+    .option('--login-rate <n>', 'logins per second in the login phase before the joins', positive, 20)
     .option('-d, --duration <s>', 'seconds to hold all clients after the last join', nonNegative, 30)
     .option('-b, --browsers <n>', 'Chromium processes to spread the pages over', int(1), 1)
     .option('--sample-interval <ms>', 'getStats() and /metrics sampling interval', int(250), 2000)
@@ -139,6 +141,7 @@ interface CliOptions {
   video: string;
   fps?: number;
   joinRate: number;
+  loginRate: number;
   duration: number;
   browsers: number;
   sampleInterval: number;
@@ -172,6 +175,7 @@ export function toRunOptions(cli: CliOptions): LoadTestInput {
     botReceivers: cli.botReceivers,
     video: parseVideoSize(cli.video, cli.fps),
     joinRate: cli.joinRate,
+    loginRate: cli.loginRate,
     durationSec: cli.duration,
     browsers: cli.browsers,
     sampleIntervalMs: cli.sampleInterval,
@@ -202,6 +206,7 @@ function printReport(report: LoadReport, outDir: string): void {
   const s = report.summary;
   console.log('');
   console.log(`clients ${s.clients}: joined ${s.joined}, failed ${s.failed}`);
+  if (s.logins) console.log(describeLogins(s.logins));
   console.log(
     `join ms p50 ${fmt(s.joinMs.p50)} p95 ${fmt(s.joinMs.p95)} | first frame ms p50 ${fmt(s.firstFrameMs.p50)} p95 ${fmt(s.firstFrameMs.p95)}`,
   );

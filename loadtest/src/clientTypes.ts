@@ -18,6 +18,8 @@ export interface ClientSpec {
   /** The client's own account (registered by the runner before the join). */
   email: string;
   password: string;
+  /** Session token from the runner's login phase; without one the client logs in itself. */
+  token?: string;
   /** Requested outgoing video (senders only). */
   video: { width: number; height: number; fps: number };
 }

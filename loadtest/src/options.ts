@@ -25,6 +25,8 @@ export const LoadTestOptionsSchema = z
     video: VideoSchema.default({ width: 320, height: 180, fps: 15 }),
     /** New clients started per second. */
     joinRate: z.number().positive().max(1000).default(2),
+    /** Logins started per second in the login phase before the joins. */
+    loginRate: z.number().positive().max(1000).default(20),
     /** Seconds to hold every client in its meeting after the last join. */
     durationSec: z.number().min(0).max(86_400).default(30),
     /** Headless Chromium processes to spread the browser pages over. */

@@ -100,6 +100,27 @@ export interface WorstClient {
   problems: string[];
 }
 
+/** The login phase before the joins (`--login-rate`): every client logs in once, retrying 429/503. */
+export interface LoginSummary {
+  /** --login-rate: logins started per second. */
+  targetRate: number;
+  attempted: number;
+  ok: number;
+  failed: number;
+  /** Sessions made per second, from the phase's start to the last session. */
+  ratePerSec: number | null;
+  /** Per successful client: first attempt → session, waits after 429/503 included, ms. */
+  loginMs: Distribution;
+  /** Every HTTP answer's latency, refusals included, ms. */
+  requestMs: Distribution;
+  /** Clients that needed more than one attempt. */
+  retried: number;
+  /** Refused answers that were waited out and retried, by status (`429`, `503`). */
+  refusedByStatus: Record<string, number>;
+  /** Clients whose login failed, by final status (`401`, `503`, `network`, `timeout` ...). */
+  failuresByStatus: Record<string, number>;
+}
+
 export interface RunSummary {
   clients: number;
   joined: number;
@@ -120,6 +141,8 @@ export interface RunSummary {
   workerCpu: { max: number | null; mean: number | null; totalMax: number | null; totalMean: number | null };
   consumersMax: number | null;
   eventLoopLagMs: Distribution;
+  /** The login phase (absent in reports from before it). */
+  logins?: LoginSummary;
 }
 
 /**

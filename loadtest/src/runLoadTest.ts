@@ -1,6 +1,6 @@
 /**
- * One load-test run: start (or use) a Parley, create the accounts and meetings, join every
- * client at the join rate, sample clients and the server's /metrics while they are in, hold
+ * One load-test run: start (or use) a Parley, create the accounts and meetings, log every client
+ * in at the login rate (loginPhase.ts), join every client at the join rate, sample clients and the server's /metrics while they are in, hold
  * for the duration, tear everything down and return the report (also written to
  * `outDir/report.json` and `outDir/report.html`). Never exits the process; a client that fails
  * is counted and explained in the report. Throws only when the run cannot start (bad options,
@@ -22,10 +22,12 @@ import { buildReport } from './reporting/buildReport.js';
 import { writeReport } from './reporting/writeReport.js';
 import type { LoadReport, ServerSample } from './reportTypes.js';
 import { checkReachable, mapLimit } from './server/parleyApi.js';
+import { loginClients } from './server/loginPhase.js';
 import { prepareClients } from './server/prepareClients.js';
 import { startEmbeddedParley, type EmbeddedParley } from './server/embeddedParley.js';
 import { ServerMetricsSampler } from './server/serverMetrics.js';
 import type { ClientRecord } from './stats/aggregate.js';
+import { describeLogins, summarizeLogins, type LoginOutcome } from './stats/loginStats.js';
 import { mean } from './stats/percentile.js';
 import { parseThresholds } from './thresholds.js';
 
@@ -127,6 +129,7 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
   const now = () => Math.max(0, Date.now() - runStart);
   let samplingDone = false;
   let sampler: Promise<void> = Promise.resolve();
+  let logins: LoginOutcome[] | undefined;
   const cost = new CostMeter(() => pool.processIds(), embedded?.pid ?? null);
 
   try {
@@ -162,6 +165,21 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
           if (entry.record.spec.kind === 'bot' && !entry.record.join) fail(entry, 'bots', reason);
       }
     }
+
+    // Logins, before the joins and apart from them (people in a meeting are signed in already).
+    const toLogIn = records.filter((r) => !r.record.join).length;
+    say(`logging ${toLogIn} clients in at ${options.loginRate}/s ...`);
+    const loginPhase = await loginClients(
+      records.map((r) => r.record),
+      {
+        baseUrl,
+        rate: options.loginRate,
+        requestTimeoutMs: 30_000,
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      },
+    );
+    logins = loginPhase.outcomes;
+    say(describeLogins(summarizeLogins(logins, options.loginRate)));
 
     // Sampling runs from the first join to the end of the hold.
     const metrics = new ServerMetricsSampler(baseUrl);
@@ -284,6 +302,7 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
     startedAt,
     durationMs: Date.now() - wallStart,
     cost: cost.result(costCounts(live.map((entry) => entry.record))),
+    ...(logins ? { logins } : {}),
   });
   writeReport(report, outDir);
   say(`report written to ${join(outDir, 'report.json')} and report.html`);

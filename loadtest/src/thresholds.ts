@@ -38,6 +38,12 @@ const SCALARS: Record<string, (s: RunSummary) => number | null> = {
   'workerCpu.totalMax': (s) => s.workerCpu.totalMax,
   'workerCpu.totalMean': (s) => s.workerCpu.totalMean,
   consumersMax: (s) => s.consumersMax,
+  // The login phase (summary.logins): sessions per second, failures, first attempt → session.
+  loginRate: (s) => s.logins?.ratePerSec ?? null,
+  loginFailed: (s) => s.logins?.failed ?? null,
+  ...Object.fromEntries(
+    STATS.map((stat) => [`loginMs.${stat}`, (s: RunSummary) => s.logins?.loginMs[stat] ?? null] as const),
+  ),
 };
 
 /** Every metric name a threshold may use. */

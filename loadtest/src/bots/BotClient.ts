@@ -65,12 +65,10 @@ export class BotClient implements LoadClient {
   async join(): Promise<JoinResult> {
     const { options, clock } = this.shared;
     try {
-      const token = await loginOrRegister(
-        this.spec.baseUrl,
-        this.spec.email,
-        this.spec.password,
-        options.requestTimeoutMs,
-      );
+      // The runner's login phase hands over a session; a bot used on its own logs in itself.
+      const token =
+        this.spec.token ??
+        (await loginOrRegister(this.spec.baseUrl, this.spec.email, this.spec.password, options.requestTimeoutMs));
       if (this.closed) throw new BotError('join', 'closed before the join');
       // Timed from after the login, like the browser client (which logs in before opening the page).
       const started = clock.now();

@@ -1,6 +1,7 @@
 /**
  * A load-test participant as a page of headless Chromium, in a browser context of its own
- * (own cookies, so own user). It logs in through the page's fetch, then opens the real meeting
+ * (own cookies, so own user). It takes the session of the runner's login phase as the session
+ * cookie (or, without one, logs in through the page's fetch), then opens the real meeting
  * page `/meet/:id` with the camera size and rate in the URL and audio processing off; receivers
  * join with camera off and mic muted (prefs in localStorage), so they only receive.
  */
@@ -40,11 +41,11 @@ export class BrowserClient implements LoadClient {
       const browser = await this.options.pool.get(this.options.browserIndex);
       if (this.closed) return { ok: false, stage, reason: 'closed before the join' };
       const origin = new URL(this.spec.baseUrl).origin;
-      this.context = await browser.createBrowserContext();
+      const context = await browser.createBrowserContext();
+      this.context = context;
       // Firefox grants them by pref (FIREFOX_PREFS).
-      if (this.options.pool.kind === 'chromium')
-        await this.context.overridePermissions(origin, ['camera', 'microphone']);
-      const page = await this.context.newPage();
+      if (this.options.pool.kind === 'chromium') await context.overridePermissions(origin, ['camera', 'microphone']);
+      const page = await context.newPage();
       this.page = page;
       page.setDefaultTimeout(this.options.joinTimeoutMs);
       page.on('pageerror', (error) => this.problems.push(message(error)));
@@ -52,14 +53,27 @@ export class BrowserClient implements LoadClient {
 
       stage = 'login';
       await page.goto(`${origin}/health`, { waitUntil: 'domcontentloaded' });
-      const login = (await page.evaluate(loginScript(this.spec))) as { status: number; body: string };
-      if (login.status !== 200) {
-        return {
-          ok: false,
-          stage,
-          reason: `POST /api/auth/login answered ${login.status}: ${login.body.slice(0, 200)}`,
-        };
+      if (this.spec.token) {
+        // Logged in by the runner's login phase: the session cookie the login would have set.
+        await context.setCookie({
+          name: SESSION_COOKIE,
+          value: this.spec.token,
+          domain: new URL(origin).hostname,
+          path: '/',
+          httpOnly: true,
+          sameSite: 'Lax',
+        });
+      } else {
+        const login = (await page.evaluate(loginScript(this.spec))) as { status: number; body: string };
+        if (login.status !== 200) {
+          return {
+            ok: false,
+            stage,
+            reason: `POST /api/auth/login answered ${login.status}: ${login.body.slice(0, 200)}`,
+          };
+        }
       }
+      await page.evaluate(prefsScript(this.spec));
 
       stage = 'page';
       const { width, height, fps } = this.spec.video;
@@ -136,8 +150,11 @@ export class BrowserClient implements LoadClient {
   }
 }
 
+/** The session cookie of Parley (server/src/auth/sessionCookie.ts). */
+const SESSION_COOKIE = 'parley_session';
+
 function loginScript(spec: ClientSpec): string {
-  // A server busy checking passwords answers 503 with Retry-After (its argon2 gate): wait and retry.
+  // A server busy checking passwords answers 503 (or 429) with Retry-After: wait and retry.
   return `(async (body) => {
     let response;
     for (let attempt = 0; ; attempt++) {
@@ -147,19 +164,22 @@ function loginScript(spec: ClientSpec): string {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-      if (response.status !== 503 || attempt >= 20) break;
+      if ((response.status !== 503 && response.status !== 429) || attempt >= 20) break;
       const wait = Number(response.headers.get('Retry-After')) || 1;
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000 * (1 + Math.random() / 2)));
     }
-    const text = response.status === 200 ? '' : await response.text();
-    if (response.status === 200) {
-      localStorage.setItem('parley.media.ap', '0');
-      localStorage.setItem('parley.meeting.prefs', JSON.stringify(${JSON.stringify(
-        spec.role === 'receiver'
-          ? { micMuted: true, cameraOff: true, audioDeviceId: null, videoDeviceId: null }
-          : { micMuted: false, cameraOff: false, audioDeviceId: null, videoDeviceId: null },
-      )}));
-    }
-    return { status: response.status, body: text };
+    return { status: response.status, body: response.status === 200 ? '' : await response.text() };
   })(${JSON.stringify({ username: spec.email, password: spec.password })})`;
+}
+
+/** No audio processing; receivers join with the camera off and the microphone muted. */
+function prefsScript(spec: ClientSpec): string {
+  const prefs =
+    spec.role === 'receiver'
+      ? { micMuted: true, cameraOff: true, audioDeviceId: null, videoDeviceId: null }
+      : { micMuted: false, cameraOff: false, audioDeviceId: null, videoDeviceId: null };
+  return `(() => {
+    localStorage.setItem('parley.media.ap', '0');
+    localStorage.setItem('parley.meeting.prefs', ${JSON.stringify(JSON.stringify(prefs))});
+  })()`;
 }

@@ -10,6 +10,7 @@ import {
   worstClients,
   type ClientRecord,
 } from '../stats/aggregate.js';
+import { summarizeLogins, type LoginOutcome } from '../stats/loginStats.js';
 import { evaluateThresholds, type Threshold } from '../thresholds.js';
 
 export interface RunData {
@@ -22,6 +23,8 @@ export interface RunData {
   target: { url: string; embedded: boolean };
   startedAt: Date;
   durationMs: number;
+  /** The login phase's outcomes (omitted: no login phase). */
+  logins?: LoginOutcome[];
   /** CPU cost over the hold (null or omitted: not measured). */
   cost?: RunCost | null;
 }
@@ -29,6 +32,7 @@ export interface RunData {
 export function buildReport(run: RunData): LoadReport {
   const clients = run.records.map((record) => summarizeClient(record, run.samples, run.options.video.fps));
   const summary = summarizeRun(clients, run.server);
+  if (run.logins) summary.logins = summarizeLogins(run.logins, run.options.loginRate);
   const thresholds = evaluateThresholds(run.thresholds, summary);
   const notes = [...run.notes];
   if (run.server.length > 0 && run.server.every((s) => !s.ok))

@@ -27,6 +27,20 @@ export const RunSummarySchema = z.object({
   workerCpu: z.object({ max: n, mean: n, totalMax: n, totalMean: n }),
   consumersMax: n,
   eventLoopLagMs: DistributionSchema,
+  logins: z
+    .object({
+      targetRate: z.number(),
+      attempted: z.number(),
+      ok: z.number(),
+      failed: z.number(),
+      ratePerSec: n,
+      loginMs: DistributionSchema,
+      requestMs: DistributionSchema,
+      retried: z.number(),
+      refusedByStatus: z.record(z.string(), z.number()),
+      failuresByStatus: z.record(z.string(), z.number()),
+    })
+    .optional(),
 }) satisfies z.ZodType<RunSummary>;
 
 const StoredReportSchema = z.object({

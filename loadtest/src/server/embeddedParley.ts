@@ -143,8 +143,6 @@ export async function startEmbeddedParley(options: EmbeddedParleyOptions): Promi
     LOGIN_RATE_LIMIT_PER_IP: '100000',
     // Every client of the run registers from this machine's address.
     REGISTER_RATE_LIMIT: '1000000',
-    // Every browser client logs in at its join: let the logins of a large run queue.
-    HASH_QUEUE: '10000',
     ...(options.meshMax !== undefined ? { MESH_MAX_PARTICIPANTS: String(options.meshMax) } : {}),
     ...(options.consumerBudget !== undefined ? { SFU_CONSUMER_BUDGET: String(options.consumerBudget) } : {}),
   });

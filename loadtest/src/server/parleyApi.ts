@@ -3,6 +3,7 @@
  * accounts and start the meetings. Answers are checked with zod.
  */
 import { z } from 'zod';
+import { withBusyRetry } from './busyRetry.js';
 
 const AuthAnswer = z.object({ user: z.object({ id: z.string() }), token: z.string() });
 const MeetingAnswer = z.object({ meeting: z.object({ id: z.string() }) });
@@ -63,14 +64,9 @@ async function post(
   return { status: response.status, json, text, retryAfter: response.headers.get('retry-after') };
 }
 
-/** POST, waiting and retrying while the server is busy checking passwords (503 + Retry-After). */
-async function postPatiently(baseUrl: string, path: string, body: unknown): Promise<Awaited<ReturnType<typeof post>>> {
-  for (let attempt = 0; ; attempt++) {
-    const answer = await post(baseUrl, path, body);
-    if (answer.status !== 503 || attempt >= 20) return answer;
-    const seconds = Number(answer.retryAfter) || 1;
-    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  }
+/** POST, waiting and retrying while the server is busy (429/503 + Retry-After, busyRetry.ts). */
+function postPatiently(baseUrl: string, path: string, body: unknown): Promise<Awaited<ReturnType<typeof post>>> {
+  return withBusyRetry(() => post(baseUrl, path, body), { retries: 20 });
 }
 
 /** Registers the user (or logs in when the name is taken, e.g. a rerun against a real server). */

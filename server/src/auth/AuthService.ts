@@ -4,7 +4,7 @@ import type { LoginBody, RegisterBody, User } from '@parley/protocol';
 import type { Knex } from 'knex';
 import { AppError } from '../appError.js';
 import type { HashGate } from './hashGate.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionRepository } from './SessionRepository.js';
 import type { TokenService } from './tokens.js';
 import { UserModel } from './UserModel.js';
@@ -72,13 +72,26 @@ export class AuthService {
     return this.newSession(user.toUser());
   }
 
-  /** 401 `unauthorized` on an unknown user or a wrong password (same message for both). */
+  /**
+   * 401 `unauthorized` on an unknown user or a wrong password (same message for both); 503 when
+   * too many passwords are being checked. A hash made with older parameters is replaced by one
+   * at today's (passwords.ts) in the same slot of the argon2 gate.
+   */
   async login(input: LoginBody): Promise<Session> {
     const user = await this.findByUsername(input.username);
-    const valid = await this.hashGate.run(() =>
-      user ? verifyPassword(user.passwordHash, input.password) : verifyAgainstDummy(input.password),
-    );
-    if (!user || !valid) throw new AppError('unauthorized', 'invalid username or password');
+    const checked = await this.hashGate.run(async () => {
+      if (!user) return { valid: await verifyAgainstDummy(input.password), newHash: null };
+      const valid = await verifyPassword(user.passwordHash, input.password);
+      const newHash = valid && needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+      return { valid, newHash };
+    });
+    if (!user || !checked.valid) throw new AppError('unauthorized', 'invalid username or password');
+    if (checked.newHash) {
+      // Only over the hash that was checked: a password changed meanwhile is not overwritten.
+      await UserModel.query(this.db)
+        .patch({ passwordHash: checked.newHash })
+        .where({ id: user.id, password_hash: user.passwordHash });
+    }
     return this.newSession(user.toUser());
   }
 

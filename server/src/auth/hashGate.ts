@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { AppError } from '../appError.js';
 
 export interface HashGateOptions {
-  /** HASH_CONCURRENCY: argon2 operations running at once (each takes 64 MiB and a libuv thread). */
+  /** HASH_CONCURRENCY: argon2 operations running at once (each takes 19 MiB and a libuv thread). */
   concurrency: number;
   /** HASH_QUEUE: operations that may wait for a slot; past it, `503 unavailable` + Retry-After. */
   queue: number;
@@ -15,7 +15,7 @@ const AVERAGE_WEIGHT = 0.2;
  * The one door to argon2 (password hashes of registrations, verifications of logins): at most
  * `concurrency` run at once and `queue` wait (p-limit); anything beyond is refused at once with
  * `503 unavailable` and a Retry-After from the measured pace, so a burst of registrations or
- * logins cannot take every libuv thread and gigabytes of memory. Tuning argon2's own cost is a
+ * logins cannot take every libuv thread and hundreds of MiB of memory. Tuning argon2's own cost is a
  * separate concern (passwords.ts).
  */
 export class HashGate {

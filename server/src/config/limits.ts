@@ -9,7 +9,7 @@ import { intIn, list, numberIn, type EnvReader } from './env.js';
 export interface Limits {
   /** REGISTER_RATE_LIMIT: registrations per IP per hour. */
   registerPerIpPerHour: number;
-  /** HASH_CONCURRENCY: argon2 hashes and verifications running at once (each takes 64 MiB). */
+  /** HASH_CONCURRENCY: argon2 hashes and verifications running at once (each takes 19 MiB). */
   hashConcurrency: number;
   /** HASH_QUEUE: hashes waiting for a slot; past it a login or registration gets 503 + Retry-After. */
   hashQueue: number;
