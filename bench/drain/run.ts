@@ -8,7 +8,7 @@
  * /tmp/parley-heavy.lock): it is CPU-bound.
  */
 import { createBotShared } from '../../loadtest/src/bots/index.js';
-import { stopAllMediaNodes } from '../../media-workers/test/support/mediaNodeProcess.js';
+import { stopAllMediaNodes } from '../../test/support/mediaNodeProcess.js';
 import {
   everyoneSeesEveryone,
   freezesPerReceiver,

@@ -2,7 +2,7 @@ import { MEDIA_RPC_PATH } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotShared, type BotShared } from '../../loadtest/src/bots/index.js';
-import { startMediaNodeProcess, stopAllMediaNodes } from '../../media-workers/test/support/mediaNodeProcess.js';
+import { startMediaNodeProcess, stopAllMediaNodes } from '../support/mediaNodeProcess.js';
 import {
   everyoneSeesEveryone,
   freezesPerReceiver,
