@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildServer, startServerProcess, type ServerProcess } from '../../test/support/serverProcess.js';
-import pg from 'pg';
 import {
   clearRedisPrefix,
   createTestDatabase,
   freshRedisPrefix,
-  POSTGRES_ADMIN_URL,
   TEST_REDIS_URL,
+  withPostgresAdmin,
 } from '../../test/support/testDatabase.js';
 import { cpuProfSetup, type Target, type TargetOptions } from './fleet.js';
 import type { Topology } from './topology.js';
@@ -26,19 +25,9 @@ async function post(base: string, path: string, body: unknown, token?: string): 
   return json;
 }
 
-async function asAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Backend processes connected to one database (the servers' pool connections). */
 function databasePids(name: string): Promise<number[]> {
-  return asAdmin(async (client) => {
+  return withPostgresAdmin(async (client) => {
     const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
     return rows.map((row) => row.pid);
   });
@@ -50,7 +39,7 @@ function databasePids(name: string): Promise<number[]> {
  * database stays consistent). What an operator could choose per database or role.
  */
 function setAsyncCommit(name: string): Promise<void> {
-  return asAdmin(async (client) => {
+  return withPostgresAdmin(async (client) => {
     await client.query(`ALTER DATABASE "${name.replace(/"/g, '""')}" SET synchronous_commit = off`);
   });
 }

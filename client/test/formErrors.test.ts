@@ -52,7 +52,7 @@ describe('describeAuthFailure', () => {
   const error = (status: number, code: ApiError['code'], message = 'x', extra: Partial<ApiError> = {}) =>
     new ApiError({ status, code, message, ...extra });
 
-  it('maps the server answers of PROTOCOL.md to plain words', () => {
+  it('maps the server answers of docs/protocol.md to plain words', () => {
     expect(describeAuthFailure(error(401, 'unauthorized'), 'login')).toEqual({
       message: 'Wrong username or password.',
     });

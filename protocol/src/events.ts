@@ -1,7 +1,7 @@
 import { SfuEvents } from './schemas/sfu.js';
 
 /**
- * Socket.io event names. The names of the public contract (PROTOCOL.md) come from the
+ * Socket.io event names. The names of the public contract (docs/protocol.md) come from the
  * original product documents and must not change.
  */
 export const ClientEvents = {

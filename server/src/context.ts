@@ -5,7 +5,7 @@ import type { LoginRateLimiter, RegisterRateLimiter } from './auth/loginRateLimi
 import type { OriginPolicy } from './auth/originPolicy.js';
 import type { TokenService } from './auth/tokens.js';
 import type { ChatServices } from './chat/createChatServices.js';
-import type { Config } from './config.js';
+import type { Config } from './config/serverConfig.js';
 import type { Logger } from './logger.js';
 import type { MeetingServices } from './meetings/createMeetingServices.js';
 import type { createMediaCluster } from './media/MediaCluster.js';

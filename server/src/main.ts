@@ -3,8 +3,8 @@
  * Process entry of a Parley signalling server: `node server/dist/main.js [--migrate-only]`.
  * loadConfig() → startParley(); SIGTERM/SIGINT stop gracefully and exit 0.
  */
-import { startParley, type ParleyInstance } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { startParley, type ParleyInstance } from './startParley.js';
+import { ConfigError, loadConfig, type Config } from './config/serverConfig.js';
 import { createLogger } from './logger.js';
 import { createDb, migrateLatest } from './store/db.js';
 

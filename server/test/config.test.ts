@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../src/config.js';
+import { ConfigError, loadConfig, parseConfig } from '../src/config/serverConfig.js';
 
 function configError(env: Record<string, string>): string {
   try {

@@ -44,7 +44,14 @@ import {
   waitForMessage,
   type ChatHarness,
 } from './chatHarness.js';
-import { clickTestId, inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
+import {
+  clickTestId,
+  inPage,
+  newUser,
+  selfPeerId,
+  waitForLiveVideos,
+  type TestUser,
+} from '../support/meetingHarness.js';
 import { sentLayers, type Layer } from './simulcastProbes.js';
 
 const RUN = SFU_SERVER_PRESENT;

@@ -10,7 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, type Page } from '../support/browser.js';
 import { startSfuHarness, type SfuHarness } from '../support/sfuHarness.js';
-import { byTestId, clickTestId, inPage, newUser, selfPeerId, textOf, type TestUser } from '../support/meetingHarness.js';
+import {
+  byTestId,
+  clickTestId,
+  inPage,
+  newUser,
+  selfPeerId,
+  textOf,
+  type TestUser,
+} from '../support/meetingHarness.js';
 
 let harness: SfuHarness;
 let ada: TestUser; // host

@@ -1,5 +1,5 @@
 /**
- * The chat HTTP API (PROTOCOL.md, HTTP section) on two server processes sharing PostgreSQL and
+ * The chat HTTP API (docs/protocol.md, HTTP section) on two server processes sharing PostgreSQL and
  * Redis: users search, contacts, group conversations, conversation list, history paging, and
  * what a non-member or an anonymous caller gets.
  */

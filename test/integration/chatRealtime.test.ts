@@ -1,5 +1,5 @@
 /**
- * Chat socket events (PROTOCOL.md, Chat) across two server processes: delivery to every socket
+ * Chat socket events (docs/protocol.md, Chat) across two server processes: delivery to every socket
  * of every member on both instances, dedupe by clientId, typing relay and throttle, mark_read
  * across tabs, authorization of every event, and a table of malformed payloads.
  */

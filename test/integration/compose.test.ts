@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig as parseMediaConfig } from '../../media-workers/src/config.js';
-import { parseConfig as parseServerConfig } from '../../server/src/config.js';
+import { parseConfig as parseServerConfig } from '../../server/src/config/serverConfig.js';
 import {
   MEDIA_PIPE_PORTS,
   MEDIA_RTC_PORT,

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';
 import type { MediaNodeClient } from '../../server/src/media/MediaNodeClient.js';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
-import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel, rtpSender, sendRtp, udpSink, type UdpSink } from '../support/rtp.js';
+import {
+  AUDIO_LEVEL_URI,
+  OPUS,
+  rtpPacketWithLevel,
+  rtpSender,
+  sendRtp,
+  udpSink,
+  type UdpSink,
+} from '../support/rtp.js';
 
 const secret = randomBytes(16).toString('hex');
 const logger = pino({ level: 'silent' });

@@ -12,7 +12,7 @@ import {
 } from './meetingsHarness.js';
 
 /**
- * The meeting room features of PROTOCOL.md ("Meeting room features") over two server instances
+ * The meeting room features of docs/protocol.md ("Meeting room features") over two server instances
  * (separate processes, one PostgreSQL, one Redis): the meeting's conversation and its chat,
  * hands in order across instances and through a reconnect, reactions and their rate limit,
  * the host's moderation (`forbidden` for anyone else), removal refused on rejoin until invited

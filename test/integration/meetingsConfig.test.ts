@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../server/src/config.js';
+import { parseConfig } from '../../server/src/config/serverConfig.js';
 import { meetingSettingsFrom } from '../../server/src/meetings/settings.js';
 
 // Pure logic: the meeting variables of the configuration.

@@ -8,11 +8,7 @@
 import { SfuEvents } from '@parley/protocol';
 import { waitForMediaNode } from '../support/serverProcess.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildMediaWorkers,
-  startMediaNodeProcess,
-  type MediaNodeProcess,
-} from '../support/mediaNodeProcess.js';
+import { buildMediaWorkers, startMediaNodeProcess, type MediaNodeProcess } from '../support/mediaNodeProcess.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
 import { request } from './_http.js';
 import {

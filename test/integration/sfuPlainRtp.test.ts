@@ -3,12 +3,7 @@ import * as dgram from 'node:dgram';
 import { MEDIA_RPC_PATH, SfuEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildMediaWorkers,
-  startMediaNodeProcess,
-  stopAllMediaNodes,
-  waitFor,
-} from '../support/mediaNodeProcess.js';
+import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
 import { rtpPacket } from '../support/rtp.js';
 import {
   waitForMediaNode,

@@ -3,12 +3,7 @@ import { MEDIA_RPC_PATH, SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { waitForMediaNode } from '../support/serverProcess.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildMediaWorkers,
-  startMediaNodeProcess,
-  stopAllMediaNodes,
-  waitFor,
-} from '../support/mediaNodeProcess.js';
+import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
 import { request } from './_http.js';
 import {
   closeAllSockets,

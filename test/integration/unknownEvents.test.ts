@@ -1,6 +1,6 @@
 /**
  * Events the contract does not name (`clientEventNames` of `@parley/protocol`): sent with an ack
- * they are answered `bad_request` exactly once (PROTOCOL.md: every ack is answered exactly once),
+ * they are answered `bad_request` exactly once (docs/protocol.md: every ack is answered exactly once),
  * after the per-event limits like any other event; without an ack nothing is answered. Every
  * event the contract names is answered by its own handler, once.
  */
@@ -77,9 +77,7 @@ describe('events the contract does not name', () => {
   it('limits unknown events like any other, all names in one bucket', async () => {
     // More than the steady rate plus the burst of DEFAULT_EVENT_RATE, each under a new name.
     const count = 3 * (DEFAULT_EVENT_RATE.burst + DEFAULT_EVENT_RATE.perSecond);
-    const answers = await Promise.all(
-      Array.from({ length: count }, (_, i) => client.request<any>(`flood_${i}`, {})),
-    );
+    const answers = await Promise.all(Array.from({ length: count }, (_, i) => client.request<any>(`flood_${i}`, {})));
     const codes = new Set(answers.map((answer) => answer.error?.code));
     expect(codes).toEqual(new Set(['bad_request', 'rate_limited']));
     const limited = answers.find((answer) => answer.error?.code === 'rate_limited');

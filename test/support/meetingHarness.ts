@@ -2,7 +2,7 @@
  * Shared set-up of the meeting browser tests: one real server process (PostgreSQL + Redis, its
  * own database and key prefix) serving a private copy of the built client (so a parallel
  * `vite build` of client/dist cannot pull files away mid-test), one headless Chromium with a
- * context per user, and page helpers keyed on the hooks of PROTOCOL.md ("Browser page hooks")
+ * context per user, and page helpers keyed on the hooks of docs/protocol.md ("Browser page hooks")
  * and client/src/meeting. Page code is sent as source text (transpiled functions would carry
  * esbuild helpers that do not exist in the page).
  */

@@ -17,7 +17,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the PostgreSQL admin database, closed afterwards. */
+export async function withPostgresAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
   try {
@@ -36,7 +37,7 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     .replace(/[^a-z0-9_]/g, '_')
     .slice(0, 20);
   const name = `parley_${safeLabel}_${randomBytes(5).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  await withPostgresAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   let dropped = false;
@@ -47,7 +48,7 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       if (dropped) return;
       dropped = true;
       registry.delete(db);
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withPostgresAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
   registry.add(db);

@@ -6,7 +6,7 @@ export interface AuthResponse {
   token: string;
 }
 
-/** The account endpoints of PROTOCOL.md. The browser relies on the httpOnly session cookie. */
+/** The account endpoints of docs/protocol.md. The browser relies on the httpOnly session cookie. */
 export const authApi = {
   register: (body: RegisterBody) => http.post<AuthResponse>('/api/auth/register', body),
   login: (body: LoginBody) => http.post<AuthResponse>('/api/auth/login', body),

@@ -20,7 +20,7 @@ import type {
 } from '@parley/protocol';
 
 /**
- * Payload and acknowledgement of every client→server event (PROTOCOL.md). The ack listed here is
+ * Payload and acknowledgement of every client→server event (docs/protocol.md). The ack listed here is
  * the success body without `ok`; failures arrive as `ApiError`.
  */
 export interface ClientRequests {

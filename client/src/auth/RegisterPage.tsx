@@ -1,22 +1,17 @@
 import { RegisterBody } from '@parley/protocol';
-import { A, Navigate, useSearchParams } from '@solidjs/router';
-import { Show } from 'solid-js';
-import { register, session } from '../state/session.js';
+import { A } from '@solidjs/router';
+import { register } from '../state/session.js';
 import { TextField } from '../ui/TextField.js';
-import { useTitle } from '../ui/useTitle.js';
-import { AuthLayout, authStyles } from './AuthLayout.js';
+import { authStyles } from './AuthLayout.js';
+import { AuthPage, UsernameField } from './AuthPage.js';
 import { AuthSubmitButton, createAuthForm, FormFailureAlert } from './authForm.js';
-import { loginHref, safeNextPath } from './nextPath.js';
+import { loginHref } from './nextPath.js';
 
 type Field = 'displayName' | 'username' | 'password';
 const FIELDS: readonly Field[] = ['displayName', 'username', 'password'];
 const LABELS: Record<Field, string> = { displayName: 'display name', username: 'username', password: 'password' };
 
 export function RegisterPage() {
-  const [params] = useSearchParams<{ next?: string }>();
-  const next = () => safeNextPath(params.next);
-  useTitle(() => 'Create account');
-
   const form = createAuthForm('register', FIELDS, LABELS);
   const { values, setValue, errors, failure, inputs } = form;
 
@@ -43,7 +38,7 @@ export function RegisterPage() {
   /** What every input shows of the form's state. */
   const stateOf = (field: Field) => ({
     value: values[field],
-    onValue: (value: string) => setValue(field, field === 'username' ? value.toLowerCase() : value),
+    onValue: (value: string) => setValue(field, value),
     error: errors()[field],
     invalid: failure()?.field === field,
     describedBy: failureFor(field),
@@ -51,52 +46,42 @@ export function RegisterPage() {
   });
 
   return (
-    <Show when={!session.user()} fallback={<Navigate href={next()} />}>
-      <AuthLayout
-        title="Create your account"
-        subtitle="Chat and meet with your people, on your own server."
-        footer={
-          <>
-            Already have an account? <A href={loginHref(next())}>Sign in</A>
-          </>
-        }
-      >
-        <form class={authStyles.form} onSubmit={onSubmit} novalidate>
-          <FormFailureAlert failure={failure()} />
-          <TextField
-            label="Display name"
-            name="displayName"
-            testId="display-name"
-            autocomplete="name"
-            optional
-            hint="How other people see you. Defaults to your username."
-            maxLength={64}
-            {...stateOf('displayName')}
-            autofocus
-          />
-          <TextField
-            label="Username"
-            name="username"
-            testId="username"
-            autocomplete="username"
-            autocapitalize="none"
-            spellcheck={false}
-            hint="3–32 characters: a–z, 0–9, and _ . -"
-            {...stateOf('username')}
-          />
-          <TextField
-            label="Password"
-            name="password"
-            type="password"
-            testId="password"
-            autocomplete="new-password"
-            revealable
-            hint="At least 8 characters."
-            {...stateOf('password')}
-          />
-          <AuthSubmitButton submitting={form.submitting()} busyLabel="Creating account…" label="Create account" />
-        </form>
-      </AuthLayout>
-    </Show>
+    <AuthPage
+      documentTitle="Create account"
+      title="Create your account"
+      subtitle="Chat and meet with your people, on your own server."
+      footer={(next) => (
+        <>
+          Already have an account? <A href={loginHref(next)}>Sign in</A>
+        </>
+      )}
+    >
+      <form class={authStyles.form} onSubmit={onSubmit} novalidate>
+        <FormFailureAlert failure={failure()} />
+        <TextField
+          label="Display name"
+          name="displayName"
+          testId="display-name"
+          autocomplete="name"
+          optional
+          hint="How other people see you. Defaults to your username."
+          maxLength={64}
+          {...stateOf('displayName')}
+          autofocus
+        />
+        <UsernameField hint="3–32 characters: a–z, 0–9, and _ . -" {...stateOf('username')} />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          testId="password"
+          autocomplete="new-password"
+          revealable
+          hint="At least 8 characters."
+          {...stateOf('password')}
+        />
+        <AuthSubmitButton submitting={form.submitting()} busyLabel="Creating account…" label="Create account" />
+      </form>
+    </AuthPage>
   );
 }

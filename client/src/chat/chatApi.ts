@@ -4,7 +4,7 @@ import { http } from '../api/http.js';
 /** Messages per history page (the server accepts up to 100). */
 export const HISTORY_PAGE_SIZE = 50;
 
-/** The chat endpoints of PROTOCOL.md (HTTP). Socket events go through `state/realtime.ts`. */
+/** The chat endpoints of docs/protocol.md (HTTP). Socket events go through `state/realtime.ts`. */
 export const chatApi = {
   searchUsers: (q: string, signal?: AbortSignal) =>
     http.get<{ users: User[] }>('/api/users', { query: { q }, ...(signal ? { signal } : {}) }).then((r) => r.users),

@@ -1,5 +1,5 @@
 /**
- * Message ids are decimal strings that sort numerically in send order (PROTOCOL.md). They can
+ * Message ids are decimal strings that sort numerically in send order (docs/protocol.md). They can
  * exceed 2^53, so they are compared as strings: a longer canonical number is a larger one.
  */
 export function compareMessageIds(a: string, b: string): number {

@@ -1,7 +1,7 @@
 import type { ActiveMeetingsResponse, IceServersResponse, Meeting, StartMeeting } from '@parley/protocol';
 import { http } from '../api/http.js';
 
-/** The meeting endpoints of PROTOCOL.md (the socket events live in api/socketEvents.ts). */
+/** The meeting endpoints of docs/protocol.md (the socket events live in api/socketEvents.ts). */
 export const meetingsApi = {
   /** Ongoing meetings this user may join (catch-up after login). */
   active: () => http.get<ActiveMeetingsResponse>('/api/meetings/active'),

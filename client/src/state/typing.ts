@@ -1,7 +1,7 @@
 import type { TypingEvent } from '@parley/protocol';
 import { createStore, produce, reconcile } from 'solid-js/store';
 
-/** A `typing` true is treated as false after this long without a refresh (PROTOCOL.md). */
+/** A `typing` true is treated as false after this long without a refresh (docs/protocol.md). */
 export const TYPING_EXPIRY_MS = 5000;
 
 /** Who is typing where: conversation id → user id → time the indicator expires. */

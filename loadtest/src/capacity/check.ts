@@ -13,7 +13,7 @@ import { parsePlanInput, type PlanInput, type PlanSettings, type WorkerCostInput
  * How much cheaper a worker forwards plain RTP than SRTP (browsers, and what bench:sfu
  * measures): with Parley's worker build (recipe 3, libsrtp on OpenSSL), the audio mix forwarded
  * ~367k packets per CPU-second on plain RTP and ~261k on SRTP (`npm run bench:sfu -- --mix audio
- * --no-srtp` and without; bench/sfu/README.md, session 4). Used only for bots run with
+ * --no-srtp` and without; bench/sfu/README.md). Used only for bots run with
  * `--no-bot-srtp`: by default the bots receive over SRTP, like browsers.
  */
 export const PLAIN_RTP_SPEEDUP = 367 / 261;

@@ -3,7 +3,7 @@ import type { NodeDrain } from '../NodeDrain.js';
 import type { WorkerPool } from '../WorkerPool.js';
 import type { RpcHandlers } from './dispatch.js';
 import { createPipeHandlers, type PipeOptions } from './pipeHandlers.js';
-import { createSfuHandlers } from './sfuHandlers.js';
+import { createSfuHandlers } from './sfuRpcHandlers.js';
 
 export interface HandlerDeps {
   nodeId: string;

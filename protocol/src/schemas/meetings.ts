@@ -90,7 +90,7 @@ export const VideoSignal = z.object({
 });
 export type VideoSignal = z.infer<typeof VideoSignal>;
 
-/* Server → client payloads of the meeting events (PROTOCOL.md, "Meetings"). */
+/* Server → client payloads of the meeting events (docs/protocol.md, "Meetings"). */
 
 export type InvitationStatus = 'active' | 'inactive';
 

@@ -3,7 +3,7 @@ import type { User } from '../types.js';
 import { Id } from './common.js';
 
 /**
- * The meeting room features of PROTOCOL.md ("Meeting room features"): hands, reactions,
+ * The meeting room features of docs/protocol.md ("Meeting room features"): hands, reactions,
  * moderation by the host, lock and lobby. Client → server payloads are zod schemas (strict
  * shapes, every field bounded); server → client payloads are interfaces.
  */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Config } from '../config.js';
+import type { Config } from '../config/serverConfig.js';
 import { createRateLimiter, rateLimited, retrySeconds } from '../limits/rateLimiter.js';
 
 export interface LoginRateLimiter {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Config } from '../config.js';
+import type { Config } from '../config/serverConfig.js';
 
 /** The httpOnly cookie that carries the session token in browsers. */
 export const SESSION_COOKIE = 'parley_session';

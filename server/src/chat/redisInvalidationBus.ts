@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { closeRedis } from '../store/redis.js';
 import type { InvalidationBus } from './MembershipCache.js';
 
 /**
@@ -39,11 +40,6 @@ export class RedisInvalidationBus implements InvalidationBus {
   async close(): Promise<void> {
     const subscriber = this.subscriber;
     this.subscriber = null;
-    if (!subscriber) return;
-    try {
-      await subscriber.quit();
-    } catch {
-      subscriber.disconnect();
-    }
+    if (subscriber) await closeRedis(subscriber);
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from 'koa-helmet';
 import type { Middleware } from 'koa';
-import type { Config } from '../config.js';
+import type { Config } from '../config/serverConfig.js';
 
 /** A Host header that can go into a CSP source as it is (host name or IP, optional port). */
 const SAFE_HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { MeetingService } from './MeetingService.js';
-import type { ModeSwitch } from './ModeSwitch.js';
+import type { MeetingModeSwitch } from './MeetingModeSwitch.js';
 import type { RoomService } from './RoomService.js';
 import type { RoomStore } from './RoomStore.js';
 import type { MeetingSettings } from './settings.js';
@@ -13,7 +13,7 @@ export interface SweeperDeps {
   instanceId: string;
   logger: Logger;
   /** Acts on the rooms due to go back to mesh. */
-  modeSwitch?: ModeSwitch;
+  modeSwitch?: MeetingModeSwitch;
 }
 
 /** Writes part of this instance's state to Redis again; resolves to how many records it wrote. */

@@ -8,7 +8,7 @@ import type { MeetingMetrics } from './meetingMetrics.js';
 import { meetingRoom, type MeetingNotifier } from './MeetingNotifier.js';
 import type { MeetingRepository } from './MeetingRepository.js';
 import type { MeetingService } from './MeetingService.js';
-import type { ModeSwitch } from './ModeSwitch.js';
+import type { MeetingModeSwitch } from './MeetingModeSwitch.js';
 import type { RoomEvents } from './RoomEvents.js';
 import type { RoomPeer, RoomStore } from './RoomStore.js';
 import type { MeetingSettings } from './settings.js';
@@ -33,7 +33,7 @@ export interface RoomServiceDeps {
   logger: Logger;
   instanceId: string;
   /** The mesh ↔ SFU switch (none: rooms stay as they are). */
-  modeSwitch?: ModeSwitch;
+  modeSwitch?: MeetingModeSwitch;
   /** Raised for the SFU: peers leaving. */
   events?: RoomEvents;
 }

@@ -70,7 +70,7 @@ export interface RoomStore {
 
   /** Meetings whose deadline of that kind has passed. */
   dueMeetings(kind: DueKind, now: number, limit: number): Promise<string[]>;
-  /** Sets (or clears, null) when an SFU room goes back to mesh (see ModeSwitch). */
+  /** Sets (or clears, null) when an SFU room goes back to mesh (see MeetingModeSwitch). */
   setMeshReturn(meetingId: string, at: number | null): Promise<void>;
   /**
    * Marks the room `closing` so that no one joins any more. `ifEmptyDueAt`: only when the room is

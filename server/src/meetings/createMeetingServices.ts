@@ -9,7 +9,7 @@ import { MeetingService, type MeetingDirectory } from './MeetingService.js';
 import { MeetingSweeper } from './MeetingSweeper.js';
 import { RoomStateRestorer } from './RoomStateRestorer.js';
 import { MemoryRoomStore } from './MemoryRoomStore.js';
-import { ModeSwitch } from './ModeSwitch.js';
+import { MeetingModeSwitch } from './MeetingModeSwitch.js';
 import { RoomEvents } from './RoomEvents.js';
 import { RedisRoomStore } from './RedisRoomStore.js';
 import { RoomService } from './RoomService.js';
@@ -33,7 +33,7 @@ export interface MeetingServices {
   /** peerLeft, ended, modeChanged (for the SFU). */
   events: RoomEvents;
   /** The mesh ↔ SFU switch (absent without mode settings); the SFU uses its mesh fallback. */
-  modeSwitch?: ModeSwitch;
+  modeSwitch?: MeetingModeSwitch;
   /** Starts the sweeper (marks this instance alive first). */
   start(): Promise<void>;
   /** Stops the sweeper and removes this instance's peers; call before Socket.io and Redis close. */
@@ -65,7 +65,7 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
   const metrics = createMeetingMetrics(deps.metrics, localPeers);
   const events = new RoomEvents();
   const modeSwitch = deps.settings.mode
-    ? new ModeSwitch({
+    ? new MeetingModeSwitch({
         rooms: store,
         notifier,
         events,

@@ -1,6 +1,6 @@
 import type { IceSettings } from '../ice/iceServers.js';
-import type { Config } from '../config.js';
-import type { ModeSwitchSettings } from './ModeSwitch.js';
+import type { Config } from '../config/serverConfig.js';
+import type { MeetingModeSettings } from './MeetingModeSwitch.js';
 
 /** Meeting timings (config: HOST_GRACE_MS, EMPTY_MEETING_MS, MEETING_SWEEP_MS, MEETING_INSTANCE_TTL_MS). */
 export interface MeetingSettings {
@@ -14,7 +14,7 @@ export interface MeetingSettings {
   instanceTtlMs: number;
   ice: IceSettings;
   /** MESH_MAX_PARTICIPANTS, MESH_RETURN_AT, MESH_RETURN_HOLD_MS; none: rooms never switch mode. */
-  mode?: ModeSwitchSettings;
+  mode?: MeetingModeSettings;
 }
 
 /** The meeting settings of a server configuration. */
@@ -34,7 +34,7 @@ export function meetingSettingsFrom(config: Config): MeetingSettings {
 }
 
 /** The mesh ↔ SFU switch settings of a server configuration. */
-export function modeSettingsFrom(config: Config): ModeSwitchSettings {
+export function modeSettingsFrom(config: Config): MeetingModeSettings {
   return {
     meshMaxParticipants: config.sfu.meshMaxParticipants,
     meshReturnAt: config.sfu.meshReturnAt,

@@ -37,11 +37,10 @@ export class RedisPresenceStore implements PresenceStore {
     this.keys = new PresenceKeys(options.prefix);
   }
 
-  async add(userId: string, socketId: string): Promise<boolean> {
-    this.local.set(socketId, userId);
-    const { redis, instanceId } = this.options;
-    const online = await redis.eval(
-      ADD_SOCKET,
+  /** The keys and arguments ADD_SOCKET and REMOVE_SOCKET take (3 keys, then the socket's entries). */
+  private socketScriptArgs(userId: string, socketId: string): [number, ...string[]] {
+    const { instanceId } = this.options;
+    return [
       3,
       this.keys.user(userId),
       this.keys.sockets(instanceId),
@@ -49,24 +48,19 @@ export class RedisPresenceStore implements PresenceStore {
       userMember(instanceId, socketId),
       instanceEntry(userId, socketId),
       userId,
-    );
+    ];
+  }
+
+  async add(userId: string, socketId: string): Promise<boolean> {
+    this.local.set(socketId, userId);
+    const online = await this.options.redis.eval(ADD_SOCKET, ...this.socketScriptArgs(userId, socketId));
     return online === 1;
   }
 
   async remove(userId: string, socketId: string, leavingMs: number): Promise<boolean> {
     this.local.delete(socketId);
-    const { redis, instanceId } = this.options;
-    const last = await redis.eval(
-      REMOVE_SOCKET,
-      3,
-      this.keys.user(userId),
-      this.keys.sockets(instanceId),
-      this.keys.leaving,
-      userMember(instanceId, socketId),
-      instanceEntry(userId, socketId),
-      userId,
-      leavingMs > 0 ? Date.now() + leavingMs : 0,
-    );
+    const leavingAt = leavingMs > 0 ? Date.now() + leavingMs : 0;
+    const last = await this.options.redis.eval(REMOVE_SOCKET, ...this.socketScriptArgs(userId, socketId), leavingAt);
     return last === 1;
   }
 

@@ -3,7 +3,7 @@ import { ServerEvents } from '@parley/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { readBearer, readSessionCookie } from '../auth/sessionCookie.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/serverConfig.js';
 import type { AppContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import { closeRedis, connectRedis, watchRedis, type Redis } from '../store/redis.js';

@@ -14,7 +14,7 @@ import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
 /**
- * Meeting room features (PROTOCOL.md "Meeting room features", docs/meetings.md): `raise_hand`,
+ * Meeting room features (docs/protocol.md "Meeting room features", docs/meetings.md): `raise_hand`,
  * `lower_hand`, `reaction`, and the host's `mute_participant`, `mute_everyone`,
  * `remove_participant`, `invite_participants`, `set_meeting_lock` and `admit` (`forbidden` for
  * anyone else). Every payload is validated by its protocol schema first.

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { closeRedis } from '../store/redis.js';
 
 /** The host's answer to a lobby request; `timeout` when nobody answered in time. */
 export type LobbyOutcome = 'admitted' | 'refused' | 'timeout';
@@ -78,11 +79,6 @@ export class LobbyDecisions {
     for (const requestId of [...this.waiters.keys()]) this.settle(requestId, 'timeout');
     const subscriber = this.subscriber;
     this.subscriber = null;
-    if (!subscriber) return;
-    try {
-      await subscriber.quit();
-    } catch {
-      subscriber.disconnect();
-    }
+    if (subscriber) await closeRedis(subscriber);
   }
 }

@@ -16,7 +16,7 @@ export interface NodeLossDeps {
   /** Called for each sfu:transports_reset sent (metrics). */
   onReset?: (reason: SfuTransportsResetEvent['reason']) => void;
   /**
-   * No media node is left: the meeting goes back to mesh if it is small enough (ModeSwitch);
+   * No media node is left: the meeting goes back to mesh if it is small enough (MeetingModeSwitch);
    * resolves to whether it did.
    */
   fallbackToMesh?: (meetingId: string) => Promise<boolean>;

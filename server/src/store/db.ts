@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import knexPkg, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { Model } from 'objection';
-import type { Config } from '../config.js';
-import { REPO_ROOT } from '../config.js';
+import type { Config } from '../config/serverConfig.js';
+import { REPO_ROOT } from '../config/serverConfig.js';
 import type { Logger } from '../logger.js';
 
 export type { Knex } from 'knex';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import type { Config } from '../config/serverConfig.js';
 import type { Logger } from '../logger.js';
 
 export type { Redis } from 'ioredis';

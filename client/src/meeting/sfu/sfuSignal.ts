@@ -18,8 +18,8 @@ export type RemoteProducer = SfuProducerInfo;
 
 /**
  * The `sfu:*` requests and events of one meeting (protocol/src/schemas/sfu.ts). Acks are read
- * leniently: the flat shape or the same object nested under a name (see docs/sfu.md and
- * /work/briefs/notes-HI.md), so the client does not break on a small server-side change.
+ * leniently: the flat shape or the same object nested under a name (see docs/sfu.md), so the
+ * client does not break on a small server-side change.
  */
 export class SfuSignal {
   constructor(

@@ -37,7 +37,7 @@ export interface VideoTileProps {
 }
 
 /**
- * One picture of the call. The `<video>` carries the page hooks of PROTOCOL.md:
+ * One picture of the call. The `<video>` carries the page hooks of docs/protocol.md:
  * `data-local` (own camera, always muted), `data-peer-id` (a participant's camera) and
  * `data-source="screen"` (a screen share). Every video is muted: sound plays from RemoteAudio.
  */

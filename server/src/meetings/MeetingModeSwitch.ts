@@ -3,7 +3,7 @@ import type { MeetingNotifier } from './MeetingNotifier.js';
 import type { RoomEvents } from './RoomEvents.js';
 import type { RoomStore } from './RoomStore.js';
 
-export interface ModeSwitchSettings {
+export interface MeetingModeSettings {
   /** MESH_MAX_PARTICIPANTS: more participants than this → SFU. */
   meshMaxParticipants: number;
   /** MESH_RETURN_AT: an SFU room at this many participants or fewer returns to mesh ... */
@@ -12,11 +12,11 @@ export interface ModeSwitchSettings {
   meshReturnHoldMs: number;
 }
 
-export interface ModeSwitchDeps {
+export interface MeetingModeSwitchDeps {
   rooms: RoomStore;
   notifier: MeetingNotifier;
   events: RoomEvents;
-  settings: ModeSwitchSettings;
+  settings: MeetingModeSettings;
   logger: Logger;
   /** Whether a media node is connected; without one rooms stay in mesh. */
   sfuAvailable: () => boolean;
@@ -32,10 +32,10 @@ const LOCK_RETRY_MS = 50;
  * `meeting_mode`. The way back to mesh is a deadline stored with the room (`due:mesh`), acted on
  * by any instance's sweeper.
  */
-export class ModeSwitch {
+export class MeetingModeSwitch {
   private readonly warned = new Set<string>();
 
-  constructor(private readonly deps: ModeSwitchDeps) {}
+  constructor(private readonly deps: MeetingModeSwitchDeps) {}
 
   /** After a join: over MESH_MAX_PARTICIPANTS → SFU; an SFU room that grew again keeps SFU. */
   async afterJoin(meetingId: string): Promise<void> {

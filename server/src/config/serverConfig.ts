@@ -12,20 +12,14 @@ import {
   url,
   urlList,
   type Env,
-} from './config/env.js';
-import {
-  readLimits,
-  readMediaNodeUrlPatterns,
-  readPublicOrigins,
-  readTrustProxy,
-  type Limits,
-} from './config/limits.js';
-import { readOrCreateSecretFile } from './config/secretFile.js';
+} from './env.js';
+import { readLimits, readMediaNodeUrlPatterns, readPublicOrigins, readTrustProxy, type Limits } from './limits.js';
+import { readOrCreateSecretFile } from './secretFile.js';
 
-export { ConfigError } from './config/env.js';
+export { ConfigError } from './env.js';
 
 /** The repository root: this file is server/src/config.ts or server/dist/config.js. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const NodeEnv = z.enum(['development', 'production', 'test'], 'must be development, production or test');
 const LogLevel = z.enum(

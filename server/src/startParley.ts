@@ -9,10 +9,10 @@ import { createLoginRateLimiter, createRegisterRateLimiter } from './auth/loginR
 import { createOriginPolicy } from './auth/originPolicy.js';
 import { createCreationLimits } from './limits/creationLimits.js';
 import { TokenService } from './auth/tokens.js';
-import type { Config } from './config.js';
+import type { Config } from './config/serverConfig.js';
 import type { AppContext } from './context.js';
 import { createChatServices } from './chat/createChatServices.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp } from './http/createHttpApp.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMediaCluster } from './media/MediaCluster.js';
 import { chatDirectory } from './meetings/chatDirectory.js';
