@@ -1,13 +1,16 @@
 import { SfuServerEvents, type Participant, type SfuConsumerInfo } from '@parley/protocol';
-import { Device, type types } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
 import { createSignal } from 'solid-js';
 import { markJoin } from '../call/debugHooks.js';
 import { meetingLog } from '../meetingLog.js';
 import type { MeetingSession, PeerStats, RemoteMedia, SessionContext, TileReport } from '../session/MeetingSession.js';
+import { newDevice, startReceiving } from './deviceWarmUp.js';
 import { SfuFeeds } from './SfuFeeds.js';
 import { SfuPublisher } from './SfuPublisher.js';
 import { readProducer, SfuSignal, type RemoteProducer } from './sfuSignal.js';
 import { TileReporter } from './TileReporter.js';
+
+export { warmUpDevice } from './deviceWarmUp.js';
 
 /** How long a transport may stay 'disconnected' before this page restarts ICE. */
 const DISCONNECTED_GRACE_MS = 2000;
@@ -164,7 +167,7 @@ export class SfuSession implements MeetingSession {
       // The join ack's capabilities serve the first run; a restart asks again (maybe a new router).
       const prefetched = this.prefetchedCapabilities;
       this.prefetchedCapabilities = undefined;
-      const device = new Device();
+      const device = newDevice();
       // The Device loads while both transports are created: neither waits for the other.
       const loaded = (prefetched ? Promise.resolve(prefetched) : this.signal.capabilities())
         .then((routerRtpCapabilities) => device.load({ routerRtpCapabilities }))
@@ -183,6 +186,8 @@ export class SfuSession implements MeetingSession {
         iceServers,
       } as types.TransportOptions);
       this.wire(recv, id);
+      // Its ICE and DTLS come up while the server makes the consumers.
+      startReceiving(recv, device, (error) => this.log.debug('receive transport warm-up failed', error));
       // Every producer already in the meeting, in one request, while the send side is set up.
       // They start resumed: this transport is not connected yet, and the node asks for key
       // frames the moment it is (no resume round trip before the first picture).
