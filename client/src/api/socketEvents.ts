@@ -12,6 +12,7 @@ import type {
   Participant,
   PresenceEvent,
   RoomFeatureState,
+  JoinMeeting,
   JoinSfuInfo,
   SendMessage,
   SignalPayload,
@@ -31,7 +32,7 @@ export interface ClientRequests {
   [ClientEvents.markRead]: { payload: MarkRead; ack: object };
   [ClientEvents.startMeeting]: { payload: StartMeeting; ack: { meeting: Meeting } };
   [ClientEvents.joinMeeting]: {
-    payload: MeetingRef;
+    payload: JoinMeeting;
     ack: {
       meeting: Meeting;
       mode: MeetingMode;

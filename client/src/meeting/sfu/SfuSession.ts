@@ -1,4 +1,4 @@
-import { SfuServerEvents, type Participant, type SfuConsumerInfo } from '@parley/protocol';
+import { SfuServerEvents, type JoinSfuInfo, type Participant, type SfuConsumerInfo } from '@parley/protocol';
 import type { types } from 'mediasoup-client';
 import { createSignal } from 'solid-js';
 import { markJoin } from '../call/debugHooks.js';
@@ -52,12 +52,12 @@ export class SfuSession implements MeetingSession {
   private ready: Promise<Run | null> = Promise.resolve(null);
   private failures = 0;
   private closed = false;
-  /** The router's capabilities from the join ack, for the first run only. */
-  private prefetchedCapabilities: types.RtpCapabilities | undefined;
+  /** What the join ack brought (capabilities, transports), for the first run only. */
+  private prepared: JoinSfuInfo | undefined;
 
   constructor(private readonly context: SessionContext) {
     this.signal = new SfuSignal(context.client, context.meetingId);
-    this.prefetchedCapabilities = context.sfuCapabilities as types.RtpCapabilities | undefined;
+    this.prepared = context.sfuJoin;
     this.tiles = new TileReporter(this.feeds, (tiles) => this.signal.reportTiles(tiles));
     const on = <T extends object>(
       event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
@@ -164,17 +164,18 @@ export class SfuSession implements MeetingSession {
     const stale = () => this.closed || id !== this.runId;
     const startedAt = performance.now();
     try {
-      // The join ack's capabilities serve the first run; a restart asks again (maybe a new router).
-      const prefetched = this.prefetchedCapabilities;
-      this.prefetchedCapabilities = undefined;
+      // What the join ack brought serves the first run; a restart asks again (maybe a new router).
+      const prepared = this.prepared;
+      this.prepared = undefined;
       const device = newDevice();
       // The Device loads while both transports are created: neither waits for the other.
-      const loaded = (prefetched ? Promise.resolve(prefetched) : this.signal.capabilities())
-        .then((routerRtpCapabilities) => device.load({ routerRtpCapabilities }))
+      const routerRtpCapabilities = prepared?.rtpCapabilities as types.RtpCapabilities | undefined;
+      const loaded = (routerRtpCapabilities ? Promise.resolve(routerRtpCapabilities) : this.signal.capabilities())
+        .then((capabilities) => device.load({ routerRtpCapabilities: capabilities }))
         .then(() => markJoin('capabilities'));
       const [sendInfo, recvInfo] = await Promise.all([
-        this.signal.createTransport('send'),
-        this.signal.createTransport('recv'),
+        prepared?.transports?.send ?? this.signal.createTransport('send'),
+        prepared?.transports?.recv ?? this.signal.createTransport('recv'),
         loaded,
       ]);
       if (stale()) return null;
