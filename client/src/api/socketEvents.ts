@@ -11,6 +11,7 @@ import type {
   Message,
   Participant,
   PresenceEvent,
+  JoinMeeting,
   SendMessage,
   SignalPayload,
   StartMeeting,
@@ -28,7 +29,7 @@ export interface ClientRequests {
   [ClientEvents.typing]: { payload: Typing; ack: object };
   [ClientEvents.markRead]: { payload: MarkRead; ack: object };
   [ClientEvents.startMeeting]: { payload: StartMeeting; ack: { meeting: Meeting } };
-  [ClientEvents.joinMeeting]: { payload: MeetingRef; ack: JoinMeetingResult };
+  [ClientEvents.joinMeeting]: { payload: JoinMeeting; ack: JoinMeetingResult };
   [ClientEvents.leaveMeeting]: { payload: MeetingRef; ack: object };
   [ClientEvents.stopMeeting]: { payload: MeetingRef; ack: object };
   [ClientEvents.getRoomInfo]: { payload: MeetingRef; ack: RoomInfo };

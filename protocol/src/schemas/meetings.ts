@@ -23,7 +23,14 @@ export type MeetingRef = z.infer<typeof MeetingRef>;
  * (`server_restarting`); when it is still in the room it is taken over as it is, so nobody sees
  * this participant leave or join.
  */
-export const JoinMeeting = MeetingRef.extend({ resumePeerId: Id.optional() });
+export const JoinMeeting = MeetingRef.extend({
+  resumePeerId: Id.optional(),
+  /**
+   * Parley addition: in an SFU meeting, create this peer's send and receive transports with the
+   * join and return them in the ack (`sfu.transports`), as `sfu:create_transport` would.
+   */
+  sfuTransports: z.boolean().optional(),
+});
 export type JoinMeeting = z.infer<typeof JoinMeeting>;
 
 /**

@@ -242,10 +242,13 @@ export type SfuConsumeResult =
 export type SfuResumeResult = { consumerId: string; ok: true } | { consumerId: string; ok: false; error: SfuItemError };
 /**
  * Parley addition to the `join_meeting` ack of an SFU meeting: what `sfu:get_capabilities`
- * answers, so the page loads its mediasoup Device without another round trip.
+ * answers (and, when asked, both transports), so the page loads its mediasoup Device and creates
+ * its transports without another round trip.
  */
 export interface JoinSfuInfo {
   rtpCapabilities: unknown;
+  /** With `sfuTransports: true` in the join: this peer's transports, as `sfu:create_transport` answers them. */
+  transports?: { send: SfuTransportInfo; recv: SfuTransportInfo };
 }
 export type SfuCreatePlainTransport = z.infer<typeof SfuCreatePlainTransport>;
 export type SfuConnectPlainTransport = z.infer<typeof SfuConnectPlainTransport>;

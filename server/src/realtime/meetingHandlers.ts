@@ -9,6 +9,7 @@ import {
   type RoomInfo,
 } from '@parley/protocol';
 import { joinAcknowledged, joinMetricsOf, timelineReceived } from './joinMetrics.js';
+import { joinSfuInfo } from '../sfu/joinSfuInfo.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -29,22 +30,16 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
 
   const joinMetrics = joinMetricsOf(app.metrics);
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
-  onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId }) => {
+  onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId, sfuTransports }) => {
     await app.room.beforeJoin(socket, user, meetingId);
     const joined = await rooms.join(socket, user, meetingId, resumePeerId);
     joinAcknowledged(socket);
-    // An SFU meeting: the router's capabilities ride along (the page loads its Device at once);
-    // without them (the node is not reachable yet) the page asks with sfu:get_capabilities.
+    // An SFU meeting: the router's capabilities (and the transports, if asked) ride along.
     const [room, sfu] = await Promise.all([
       app.room.afterJoin(user, joined, socket.id),
-      joined.mode === 'sfu'
-        ? app.sfu.service.capabilities(socket.id, { meetingId }).catch((error: unknown) => {
-            log.debug({ err: error, meetingId }, 'no router capabilities for the join ack');
-            return null;
-          })
-        : null,
+      joined.mode === 'sfu' ? joinSfuInfo(app.sfu.service, socket.id, meetingId, sfuTransports === true, log) : null,
     ]);
-    return { ...joined, room, ...(sfu ? { sfu: { rtpCapabilities: sfu.rtpCapabilities } } : {}) };
+    return { ...joined, room, ...(sfu ? { sfu } : {}) };
   });
 
   onEvent(socket, ClientEvents.meetingJoinTimeline, MeetingJoinTimeline, (timeline) => {

@@ -148,7 +148,8 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     const resumePeerId = resume.take();
     const ack = await client.request(
       'join_meeting',
-      { meetingId, ...(resumePeerId ? { resumePeerId } : {}) },
+      // An SFU meeting: the transports come with the join.
+      { meetingId, ...(resumePeerId ? { resumePeerId } : {}), ...(mode() === 'sfu' ? { sfuTransports: true } : {}) },
       { timeoutMs: JOIN_TIMEOUT_MS },
     );
     if (attempt !== generation) {
@@ -178,7 +179,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       ice,
       client,
       local: media,
-      ...(ack.sfu ? { sfuCapabilities: ack.sfu.rtpCapabilities } : {}),
+      ...(ack.sfu ? { sfuJoin: ack.sfu } : {}),
     });
     batch(() => {
       setSelfPeerId(ack.selfPeerId);

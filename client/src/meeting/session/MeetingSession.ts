@@ -1,4 +1,4 @@
-import type { IceServer, MeetingMode, Participant } from '@parley/protocol';
+import type { IceServer, JoinSfuInfo, MeetingMode, Participant } from '@parley/protocol';
 import type { SocketClient } from '../../api/socket.js';
 import type { LocalMediaView } from '../media/LocalMedia.js';
 import type { IceServerSource } from '../call/IceServerSource.js';
@@ -95,8 +95,8 @@ export interface SessionContext {
   ice?: IceServerSource;
   client: SocketClient;
   local: LocalMediaView;
-  /** SFU: the router's RTP capabilities from the join ack (the first run needs no sfu:get_capabilities). */
-  sfuCapabilities?: unknown;
+  /** SFU: what the join ack brought (the first run then needs no sfu:get_capabilities / create_transport). */
+  sfuJoin?: JoinSfuInfo;
 }
 
 export type SessionFactory = (context: SessionContext) => MeetingSession;

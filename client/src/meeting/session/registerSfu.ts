@@ -10,7 +10,11 @@ let code: Promise<typeof import('../sfu/SfuSession.js')> | null = null;
  */
 export function preloadSfu(): Promise<typeof import('../sfu/SfuSession.js')> {
   if (!code) {
-    code = import('../sfu/SfuSession.js');
+    // Loading the SFU code means a join is near: the browser's capabilities are read now.
+    code = import('../sfu/SfuSession.js').then((module) => {
+      module.warmUpDevice();
+      return module;
+    });
     code.catch(() => {
       code = null;
     });

@@ -1,13 +1,16 @@
-import { SfuServerEvents, type Participant, type SfuConsumerInfo } from '@parley/protocol';
-import { Device, type types } from 'mediasoup-client';
+import { SfuServerEvents, type JoinSfuInfo, type Participant, type SfuConsumerInfo } from '@parley/protocol';
+import type { types } from 'mediasoup-client';
 import { createSignal } from 'solid-js';
 import { markJoin } from '../call/debugHooks.js';
 import { meetingLog } from '../meetingLog.js';
 import type { MeetingSession, PeerStats, RemoteMedia, SessionContext, TileReport } from '../session/MeetingSession.js';
+import { newDevice, startReceiving } from './deviceWarmUp.js';
 import { SfuFeeds } from './SfuFeeds.js';
 import { SfuPublisher } from './SfuPublisher.js';
 import { readProducer, SfuSignal, type RemoteProducer } from './sfuSignal.js';
 import { TileReporter } from './TileReporter.js';
+
+export { warmUpDevice } from './deviceWarmUp.js';
 
 /** How long a transport may stay 'disconnected' before this page restarts ICE. */
 const DISCONNECTED_GRACE_MS = 2000;
@@ -49,12 +52,12 @@ export class SfuSession implements MeetingSession {
   private ready: Promise<Run | null> = Promise.resolve(null);
   private failures = 0;
   private closed = false;
-  /** The router's capabilities from the join ack, for the first run only. */
-  private prefetchedCapabilities: types.RtpCapabilities | undefined;
+  /** What the join ack brought (capabilities, transports), for the first run only. */
+  private prepared: JoinSfuInfo | undefined;
 
   constructor(private readonly context: SessionContext) {
     this.signal = new SfuSignal(context.client, context.meetingId);
-    this.prefetchedCapabilities = context.sfuCapabilities as types.RtpCapabilities | undefined;
+    this.prepared = context.sfuJoin;
     this.tiles = new TileReporter(this.feeds, (tiles) => this.signal.reportTiles(tiles));
     const on = <T extends object>(
       event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
@@ -161,17 +164,18 @@ export class SfuSession implements MeetingSession {
     const stale = () => this.closed || id !== this.runId;
     const startedAt = performance.now();
     try {
-      // The join ack's capabilities serve the first run; a restart asks again (maybe a new router).
-      const prefetched = this.prefetchedCapabilities;
-      this.prefetchedCapabilities = undefined;
-      const device = new Device();
+      // What the join ack brought serves the first run; a restart asks again (maybe a new router).
+      const prepared = this.prepared;
+      this.prepared = undefined;
+      const device = newDevice();
       // The Device loads while both transports are created: neither waits for the other.
-      const loaded = (prefetched ? Promise.resolve(prefetched) : this.signal.capabilities())
-        .then((routerRtpCapabilities) => device.load({ routerRtpCapabilities }))
+      const routerRtpCapabilities = prepared?.rtpCapabilities as types.RtpCapabilities | undefined;
+      const loaded = (routerRtpCapabilities ? Promise.resolve(routerRtpCapabilities) : this.signal.capabilities())
+        .then((capabilities) => device.load({ routerRtpCapabilities: capabilities }))
         .then(() => markJoin('capabilities'));
       const [sendInfo, recvInfo] = await Promise.all([
-        this.signal.createTransport('send'),
-        this.signal.createTransport('recv'),
+        prepared?.transports?.send ?? this.signal.createTransport('send'),
+        prepared?.transports?.recv ?? this.signal.createTransport('recv'),
         loaded,
       ]);
       if (stale()) return null;
@@ -183,6 +187,8 @@ export class SfuSession implements MeetingSession {
         iceServers,
       } as types.TransportOptions);
       this.wire(recv, id);
+      // Its ICE and DTLS come up while the server makes the consumers.
+      startReceiving(recv, device, (error) => this.log.debug('receive transport warm-up failed', error));
       // Every producer already in the meeting, in one request, while the send side is set up.
       // They start resumed: this transport is not connected yet, and the node asks for key
       // frames the moment it is (no resume round trip before the first picture).
