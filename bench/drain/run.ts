@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const [serverPort, rpcA, rpcB, rtcA, rtcB] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
   let h: SfuNodesHarness | undefined;
   let meeting: BotMeeting | undefined;
-  const shared = createBotShared({ bindIp: '127.0.0.1', firstFrameWaitMs: 30_000 });
+  const shared = createBotShared({ bindIp: '127.0.0.1', firstFrameWaitMs: 30_000, requestTimeoutMs: 60_000 });
   try {
     h = await startSfuNodesHarness('benchdrain', {
       serverPort: serverPort!,

@@ -51,21 +51,16 @@ describe('draining a media node', () => {
   it('moves a 6-bot meeting to the other node make-before-break; the drained node exits when empty', async () => {
     meeting = await startBotMeeting(h.url, BOTS, shared);
     const m = meeting;
-    expect(await until(() => everyoneSeesEveryone(m.bots, BOTS - 1, 10), 30_000), 'frames before the drain').toBe(
-      true,
-    );
+    expect(await until(() => everyoneSeesEveryone(m.bots, BOTS - 1, 10), 30_000), 'frames before the drain').toBe(true);
     const loads = await Promise.all(h.nodes.map((n) => nodeTransports(n.url, h.secret)));
     const a = loads.findIndex((n) => n > 0);
-    expect(a, `client transports per node: ${loads}`).toBeGreaterThanOrEqual(0);
+    expect(a, `client transports per node: ${loads.join(', ')}`).toBeGreaterThanOrEqual(0);
     expect(loads[1 - a]).toBe(0);
 
     for (const b of m.bots) b.resetFrameGaps();
     const sentAt = Date.now();
     process.kill(h.nodes[a]!.pid, 'SIGTERM');
-    const exit = await Promise.race([
-      h.nodes[a]!.exited,
-      new Promise<null>((r) => setTimeout(() => r(null), 30_000)),
-    ]);
+    const exit = await Promise.race([h.nodes[a]!.exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
     const exitedMs = Date.now() - sentAt;
     expect(exit, 'the drained node exits once empty').toEqual({ code: 0, signal: null });
     const migrated = m.bots.map((b) => b.migration.migratedAt);
@@ -104,7 +99,10 @@ describe('draining a media node', () => {
     for (const bot of m.bots) bot.resetFrameGaps();
     expect(await until(() => everyoneSeesEveryone(m.bots, BOTS - 1, 10), 10_000), 'frames while draining').toBe(true);
     expect(h.nodes[b]!.child.exitCode, 'still running with the meeting on it').toBeNull();
-    expect(m.bots.map((bot) => bot.migration.startedAt), 'nowhere to move: no sfu:migrate').toEqual(migrateStarts);
+    expect(
+      m.bots.map((bot) => bot.migration.startedAt),
+      'nowhere to move: no sfu:migrate',
+    ).toEqual(migrateStarts);
     await m.close();
     meeting = undefined;
     const exit = await Promise.race([h.nodes[b]!.exited, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
@@ -121,8 +119,11 @@ describe('draining a media node', () => {
       MEDIA_DRAIN_MAX_MS: '1500',
     });
     const rpc = connectRpc(node.url, { path: MEDIA_RPC_PATH, auth: { secret: h.secret }, transports: ['websocket'] });
-    const call = async (method: string, params: unknown): Promise<any> => {
-      const ack = (await rpc.timeout(10_000).emitWithAck('rpc', { method, params })) as { ok: boolean; result: any };
+    const call = async (method: string, params: unknown): Promise<Record<string, unknown>> => {
+      const ack = (await rpc.timeout(10_000).emitWithAck('rpc', { method, params })) as {
+        ok: boolean;
+        result: Record<string, unknown>;
+      };
       expect(ack.ok, `${method}: ${JSON.stringify(ack)}`).toBe(true);
       return ack.result;
     };

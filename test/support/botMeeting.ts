@@ -19,6 +19,7 @@ export interface BotMeeting {
 }
 
 const PASSWORD = 'correct horse battery drain';
+const JOIN_STAGGER_MS = 250;
 
 async function register(url: string, username: string): Promise<{ id: string; token: string }> {
   const res = await fetch(`${url}/api/auth/register`, {
@@ -31,8 +32,8 @@ async function register(url: string, username: string): Promise<{ id: string; to
   return { id: body.user.id, token: body.token };
 }
 
-async function ack(socket: Socket, event: string, payload: unknown): Promise<any> {
-  const answer = (await socket.timeout(15_000).emitWithAck(event, payload)) as { ok?: boolean };
+async function ack(socket: Socket, event: string, payload: unknown): Promise<Record<string, unknown>> {
+  const answer = (await socket.timeout(15_000).emitWithAck(event, payload)) as Record<string, unknown> | null;
   if (answer?.ok !== true) throw new Error(`${event}: ${JSON.stringify(answer)}`);
   return answer;
 }
@@ -54,7 +55,7 @@ export async function startBotMeeting(url: string, n: number, shared: BotShared)
     host.once('connect_error', reject);
   });
   const started = await ack(host, 'start_meeting', { inviteeIds: accounts.map((a) => a.id) });
-  const meetingId = String(started.meeting.id);
+  const meetingId = String((started.meeting as { id: string }).id);
   await ack(host, 'join_meeting', { meetingId });
   const bots = names.map(
     (name, i) =>
@@ -76,7 +77,10 @@ export async function startBotMeeting(url: string, n: number, shared: BotShared)
     await Promise.allSettled(bots.map((b) => b.close()));
     host.close();
   };
-  const joined = await Promise.all(bots.map((b) => b.join()));
+  // Staggered: each bot logs in (password hashing) before its join; all at once can time out.
+  const joined = await Promise.all(
+    bots.map((b, i) => new Promise((r) => setTimeout(r, i * JOIN_STAGGER_MS)).then(() => b.join())),
+  );
   const failed = joined.filter((j) => !j.ok);
   if (failed.length > 0) {
     await close();

@@ -21,7 +21,11 @@ export interface MediaNodeProcess {
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+  /**
+   * Stops the node now: SIGTERM (which drains: the node exits at once when it holds no client
+   * transport), a second SIGTERM 300 ms later if it is still draining (which stops it), SIGKILL
+   * after `graceMs`; resolves with the exit code.
+   */
   stop(graceMs?: number): Promise<number | null>;
 }
 
@@ -99,8 +103,10 @@ export async function startMediaNodeProcess(
       running.delete(node);
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
+      const again = setTimeout(() => child.kill('SIGTERM'), 300);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const { code } = await exited;
+      clearTimeout(again);
       clearTimeout(timer);
       return code;
     },

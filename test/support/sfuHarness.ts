@@ -36,6 +36,8 @@ export const SFU_SERVER_PRESENT =
 export interface SfuHarness extends MeetingHarness {
   /** The media node, or null when started with `{media: false}` (mesh-only tests). */
   media: MediaNodeProcess | null;
+  /** The REDIS_PREFIX of the server and node (another node started with it is discovered). */
+  redisPrefix: string;
 }
 
 export async function startSfuHarness(
@@ -100,7 +102,7 @@ export async function startSfuHarness(
       },
     });
     const browser = await launchBrowser();
-    return { server, url: server.url, browser, media: media ?? null, close: cleanUp };
+    return { server, url: server.url, browser, media: media ?? null, redisPrefix, close: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;

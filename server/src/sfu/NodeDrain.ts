@@ -106,7 +106,12 @@ export class NodeDrain {
   private async check(): Promise<void> {
     const { media, local, store, pipes, logger, service } = this.deps;
     for (const [peerId, move] of this.moves) if (local.get(peerId) !== move.peer) this.moves.delete(peerId);
-    const draining = new Set(media.nodes().filter((n) => n.draining).map((n) => n.id));
+    const draining = new Set(
+      media
+        .nodes()
+        .filter((n) => n.draining)
+        .map((n) => n.id),
+    );
     if (draining.size === 0) return;
     const meetingIds = new Set(
       local
@@ -121,7 +126,10 @@ export class NodeDrain {
         const target = leastLoadedNode(media.nodes());
         if (!target) {
           if (!this.stuck.has(meetingId))
-            logger.warn({ meetingId, nodeId: primary }, 'sfu drain: no other media node; the meeting stays until it ends');
+            logger.warn(
+              { meetingId, nodeId: primary },
+              'sfu drain: no other media node; the meeting stays until it ends',
+            );
           this.stuck.add(meetingId);
           continue;
         }
@@ -129,7 +137,8 @@ export class NodeDrain {
         primary = await store.placeNode(meetingId, target.id, from);
         if (draining.has(primary)) continue;
         await pipes.addNode(meetingId, primary);
-        if (primary === target.id) logger.info({ meetingId, from, to: primary }, 'sfu meeting moving off a draining node');
+        if (primary === target.id)
+          logger.info({ meetingId, from, to: primary }, 'sfu meeting moving off a draining node');
       }
       this.stuck.delete(meetingId);
       for (const peer of local.ofMeeting(meetingId)) {
@@ -181,6 +190,9 @@ export class NodeDrain {
     }
     this.moves.delete(peer.peerId);
     this.deps.onMigrate?.('finished');
-    logger.info({ meetingId, peerId: peer.peerId, ms: Date.now() - move.startedAt }, 'sfu peer moved off a draining node');
+    logger.info(
+      { meetingId, peerId: peer.peerId, ms: Date.now() - move.startedAt },
+      'sfu peer moved off a draining node',
+    );
   }
 }

@@ -30,6 +30,7 @@ import { ModeSwitch } from './ModeSwitch.js';
 import { describeCallFailure } from './callFailure.js';
 import { createQualitySampler } from './qualitySampler.js';
 import { ServerRestartResume } from './ServerRestartResume.js';
+import { SessionSwitches } from './SessionSwitches.js';
 import type { CallPhase, MeetingCall } from './MeetingCall.js';
 import { normaliseParticipants, removeParticipant, upsertParticipant } from './participants.js';
 
@@ -238,32 +239,20 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     }
   }
 
-  function switchMode(next: MeetingMode): void {
-    setMode(next);
-    const active = current();
-    const media = local();
-    const self = selfPeerId();
-    if (!active || active.mode === next || !media || !self) return;
-    // The camera grows to the SFU size before the SFU producer exists (it waits for this).
-    if (next === 'sfu') void media.setCameraMode('sfu');
-    // Make before break: the new transport starts, the old one keeps playing each participant
-    // until the new one shows that participant's video (see ModeSwitch).
-    const session = createSession(next, {
-      meetingId,
-      selfPeerId: self,
-      iceServers: iceServers(),
-      ...(ice ? { ice } : {}),
-      client,
-      local: media,
-    });
-    if (!session) {
-      setError(`This version of Parley cannot take part in ${next} meetings yet.`);
-      return;
-    }
-    log.info(`switching to ${next}`);
-    for (const participant of participants()) session.addPeer(participant, { initiate: true });
-    transports.switchTo(session, () => participants().map((participant) => participant.peerId));
-  }
+  const switches = new SessionSwitches({
+    client,
+    meetingId,
+    transports,
+    selfPeerId,
+    local,
+    participants,
+    iceServers,
+    ice: () => ice,
+    joined: () => phase() === 'joined',
+    setMode,
+    setError,
+    log,
+  });
 
   preloadSfuWhenLikely(() => phase() === 'joined', mode, participants);
   cameraFollowsTransports(local, sessions);
@@ -293,7 +282,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     lobby: () => {
       if (phase() === 'joining') setPhase('lobby');
     },
-    modeChanged: (next) => whenJoined(() => switchMode(next)),
+    modeChanged: (next) => whenJoined(() => switches.switchMode(next)),
   });
 
   // The server forgets this page's peer when the socket drops: join again once it is back.
@@ -362,6 +351,7 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     onJoinComplete(null);
     void leave();
     stopListening();
+    switches.close();
     client.raw.off('disconnect', onDisconnect);
     client.raw.off('connect', onConnect);
     resume.close();

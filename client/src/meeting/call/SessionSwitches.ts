@@ -1,0 +1,114 @@
+import { SfuEvents, SfuServerEvents, type MeetingMode, type Participant } from '@parley/protocol';
+import type { SocketClient } from '../../api/socket.js';
+import type { LocalMedia } from '../media/LocalMedia.js';
+import { createSession, type MeetingSession, type SessionContext } from '../session/MeetingSession.js';
+import type { IceServerSource } from './IceServerSource.js';
+import type { ModeSwitch } from './ModeSwitch.js';
+
+/** How often a drain move is checked, and the longest wait before `sfu:migrated` is sent anyway. */
+const MIGRATE_POLL_MS = 250;
+const MIGRATE_GIVE_UP_MS = 40_000;
+/** The old session keeps sending this long after the page switched (ModeSwitch `holding`). */
+const OLD_SESSION_HOLD_MS = 1_500;
+
+export interface SessionSwitchesDeps {
+  client: SocketClient;
+  meetingId: string;
+  transports: ModeSwitch;
+  selfPeerId: () => string | null;
+  local: () => LocalMedia | null;
+  participants: () => Participant[];
+  iceServers: () => SessionContext['iceServers'];
+  ice: () => IceServerSource | null;
+  joined: () => boolean;
+  setMode: (mode: MeetingMode) => void;
+  setError: (message: string) => void;
+  log: { info(message: string): void; warn(message: string, detail?: unknown): void };
+}
+
+/**
+ * The make-before-break moves of a joined call from one session to a new one (ModeSwitch):
+ * - `meeting_mode` (mesh ↔ SFU): `switchMode`;
+ * - `sfu:migrate` (the meeting's media node is draining, docs/protocol.md): a second SFU session
+ *   (new Device, transports, producers and consumers, which the server places on the new node)
+ *   runs next to the current one; each participant's `<video>` swaps to the new track once it
+ *   has frames; the old session then closes (its producers too), and `sfu:migrated` tells the
+ *   server to close what is left on the old node.
+ */
+export class SessionSwitches {
+  private migrateTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly peerIds = () => this.deps.participants().map((participant) => participant.peerId);
+  private readonly onMigrate = (payload: { meetingId?: string }) => this.migrate(payload);
+
+  constructor(private readonly deps: SessionSwitchesDeps) {
+    deps.client.raw.on(SfuServerEvents.migrate, this.onMigrate);
+  }
+
+  switchMode(next: MeetingMode): void {
+    const { transports, local, log } = this.deps;
+    this.deps.setMode(next);
+    const active = transports.current();
+    const media = local();
+    if (!active || active.mode === next || !media) return;
+    // The camera grows to the SFU size before the SFU producer exists (it waits for this).
+    if (next === 'sfu') void media.setCameraMode('sfu');
+    // Make before break: the new transport starts, the old one keeps playing each participant
+    // until the new one shows that participant's video (see ModeSwitch).
+    const session = this.newSession(next);
+    if (!session) return;
+    log.info(`switching to ${next}`);
+    transports.switchTo(session, this.peerIds);
+  }
+
+  close(): void {
+    clearTimeout(this.migrateTimer);
+    this.deps.client.raw.off(SfuServerEvents.migrate, this.onMigrate);
+  }
+
+  private migrate(payload: { meetingId?: string }): void {
+    const { transports, meetingId, client, log } = this.deps;
+    if (payload?.meetingId !== meetingId || !this.deps.joined() || transports.current()?.mode !== 'sfu') return;
+    const session = this.newSession('sfu');
+    if (!session) return;
+    log.info('the media node is draining: moving to the new one');
+    clearTimeout(this.migrateTimer);
+    // The others show this page's old producers until they switch to its new ones: keep them.
+    transports.current()?.holdFor?.(OLD_SESSION_HOLD_MS);
+    transports.switchTo(session, this.peerIds);
+    const startedAt = Date.now();
+    const check = () => {
+      const done = !transports.switching() || transports.current() !== session;
+      if (!done && Date.now() - startedAt < MIGRATE_GIVE_UP_MS) {
+        this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
+        return;
+      }
+      client.raw
+        .timeout(10_000)
+        .emitWithAck(SfuEvents.migrated, { meetingId })
+        .catch((error: unknown) => log.warn('sfu:migrated was not answered', error));
+    };
+    this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
+  }
+
+  /** A session of `mode` with every current participant added (null, and an error shown, if none). */
+  private newSession(mode: MeetingMode): MeetingSession | null {
+    const self = this.deps.selfPeerId();
+    const media = this.deps.local();
+    if (!self || !media) return null;
+    const ice = this.deps.ice();
+    const session = createSession(mode, {
+      meetingId: this.deps.meetingId,
+      selfPeerId: self,
+      iceServers: this.deps.iceServers(),
+      ...(ice ? { ice } : {}),
+      client: this.deps.client,
+      local: media,
+    });
+    if (!session) {
+      this.deps.setError(`This version of Parley cannot take part in ${mode} meetings yet.`);
+      return null;
+    }
+    for (const participant of this.deps.participants()) session.addPeer(participant, { initiate: true });
+    return session;
+  }
+}
