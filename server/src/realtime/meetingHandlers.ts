@@ -30,8 +30,8 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
   const joinMetrics = joinMetricsOf(app.metrics);
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
   onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId }) => {
-    await app.room.beforeJoin(socket, user, meetingId);
-    const joined = await rooms.join(socket, user, meetingId, resumePeerId);
+    const checked = await app.room.beforeJoin(socket, user, meetingId);
+    const joined = await rooms.join(socket, user, meetingId, resumePeerId, checked);
     joinAcknowledged(socket);
     const room = await app.room.afterJoin(user, joined, socket.id);
     return { ...joined, room };
