@@ -80,6 +80,8 @@ describe.each(implementations)('RoomStore (%s)', (_name, make) => {
     expect(result).toEqual({ ok: true, replaced: first });
     const peers = await store.listPeers(id);
     expect(peers.map((p) => p.peerId)).toEqual([other.peerId, second.peerId]);
+    expect(await store.countPeers(id)).toBe(2);
+    expect(await store.countPeers(randomUUID())).toBe(0);
     expect(await store.getPeers(id, [first.peerId, second.peerId])).toEqual([null, second]);
     // The replaced peer is gone from its instance's list; the others are listed.
     expect(await store.peersOfInstance('inst-a')).toContainEqual({ meetingId: id, peerId: second.peerId });
@@ -88,6 +90,8 @@ describe.each(implementations)('RoomStore (%s)', (_name, make) => {
     // Removing the replaced peer again is a no-op; the user's current peer stays.
     expect(await store.removePeer(id, first.peerId, { emptyDeadline: now, hostGraceDeadline: null })).toBeNull();
     expect((await store.listPeers(id)).length).toBe(2);
+    await store.removePeer(id, other.peerId, { emptyDeadline: now, hostGraceDeadline: null });
+    expect(await store.countPeers(id)).toBe(1);
     await store.deleteRoom(id);
     expect(await store.peersOfInstance('inst-b')).not.toContainEqual({ meetingId: id, peerId: other.peerId });
   });

@@ -40,26 +40,27 @@ export class MeetingModeSwitch {
   /** After a join: over MESH_MAX_PARTICIPANTS → SFU; an SFU room that grew again keeps SFU. */
   async afterJoin(meetingId: string): Promise<void> {
     const { rooms, settings } = this.deps;
-    const [meta, peers] = await Promise.all([rooms.getMeta(meetingId), rooms.listPeers(meetingId)]);
+    // Counted, not listed: this runs on every join, and a join storm must not read the room n times.
+    const [meta, count] = await Promise.all([rooms.getMeta(meetingId), rooms.countPeers(meetingId)]);
     if (!meta) return;
     if (meta.mode === 'sfu') {
-      if (peers.length > settings.meshReturnAt) await rooms.setMeshReturn(meetingId, null);
+      if (count > settings.meshReturnAt) await rooms.setMeshReturn(meetingId, null);
       return;
     }
-    if (peers.length <= settings.meshMaxParticipants) return;
+    if (count <= settings.meshMaxParticipants) return;
     if (!this.deps.sfuAvailable()) {
       if (!this.warned.has(meetingId)) {
         this.warned.add(meetingId);
         this.deps.logger.warn(
-          { meetingId, participants: peers.length },
+          { meetingId, participants: count },
           'no media node available: the meeting stays in mesh mode',
         );
       }
       return;
     }
     await this.locked(meetingId, async () => {
-      const [now, count] = await Promise.all([rooms.getMeta(meetingId), rooms.listPeers(meetingId)]);
-      if (now?.status !== 'open' || now.mode !== 'mesh' || count.length <= settings.meshMaxParticipants) return;
+      const [now, recount] = await Promise.all([rooms.getMeta(meetingId), rooms.countPeers(meetingId)]);
+      if (now?.status !== 'open' || now.mode !== 'mesh' || recount <= settings.meshMaxParticipants) return;
       await this.setMode(meetingId, 'sfu');
     });
   }
@@ -67,8 +68,8 @@ export class MeetingModeSwitch {
   /** After a leave: an SFU room down to MESH_RETURN_AT starts the hold. */
   async afterLeave(meetingId: string): Promise<void> {
     const { rooms, settings } = this.deps;
-    const [meta, peers] = await Promise.all([rooms.getMeta(meetingId), rooms.listPeers(meetingId)]);
-    if (meta?.mode !== 'sfu' || peers.length > settings.meshReturnAt) return;
+    const [meta, count] = await Promise.all([rooms.getMeta(meetingId), rooms.countPeers(meetingId)]);
+    if (meta?.mode !== 'sfu' || count > settings.meshReturnAt) return;
     await rooms.setMeshReturn(meetingId, Date.now() + settings.meshReturnHoldMs);
   }
 

@@ -92,6 +92,10 @@ export class MemoryRoomStore implements RoomStore {
     return room ? [...room.peers.values()].map((p) => ({ ...p })).sort(byJoinedAt) : [];
   }
 
+  async countPeers(meetingId: string): Promise<number> {
+    return this.rooms.get(meetingId)?.peers.size ?? 0;
+  }
+
   async getPeers(meetingId: string, peerIds: readonly string[]): Promise<Array<RoomPeer | null>> {
     const room = this.rooms.get(meetingId);
     return peerIds.map((id) => {

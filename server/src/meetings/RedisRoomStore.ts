@@ -142,6 +142,10 @@ export class RedisRoomStore implements RoomStore {
     return values.map((json) => JSON.parse(json) as RoomPeer).sort(byJoinedAt);
   }
 
+  countPeers(meetingId: string): Promise<number> {
+    return this.redis.hlen(this.peers(meetingId));
+  }
+
   async getPeers(meetingId: string, peerIds: readonly string[]): Promise<Array<RoomPeer | null>> {
     if (peerIds.length === 0) return [];
     const values = await this.redis.hmget(this.peers(meetingId), ...peerIds);

@@ -7,7 +7,7 @@ import type { LocalPeers } from './LocalPeers.js';
 import type { MeetingMetrics } from './meetingMetrics.js';
 import { meetingRoom, type MeetingNotifier } from './MeetingNotifier.js';
 import type { MeetingRepository } from './MeetingRepository.js';
-import type { MeetingService } from './MeetingService.js';
+import type { Joinable, MeetingService } from './MeetingService.js';
 import type { MeetingModeSwitch } from './MeetingModeSwitch.js';
 import type { RoomEvents } from './RoomEvents.js';
 import type { RoomPeer, RoomStore } from './RoomStore.js';
@@ -50,10 +50,17 @@ export class RoomService {
   /**
    * `resumePeerId`: the user's peer on an instance that stopped for a deploy; when it is still in
    * the room it is taken over (same peer id and join time, this socket), silently for the others.
+   * `checked`: the meeting's check made just before (the lobby's), so a join reads it once.
    */
-  async join(socket: RoomSocket, user: User, meetingId: string, resumePeerId?: string): Promise<JoinMeetingResult> {
+  async join(
+    socket: RoomSocket,
+    user: User,
+    meetingId: string,
+    resumePeerId?: string,
+    checked?: Joinable,
+  ): Promise<JoinMeetingResult> {
     const { meetings, repo, rooms, notifier, localPeers, settings } = this.deps;
-    const { meeting, invited } = await meetings.requireJoinable(user.id, meetingId);
+    const { meeting, invited } = checked ?? (await meetings.requireJoinable(user.id, meetingId));
     if (meeting.status !== 'active') throw notLive();
     const id = meeting.id;
     if (!(await rooms.getMeta(id))) {

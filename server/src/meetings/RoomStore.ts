@@ -66,6 +66,8 @@ export interface RoomStore {
   removePeer(meetingId: string, peerId: string, options: RemovePeerOptions): Promise<RoomPeer | null>;
   /** Participants, oldest first. */
   listPeers(meetingId: string): Promise<RoomPeer[]>;
+  /** How many participants (without reading them: the mode switch's check on every join and leave). */
+  countPeers(meetingId: string): Promise<number>;
   getPeers(meetingId: string, peerIds: readonly string[]): Promise<Array<RoomPeer | null>>;
 
   /** Meetings whose deadline of that kind has passed. */

@@ -31,8 +31,8 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
   const joinMetrics = joinMetricsOf(app.metrics);
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
   onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId, sfuTransports }) => {
-    await app.room.beforeJoin(socket, user, meetingId);
-    const joined = await rooms.join(socket, user, meetingId, resumePeerId);
+    const checked = await app.room.beforeJoin(socket, user, meetingId);
+    const joined = await rooms.join(socket, user, meetingId, resumePeerId, checked);
     joinAcknowledged(socket);
     // An SFU meeting: the router's capabilities (and the transports, if asked) ride along.
     const [room, sfu] = await Promise.all([

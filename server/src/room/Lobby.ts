@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LobbyRequestEvent, User } from '@parley/protocol';
 import { AppError } from '../appError.js';
 import type { Logger } from '../logger.js';
-import type { MeetingService } from '../meetings/MeetingService.js';
+import type { Joinable, MeetingService } from '../meetings/MeetingService.js';
 import type { RoomStore } from '../meetings/RoomStore.js';
 import type { LobbyDecisions } from './LobbyDecisions.js';
 import type { RoomAccess } from './RoomAccess.js';
@@ -43,23 +43,21 @@ export class Lobby {
   constructor(private readonly deps: LobbyDeps) {}
 
   /**
-   * Resolves when the user may join now (with the meeting's conversation id, null when it has
-   * none or has ended); throws `forbidden` when refused.
+   * Resolves when the user may join now, with what the meeting's check found and whether the
+   * user waited in the lobby meanwhile (the check is then stale); throws `forbidden` when refused.
    */
-  async enter(socket: LobbySocket, user: User, meetingId: string): Promise<string | null> {
+  async enter(socket: LobbySocket, user: User, meetingId: string): Promise<{ joinable: Joinable; waited: boolean }> {
     const { meetings, rooms, store } = this.deps;
-    const { meeting } = await meetings.requireJoinable(user.id, meetingId);
-    const id = meeting.id;
-    if (meeting.status !== 'active') return null; // the join itself answers that it ended
+    const joinable = await meetings.requireJoinable(user.id, meetingId);
+    const id = joinable.meeting.id;
+    // An ended meeting: the join itself answers that.
+    if (joinable.meeting.status !== 'active') return { joinable, waited: false };
     if (await store.isRemoved(id, user.id)) throw new AppError('forbidden', 'you were removed from this meeting');
     const meta = await rooms.getMeta(id);
     const admitted =
-      !meta ||
-      meta.hostId === user.id ||
-      !(await store.isLocked(id)) ||
-      (await store.isAdmitted(id, user.id));
+      !meta || meta.hostId === user.id || !(await store.isLocked(id)) || (await store.isAdmitted(id, user.id));
     if (!admitted) await this.wait(socket, user, id);
-    return meeting.conversationId;
+    return { joinable, waited: !admitted };
   }
 
   private async wait(socket: LobbySocket, user: User, meetingId: string): Promise<void> {

@@ -59,10 +59,10 @@ export class RoomHands {
 
   /** The queue, with each user's current peer (null when not in the room right now). */
   async snapshot(meetingId: string): Promise<RaisedHand[]> {
-    const [userIds, peers] = await Promise.all([
-      this.deps.store.hands(meetingId),
-      this.deps.rooms.listPeers(meetingId),
-    ]);
+    const userIds = await this.deps.store.hands(meetingId);
+    // Every join asks for this: the room is only read when somebody has a hand up.
+    if (userIds.length === 0) return [];
+    const peers = await this.deps.rooms.listPeers(meetingId);
     const peerOf = new Map(peers.map((p) => [p.userId, p.peerId]));
     return userIds.map((userId, i) => ({ userId, peerId: peerOf.get(userId) ?? null, order: i + 1 }));
   }

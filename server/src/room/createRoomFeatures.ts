@@ -2,7 +2,7 @@ import type { JoinMeetingResult, RoomFeatureState, User } from '@parley/protocol
 import { Counter } from 'prom-client';
 import { createRateLimiter } from '../limits/rateLimiter.js';
 import type { MeetingServices } from '../meetings/createMeetingServices.js';
-import type { MeetingDirectory } from '../meetings/MeetingService.js';
+import type { Joinable, MeetingDirectory } from '../meetings/MeetingService.js';
 import type { InstanceDeps } from '../instanceDeps.js';
 import { Lobby, type LobbySocket } from './Lobby.js';
 import { LobbyDecisions } from './LobbyDecisions.js';
@@ -37,9 +37,10 @@ export interface RoomFeatures {
   /**
    * Before `join_meeting`: the lobby gate (removed: refused; locked: wait for the host), then
    * membership of the meeting's conversation (before the others hear of the join, so that their
-   * view of its members already has this user).
+   * view of its members already has this user). Resolves to the meeting's check, for the join
+   * to use instead of reading the meeting again; undefined when the user waited in the lobby.
    */
-  beforeJoin(socket: LobbySocket, user: User, meetingId: string): Promise<void>;
+  beforeJoin(socket: LobbySocket, user: User, meetingId: string): Promise<Joinable | undefined>;
   /** After a successful join: admitted from now on; the room state for the ack. */
   afterJoin(user: User, joined: JoinMeetingResult, socketId: string): Promise<RoomFeatureState>;
   close(): Promise<void>;
@@ -113,8 +114,10 @@ export function createRoomFeatures(deps: RoomFeatureDeps): RoomFeatures {
     store,
     count: (action) => actions.inc({ action }),
     async beforeJoin(socket, user, meetingId) {
-      const conversationId = await lobby.enter(socket, user, meetingId);
-      if (conversationId) await deps.directory.joinConversation(conversationId, user.id);
+      const { joinable, waited } = await lobby.enter(socket, user, meetingId);
+      const { conversationId, status } = joinable.meeting;
+      if (conversationId && status === 'active') await deps.directory.joinConversation(conversationId, user.id);
+      return waited ? undefined : joinable;
     },
     async afterJoin(user, joined, socketId) {
       const meetingId = joined.meeting.id;
