@@ -24,6 +24,7 @@ import type { InstanceDeps } from './instanceDeps.js';
 import { createPresenceService } from './presence/createPresenceService.js';
 import { createSfuServices } from './sfu/createSfuServices.js';
 import { createRoomFeatures } from './room/createRoomFeatures.js';
+import { stopListening } from './http/stopListening.js';
 import { createIoServer, setupRealtime } from './realtime/io.js';
 import { relayPresence } from './realtime/presenceHandlers.js';
 import type { ParleyServer } from './realtime/types.js';
@@ -260,6 +261,9 @@ export async function startParley(config: Config, options: StartOptions = {}): P
         logger.info('parley server stopping');
         if (redis) {
           // Other instances share the meetings: hand this instance's participants over to them.
+          // New connections are refused from now on, so that the clients told to reconnect (and
+          // any newcomer) reach another instance through the proxy, not this one again.
+          stopListening(httpServer);
           const resumeWithinMs = config.meetings.resumeMs;
           realtime.io.local.emit(ServerEvents.serverRestarting, { resumeWithinMs });
           await ctx.meetings.handOver(resumeWithinMs).catch((error: unknown) => {

@@ -43,6 +43,15 @@ export class ServerRestartResume {
     for (const participant of now) if (!known.has(participant.peerId)) session.addPeer(participant, { initiate: true });
   }
 
+  /**
+   * The participants a resumed join lists, with the entries of those already shown kept as they
+   * were: the page's tiles (and their `<video>` elements) are keyed on these objects and stay.
+   */
+  static keepEntries(before: Participant[], now: Participant[]): Participant[] {
+    const shown = new Map(before.map((p) => [p.peerId, p]));
+    return now.map((participant) => shown.get(participant.peerId) ?? participant);
+  }
+
   close(): void {
     this.stop();
   }

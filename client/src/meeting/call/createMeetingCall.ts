@@ -143,10 +143,11 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
     const attempt = generation;
     const media = local();
     if (!media) return;
-    setPhase('joining');
+    const resumePeerId = resume.take();
+    // A deploy hand-over keeps the call on screen ('reconnecting') until the resumed join is in.
+    if (!(resumePeerId && phase() === 'reconnecting')) setPhase('joining');
     queued = [];
     const timing = recordJoinStart(meetingId);
-    const resumePeerId = resume.take();
     const ack = await client.request(
       'join_meeting',
       // An SFU meeting: the transports come with the join.
@@ -158,9 +159,12 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       if (!isLive()) void client.request('leave_meeting', { meetingId }).catch(() => undefined);
       return;
     }
-    const others = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
+    const listed = normaliseParticipants(ack.participants, { peerId: ack.selfPeerId, userId: selfUserId });
+    const resumed = ack.selfPeerId === resumePeerId;
+    // Resumed: those still there keep their entries (and tiles); the others are as listed.
+    const others = resumed ? ServerRestartResume.keepEntries(participants(), listed) : listed;
     const kept = current();
-    if (ack.selfPeerId === resumePeerId && kept?.mode === 'mesh' && ack.mode === 'mesh') {
+    if (resumed && kept?.mode === 'mesh' && ack.mode === 'mesh') {
       // Resumed after a server restart: the mesh links never stopped.
       ServerRestartResume.reconcile(kept, participants(), others);
       batch(() => void [setMeeting(ack.meeting), setParticipants(others), setPhase('joined')]);
@@ -289,16 +293,18 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
   const resume = new ServerRestartResume(client, selfPeerId);
   const onDisconnect = () => {
     if (phase() !== 'joined' && phase() !== 'joining' && phase() !== 'lobby') return;
-    if (resume.expected && current()?.mode === 'mesh' && phase() === 'joined') {
+    const handOver = resume.expected && phase() === 'joined';
+    if (handOver && current()?.mode === 'mesh') {
       // A deploy: keep the mesh links and the participants; the next join resumes this peer.
       setPhase('reconnecting');
       return;
     }
     generation++;
     queued = null;
+    // SFU in a deploy: new transports after the resumed join, the participants stay listed.
     closeSessions();
     batch(() => {
-      setParticipants([]);
+      if (!handOver) setParticipants([]);
       setPhase('reconnecting');
     });
   };
