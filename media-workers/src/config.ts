@@ -47,6 +47,11 @@ export interface MediaConfig {
   logLevel: LogLevel;
   /** MEDIA_MAX_INCOMING_BITRATE: bits per second one WebRTC transport may send the node (0: no cap). */
   maxIncomingBitrate: number;
+  /**
+   * MEDIA_LAYER_PROBE_MS: while a page receives a lower simulcast layer than it asked for, how
+   * often its receive transport asks mediasoup's bandwidth estimator for a probe (0: never).
+   */
+  layerProbeMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -145,6 +150,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
       'parley:',
     logLevel: logLevel ?? 'info',
     maxIncomingBitrate: read('MEDIA_MAX_INCOMING_BITRATE', int(0, 1_000_000_000)) ?? 10_000_000,
+    layerProbeMs: read('MEDIA_LAYER_PROBE_MS', int(0, 60_000)) ?? 2000,
   };
 }
 
