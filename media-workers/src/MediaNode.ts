@@ -40,7 +40,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     logger,
   });
   await pool.start();
-  const routers = new MeetingRouters(pool, logger, config.maxIncomingBitrate);
+  const routers = new MeetingRouters(pool, logger, config.maxIncomingBitrate, config.layerProbeMs);
   let url = config.publicUrl ?? '';
 
   const httpServer = http.createServer((req, res) => {

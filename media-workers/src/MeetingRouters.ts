@@ -4,6 +4,7 @@ import type { Router } from 'mediasoup/types';
 import { MEDIA_CODECS } from './codecs.js';
 import { MediaError } from './errors.js';
 import type { Logger } from './logger.js';
+import { LayerRecoveryProbe } from './bwe/LayerRecoveryProbe.js';
 import { MeetingRoom } from './MeetingRoom.js';
 import { chooseTransportWorker } from './placement/transportWorker.js';
 import type { WorkerPool } from './WorkerPool.js';
@@ -50,6 +51,8 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
     private readonly logger: Logger,
     /** Bits per second one WebRTC transport may send (0: no cap); simulcast camera + screen fit. */
     private readonly maxIncomingBitrate = 10_000_000,
+    /** How often a page's held-down layers ask for a bandwidth probe (ms; 0: never). */
+    private readonly layerProbeMs = 2000,
   ) {
     super();
     // mediasoup closes a dead worker's routers ('workerclose', below) before the worker emits
@@ -186,6 +189,9 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
       appData: { meetingId: params.meetingId, peerId: params.peerId, direction: params.direction },
     });
     if (this.maxIncomingBitrate > 0) await transport.setMaxIncomingBitrate(this.maxIncomingBitrate);
+    if (params.direction === 'recv' && this.layerProbeMs > 0) {
+      await new LayerRecoveryProbe(transport, this.layerProbeMs).start();
+    }
     room.addTransport(transport, workerIndex);
     return {
       id: transport.id,

@@ -53,6 +53,10 @@ export interface MediaConfig {
    * then exits anyway. Default 10 minutes.
    */
   drainMaxMs: number;
+   * MEDIA_LAYER_PROBE_MS: while a page receives a lower simulcast layer than it asked for, how
+   * often its receive transport asks mediasoup's bandwidth estimator for a probe (0: never).
+   */
+  layerProbeMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -152,6 +156,7 @@ export function parseConfig(env: Env = process.env, cwd: string = process.cwd())
     logLevel: logLevel ?? 'info',
     maxIncomingBitrate: read('MEDIA_MAX_INCOMING_BITRATE', int(0, 1_000_000_000)) ?? 10_000_000,
     drainMaxMs: read('MEDIA_DRAIN_MAX_MS', int(0, 86_400_000)) ?? 600_000,
+    layerProbeMs: read('MEDIA_LAYER_PROBE_MS', int(0, 60_000)) ?? 2000,
   };
 }
 

@@ -233,19 +233,24 @@ describe.skipIf(SKIP !== null)('calls across NATs (network namespaces)', () => {
     } finally {
       unlimitDownlink(client);
     }
-    // The issue's target is 10 s; the test fails only when the layer never comes back (the
-    // project's tests assert no speed: the figure is printed, docs/deploy.md keeps the record).
+    // The issue's goal: the higher layer again within 10 s after the limit is lifted (the media
+    // node's LayerRecoveryProbe; docs/sfu.md). Watched for 30 s so that a miss still prints.
     const lifted = Date.now();
-    await waitUntil(
+    const after = await waitUntil(
       async () => {
         const now = await receivedFps(user('eim'), 250);
-        return now.every((sample) => sample.frameHeight >= heightOf(before, sample.peerId));
+        return now.every((sample) => sample.frameHeight >= heightOf(before, sample.peerId)) ? now : null;
       },
       30_000,
       'the higher layer did not come back within 30 s',
     );
     const backMs = Date.now() - lifted;
-    figure(`300 kbit/s: higher layer back ${backMs} ms after the limit was lifted (target 10000 ms)`);
+    figure(`300 kbit/s: higher layer back ${backMs} ms after the limit was lifted (goal 10000 ms)`);
+    const settled = await receivedFps(user('eim'), 2000);
+    figure(`300 kbit/s: after ${JSON.stringify(settled)}`);
+    expect(after.length).toBe(2);
+    expect(backMs).toBeLessThanOrEqual(10_000);
+    for (const sample of settled) expect(sample.fps, `frames of ${sample.peerId} after the limit`).toBeGreaterThan(5);
   }, 90_000);
 
   it("a 2 s drop of the host's link: media comes back without a rejoin, the host keeps the role", async () => {
@@ -259,13 +264,14 @@ describe.skipIf(SKIP !== null)('calls across NATs (network namespaces)', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     clearImpairments(client);
     // Everyone's video advances again, eim's at the others and the others' at eim (every page
-    // watched at once, in windows of 200 ms). The issue's target is 3 s; the test fails only
-    // when media does not come back within 10 s (no speed assertions; the figure is printed).
+    // watched at once, in windows of 200 ms). The issue's goal: within 3 s; watched for 10 s so
+    // that a miss still prints.
     const perPage = await Promise.all(
       [...users.keys()].map((name) => waitForLiveVideos(user(name), peersBut(name), 10_000, 200)),
     );
     const recoveryMs = Math.max(...perPage);
-    figure(`2 s drop: all videos live again ${recoveryMs} ms after the link came back (target 3000 ms)`);
+    figure(`2 s drop: all videos live again ${recoveryMs} ms after the link came back (goal 3000 ms)`);
+    expect(recoveryMs).toBeLessThanOrEqual(3000);
     for (const name of users.keys()) {
       expect(await joinCount(user(name)), `${name} rejoined`).toBe(joins.get(name));
       const shown = (await receivedVideos(user(name))).map((video) => video.peerId);
