@@ -316,20 +316,34 @@ export class LocalMedia implements LocalMediaView {
    * Resizes the live camera to the current mode's profile with applyConstraints (Chromium
    * restarts the capture in the new format; the track, and so every sender, stays). Mesh
    * senders are told first (limits for the bigger of both sizes), so none of them encodes the
-   * SFU size for a moment.
+   * SFU size for a moment. Firefox resolves applyConstraints on its camera but goes on
+   * capturing the old size: a camera the constraints left as it was is opened again at the
+   * new size (a new track, as for a device switch).
    */
   private async fitCamera(): Promise<void> {
     const track = this.camera[0]();
     const target = cameraProfile(this.profile, this.mode);
     if (this.closed || !track || track.readyState !== 'live' || fitsProfile(track.getSettings(), target)) return;
+    const heightBefore = track.getSettings().height;
     this.resizingTo = target.height;
     this.emit('camera');
     try {
       await track.applyConstraints(videoConstraints(target));
+      const unchanged = track.getSettings().height === heightBefore;
+      if (unchanged && !fitsProfile(track.getSettings(), target)) await this.reopenCamera(track);
     } finally {
       this.resizingTo = null;
       if (!this.closed && this.camera[0]() === track) this.emit('camera');
     }
+  }
+
+  /** Opens the camera of `track` again at the current mode's size and puts it in its place. */
+  private async reopenCamera(track: MediaStreamTrack): Promise<void> {
+    const mode = this.mode;
+    const { video } = await this.open({ audio: false, video: true }, null, track.getSettings().deviceId ?? null);
+    if (!video) return;
+    if (this.closed || this.camera[0]() !== track) return video.stop();
+    this.install('camera', video, mode);
   }
 
   /** A device was unplugged or taken away: fall back to the default one. */

@@ -25,6 +25,17 @@ function options(devices: MediaDeviceInfo[], kind: MediaDeviceKind, fallback: st
   return result;
 }
 
+/**
+ * The list with the device in use in it. Firefox leaves a kind's deviceIds and labels empty in
+ * enumerateDevices until that kind is captured (a page whose camera is off lists no camera);
+ * the track in use still names its device, so the picker always shows it.
+ */
+export function withDeviceInUse(list: DeviceOption[], track: MediaStreamTrack | null): DeviceOption[] {
+  const deviceId = track?.getSettings().deviceId;
+  if (!track || !deviceId || list.some((option) => option.deviceId === deviceId)) return list;
+  return [{ deviceId, label: track.label || 'Current device' }, ...list];
+}
+
 /** The microphones and cameras of this machine, kept current on `devicechange`. Call in a component. */
 export function createDeviceLists(): DeviceLists {
   const [microphones, setMicrophones] = createSignal<DeviceOption[]>([]);

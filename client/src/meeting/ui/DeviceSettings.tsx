@@ -1,5 +1,5 @@
-import { For, onCleanup, onMount, Show } from 'solid-js';
-import { createDeviceLists, type DeviceOption } from '../media/devices.js';
+import { createEffect, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createDeviceLists, withDeviceInUse, type DeviceOption } from '../media/devices.js';
 import type { LocalMedia } from '../media/LocalMedia.js';
 import styles from './DeviceSettings.module.css';
 
@@ -39,6 +39,14 @@ function DeviceSelect(props: {
 export function DeviceSettings(props: { media: LocalMedia; onClose: () => void }) {
   let panel!: HTMLDivElement;
   const devices = createDeviceLists();
+  // Firefox names a kind's devices only while it is captured: read the lists again when a track changes.
+  createEffect(
+    on(
+      () => [props.media.track('audio'), props.media.track('camera')],
+      () => void devices.refresh(),
+      { defer: true },
+    ),
+  );
 
   onMount(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -62,7 +70,7 @@ export function DeviceSettings(props: { media: LocalMedia; onClose: () => void }
       <DeviceSelect
         label="Microphone"
         testId="select-microphone"
-        options={devices.microphones()}
+        options={withDeviceInUse(devices.microphones(), props.media.track('audio'))}
         value={props.media.currentDevices().audio}
         disabled={props.media.busy() === 'audio'}
         onChange={(deviceId) => void props.media.selectDevice('audioinput', deviceId)}
@@ -70,7 +78,7 @@ export function DeviceSettings(props: { media: LocalMedia; onClose: () => void }
       <DeviceSelect
         label="Camera"
         testId="select-camera"
-        options={devices.cameras()}
+        options={withDeviceInUse(devices.cameras(), props.media.track('camera'))}
         value={props.media.currentDevices().video}
         disabled={props.media.busy() === 'camera'}
         onChange={(deviceId) => void props.media.selectDevice('videoinput', deviceId)}
