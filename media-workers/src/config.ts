@@ -53,6 +53,7 @@ export interface MediaConfig {
    * then exits anyway. Default 10 minutes.
    */
   drainMaxMs: number;
+  /**
    * MEDIA_LAYER_PROBE_MS: while a page receives a lower simulcast layer than it asked for, how
    * often its receive transport asks mediasoup's bandwidth estimator for a probe (0: never).
    */
