@@ -18,7 +18,7 @@ import {
   startMediaNodeProcess,
   stopAllMediaNodes,
   type MediaNodeProcess,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
+} from '../support/mediaNodeProcess.js';
 import {
   CLIENT_DIST,
   closeAllBrowsers,
@@ -40,7 +40,7 @@ import {
   type ServerProcess,
 } from '../support/serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from '../support/testDatabase.js';
-import { PASSWORD, inPage, type TestUser } from './meetingHarness.js';
+import { PASSWORD, inPage, type TestUser } from '../support/meetingHarness.js';
 
 export type InstanceName = 'a' | 'b';
 

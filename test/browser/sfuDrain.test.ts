@@ -8,7 +8,7 @@
  * sfu.test.ts: the 2-core machine starves the renderers while two sessions run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMediaNodeProcess, type MediaNodeProcess } from '../../media-workers/test/support/mediaNodeProcess.js';
+import { startMediaNodeProcess, type MediaNodeProcess } from '../support/mediaNodeProcess.js';
 import { freePort } from '../support/serverProcess.js';
 import {
   SFU_SERVER_PRESENT,
@@ -19,7 +19,7 @@ import {
   type SfuHarness,
 } from '../support/sfuHarness.js';
 import { TEST_REDIS_URL } from '../support/testDatabase.js';
-import { inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from './meetingHarness.js';
+import { inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
 
 let harness: SfuHarness;
 let second: MediaNodeProcess | undefined;
