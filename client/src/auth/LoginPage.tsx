@@ -18,7 +18,7 @@ export function LoginPage() {
   const { values, setValue, errors, failure, inputs } = form;
 
   const onSubmit = (event: SubmitEvent) =>
-    form.submit(
+    void form.submit(
       event,
       () => LoginBody.safeParse({ username: values.username.trim(), password: values.password }),
       // The session then has a user: the <Show> below sends the page to `next`.

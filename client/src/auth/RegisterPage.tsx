@@ -17,7 +17,7 @@ export function RegisterPage() {
 
   const onSubmit = (event: SubmitEvent) => {
     const displayName = values.displayName.trim();
-    return form.submit(
+    void form.submit(
       event,
       () =>
         RegisterBody.safeParse({
