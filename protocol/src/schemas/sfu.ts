@@ -112,7 +112,7 @@ export const SfuConsumerRef = MeetingScoped.extend({ consumerId: Id });
 /** Most producers or consumers named in one batched request (a 300-person meeting: ~600). */
 export const SFU_BATCH_MAX = 1000;
 /**
- * `sfu:consume_many`: consumers (created paused like `sfu:consume`, unless `paused: false`) of the named producers, or,
+ * `sfu:consume_many`: consumers (created paused, like `sfu:consume`) of the named producers, or,
  * without `producerIds`, of every producer of the others in the meeting right now. One answer
  * per producer, in order: `{producerId, ok: true, consumer}` or `{producerId, ok: false, error}`.
  */
@@ -120,12 +120,6 @@ export const SfuConsumeMany = MeetingScoped.extend({
   transportId: Id,
   rtpCapabilities: RtpCapabilitiesSchema,
   producerIds: z.array(Id).min(1).max(SFU_BATCH_MAX).optional(),
-  /**
-   * `false`: the consumers start resumed (no `sfu:resume_consumers` needed). Only for a receive
-   * transport that is not connected yet (its first consumers): no media flows before its DTLS is
-   * up, and the node asks every producer for a key frame the moment it is. Default `true`.
-   */
-  paused: z.boolean().optional(),
 });
 /** `sfu:resume_consumers`: resumes these consumers of the caller; one answer per consumer, in order. */
 export const SfuResumeConsumers = MeetingScoped.extend({

@@ -28,7 +28,7 @@ export class SfuBatches {
 
   async consumeMany(
     socketId: string,
-    { meetingId, transportId, rtpCapabilities, producerIds, paused }: SfuConsumeMany,
+    { meetingId, transportId, rtpCapabilities, producerIds }: SfuConsumeMany,
   ): Promise<{ consumers: SfuConsumeResult[] }> {
     const target = await this.sfu.ownTransport(socketId, meetingId, transportId, 'recv', true);
     const listed = await this.store.listProducers(meetingId);
@@ -49,7 +49,6 @@ export class SfuBatches {
             producerId,
             byId.get(producerId),
             rtpCapabilities,
-            paused ?? true,
           );
           return { producerId, ok: true, consumer };
         } catch (error) {

@@ -198,7 +198,6 @@ export class SfuService {
     producerId: string,
     producer: StoredProducer | null | undefined,
     rtpCapabilities: SfuConsume['rtpCapabilities'],
-    paused = true,
   ): Promise<SfuConsumerInfo> {
     const { peer, client, nodeId } = target;
     const { meetingId } = peer;
@@ -209,7 +208,7 @@ export class SfuService {
     const c = await (async () => {
       const appData = { peerId: producer.peerId, source: producer.source };
       await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
-      return this.nodes.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused });
+      return this.nodes.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
     })().finally(release);
     await this.requireCurrent(peer, () => client.request('closeConsumer', { meetingId, consumerId: c.id }));
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};

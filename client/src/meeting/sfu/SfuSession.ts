@@ -202,9 +202,9 @@ export class SfuSession implements MeetingSession {
       // Its ICE and DTLS come up while the server makes the consumers.
       startReceiving(recv, device, (error) => this.log.debug('receive transport warm-up failed', error));
       // Every producer already in the meeting, in one request, while the send side is set up.
-      // They start resumed: this transport is not connected yet, and the node asks for key
-      // frames the moment it is (no resume round trip before the first picture).
-      const batch = this.signal.consumeMany(recv.id, device.rtpCapabilities, { paused: false });
+      // They come paused and are resumed once they are on this transport: it may well be
+      // connected by then (the warm-up), and a key frame sent before would be lost.
+      const batch = this.signal.consumeMany(recv.id, device.rtpCapabilities);
       batch.catch(() => undefined);
       const send = device.createSendTransport({
         ...sendInfo,
@@ -240,7 +240,7 @@ export class SfuSession implements MeetingSession {
       );
       const producerIds = consumers.map((info) => info.producerId);
       for (const producerId of producerIds) this.consuming.add(producerId);
-      void this.receive(run, consumers, { resumed: true }).finally(() => {
+      void this.receive(run, consumers).finally(() => {
         for (const producerId of producerIds) this.consuming.delete(producerId);
       });
       return run;
@@ -323,11 +323,11 @@ export class SfuSession implements MeetingSession {
   }
 
   /**
-   * Shows consumers the server made: each goes on the receive transport (those that arrive
-   * together share one renegotiation in mediasoup-client), then, unless the server made them
-   * `resumed`, all are resumed with one request.
+   * Shows consumers the server made (paused): each goes on the receive transport (those that
+   * arrive together share one renegotiation in mediasoup-client), then all are resumed with one
+   * request (the node then asks their producers for key frames).
    */
-  private async receive(run: Run, infos: SfuConsumerInfo[], { resumed = false } = {}): Promise<void> {
+  private async receive(run: Run, infos: SfuConsumerInfo[]): Promise<void> {
     const current = () => run.id === this.runId && !this.closed;
     const shown = await Promise.all(
       infos.map(async (info) => {
@@ -354,7 +354,6 @@ export class SfuSession implements MeetingSession {
     );
     const consumerIds = shown.filter((consumerId): consumerId is string => consumerId !== null);
     if (consumerIds.length === 0) return;
-    if (resumed) return this.tiles.schedule();
     try {
       if (consumerIds.length === 1) await this.signal.consumerAction('resume', consumerIds[0]!);
       else {

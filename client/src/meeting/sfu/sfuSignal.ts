@@ -111,13 +111,13 @@ export class SfuSignal {
   }
 
   /**
-   * `sfu:consume_many`: consumers (paused unless `paused: false`) of these producers, or of every
-   * producer of the others when `producerIds` is left out; one answer per producer.
+   * `sfu:consume_many`: consumers (paused) of these producers, or of every producer of the others
+   * when `producerIds` is left out; one answer per producer.
    */
   async consumeMany(
     transportId: string,
     rtpCapabilities: types.RtpCapabilities,
-    options: { producerIds?: string[]; paused?: boolean } = {},
+    options: { producerIds?: string[] } = {},
   ): Promise<SfuConsumeResult[]> {
     const ack = await this.request(SfuEvents.consumeMany, { transportId, rtpCapabilities, ...options });
     return (ack.consumers ?? []) as SfuConsumeResult[];
