@@ -35,6 +35,12 @@ describe('media node configuration (parseConfig)', () => {
     ).toBeUndefined();
   });
 
+  it('MEDIA_DRAIN_MAX_MS: 10 minutes by default, a whole number of ms', () => {
+    expect(parseConfig({}).drainMaxMs).toBe(600_000);
+    expect(parseConfig({ MEDIA_DRAIN_MAX_MS: '1500' }).drainMaxMs).toBe(1500);
+    expect(() => parseConfig({ MEDIA_DRAIN_MAX_MS: 'soon' })).toThrow(/MEDIA_DRAIN_MAX_MS/);
+  });
+
   it('takes DATA_DIR for the development secret file', () => {
     expect(parseConfig({}, '/srv/parley').dataDir).toBe('/srv/parley/data');
     expect(parseConfig({ DATA_DIR: '/var/lib/parley' }).dataDir).toBe('/var/lib/parley');

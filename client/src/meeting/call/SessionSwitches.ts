@@ -8,8 +8,6 @@ import type { ModeSwitch } from './ModeSwitch.js';
 /** How often a drain move is checked, and the longest wait before `sfu:migrated` is sent anyway. */
 const MIGRATE_POLL_MS = 250;
 const MIGRATE_GIVE_UP_MS = 40_000;
-/** The old session keeps sending this long after the page switched (ModeSwitch `holding`). */
-const OLD_SESSION_HOLD_MS = 1_500;
 
 export interface SessionSwitchesDeps {
   client: SocketClient;
@@ -72,8 +70,6 @@ export class SessionSwitches {
     if (!session) return;
     log.info('the media node is draining: moving to the new one');
     clearTimeout(this.migrateTimer);
-    // The others show this page's old producers until they switch to its new ones: keep them.
-    transports.current()?.holdFor?.(OLD_SESSION_HOLD_MS);
     transports.switchTo(session, this.peerIds);
     const startedAt = Date.now();
     const check = () => {

@@ -58,14 +58,6 @@ export class LazySession implements MeetingSession {
     return this.inner?.activeSpeaker?.() ?? null;
   }
 
-  holding(): boolean {
-    return this.inner?.holding?.() ?? false;
-  }
-
-  holdFor(ms: number): void {
-    this.run((session) => session.holdFor?.(ms));
-  }
-
   reportTiles(tiles: TileReport[]): void {
     this.run((session) => session.reportTiles?.(tiles));
   }

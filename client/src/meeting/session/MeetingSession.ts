@@ -34,12 +34,6 @@ export interface MeetingSession {
   /** True while some participant may still show this page over this session (a switch waits). */
   holding?(): boolean;
   /**
-   * A switch away from this session is a move to another media node (`sfu:migrate`): once the
-   * page has switched, keep sending over this session `ms` more (`holding`), so the others
-   * switch to this page's new producers before the old ones stop.
-   */
-  holdFor?(ms: number): void;
-  /**
    * During a switch to this session: the page now shows the participant over it. The mesh
    * session tells that peer (`shown`), so the peer may close its old transport.
    */

@@ -54,8 +54,6 @@ export class SfuSession implements MeetingSession {
   private closed = false;
   /** What the join ack brought (capabilities, transports), for the first run only. */
   private prepared: JoinSfuInfo | undefined;
-  /** holdFor(): how long `holding()` stays true once first asked (the switch's release began). */
-  private hold: { ms: number; since: number | null } | null = null;
 
   constructor(private readonly context: SessionContext) {
     this.signal = new SfuSignal(context.client, context.meetingId);
@@ -123,16 +121,6 @@ export class SfuSession implements MeetingSession {
 
   reportTiles(tiles: TileReport[]): void {
     this.tiles.update(tiles);
-  }
-
-  holdFor(ms: number): void {
-    this.hold = { ms, since: null };
-  }
-
-  holding(): boolean {
-    if (!this.hold) return false;
-    this.hold.since ??= performance.now();
-    return performance.now() - this.hold.since < this.hold.ms;
   }
 
   close(): void {
