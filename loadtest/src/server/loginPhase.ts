@@ -5,6 +5,7 @@
  * (busyRetry.ts); the session token goes into the client's spec, so the join phase measures
  * joins alone. A client whose login fails is recorded as failed at stage `login`.
  */
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { ClientRecord } from '../stats/aggregate.js';
 import type { LoginOutcome } from '../stats/loginStats.js';
@@ -32,8 +33,13 @@ interface LoginAnswer {
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 async function postLogin(options: LoginPhaseOptions, username: string, password: string): Promise<LoginAnswer> {
@@ -111,6 +117,8 @@ export async function loginClients(
 ): Promise<{ outcomes: LoginOutcome[]; phaseMs: number }> {
   const phaseStart = performance.now();
   const gapMs = 1000 / options.rate;
+  // Every login waiting out a Retry-After listens to the run's signal: hundreds at once is normal.
+  if (options.signal) setMaxListeners(0, options.signal);
   const logins: Promise<LoginOutcome>[] = [];
   for (const record of records) {
     if (options.signal?.aborted) break;

@@ -45,7 +45,11 @@ export interface MeetingServiceDeps {
 
 export interface Joinable {
   meeting: MeetingModel;
-  /** Whether the user already has an invitation row (host, invitee or guest). */
+  /**
+   * Whether the user is known to have an invitation row (host, invitee or guest). Not looked up
+   * for a link meeting (false unless host): there the join records the user as a guest with one
+   * insert that leaves an existing invitation as it is, instead of a read and then the insert.
+   */
   invited: boolean;
 }
 
@@ -104,7 +108,8 @@ export class MeetingService {
     const { repo } = this.deps;
     const meeting = await repo.find(meetingId);
     if (!meeting) throw new AppError('not_found', 'no such meeting', 'meetingId');
-    const invited = meeting.hostId === userId || (await repo.isInvited(meeting.id, userId));
+    const invited =
+      meeting.hostId === userId || (meeting.access !== 'link' && (await repo.isInvited(meeting.id, userId)));
     if (!invited && meeting.access !== 'link') throw new AppError('forbidden', 'you are not invited to this meeting');
     return { meeting, invited };
   }
