@@ -1,0 +1,39 @@
+/**
+ * The client's side of a deploy hand-over as pure logic (client/src/meeting/call/ServerRestartResume.ts):
+ * what a resumed join keeps of the page's participants and links. The browser test of the whole
+ * hand-over is rollingDeploy.test.ts.
+ */
+import type { Participant } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { ServerRestartResume } from '../../client/src/meeting/call/ServerRestartResume.js';
+import type { MeetingSession } from '../../client/src/meeting/session/MeetingSession.js';
+
+const person = (peerId: string, name = peerId): Participant => ({
+  peerId,
+  user: { id: `user-${name}`, username: name, displayName: name.toUpperCase() },
+});
+
+describe('a resumed join after server_restarting', () => {
+  it('keeps the entries (and so the tiles) of those still there, and lists newcomers as sent', () => {
+    const ada = person('p-ada');
+    const bob = person('p-bob');
+    const gone = person('p-gone');
+    const listed = [person('p-ada'), person('p-bob'), person('p-new')];
+    const kept = ServerRestartResume.keepEntries([ada, gone, bob], listed);
+    expect(kept.map((p) => p.peerId)).toEqual(['p-ada', 'p-bob', 'p-new']);
+    expect(kept[0]).toBe(ada);
+    expect(kept[1]).toBe(bob);
+    expect(kept[2]).toBe(listed[2]);
+  });
+
+  it('closes the links of those who left meanwhile and calls the newcomers on a kept mesh session', () => {
+    const calls: string[] = [];
+    const session = {
+      removePeer: (peerId: string) => calls.push(`remove ${peerId}`),
+      addPeer: (participant: Participant, options: { initiate: boolean }) =>
+        calls.push(`add ${participant.peerId} initiate=${options.initiate}`),
+    } as unknown as MeetingSession;
+    ServerRestartResume.reconcile(session, [person('p-ada'), person('p-gone')], [person('p-ada'), person('p-new')]);
+    expect(calls).toEqual(['remove p-gone', 'add p-new initiate=true']);
+  });
+});
