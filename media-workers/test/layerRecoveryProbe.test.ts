@@ -35,9 +35,9 @@ describe('isHeldDown (a consumer below the layer its page asked for)', () => {
     expect(isHeldDown(state({ producerScores: [10, 0] }))).toBe(false);
     expect(isHeldDown(state({ producerScores: [10] }))).toBe(false);
     // Wanted is the highest layer that arrives: layer 1 of 3 while layer 2 is missing.
-    expect(
-      isHeldDown(state({ preferred: { spatialLayer: 2, temporalLayer: 2 }, producerScores: [10, 10, 0] })),
-    ).toBe(true);
+    expect(isHeldDown(state({ preferred: { spatialLayer: 2, temporalLayer: 2 }, producerScores: [10, 10, 0] }))).toBe(
+      true,
+    );
     expect(
       isHeldDown(
         state({

@@ -5,7 +5,7 @@ import {
   buildMediaWorkers,
   startMediaNodeProcess,
   stopAllMediaNodes,
-} from '../../media-workers/test/support/mediaNodeProcess.js';
+} from '../support/mediaNodeProcess.js';
 import { freePort, waitForMediaNode } from '../support/serverProcess.js';
 import {
   closeAllSockets,

@@ -170,7 +170,15 @@ describe.skipIf(SKIP !== null)('calls across NATs (network namespaces)', () => {
     );
     peerIds.set('sym', await joinMeeting(user('sym'), meetingId));
     for (const name of users.keys()) await waitForLiveVideos(user(name), peersBut(name), 60_000);
-    const health = await serverHealth(parley!.servers[0]!);
+    // The nodes report their load periodically: wait for a report taken after the rejoin.
+    const health = await waitUntil(
+      async () => {
+        const answer = await serverHealth(parley!.servers[0]!);
+        return answer.media.load.length === 2 && answer.media.load.every((node) => node.consumers > 0) ? answer : null;
+      },
+      10_000,
+      'the media nodes do not both report consumers',
+    ).catch(() => serverHealth(parley!.servers[0]!));
     figure(`sfu load per media node: ${JSON.stringify(health.media.load)}`);
     expect(health.media.load).toHaveLength(2);
     for (const node of health.media.load) expect(node.consumers, node.id).toBeGreaterThan(0);

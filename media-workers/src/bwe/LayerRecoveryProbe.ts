@@ -74,8 +74,8 @@ export function nextProbeDelay(current: number, probedInVain: boolean, base: num
  *   maximum goes up (up to twice what the consumers want), and the probe's result becomes the
  *   estimate if the link carries it.
  * The estimator still decides: no probe while the delay grows, and a probe is a ~15 ms burst of
- * about 5 packets. First after `baseMs`, then less often while probes bring nothing (up to
- * `maxMs`).
+ * about 5 packets. Checked every `baseMs`; after a probe that brought nothing back, half as
+ * long again each time (up to `maxMs`).
  */
 export class LayerRecoveryProbe {
   private readonly consumers = new Set<Consumer>();
