@@ -66,6 +66,10 @@ let cyd: TestUser; // Chromium
 let dee: TestUser; // Chromium
 let fen: TestUser; // Firefox, joins the meeting already in SFU mode
 
+function nameOf(peerId: string): string {
+  return [...peers].find(([, id]) => id === peerId)?.[0].username ?? peerId;
+}
+
 function othersOf(user: TestUser): { peerId: string }[] {
   return [...peers].filter(([other]) => other !== user).map(([, peerId]) => ({ peerId }));
 }
@@ -223,7 +227,7 @@ describe.skipIf(!RUN)('Firefox', () => {
     for (const { user, freezes } of monitored) {
       const worst = Math.max(...freezes.map((f) => f.frameGapMs ?? f.maxGapMs));
       console.log(
-        `[firefox] switch freeze on ${user.username}: ${freezes.map((f) => `${f.maxGapMs} ms (clock ${f.frameGapMs ?? '-'})`).join(', ')}`,
+        `[firefox] switch freeze on ${user.username}: ${freezes.map((f) => `${nameOf(f.peerId)} ${f.maxGapMs} ms (clock ${f.frameGapMs ?? '-'}, gap ended ${f.gapEndMs} ms, swap ${f.swapAtMs ?? '-'} ms)`).join(', ')}`,
       );
       expect(freezes.every((f) => f.replaced === 0)).toBe(true);
       expect(worst).toBeLessThan(4000);
