@@ -45,7 +45,14 @@ import {
   waitForMessage,
   type ChatHarness,
 } from './chatHarness.js';
-import { clickTestId, inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
+import {
+  clickTestId,
+  inPage,
+  newUser,
+  selfPeerId,
+  waitForLiveVideos,
+  type TestUser,
+} from '../support/meetingHarness.js';
 import { layerFor, near, receivedVideos, type Received } from './simulcastProbes.js';
 import { describeLayers, eventually, waitForThreeLayers } from './simulcastWaits.js';
 

@@ -23,7 +23,14 @@ import {
   type DeployBed,
   type InstanceName,
 } from './deployHarness.js';
-import { byTestId, clickTestId, inPage, selfPeerId, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
+import {
+  byTestId,
+  clickTestId,
+  inPage,
+  selfPeerId,
+  waitForLiveVideos,
+  type TestUser,
+} from '../support/meetingHarness.js';
 
 const RESUME_MS = 3000;
 /** Short liveness and sweep, so a peer that was not taken over would be reaped within the test. */

@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SfuEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildMediaWorkers,
-  startMediaNodeProcess,
-  stopAllMediaNodes,
-} from '../support/mediaNodeProcess.js';
+import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes } from '../support/mediaNodeProcess.js';
 import { freePort, waitForMediaNode } from '../support/serverProcess.js';
 import {
   closeAllSockets,

@@ -9,8 +9,8 @@ import type { Server } from 'node:http';
 export function stopListening(server: Server): void {
   if (!server.listening) return;
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.close = ((callback?: (error?: Error) => void) => {
+  server.close = (callback?: (error?: Error) => void) => {
     void drained.then(() => callback?.());
     return server;
-  });
+  };
 }
