@@ -9,6 +9,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  expectOk,
 } from './meetingsHarness.js';
 
 /**
@@ -48,11 +49,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function ok(socket: TestSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<any> {
-  const ack = await socket.ack(event, payload, timeoutMs);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 async function refused(socket: TestSocket, event: string, payload: unknown, code: string): Promise<void> {
   const ack = await socket.ack(event, payload);

@@ -11,6 +11,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  joinOk,
 } from './meetingsHarness.js';
 
 /**
@@ -52,11 +53,7 @@ async function start(socket: TestSocket, payload: Record<string, unknown>): Prom
   return ack.meeting;
 }
 
-async function join(socket: TestSocket, meetingId: string): Promise<any> {
-  const ack = await socket.ack('join_meeting', { meetingId });
-  expect(ack.ok, JSON.stringify(ack)).toBe(true);
-  return ack;
-}
+const join = joinOk;
 
 describe('meeting lifecycle across two instances', () => {
   it('starts, invites live, joins, relays presence in the room, leaves and stops', async () => {

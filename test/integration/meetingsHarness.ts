@@ -169,3 +169,15 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 export const forMeeting = (meetingId: string) => (payload: any) =>
   payload?.meetingId === meetingId || payload?.meeting?.id === meetingId;
+
+/** Sends `event` and expects `{ok: true}` (the ack is returned; a failure names the event and the ack). */
+export async function expectOk(socket: TestSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<any> {
+  const ack = await socket.ack(event, payload, timeoutMs);
+  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
+  return ack;
+}
+
+/** `join_meeting` that must succeed; returns its ack. */
+export async function joinOk(socket: TestSocket, meetingId: string): Promise<any> {
+  return expectOk(socket, 'join_meeting', { meetingId });
+}

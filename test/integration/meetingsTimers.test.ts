@@ -10,6 +10,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  joinOk,
 } from './meetingsHarness.js';
 
 /**
@@ -60,11 +61,7 @@ async function start(socket: TestSocket, inviteeIds: string[]): Promise<string> 
   return ack.meeting.id;
 }
 
-async function join(socket: TestSocket, meetingId: string): Promise<any> {
-  const ack = await socket.ack('join_meeting', { meetingId });
-  expect(ack.ok, JSON.stringify(ack)).toBe(true);
-  return ack;
-}
+const join = joinOk;
 
 const leftEvent = (meetingId: string, peerId: string) => (p: any) => p.meetingId === meetingId && p.peerId === peerId;
 

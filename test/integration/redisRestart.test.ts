@@ -21,6 +21,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  expectOk,
 } from './meetingsHarness.js';
 
 const OPUS = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
@@ -67,11 +68,7 @@ afterAll(async () => {
   await node?.stop();
 });
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 /** Polls until `check` returns a value, or fails with the last value seen. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

@@ -14,6 +14,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  expectOk,
 } from './meetingsHarness.js';
 
 let cluster: Cluster;
@@ -34,11 +35,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 const churn = (socket: TestSocket, meetingId: string) =>
   socket.events.filter(

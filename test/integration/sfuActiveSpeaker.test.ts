@@ -3,7 +3,7 @@ import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel } from '../support/rtp.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
 
 /**
  * `sfu:active_speaker` end to end: two participants produce opus-like plain RTP carrying the
@@ -34,11 +34,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 interface Speaker {
   producerId: string;

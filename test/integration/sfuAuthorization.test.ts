@@ -11,7 +11,7 @@ import {
 import { OPUS } from '../support/rtp.js';
 import { request } from './_http.js';
 import { startCluster, type Cluster } from './chatSupport.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
 
 /**
  * Authorization matrix of every `sfu:*` event and `video-signal` (docs/security.md, "SFU caps"),
@@ -33,11 +33,7 @@ const ids = { webrtc: '', plainSend: '', plainRecv: '', producer: '', consumer: 
 let rtpCapabilities: unknown;
 const actors: Record<string, TestSocket> = {};
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload, 15_000);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = (socket: TestSocket, event: string, payload: unknown) => expectOk(socket, event, payload, 15_000);
 
 const audio = (ssrc: number) => ({ codecs: [OPUS], encodings: [{ ssrc }] });
 

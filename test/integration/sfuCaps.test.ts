@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPUS } from '../support/rtp.js';
 import { createMediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, type TestUser } from './meetingsHarness.js';
+import {
+  closeAllSockets,
+  connectSocket,
+  registerUser,
+  type TestSocket,
+  type TestUser,
+  expectOk,
+} from './meetingsHarness.js';
 
 /**
  * SFU caps (docs/security.md, "SFU caps") against a real media node: floods of
@@ -31,11 +38,7 @@ const codes = (acks: Ack[]) => {
   return counts;
 };
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload, 15_000);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = (socket: TestSocket, event: string, payload: unknown) => expectOk(socket, event, payload, 15_000);
 
 /** What the media node holds of the meeting (zeros when it has no router for it). */
 async function nodeCounts(id: string) {

@@ -11,6 +11,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  expectOk,
 } from './meetingsHarness.js';
 
 /**
@@ -25,11 +26,7 @@ const users: TestUser[] = [];
 let meetingId: string;
 let sockets: TestSocket[];
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 beforeAll(async () => {
   buildMediaWorkers();

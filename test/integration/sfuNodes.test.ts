@@ -5,7 +5,7 @@ import { waitFor } from '../support/mediaNodeProcess.js';
 import { OPUS, rtpSender, udpSink, type RtpSender, type UdpSink } from '../support/rtp.js';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
 
 /**
  * A meeting spread over two media node processes (docs/sfu.md "Across nodes"): with
@@ -58,11 +58,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 /** What a node holds of the meeting (null: no router there). */
 async function stats(nodeId: string, meetingId: string) {

@@ -19,7 +19,14 @@ import {
   freshRedisPrefix,
   type TestDatabase,
 } from '../support/testDatabase.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, type TestUser } from './meetingsHarness.js';
+import {
+  closeAllSockets,
+  connectSocket,
+  registerUser,
+  type TestSocket,
+  type TestUser,
+  expectOk,
+} from './meetingsHarness.js';
 
 /**
  * Plain RTP signalling (`sfu:create_plain_transport`, `sfu:connect_plain_transport`, SFU_PLAIN_RTP)
@@ -81,11 +88,7 @@ afterAll(async () => {
   if (prefix) await clearRedisPrefix(prefix).catch(() => undefined);
 });
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 /** A meeting of members[0] with the others invited, everyone joined through `url`. */
 async function meeting(

@@ -14,6 +14,8 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
+  expectOk,
+  joinOk,
 } from './meetingsHarness.js';
 
 /**
@@ -67,17 +69,9 @@ async function meeting(): Promise<{ meetingId: string; sockets: TestSocket[] }> 
   return { meetingId: ack.meeting.id, sockets };
 }
 
-async function join(socket: TestSocket, meetingId: string): Promise<any> {
-  const ack = await socket.ack('join_meeting', { meetingId });
-  expect(ack.ok, JSON.stringify(ack)).toBe(true);
-  return ack;
-}
+const join = joinOk;
 
-async function ok(socket: TestSocket, event: string, payload: unknown): Promise<any> {
-  const ack = await socket.ack(event, payload);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-  return ack;
-}
+const ok = expectOk;
 
 describe('mesh ↔ SFU switch', () => {
   it('switches to sfu when the 5th joins, announces it once to everyone, and goes back after the hold', async () => {
