@@ -41,7 +41,8 @@ export function retryAfterMs(answer: HttpAnswer, now = Date.now()): number {
   return Number.isNaN(date) ? 1000 : Math.max(0, date - now);
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/** Waits `ms`, or less when `signal` aborts (never rejects). */
+export const abortableSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
     const done = () => {
@@ -90,7 +91,7 @@ export async function withBusyRetry<T extends HttpAnswer>(
           const waitMs = retryAfterMs(answer);
           options.onRefused?.(answer, waitMs);
           if (waitMs > maxWaitMs) throw error; // ends the retries: the caller gets the refusal
-          await sleep(waitMs, options.signal);
+          await abortableSleep(waitMs, options.signal);
         },
       },
     );

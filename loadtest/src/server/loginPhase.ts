@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { ClientRecord } from '../stats/aggregate.js';
 import type { LoginOutcome } from '../stats/loginStats.js';
-import { withBusyRetry } from './busyRetry.js';
+import { abortableSleep, withBusyRetry } from './busyRetry.js';
 import { describeFetchError } from './parleyApi.js';
 
 const AuthAnswer = z.object({ token: z.string().min(1) });
@@ -29,18 +29,6 @@ interface LoginAnswer {
   text: string;
   ms: number;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 async function postLogin(options: LoginPhaseOptions, username: string, password: string): Promise<LoginAnswer> {
   const started = performance.now();
@@ -132,7 +120,7 @@ export async function loginClients(
         return outcome;
       }),
     );
-    await sleep(gapMs, options.signal);
+    await abortableSleep(gapMs, options.signal);
   }
   const outcomes = await Promise.all(logins);
   return { outcomes, phaseMs: performance.now() - phaseStart };
