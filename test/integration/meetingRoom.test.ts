@@ -9,7 +9,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  expectOk,
+  expectOk as ok,
 } from './meetingsHarness.js';
 
 /**
@@ -48,8 +48,6 @@ afterAll(async () => {
   closeAllSockets();
   await cluster?.stop();
 });
-
-const ok = expectOk;
 
 async function refused(socket: TestSocket, event: string, payload: unknown, code: string): Promise<void> {
   const ack = await socket.ack(event, payload);

@@ -11,7 +11,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  joinOk,
+  joinOk as join,
 } from './meetingsHarness.js';
 
 /**
@@ -52,8 +52,6 @@ async function start(socket: TestSocket, payload: Record<string, unknown>): Prom
   expect(ack.ok, JSON.stringify(ack)).toBe(true);
   return ack.meeting;
 }
-
-const join = joinOk;
 
 describe('meeting lifecycle across two instances', () => {
   it('starts, invites live, joins, relays presence in the room, leaves and stops', async () => {

@@ -10,7 +10,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  joinOk,
+  joinOk as join,
 } from './meetingsHarness.js';
 
 /**
@@ -60,8 +60,6 @@ async function start(socket: TestSocket, inviteeIds: string[]): Promise<string> 
   expect(ack.ok, JSON.stringify(ack)).toBe(true);
   return ack.meeting.id;
 }
-
-const join = joinOk;
 
 const leftEvent = (meetingId: string, peerId: string) => (p: any) => p.meetingId === meetingId && p.peerId === peerId;
 

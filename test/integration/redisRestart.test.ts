@@ -7,6 +7,7 @@
  */
 import { SfuEvents } from '@parley/protocol';
 import { waitForMediaNode } from '../support/serverProcess.js';
+import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, type MediaNodeProcess } from '../support/mediaNodeProcess.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
@@ -21,10 +22,9 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  expectOk,
+  expectOk as ok,
 } from './meetingsHarness.js';
 
-const OPUS = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
 let node: MediaNodeProcess;
 
 let redis: PrivateRedis;
@@ -67,8 +67,6 @@ afterAll(async () => {
   await redis?.stop();
   await node?.stop();
 });
-
-const ok = expectOk;
 
 /** Polls until `check` returns a value, or fails with the last value seen. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {

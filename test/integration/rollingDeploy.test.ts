@@ -14,7 +14,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  expectOk,
+  expectOk as ok,
 } from './meetingsHarness.js';
 
 let cluster: Cluster;
@@ -34,8 +34,6 @@ afterAll(async () => {
   closeAllSockets();
   await cluster?.stop();
 });
-
-const ok = expectOk;
 
 const churn = (socket: TestSocket, meetingId: string) =>
   socket.events.filter(

@@ -3,7 +3,7 @@ import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel } from '../support/rtp.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk as ok } from './meetingsHarness.js';
 
 /**
  * `sfu:active_speaker` end to end: two participants produce opus-like plain RTP carrying the
@@ -33,8 +33,6 @@ afterAll(async () => {
   closeAllSockets();
   await h?.close();
 });
-
-const ok = expectOk;
 
 interface Speaker {
   producerId: string;

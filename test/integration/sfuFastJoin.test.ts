@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SfuEvents } from '@parley/protocol';
+import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes } from '../support/mediaNodeProcess.js';
 import { freePort, waitForMediaNode } from '../support/serverProcess.js';
@@ -11,7 +12,7 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  expectOk,
+  expectOk as ok,
 } from './meetingsHarness.js';
 
 /**
@@ -20,13 +21,10 @@ import {
  * per producer) and `sfu:resume_consumers`, and bad input to each.
  */
 const secret = randomBytes(16).toString('hex');
-const OPUS = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
 let cluster: Cluster;
 const users: TestUser[] = [];
 let meetingId: string;
 let sockets: TestSocket[];
-
-const ok = expectOk;
 
 beforeAll(async () => {
   buildMediaWorkers();

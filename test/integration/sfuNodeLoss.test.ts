@@ -2,7 +2,14 @@ import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMediaNodeProcess, waitFor } from '../support/mediaNodeProcess.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, sleep, type TestSocket, expectOk } from './meetingsHarness.js';
+import {
+  closeAllSockets,
+  connectSocket,
+  registerUser,
+  sleep,
+  type TestSocket,
+  expectOk as ok,
+} from './meetingsHarness.js';
 
 /**
  * A whole media node lost (kill -9 of its process; docs/sfu.md "Failures"): the sockets of its
@@ -33,8 +40,6 @@ afterAll(async () => {
   closeAllSockets();
   await h?.close();
 });
-
-const ok = expectOk;
 
 /** A meeting of `size` participants (in SFU mode: more than MESH_MAX_PARTICIPANTS=2). */
 async function meeting(size: number, label: string): Promise<{ meetingId: string; sockets: TestSocket[] }> {

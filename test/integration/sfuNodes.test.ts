@@ -5,7 +5,7 @@ import { waitFor } from '../support/mediaNodeProcess.js';
 import { OPUS, rtpSender, udpSink, type RtpSender, type UdpSink } from '../support/rtp.js';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk as ok } from './meetingsHarness.js';
 
 /**
  * A meeting spread over two media node processes (docs/sfu.md "Across nodes"): with
@@ -57,8 +57,6 @@ afterAll(async () => {
   await cluster?.stop();
   await h?.close();
 });
-
-const ok = expectOk;
 
 /** What a node holds of the meeting (null: no router there). */
 async function stats(nodeId: string, meetingId: string) {

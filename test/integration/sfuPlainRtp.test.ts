@@ -4,7 +4,7 @@ import { MEDIA_RPC_PATH, SfuEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
-import { rtpPacket } from '../support/rtp.js';
+import { OPUS, rtpPacket } from '../support/rtp.js';
 import {
   waitForMediaNode,
   buildServer,
@@ -25,17 +25,16 @@ import {
   registerUser,
   type TestSocket,
   type TestUser,
-  expectOk,
+  expectOk as ok,
 } from './meetingsHarness.js';
 
 /**
  * Plain RTP signalling (`sfu:create_plain_transport`, `sfu:connect_plain_transport`, SFU_PLAIN_RTP)
  * with a real media node process and two server processes on one database: A with the flag on,
  * B with it off; and recv transports with SRTP (`srtp: true`, the RTP bots' default).
- * Ports (brief H7): servers 57000-57001, media RPC 57010, RTC 57020, UDP 57100+.
+ * Ports: servers 57000-57001, media RPC 57010, RTC 57020, UDP 57100+.
  */
 const secret = randomBytes(16).toString('hex');
-const OPUS = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
 let on: ServerProcess;
 let off: ServerProcess;
 let db: TestDatabase;
@@ -87,8 +86,6 @@ afterAll(async () => {
   await db?.drop().catch(() => undefined);
   if (prefix) await clearRedisPrefix(prefix).catch(() => undefined);
 });
-
-const ok = expectOk;
 
 /** A meeting of members[0] with the others invited, everyone joined through `url`. */
 async function meeting(

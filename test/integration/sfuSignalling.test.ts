@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MEDIA_RPC_PATH, SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { io as connectRpc } from 'socket.io-client';
 import { waitForMediaNode } from '../support/serverProcess.js';
+import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
 import { request } from './_http.js';
@@ -14,8 +15,8 @@ import {
   type Cluster,
   type TestSocket,
   type TestUser,
-  expectOk,
-  joinOk,
+  expectOk as ok,
+  joinOk as join,
 } from './meetingsHarness.js';
 
 /**
@@ -24,7 +25,6 @@ import {
  * malformed payloads, and transports / produce / consume through the socket events.
  */
 const secret = randomBytes(16).toString('hex');
-const OPUS = { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 };
 let cluster: Cluster;
 const users: TestUser[] = [];
 let outsider: TestUser;
@@ -64,14 +64,9 @@ afterAll(async () => {
 /** A meeting hosted by users[0] with users[1..5] invited; sockets alternate between A and B. */
 async function meeting(): Promise<{ meetingId: string; sockets: TestSocket[] }> {
   const sockets = await Promise.all(users.map((u, i) => connectSocket(i % 2 ? cluster.b.url : cluster.a.url, u.token)));
-  const ack = await sockets[0]!.ack('start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
-  expect(ack.ok, JSON.stringify(ack)).toBe(true);
+  const ack = await ok(sockets[0]!, 'start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
   return { meetingId: ack.meeting.id, sockets };
 }
-
-const join = joinOk;
-
-const ok = expectOk;
 
 describe('mesh ↔ SFU switch', () => {
   it('switches to sfu when the 5th joins, announces it once to everyone, and goes back after the hold', async () => {

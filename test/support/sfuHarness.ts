@@ -279,7 +279,7 @@ export async function transportsOf(page: Page): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Several media nodes behind one server (no browser): the cross-node tests (brief H4).
+// Several media nodes behind one server (no browser): the cross-node tests.
 // ---------------------------------------------------------------------------------------------
 
 export interface SfuNodesOptions {

@@ -1,6 +1,7 @@
 import type { IceServer, SignalPayload } from '@parley/protocol';
 import { createSignal, type Accessor } from 'solid-js';
 import type { LocalMediaView } from '../media/LocalMedia.js';
+import { readPeerStats } from './peerStats.js';
 import { PEER_CHANNEL, parsePeerMessage, type PeerMessage, type PeerStateMessage } from './peerMessages.js';
 import { RemoteStreams } from './RemoteStreams.js';
 import { isPolite } from './remoteSources.js';
@@ -131,27 +132,7 @@ export class PeerLink {
       candidatePair: null,
     };
     if (this.closed) return result;
-    const report = await this.pc.getStats();
-    const byId = new Map<string, Record<string, unknown>>();
-    report.forEach((entry: Record<string, unknown>) => byId.set(entry.id as string, entry));
-    for (const entry of byId.values()) {
-      if (entry.type === 'inbound-rtp' && entry.kind === 'video') {
-        result.framesDecoded += Number(entry.framesDecoded ?? 0);
-        if (typeof entry.framesPerSecond === 'number') result.framesPerSecond = entry.framesPerSecond;
-      }
-      if (entry.type === 'inbound-rtp' && entry.kind === 'audio')
-        result.audioPacketsReceived += Number(entry.packetsReceived ?? 0);
-      if (entry.type === 'transport' && typeof entry.selectedCandidatePairId === 'string') {
-        const pair = byId.get(entry.selectedCandidatePairId);
-        const localCandidate = pair ? byId.get(pair.localCandidateId as string) : undefined;
-        const remoteCandidate = pair ? byId.get(pair.remoteCandidateId as string) : undefined;
-        if (pair && typeof pair.currentRoundTripTime === 'number') result.roundTripTime = pair.currentRoundTripTime;
-        if (localCandidate && remoteCandidate) {
-          result.candidatePair = `${String(localCandidate.candidateType)}/${String(remoteCandidate.candidateType)}`;
-        }
-      }
-    }
-    return result;
+    return readPeerStats(await this.pc.getStats(), result);
   }
 
   /**
