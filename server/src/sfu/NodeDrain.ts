@@ -1,19 +1,9 @@
 import { SfuServerEvents, type SfuMigrated, type SfuMigrateEvent, type SfuProducerEvent } from '@parley/protocol';
-import type { Logger } from '../logger.js';
-import type { MediaCluster } from '../media/MediaCluster.js';
 import { leastLoadedNode } from '../media/placement/leastLoadedNode.js';
-import { nodesOfPeer, rebase, type LocalSfuPeer, type LocalSfuPeers } from './LocalSfuPeers.js';
-import type { NodePipes } from './NodePipes.js';
-import type { SfuService } from './SfuService.js';
-import type { SfuStore } from './SfuStore.js';
+import { nodesOfPeer, rebase, type LocalSfuPeer } from './LocalSfuPeers.js';
+import type { SfuNodeEventDeps } from './SfuNodeEventDeps.js';
 
-export interface NodeDrainDeps {
-  service: SfuService;
-  local: LocalSfuPeers;
-  store: SfuStore;
-  pipes: NodePipes;
-  media: MediaCluster;
-  logger: Logger;
+export interface NodeDrainDeps extends SfuNodeEventDeps {
   /**
    * After a peer's `sfu:migrated`, its objects on the draining node close this much later: the
    * others meanwhile switch to its new producers (they got `sfu:new_producer`). Default 1 s.

@@ -1,18 +1,8 @@
 import { SfuServerEvents, type SfuProducerEvent, type SfuTransportsResetEvent } from '@parley/protocol';
-import type { Logger } from '../logger.js';
-import type { MediaCluster } from '../media/MediaCluster.js';
-import { nodesOfPeer, type LocalSfuPeer, type LocalSfuPeers } from './LocalSfuPeers.js';
-import type { NodePipes } from './NodePipes.js';
-import type { SfuService } from './SfuService.js';
-import type { SfuStore } from './SfuStore.js';
+import { nodesOfPeer, type LocalSfuPeer } from './LocalSfuPeers.js';
+import type { SfuNodeEventDeps } from './SfuNodeEventDeps.js';
 
-export interface NodeLossDeps {
-  service: SfuService;
-  local: LocalSfuPeers;
-  store: SfuStore;
-  pipes: NodePipes;
-  media: MediaCluster;
-  logger: Logger;
+export interface NodeLossDeps extends SfuNodeEventDeps {
   /** Called for each sfu:transports_reset sent (metrics). */
   onReset?: (reason: SfuTransportsResetEvent['reason']) => void;
   /**

@@ -102,13 +102,9 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   events.on('ended', onEnded);
   events.on('modeChanged', onMode);
   const { modeSwitch } = deps.meetings;
+  const nodeEventDeps = { service, local, store, pipes, media: deps.media, logger };
   const nodeLoss = new NodeLoss({
-    service,
-    local,
-    store,
-    pipes,
-    media: deps.media,
-    logger,
+    ...nodeEventDeps,
     onReset: (reason) => metrics?.transportsReset.inc({ reason }),
     ...(modeSwitch ? { fallbackToMesh: (meetingId: string) => modeSwitch.fallbackToMesh(meetingId) } : {}),
   });
@@ -116,12 +112,7 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }),
   );
   const drain = new NodeDrain({
-    service,
-    local,
-    store,
-    pipes,
-    media: deps.media,
-    logger,
+    ...nodeEventDeps,
     onMigrate: (stage) => metrics?.drainMoves.inc({ stage }),
   });
   drain.start();
