@@ -50,6 +50,8 @@ export const EventRates: Record<string, EventRate> = {
   [SfuEvents.reportTiles]: { burst: 30, perSecond: 5 },
   [SfuEvents.consumeMany]: { burst: 10, perSecond: 2 },
   [SfuEvents.resumeConsumers]: { burst: 30, perSecond: 5 },
+  // once per move of the meeting to another media node (sfu:migrate)
+  [SfuEvents.migrated]: { burst: 10, perSecond: 1 },
   [SfuEvents.createPlainTransport]: { burst: 8, perSecond: 1 },
   [SfuEvents.connectPlainTransport]: { burst: 8, perSecond: 1 },
 };
