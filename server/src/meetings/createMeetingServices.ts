@@ -15,6 +15,8 @@ import { RedisRoomStore } from './RedisRoomStore.js';
 import { RoomService } from './RoomService.js';
 import type { RoomStore } from './RoomStore.js';
 import type { MeetingSettings } from './settings.js';
+import type { MeetingMembership } from './MeetingMembership.js';
+import { RoomMembership } from './RoomMembership.js';
 
 export interface MeetingServices {
   meetings: MeetingService;
@@ -30,6 +32,8 @@ export interface MeetingServices {
   notifier: MeetingNotifier;
   /** Which socket holds which peer on this instance (the SFU checks participants with it). */
   localPeers: LocalPeers;
+  /** Is this socket a participant, the room's mode, its peers (what the SFU asks of meetings). */
+  membership: MeetingMembership;
   /** peerLeft, ended, modeChanged (for the SFU). */
   events: RoomEvents;
   /** The mesh ↔ SFU switch (absent without mode settings); the SFU uses its mesh fallback. */
@@ -108,6 +112,7 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     repo,
     notifier,
     localPeers,
+    membership: new RoomMembership(localPeers, store),
     restorer,
     events,
     ...(modeSwitch ? { modeSwitch } : {}),

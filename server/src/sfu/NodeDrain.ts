@@ -1,5 +1,4 @@
-import { SfuServerEvents, type SfuMigrated, type SfuMigrateEvent, type SfuProducerEvent } from '@parley/protocol';
-import { leastLoadedNode } from '../media/placement/leastLoadedNode.js';
+import type { SfuMigrated } from '@parley/protocol';
 import { nodesOfPeer, rebase, type LocalSfuPeer } from './LocalSfuPeers.js';
 import type { SfuNodeEventDeps } from './SfuNodeEventDeps.js';
 
@@ -94,7 +93,7 @@ export class NodeDrain {
   }
 
   private async check(): Promise<void> {
-    const { media, local, store, pipes, logger, service } = this.deps;
+    const { media, local, store, pipes, logger, notify, placement } = this.deps;
     for (const [peerId, move] of this.moves) if (local.get(peerId) !== move.peer) this.moves.delete(peerId);
     const draining = new Set(
       media
@@ -113,7 +112,7 @@ export class NodeDrain {
       let primary = await store.getNode(meetingId);
       if (!primary) continue;
       if (draining.has(primary)) {
-        const target = leastLoadedNode(media.nodes());
+        const target = placement.strategy.chooseNode(media.nodes());
         if (!target) {
           if (!this.stuck.has(meetingId))
             logger.warn(
@@ -131,15 +130,14 @@ export class NodeDrain {
           logger.info({ meetingId, from, to: primary }, 'sfu meeting moving off a draining node');
       }
       this.stuck.delete(meetingId);
+      // What this instance's peers create next goes to the new primary without asking the store.
+      placement.placedOn(meetingId, primary);
       for (const peer of local.ofMeeting(meetingId)) {
         const from = nodesOfPeer(peer).filter((n) => draining.has(n));
         if (from.length === 0 || this.moves.get(peer.peerId)?.peer === peer) continue;
         if (draining.has(peer.nodeId)) rebase(peer, primary);
         this.moves.set(peer.peerId, { peer, from, startedAt: Date.now(), closing: false });
-        service.toSocket(peer.socketId, SfuServerEvents.migrate, {
-          meetingId,
-          reason: 'node_draining',
-        } satisfies SfuMigrateEvent);
+        notify.migrate(peer.socketId, { meetingId, reason: 'node_draining' });
         this.deps.onMigrate?.('started');
       }
     }
@@ -151,7 +149,7 @@ export class NodeDrain {
    * the node (closePeer; plain transports one by one, closePeer does not know them).
    */
   private async closeOld(move: Move): Promise<void> {
-    const { local, store, service, media, logger } = this.deps;
+    const { local, store, notify, placement, logger } = this.deps;
     const { peer } = move;
     if (local.get(peer.peerId) !== peer) return;
     const { meetingId } = peer;
@@ -163,20 +161,15 @@ export class NodeDrain {
     for (const producerId of producers) {
       local.removeProducer(peer, producerId);
       await store.removeProducer(meetingId, producerId).catch(() => undefined);
-      service.toRoom(meetingId, peer.socketId, SfuServerEvents.producerClosed, {
-        meetingId,
-        producerId,
-        peerId: peer.peerId,
-      } satisfies SfuProducerEvent);
+      notify.producerClosed({ meetingId, producerId, peerId: peer.peerId }, peer.socketId);
     }
     for (const nodeId of move.from) {
-      const client = media.client(nodeId);
-      if (!client?.connected) continue;
+      const node = placement.node(nodeId);
+      if (!node.reachable) continue;
       for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId)
-          await client.request('closeTransport', { meetingId, transportId }).catch(() => undefined);
+        if ((t.nodeId ?? peer.nodeId) === nodeId) await node.tryCall('closeTransport', { meetingId, transportId });
       }
-      await client.request('closePeer', { meetingId, peerId: peer.peerId }).catch(() => undefined);
+      await node.tryCall('closePeer', { meetingId, peerId: peer.peerId });
     }
     this.moves.delete(peer.peerId);
     this.deps.onMigrate?.('finished');

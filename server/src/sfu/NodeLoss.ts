@@ -1,4 +1,4 @@
-import { SfuServerEvents, type SfuProducerEvent, type SfuTransportsResetEvent } from '@parley/protocol';
+import type { SfuTransportsResetEvent } from '@parley/protocol';
 import { nodesOfPeer, type LocalSfuPeer } from './LocalSfuPeers.js';
 import type { SfuNodeEventDeps } from './SfuNodeEventDeps.js';
 
@@ -64,7 +64,9 @@ export class NodeLoss {
     nodeId: string,
     reason: SfuTransportsResetEvent['reason'],
   ): Promise<void> {
-    const { local, store, pipes } = this.deps;
+    const { local, store, pipes, placement } = this.deps;
+    // Placed again by the next request of the meeting (its kept media is dropped here).
+    placement.forget(meetingId);
     const current = await store.getNode(meetingId);
     if (current === nodeId || current === null) {
       await pipes.closeMeeting(meetingId, nodeId);
@@ -90,7 +92,7 @@ export class NodeLoss {
    * other surviving nodes) are closed and its producers announced closed.
    */
   private async resetPeer(peer: LocalSfuPeer, lost: string, reason: SfuTransportsResetEvent['reason']): Promise<void> {
-    const { local, store, service, media } = this.deps;
+    const { local, store, notify, placement } = this.deps;
     const nodes = nodesOfPeer(peer).filter((n) => n !== lost);
     const producers = [...peer.producers.keys()];
     const plain = [...peer.transports].filter(([, t]) => t.plain);
@@ -98,30 +100,23 @@ export class NodeLoss {
     if (peer.nodeId !== lost) {
       for (const producerId of producers) {
         await store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
-        service.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, {
-          meetingId: peer.meetingId,
-          producerId,
-          peerId: peer.peerId,
-        } satisfies SfuProducerEvent);
+        notify.producerClosed({ meetingId: peer.meetingId, producerId, peerId: peer.peerId }, peer.socketId);
       }
     }
     for (const nodeId of nodes) {
-      const client = media.client(nodeId);
-      if (!client?.connected) continue;
-      await client.request('closePeer', { meetingId: peer.meetingId, peerId: peer.peerId }).catch(() => undefined);
+      const node = placement.node(nodeId);
+      if (!node.reachable) continue;
+      await node.tryCall('closePeer', { meetingId: peer.meetingId, peerId: peer.peerId });
       for (const [transportId, t] of plain) {
         if ((t.nodeId ?? peer.nodeId) === nodeId)
-          await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
+          await node.tryCall('closeTransport', { meetingId: peer.meetingId, transportId });
       }
     }
     this.sendReset(peer, reason);
   }
 
   private sendReset(peer: LocalSfuPeer, reason: SfuTransportsResetEvent['reason']): void {
-    this.deps.service.toSocket(peer.socketId, SfuServerEvents.transportsReset, {
-      meetingId: peer.meetingId,
-      reason,
-    } satisfies SfuTransportsResetEvent);
+    this.deps.notify.transportsReset(peer.socketId, { meetingId: peer.meetingId, reason });
     this.deps.onReset?.(reason);
   }
 }

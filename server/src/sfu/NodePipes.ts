@@ -1,18 +1,18 @@
 import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol';
 import { AppError } from '../appError.js';
 import type { Logger } from '../logger.js';
-import type { MediaCluster } from '../media/MediaCluster.js';
-import { MediaRpcError } from '../media/MediaNodeClient.js';
 import type { NodeLoad } from '../media/placement/leastLoadedNode.js';
 import { recvTransportNode } from '../media/placement/recvNode.js';
 import type { RoomStore } from '../meetings/RoomStore.js';
+import { MediaNodeRef } from './media/MediaNodeRef.js';
+import type { MediaNodes } from './media/MediaNodes.js';
 import type { PipeStore } from './PipeStore.js';
 
 export interface NodePipesDeps {
-  media: MediaCluster;
+  media: MediaNodes;
   pipes: PipeStore;
-  /** For the per-meeting pipe lock shared by every instance. */
-  rooms: RoomStore;
+  /** The per-meeting pipe lock shared by every instance (the room store's locks; nothing is read). */
+  locks: Pick<RoomStore, 'withLock'>;
   logger: Logger;
   /** SFU_NODE_CONSUMER_BUDGET: consumers per node before recv transports go elsewhere; 0 = off. */
   nodeBudget: number;
@@ -189,7 +189,7 @@ export class NodePipes {
     const deadline = Date.now() + LOCK_WAIT_MS;
     for (;;) {
       let ran = false;
-      await this.deps.rooms.withLock(`sfu-pipe:${meetingId}`, LOCK_TTL_MS, async () => {
+      await this.deps.locks.withLock(`sfu-pipe:${meetingId}`, LOCK_TTL_MS, async () => {
         ran = true;
         await fn();
       });
@@ -199,20 +199,12 @@ export class NodePipes {
     }
   }
 
-  /** One RPC to a node by id; node errors keep their code, like SfuService.call. */
-  private async rpc<M extends MediaRpcMethod>(
+  /** One RPC to a node by id (MediaNodeRef maps its errors). */
+  private rpc<M extends MediaRpcMethod>(
     nodeId: string,
     method: M,
     params: MediaRpcParams<M>,
   ): Promise<MediaRpcResult<M>> {
-    const client = this.deps.media.client(nodeId);
-    if (!client?.connected) throw new AppError('unavailable', `media node ${nodeId} is not reachable`);
-    try {
-      return await client.request(method, params);
-    } catch (error) {
-      if (error instanceof MediaRpcError)
-        throw new AppError(error.code === 'internal' ? 'unavailable' : error.code, error.message);
-      throw error;
-    }
+    return new MediaNodeRef(nodeId, this.deps.media).call(method, params);
   }
 }

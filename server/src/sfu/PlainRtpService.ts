@@ -9,7 +9,7 @@ import type { SfuService } from './SfuService.js';
  *
  * A plain transport belongs to the caller's SFU peer like a WebRTC one (the same participant
  * check, the same `transportId` for `sfu:produce` / `sfu:consume`, closed when the peer goes).
- * Placement: a recv one goes on the node SfuNodeAccess.transportNode picks, like a WebRTC one
+ * Placement: a recv one goes on the node MeetingPlacement.transportNode picks, like a WebRTC one
  * (SFU_NODE_CONSUMER_BUDGET applies); on that node it is created on the meeting's primary router,
  * since the node's createPlainTransport does not apply SFU_CONSUMER_BUDGET across workers.
  * `srtp: true` (recv): the node encrypts what it sends with SRTP, like for WebRTC consumers, so
@@ -26,22 +26,21 @@ export class PlainRtpService {
     { meetingId, direction, srtp }: SfuCreatePlainTransport,
   ): Promise<SfuPlainTransportInfo> {
     this.requireEnabled();
-    const found = await this.sfu.peer(socketId, meetingId, true);
-    const { peer } = found;
+    const { peer } = await this.sfu.peer(socketId, meetingId, true, true);
     const release = this.sfu.caps.reserveTransport(peer, direction);
-    const { nodeId, client, t } = await (async () => {
+    const { node, t } = await (async () => {
       // Recv transports may go on another media node (SFU_NODE_CONSUMER_BUDGET), like WebRTC ones.
-      const placed = await this.sfu.nodes.transportNode(peer, direction, found.client);
+      const placed = await this.sfu.placement.transportNode(peer, direction);
       // SRTP (recv only, checked by the schema): the node encrypts as for a WebRTC consumer.
-      const created = await this.sfu.nodes.call(placed.client, 'createPlainTransport', {
+      const created = await placed.call('createPlainTransport', {
         meetingId,
         comedia: direction === 'send',
         ...(srtp ? { enableSrtp: true } : {}),
       });
-      return { ...placed, t: created };
+      return { node: placed, t: created };
     })().finally(release);
-    await this.sfu.requireCurrent(peer, () => client.request('closeTransport', { meetingId, transportId: t.id }));
-    peer.transports.set(t.id, { direction, plain: true, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
+    await this.sfu.requireCurrent(peer, () => node.tryCall('closeTransport', { meetingId, transportId: t.id }));
+    peer.transports.set(t.id, { direction, plain: true, ...(node.id !== peer.nodeId ? { nodeId: node.id } : {}) });
     return {
       transportId: t.id,
       ip: t.ip,
@@ -55,7 +54,7 @@ export class PlainRtpService {
     { meetingId, transportId, ip, port, srtpParameters }: SfuConnectPlainTransport,
   ): Promise<void> {
     this.requireEnabled();
-    const { peer, client } = await this.sfu.ownTransport(socketId, meetingId, transportId);
+    const { peer, node } = await this.sfu.ownTransport(socketId, meetingId, transportId);
     const transport = peer.transports.get(transportId);
     if (!transport?.plain) throw new AppError('bad_request', 'transportId: not a plain RTP transport', 'transportId');
     if (transport.direction !== 'recv')
@@ -65,7 +64,7 @@ export class PlainRtpService {
         'transportId',
       );
     // The node answers bad_request when srtpParameters are missing for an SRTP transport, or given for a plain one.
-    await this.sfu.nodes.call(client, 'connectPlainTransport', {
+    await node.call('connectPlainTransport', {
       meetingId,
       transportId,
       ip,

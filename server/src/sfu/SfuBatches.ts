@@ -63,14 +63,14 @@ export class SfuBatches {
     socketId: string,
     { meetingId, consumerIds }: SfuResumeConsumers,
   ): Promise<{ consumers: SfuResumeResult[] }> {
-    const { peer, client } = await this.sfu.peer(socketId, meetingId);
+    const { peer, node } = await this.sfu.peer(socketId, meetingId);
     const consumers = await Promise.all(
       [...new Set(consumerIds)].map(async (consumerId): Promise<SfuResumeResult> => {
         try {
           const consumer = peer.consumers.get(consumerId);
           if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-          const on = consumer.nodeId ? this.sfu.nodes.clientOf(consumer.nodeId) : client;
-          await this.sfu.nodes.call(on, 'resumeConsumer', { meetingId, consumerId });
+          const on = consumer.nodeId ? this.sfu.placement.node(consumer.nodeId) : node;
+          await on.call('resumeConsumer', { meetingId, consumerId });
           return { consumerId, ok: true };
         } catch (error) {
           return { consumerId, ok: false, error: this.itemError(error) };

@@ -1,19 +1,14 @@
-import { SfuServerEvents, type SfuProducerEvent } from '@parley/protocol';
 import { nodesOfPeer } from './LocalSfuPeers.js';
 import type { SfuServiceDeps } from './SfuServiceDeps.js';
 
-type CleanupDeps = Pick<SfuServiceDeps, 'local' | 'store' | 'media' | 'pipes'>;
-type ToRoom = (meetingId: string, exceptSocketId: string | null, event: string, payload: object) => void;
+type CleanupDeps = Pick<SfuServiceDeps, 'local' | 'store' | 'pipes' | 'placement' | 'notify'>;
 
 /**
  * What a peer, a socket or a meeting leaves behind on the media nodes and in the shared producer
  * list is closed (SfuService delegates here).
  */
 export class SfuCleanup {
-  constructor(
-    private readonly deps: CleanupDeps,
-    private readonly toRoom: ToRoom,
-  ) {}
+  constructor(private readonly deps: CleanupDeps) {}
 
   /**
    * The peer left or its socket went: its producers go (others are told) and its transports
@@ -30,21 +25,19 @@ export class SfuCleanup {
     const plain = [...peer.transports].filter(([, t]) => t.plain);
     const nodes = nodesOfPeer(peer);
     this.deps.local.delete(peerId);
+    // The meeting's media is kept while this instance has peers in it.
+    if (this.deps.local.ofMeeting(peer.meetingId).length === 0) this.deps.placement.forget(peer.meetingId);
     for (const producerId of producerIds) {
       await this.deps.store.removeProducer(peer.meetingId, producerId).catch(() => undefined);
-      this.toRoom(peer.meetingId, peer.socketId, SfuServerEvents.producerClosed, {
-        meetingId: peer.meetingId,
-        producerId,
-        peerId,
-      } satisfies SfuProducerEvent);
+      this.deps.notify.producerClosed({ meetingId: peer.meetingId, producerId, peerId }, peer.socketId);
     }
     for (const nodeId of nodes) {
-      const client = this.deps.media.client(nodeId);
-      if (!client?.connected) continue;
-      await client.request('closePeer', { meetingId: peer.meetingId, peerId }).catch(() => undefined);
+      const node = this.deps.placement.node(nodeId);
+      if (!node.reachable) continue;
+      await node.tryCall('closePeer', { meetingId: peer.meetingId, peerId });
       for (const [transportId, t] of plain) {
         if ((t.nodeId ?? peer.nodeId) === nodeId)
-          await client.request('closeTransport', { meetingId: peer.meetingId, transportId }).catch(() => undefined);
+          await node.tryCall('closeTransport', { meetingId: peer.meetingId, transportId });
       }
     }
   }
@@ -53,16 +46,11 @@ export class SfuCleanup {
     const stale = (await this.deps.store.listProducers(meetingId)).filter((p) => p.peerId === peerId);
     for (const p of stale) {
       await this.deps.store.removeProducer(meetingId, p.producerId);
-      this.toRoom(meetingId, null, SfuServerEvents.producerClosed, {
-        meetingId,
-        producerId: p.producerId,
-        peerId,
-      } satisfies SfuProducerEvent);
+      this.deps.notify.producerClosed({ meetingId, producerId: p.producerId, peerId }, null);
     }
     const nodes = new Set([await this.deps.store.getNode(meetingId), ...(await this.deps.pipes.nodes(meetingId))]);
     for (const nodeId of nodes) {
-      const client = nodeId ? this.deps.media.client(nodeId) : undefined;
-      if (client?.connected) await client.request('closePeer', { meetingId, peerId }).catch(() => undefined);
+      if (nodeId) await this.deps.placement.node(nodeId).tryCall('closePeer', { meetingId, peerId });
     }
   }
 
@@ -74,10 +62,10 @@ export class SfuCleanup {
   /** The meeting ended (or went back to mesh for good): close its routers and forget it. */
   async closeMeeting(meetingId: string): Promise<void> {
     for (const peer of this.deps.local.ofMeeting(meetingId)) this.deps.local.delete(peer.peerId);
+    this.deps.placement.forget(meetingId);
     const nodeId = await this.deps.store.getNode(meetingId);
     await this.deps.store.clearMeeting(meetingId);
-    const client = nodeId ? this.deps.media.client(nodeId) : undefined;
-    if (client?.connected) await client.request('closeRouter', { meetingId }).catch(() => undefined);
+    if (nodeId) await this.deps.placement.node(nodeId).tryCall('closeRouter', { meetingId });
     await this.deps.pipes.closeMeeting(meetingId, nodeId);
   }
 }

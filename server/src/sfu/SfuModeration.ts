@@ -1,14 +1,8 @@
-import { SfuServerEvents, type SfuProducerEvent } from '@parley/protocol';
-import type { SfuNodeAccess } from './SfuNodeAccess.js';
 import type { SfuServiceDeps } from './SfuServiceDeps.js';
 
 /** The host's moderation of SFU media (issue 16): acts on any participant's producers, on any instance. */
 export class SfuModeration {
-  constructor(
-    private readonly deps: Pick<SfuServiceDeps, 'store' | 'local' | 'pipes'>,
-    private readonly nodes: SfuNodeAccess,
-    private readonly toRoom: (meetingId: string, exceptSocketId: string | null, event: string, payload: object) => void,
-  ) {}
+  constructor(private readonly deps: Pick<SfuServiceDeps, 'store' | 'local' | 'pipes' | 'placement' | 'notify'>) {}
 
   /**
    * The host muted `peerId` (`mute_participant`): its producers of `kind` (camera and screen for
@@ -23,16 +17,12 @@ export class SfuModeration {
     for (const producer of producers) {
       const node = producer.nodeId ?? nodeId;
       if (!node) continue;
-      await this.nodes.call(this.nodes.clientOf(node), 'pauseProducer', { meetingId, producerId: producer.producerId });
+      await this.deps.placement.node(node).call('pauseProducer', { meetingId, producerId: producer.producerId });
       const local = this.deps.local.get(peerId)?.producers.get(producer.producerId);
       if (local) local.paused = true;
       await this.deps.pipes.followPause(meetingId, producer.producerId, true);
       await this.deps.store.setProducerPaused(meetingId, producer.producerId, true);
-      this.toRoom(meetingId, producer.socketId, SfuServerEvents.producerPaused, {
-        meetingId,
-        producerId: producer.producerId,
-        peerId,
-      } satisfies SfuProducerEvent);
+      this.deps.notify.producerPaused({ meetingId, producerId: producer.producerId, peerId }, true, producer.socketId);
     }
     return producers.length;
   }

@@ -1,7 +1,9 @@
 import type { Logger } from '../logger.js';
-import type { MediaCluster } from '../media/MediaCluster.js';
 import type { LocalSfuPeers } from './LocalSfuPeers.js';
+import type { MediaNodes } from './media/MediaNodes.js';
 import type { NodePipes } from './NodePipes.js';
+import type { MeetingPlacement } from './placement/MeetingPlacement.js';
+import type { SfuNotifications } from './SfuNotifications.js';
 import type { SfuService } from './SfuService.js';
 import type { SfuStore } from './SfuStore.js';
 
@@ -11,6 +13,8 @@ export interface SfuNodeEventDeps {
   local: LocalSfuPeers;
   store: SfuStore;
   pipes: NodePipes;
-  media: MediaCluster;
+  media: MediaNodes;
+  placement: MeetingPlacement;
+  notify: SfuNotifications;
   logger: Logger;
 }

@@ -1,81 +1,54 @@
 import {
   SfuServerEvents,
-  type MediaNotification,
   type SfuActiveSpeakerEvent,
   type SfuConsumerClosedEvent,
+  type SfuMigrateEvent,
+  type SfuNewProducerEvent,
   type SfuProducerEvent,
+  type SfuTransportsResetEvent,
 } from '@parley/protocol';
-import type { Logger } from '../logger.js';
-import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
-import type { NodeLoss } from './NodeLoss.js';
-import type { NodePipes } from './NodePipes.js';
-import type { SfuService } from './SfuService.js';
-import type { SfuStore } from './SfuStore.js';
-
-export interface SfuNotificationDeps {
-  service: SfuService;
-  local: LocalSfuPeers;
-  store: SfuStore;
-  pipes: NodePipes;
-  nodeLoss: NodeLoss;
-  logger: Logger;
-}
+import type { ClientRooms } from '../clientRooms.js';
+import { meetingRoom } from '../meetings/MeetingNotifier.js';
 
 /**
- * Acts on the media nodes' notifications. Every server instance receives each one; only the
- * instance that owns the object named (the peer's socket is here) emits, so clients get each
- * event once.
+ * Every event the SFU domain sends to clients, through the ClientRooms port: to a meeting's
+ * sockets (leaving the one that caused it out, when given) or to one socket. The SFU services
+ * send through this one notifier only.
  */
-export function createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }: SfuNotificationDeps) {
-  /** Whether `nodeId` holds the producer itself (not a piped copy of it). */
-  const isOrigin = (owner: LocalSfuPeer, producerId: string, nodeId: string) =>
-    (owner.producers.get(producerId)?.nodeId ?? owner.nodeId) === nodeId;
-  const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
-  return (nodeId: string, notification: MediaNotification): void => {
-    switch (notification.event) {
-      case 'producerClosed': {
-        const { meetingId, producerId } = notification.data;
-        void pipes.producerClosed(nodeId, meetingId, producerId).catch(warn('closing piped producers failed'));
-        const owner = local.ownerOfProducer(producerId);
-        if (!owner || !isOrigin(owner, producerId, nodeId) || !local.removeProducer(owner, producerId)) return;
-        void store.removeProducer(meetingId, producerId).catch(() => undefined);
-        service.toRoom(meetingId, null, SfuServerEvents.producerClosed, {
-          meetingId,
-          producerId,
-          peerId: owner.peerId,
-        } satisfies SfuProducerEvent);
-        return;
-      }
-      case 'consumerClosed': {
-        const { meetingId, consumerId, producerId } = notification.data;
-        const owner = local.ownerOfConsumer(consumerId);
-        if (!owner || !local.removeConsumer(owner, consumerId)) return;
-        service.toSocket(owner.socketId, SfuServerEvents.consumerClosed, {
-          meetingId,
-          consumerId,
-          producerId,
-        } satisfies SfuConsumerClosedEvent);
-        return;
-      }
-      case 'activeSpeaker': {
-        const { meetingId, producerId } = notification.data;
-        const owner = local.ownerOfProducer(producerId);
-        if (!owner || !isOrigin(owner, producerId, nodeId)) return;
-        service.toRoom(meetingId, null, SfuServerEvents.activeSpeaker, {
-          meetingId,
-          peerId: owner.peerId,
-          producerId,
-        } satisfies SfuActiveSpeakerEvent);
-        return;
-      }
-      case 'workerDied': {
-        const { meetingIds } = notification.data;
-        void nodeLoss.workerDied(nodeId, meetingIds).catch(warn('sfu reset after a worker death failed'));
-        if (meetingIds.length > 0) logger.warn({ nodeId, meetingIds }, 'media worker died: sfu transports reset');
-        return;
-      }
-      default:
-        return;
-    }
-  };
+export class SfuNotifications {
+  constructor(private readonly io: ClientRooms) {}
+
+  newProducer(event: SfuNewProducerEvent, exceptSocketId: string): void {
+    this.toMeeting(event.meetingId, exceptSocketId, SfuServerEvents.newProducer, event);
+  }
+
+  producerClosed(event: SfuProducerEvent, exceptSocketId: string | null): void {
+    this.toMeeting(event.meetingId, exceptSocketId, SfuServerEvents.producerClosed, event);
+  }
+
+  producerPaused(event: SfuProducerEvent, paused: boolean, exceptSocketId: string | null): void {
+    const name = paused ? SfuServerEvents.producerPaused : SfuServerEvents.producerResumed;
+    this.toMeeting(event.meetingId, exceptSocketId, name, event);
+  }
+
+  activeSpeaker(event: SfuActiveSpeakerEvent): void {
+    this.toMeeting(event.meetingId, null, SfuServerEvents.activeSpeaker, event);
+  }
+
+  consumerClosed(socketId: string, event: SfuConsumerClosedEvent): void {
+    this.io.to(socketId).emit(SfuServerEvents.consumerClosed, event);
+  }
+
+  transportsReset(socketId: string, event: SfuTransportsResetEvent): void {
+    this.io.to(socketId).emit(SfuServerEvents.transportsReset, event);
+  }
+
+  migrate(socketId: string, event: SfuMigrateEvent): void {
+    this.io.to(socketId).emit(SfuServerEvents.migrate, event);
+  }
+
+  private toMeeting(meetingId: string, exceptSocketId: string | null, event: string, payload: object): void {
+    const room = this.io.to(meetingRoom(meetingId));
+    (exceptSocketId ? room.except(exceptSocketId) : room).emit(event, payload);
+  }
 }

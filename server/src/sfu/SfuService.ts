@@ -1,5 +1,4 @@
 import {
-  SfuServerEvents,
   type SfuConnectTransport,
   type SfuConsume,
   type SfuConsumerInfo,
@@ -12,64 +11,78 @@ import {
   type SfuTransportInfo,
 } from '@parley/protocol';
 import { AppError } from '../appError.js';
-import type { MediaNodeClient } from '../media/MediaNodeClient.js';
 import { spatialLayerForHeight } from '@parley/protocol';
-import { meetingRoom } from '../meetings/MeetingNotifier.js';
-import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
+import type { LocalSfuPeer } from './LocalSfuPeers.js';
+import type { MediaNodeRef } from './media/MediaNodeRef.js';
+import type { MeetingPlacement } from './placement/MeetingPlacement.js';
 import { SfuCaps } from './SfuCaps.js';
 import { SfuCleanup } from './SfuCleanup.js';
 import { SfuModeration } from './SfuModeration.js';
-import { SfuNodeAccess } from './SfuNodeAccess.js';
 import type { SfuServiceDeps } from './SfuServiceDeps.js';
-import type { SfuStore, StoredProducer } from './SfuStore.js';
+import type { StoredProducer } from './SfuStore.js';
 
 type Ref = { meetingId: string };
 
-const publicProducer = ({ socketId: _socket, nodeId: _node, ...info }: StoredProducer): SfuProducerInfo => info;
+/** A transport of the caller's (ownTransport): the peer, and the node the transport is on. */
+export interface OwnTransport {
+  peer: LocalSfuPeer;
+  node: MediaNodeRef;
+}
+
+/** What others are told of a producer (its socket and node stay on the server). */
+const publicProducer = ({ producerId, peerId, userId, kind, source, paused }: StoredProducer): SfuProducerInfo => ({
+  producerId,
+  peerId,
+  userId,
+  kind,
+  source,
+  paused,
+});
 
 /**
  * The SFU signalling of one server instance. Every call first checks that the socket's user is a
- * current participant of the meeting; the peer's transports, producers and consumers are owned
- * by this instance (LocalSfuPeers), the meeting's node and producers are shared (SfuStore).
+ * current participant of the meeting (MeetingMembership); the peer's transports, producers and
+ * consumers are owned by this instance (LocalSfuPeers), the meeting's node is decided once and
+ * kept (MeetingPlacement), its producers are shared (SfuStore). Clients are told through
+ * SfuNotifications; media node calls go through MediaNodeRef (one error mapping).
  */
 export class SfuService {
   readonly caps: SfuCaps;
   private readonly cleanup: SfuCleanup;
-  /** The media nodes: clients, the meeting's node, RPCs, transport placement (also for PlainRtpService). */
-  readonly nodes: SfuNodeAccess;
+  /** Where meetings and transports go, and the media nodes by id (also for PlainRtpService, SfuBatches). */
+  readonly placement: MeetingPlacement;
   private readonly moderation: SfuModeration;
 
   constructor(private readonly deps: SfuServiceDeps) {
     this.caps = deps.caps ?? new SfuCaps();
-    this.nodes = new SfuNodeAccess(deps);
-    this.moderation = new SfuModeration(deps, this.nodes, (...args) => this.toRoom(...args));
-    this.cleanup = new SfuCleanup(deps, (...args) => this.toRoom(...args));
+    this.placement = deps.placement;
+    this.moderation = new SfuModeration(deps);
+    this.cleanup = new SfuCleanup(deps);
   }
 
   // --- requests -------------------------------------------------------------------------------
 
   async capabilities(socketId: string, { meetingId }: Ref): Promise<{ rtpCapabilities: unknown }> {
-    const { client } = await this.peer(socketId, meetingId, true);
-    const { rtpCapabilities } = await this.nodes.call(client, 'getRouterRtpCapabilities', { meetingId });
+    const { node } = await this.peer(socketId, meetingId, true, true);
+    const { rtpCapabilities } = await node.call('getRouterRtpCapabilities', { meetingId });
     return { rtpCapabilities };
   }
 
   async createTransport(socketId: string, { meetingId, direction }: SfuCreateTransport): Promise<SfuTransportInfo> {
-    const found = await this.peer(socketId, meetingId, true);
-    const { peer } = found;
+    const { peer } = await this.peer(socketId, meetingId, true, true);
     const release = this.caps.reserveTransport(peer, direction);
-    const { nodeId, client, t } = await (async () => {
-      const placed = await this.nodes.transportNode(peer, direction, found.client);
-      const created = await this.nodes.call(placed.client, 'createWebRtcTransport', {
+    const { node, t } = await (async () => {
+      const placed = await this.placement.transportNode(peer, direction);
+      const created = await placed.call('createWebRtcTransport', {
         meetingId,
         peerId: peer.peerId,
         direction,
         consumerBudget: this.deps.consumerBudget,
       });
-      return { ...placed, t: created };
+      return { node: placed, t: created };
     })().finally(release);
-    await this.requireCurrent(peer, () => client.request('closeTransport', { meetingId, transportId: t.id }));
-    peer.transports.set(t.id, { direction, ...(nodeId !== peer.nodeId ? { nodeId } : {}) });
+    await this.requireCurrent(peer, () => node.tryCall('closeTransport', { meetingId, transportId: t.id }));
+    peer.transports.set(t.id, { direction, ...(node.id !== peer.nodeId ? { nodeId: node.id } : {}) });
     return {
       transportId: t.id,
       iceParameters: t.iceParameters,
@@ -83,25 +96,26 @@ export class SfuService {
     socketId: string,
     { meetingId, transportId, dtlsParameters }: SfuConnectTransport,
   ): Promise<void> {
-    const { client } = await this.ownTransport(socketId, meetingId, transportId);
-    await this.nodes.call(client, 'connectTransport', { meetingId, transportId, dtlsParameters });
+    const { node } = await this.ownTransport(socketId, meetingId, transportId);
+    await node.call('connectTransport', { meetingId, transportId, dtlsParameters });
   }
 
   async restartIce(
     socketId: string,
     { meetingId, transportId }: Ref & { transportId: string },
   ): Promise<{ iceParameters: unknown }> {
-    const { client } = await this.ownTransport(socketId, meetingId, transportId);
-    return this.nodes.call(client, 'restartIce', { meetingId, transportId });
+    const { node } = await this.ownTransport(socketId, meetingId, transportId);
+    return node.call('restartIce', { meetingId, transportId });
   }
 
   async produce(socketId: string, data: SfuProduce): Promise<{ producerId: string }> {
     const { meetingId, transportId, kind, rtpParameters, appData, paused } = data;
-    const { peer, client, nodeId } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
+    const { peer, node } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
+    const nodeId = node.id;
     const meetingProducers = (await this.deps.store.listProducers(meetingId)).length;
     const release = this.caps.reserveProducer(peer, appData.source, meetingProducers);
-    const { id } = await this.nodes
-      .call(client, 'produce', {
+    const { id } = await node
+      .call('produce', {
         meetingId,
         transportId,
         kind,
@@ -110,7 +124,7 @@ export class SfuService {
         appData: { source: appData.source, peerId: peer.peerId },
       })
       .finally(release);
-    await this.requireCurrent(peer, () => client.request('closeProducer', { meetingId, producerId: id }));
+    await this.requireCurrent(peer, () => node.tryCall('closeProducer', { meetingId, producerId: id }));
     // One producer per source: a new one (e.g. after the page restarted its transports) replaces
     // the old. One on another node (the meeting is moving: NodeDrain) stays until `sfu:migrated`.
     const replaced = [...peer.producers]
@@ -127,7 +141,7 @@ export class SfuService {
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
     this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused, ...onNode });
     await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId });
-    this.toRoom(meetingId, socketId, SfuServerEvents.newProducer, { meetingId, ...info } satisfies SfuNewProducerEvent);
+    this.deps.notify.newProducer({ meetingId, ...info } satisfies SfuNewProducerEvent, socketId);
     for (const old of replaced) await this.closeProducer(peer, old);
     return { producerId: id };
   }
@@ -137,35 +151,29 @@ export class SfuService {
     { meetingId, producerId }: Ref & { producerId: string },
     action: 'pause' | 'resume' | 'close',
   ): Promise<void> {
-    const { peer, client: primary } = await this.peer(socketId, meetingId);
+    const { peer, node: primary } = await this.peer(socketId, meetingId);
     const producer = peer.producers.get(producerId);
     if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
     if (action === 'close') return this.closeProducer(peer, producerId);
-    const client = producer.nodeId ? this.nodes.clientOf(producer.nodeId) : primary;
+    const node = producer.nodeId ? this.placement.node(producer.nodeId) : primary;
     const paused = action === 'pause';
-    await this.nodes.call(client, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
+    await node.call(paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
     producer.paused = paused;
     await this.deps.pipes.followPause(meetingId, producerId, paused);
     await this.deps.store.setProducerPaused(meetingId, producerId, paused);
-    this.toRoom(meetingId, socketId, paused ? SfuServerEvents.producerPaused : SfuServerEvents.producerResumed, {
-      meetingId,
-      producerId,
-      peerId: peer.peerId,
-    } satisfies SfuProducerEvent);
+    const event = { meetingId, producerId, peerId: peer.peerId } satisfies SfuProducerEvent;
+    this.deps.notify.producerPaused(event, paused, socketId);
   }
 
   /** Closes one of the peer's producers (on its node); the others are told. */
   private async closeProducer(peer: LocalSfuPeer, producerId: string): Promise<void> {
     const { meetingId } = peer;
-    const client = this.nodes.clientOf(peer.producers.get(producerId)?.nodeId ?? peer.nodeId);
+    const node = this.placement.node(peer.producers.get(producerId)?.nodeId ?? peer.nodeId);
+    if (!node.reachable) throw new AppError('unavailable', 'a media node of the meeting is not reachable');
     this.deps.local.removeProducer(peer, producerId);
-    await this.nodes.call(client, 'closeProducer', { meetingId, producerId });
+    await node.call('closeProducer', { meetingId, producerId });
     await this.deps.store.removeProducer(meetingId, producerId);
-    this.toRoom(meetingId, peer.socketId, SfuServerEvents.producerClosed, {
-      meetingId,
-      producerId,
-      peerId: peer.peerId,
-    } satisfies SfuProducerEvent);
+    this.deps.notify.producerClosed({ meetingId, producerId, peerId: peer.peerId }, peer.socketId);
   }
 
   /** The host muted `peerId` (`mute_participant`): see SfuModeration. */
@@ -193,13 +201,14 @@ export class SfuService {
    * ownTransport (`sfu:consume`, and each producer of `sfu:consume_many`, SfuBatches).
    */
   async consumeOn(
-    target: { peer: LocalSfuPeer; client: MediaNodeClient; nodeId: string },
+    target: OwnTransport,
     transportId: string,
     producerId: string,
     producer: StoredProducer | null | undefined,
     rtpCapabilities: SfuConsume['rtpCapabilities'],
   ): Promise<SfuConsumerInfo> {
-    const { peer, client, nodeId } = target;
+    const { peer, node } = target;
+    const nodeId = node.id;
     const { meetingId } = peer;
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
     if (producer.peerId === peer.peerId)
@@ -208,9 +217,9 @@ export class SfuService {
     const c = await (async () => {
       const appData = { peerId: producer.peerId, source: producer.source };
       await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
-      return this.nodes.call(client, 'consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+      return node.call('consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
     })().finally(release);
-    await this.requireCurrent(peer, () => client.request('closeConsumer', { meetingId, consumerId: c.id }));
+    await this.requireCurrent(peer, () => node.tryCall('closeConsumer', { meetingId, consumerId: c.id }));
     const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
     this.deps.local.addConsumer(peer, c.id, {
       producerId,
@@ -236,16 +245,16 @@ export class SfuService {
     { meetingId, consumerId }: Ref & { consumerId: string },
     action: 'pause' | 'resume',
   ): Promise<void> {
-    const { client } = await this.ownConsumer(socketId, meetingId, consumerId);
-    await this.nodes.call(client, action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
+    const { node } = await this.ownConsumer(socketId, meetingId, consumerId);
+    await node.call(action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
   }
 
   async setPreferredLayers(
     socketId: string,
     data: Ref & { consumerId: string; spatialLayer: number; temporalLayer?: number | undefined },
   ): Promise<void> {
-    const { client } = await this.ownConsumer(socketId, data.meetingId, data.consumerId);
-    await this.nodes.call(client, 'setPreferredLayers', {
+    const { node } = await this.ownConsumer(socketId, data.meetingId, data.consumerId);
+    await node.call('setPreferredLayers', {
       meetingId: data.meetingId,
       consumerId: data.consumerId,
       spatialLayer: data.spatialLayer,
@@ -258,19 +267,19 @@ export class SfuService {
    * hidden tiles are paused. Audio is never paused here. Unknown consumer ids are skipped.
    */
   async reportTiles(socketId: string, { meetingId, tiles }: SfuReportTiles): Promise<{ applied: number }> {
-    const { peer, client } = await this.peer(socketId, meetingId);
+    const { peer, node } = await this.peer(socketId, meetingId);
     let applied = 0;
     await Promise.all(
       tiles.map(async (tile) => {
         const consumer = peer.consumers.get(tile.consumerId);
         if (!consumer || consumer.kind !== 'video') return;
-        const on = consumer.nodeId ? this.nodes.clientOf(consumer.nodeId) : client;
+        const on = consumer.nodeId ? this.placement.node(consumer.nodeId) : node;
         const ref = { meetingId, consumerId: tile.consumerId };
         if (tile.visible) {
-          await this.nodes.call(on, 'setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
-          await this.nodes.call(on, 'resumeConsumer', ref);
+          await on.call('setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
+          await on.call('resumeConsumer', ref);
         } else {
-          await this.nodes.call(on, 'pauseConsumer', ref);
+          await on.call('pauseConsumer', ref);
         }
         consumer.hidden = !tile.visible;
         applied++;
@@ -299,31 +308,35 @@ export class SfuService {
   // --- helpers ----------------------------------------------------------------------------------
 
   /**
-   * The caller's SFU peer record (after the participant check) and the meeting's node. Also
-   * used by PlainRtpService, like ownTransport and call.
+   * The caller's SFU peer record (after the participant check) and the meeting's node. The node
+   * is the one MeetingPlacement keeps for the meeting: the shared placement is read only when the
+   * meeting enters the SFU here (`entering`: capabilities, a new transport; or a peer new to this
+   * instance), when its node is unreachable or draining, and in mesh mode. Also used by
+   * PlainRtpService, SfuBatches and NodeDrain.
    */
   async peer(
     socketId: string,
     meetingId: string,
     creating = false,
-  ): Promise<{ peer: LocalSfuPeer; client: MediaNodeClient }> {
-    const peerId = this.deps.meetingPeers.get(socketId, meetingId);
-    if (peerId === undefined) throw new AppError('forbidden', 'you are not in this meeting');
-    const [[roomPeer], meta, placed] = await Promise.all([
-      this.deps.rooms.getPeers(meetingId, [peerId]),
-      this.deps.rooms.getMeta(meetingId),
-      this.deps.store.getNode(meetingId),
-    ]);
-    if (!roomPeer || roomPeer.socketId !== socketId || !this.socketConnected(socketId))
-      throw new AppError('forbidden', 'you are not in this meeting');
+    entering = false,
+  ): Promise<{ peer: LocalSfuPeer; node: MediaNodeRef }> {
+    const member = await this.deps.membership.memberOf(socketId, meetingId);
+    if (!member || !this.socketConnected(socketId)) throw new AppError('forbidden', 'you are not in this meeting');
     // A mesh meeting has no SFU media: nothing is created (and no node placed) for it. Its SFU
     // objects of a recent SFU period stay reachable until they are torn down (make-before-break).
-    if (meta?.mode === 'mesh' && (creating || !placed)) {
+    if (member.mode === 'mesh' && (creating || !(await this.placement.isPlaced(meetingId)))) {
       throw new AppError('forbidden', 'the meeting is in mesh mode (sfu:* requests need SFU mode)');
     }
-    const { nodeId, client } = await this.nodes.nodeFor(meetingId);
-    const peer = this.deps.local.ensure({ meetingId, peerId, userId: roomPeer.userId, socketId, nodeId });
-    return { peer, client };
+    const known = this.deps.local.get(member.peerId)?.socketId === socketId;
+    const media = await this.placement.media(meetingId, entering || !known);
+    const peer = this.deps.local.ensure({
+      meetingId,
+      peerId: member.peerId,
+      userId: member.userId,
+      socketId,
+      nodeId: media.primary.id,
+    });
+    return { peer, node: media.primary };
   }
 
   async ownTransport(
@@ -332,22 +345,21 @@ export class SfuService {
     transportId: string,
     direction?: 'send' | 'recv',
     creating = false,
-  ) {
+  ): Promise<OwnTransport> {
     const found = await this.peer(socketId, meetingId, creating);
     const transport = found.peer.transports.get(transportId);
     if (!transport) throw new AppError('not_found', 'no such transport of yours', 'transportId');
     if (direction && transport.direction !== direction) {
       throw new AppError('bad_request', `transportId: not a ${direction} transport`, 'transportId');
     }
-    const nodeId = transport.nodeId ?? found.peer.nodeId;
-    return { peer: found.peer, nodeId, client: transport.nodeId ? this.nodes.clientOf(nodeId) : found.client };
+    return { peer: found.peer, node: transport.nodeId ? this.placement.node(transport.nodeId) : found.node };
   }
 
   private async ownConsumer(socketId: string, meetingId: string, consumerId: string) {
     const found = await this.peer(socketId, meetingId);
     const consumer = found.peer.consumers.get(consumerId);
     if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-    return { peer: found.peer, client: consumer.nodeId ? this.nodes.clientOf(consumer.nodeId) : found.client };
+    return { peer: found.peer, node: consumer.nodeId ? this.placement.node(consumer.nodeId) : found.node };
   }
 
   /**
@@ -366,14 +378,5 @@ export class SfuService {
 
   private socketConnected(socketId: string): boolean {
     return this.deps.io.sockets.sockets.get(socketId)?.connected === true;
-  }
-
-  toRoom(meetingId: string, exceptSocketId: string | null, event: string, payload: object): void {
-    const room = this.deps.io.to(meetingRoom(meetingId));
-    (exceptSocketId ? room.except(exceptSocketId) : room).emit(event, payload);
-  }
-
-  toSocket(socketId: string, event: string, payload: object): void {
-    this.deps.io.to(socketId).emit(event, payload);
   }
 }

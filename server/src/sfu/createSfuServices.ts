@@ -11,7 +11,11 @@ import { NodeLoss } from './NodeLoss.js';
 import { NodePipes } from './NodePipes.js';
 import { MemoryPipeStore } from './PipeStore.js';
 import { RedisPipeStore } from './RedisPipeStore.js';
-import { createSfuNotificationHandler } from './SfuNotifications.js';
+import { createMediaNotificationHandler } from './MediaNotificationHandler.js';
+import { LeastLoadedPlacement } from './placement/LeastLoadedPlacement.js';
+import { MeetingPlacement } from './placement/MeetingPlacement.js';
+import type { Placement } from './placement/Placement.js';
+import { SfuNotifications } from './SfuNotifications.js';
 import { createSfuMetrics } from './sfuMetrics.js';
 import { SfuCaps, type SfuCapSettings } from './SfuCaps.js';
 import { SfuStateRestorer } from './SfuStateRestorer.js';
@@ -34,6 +38,8 @@ export interface SfuDeps {
   teardownMs?: number;
   /** Caps on each participant's SFU objects (default: DEFAULT_SFU_CAPS). */
   caps?: SfuCapSettings;
+  /** Where a meeting entering the SFU goes (default: LeastLoadedPlacement). */
+  placement?: Placement;
 }
 
 export interface SfuServices {
@@ -58,19 +64,28 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const pipes = new NodePipes({
     media: deps.media,
     pipes: deps.redis ? new RedisPipeStore(deps.redis, deps.redisPrefix) : new MemoryPipeStore(),
-    rooms: deps.meetings.store,
+    locks: deps.meetings.store,
     logger,
     nodeBudget: deps.nodeConsumerBudget ?? 0,
     onPipe: () => metrics?.nodePipes.inc(),
+  });
+  const notify = new SfuNotifications(deps.io);
+  const placement = new MeetingPlacement({
+    nodes: deps.media,
+    store,
+    strategy: deps.placement ?? new LeastLoadedPlacement(),
+    pipes,
+    logger,
   });
   const service = new SfuService({
     caps: new SfuCaps(deps.caps),
     media: deps.media,
     store,
     local,
-    meetingPeers: deps.meetings.localPeers,
-    rooms: deps.meetings.store,
+    membership: deps.meetings.membership,
     io: deps.io,
+    notify,
+    placement,
     logger,
     consumerBudget: deps.consumerBudget,
     pipes,
@@ -90,9 +105,9 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     if (mode !== 'mesh') return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      deps.meetings.store
-        .getMeta(meetingId)
-        .then((meta) => (meta?.mode === 'mesh' ? service.closeMeeting(meetingId) : undefined))
+      deps.meetings.membership
+        .mode(meetingId)
+        .then((mode) => (mode === 'mesh' ? service.closeMeeting(meetingId) : undefined))
         .catch(warn('sfu teardown failed'));
     }, deps.teardownMs ?? TEARDOWN_MS);
     timer.unref();
@@ -102,14 +117,14 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   events.on('ended', onEnded);
   events.on('modeChanged', onMode);
   const { modeSwitch } = deps.meetings;
-  const nodeEventDeps = { service, local, store, pipes, media: deps.media, logger };
+  const nodeEventDeps = { service, local, store, pipes, media: deps.media, placement, notify, logger };
   const nodeLoss = new NodeLoss({
     ...nodeEventDeps,
     onReset: (reason) => metrics?.transportsReset.inc({ reason }),
     ...(modeSwitch ? { fallbackToMesh: (meetingId: string) => modeSwitch.fallbackToMesh(meetingId) } : {}),
   });
   const unsubscribe = deps.media.onNotification(
-    createSfuNotificationHandler({ service, local, store, pipes, nodeLoss, logger }),
+    createMediaNotificationHandler({ notify, local, store, pipes, nodeLoss, logger }),
   );
   const drain = new NodeDrain({
     ...nodeEventDeps,

@@ -1,0 +1,74 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrivateRedis, type PrivateRedis } from '../../../test/support/faults/privateRedis.js';
+import { RedisRoomStore } from '../../src/meetings/RedisRoomStore.js';
+import { RedisPipeStore } from '../../src/sfu/RedisPipeStore.js';
+import { RedisSfuStore } from '../../src/sfu/RedisSfuStore.js';
+import { RTP_CAPABILITIES, RTP_PARAMETERS, sfuUnderTest } from './support/sfuUnderTest.js';
+
+/**
+ * How many Redis commands one `sfu:consume` on a placed meeting issues (docs/sfu.md, "Redis per
+ * request"), counted with MONITOR on a private redis-server; the figures are printed.
+ */
+describe('Redis commands of one sfu:consume', () => {
+  let server: PrivateRedis;
+  let redis: Redis;
+  let monitor: Redis;
+
+  beforeAll(async () => {
+    server = await startPrivateRedis();
+    redis = new Redis(server.url);
+    monitor = await new Redis(server.url).monitor();
+  });
+  afterAll(async () => {
+    monitor.disconnect();
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it('reads no placement (sfu:node) once the meeting is placed', async () => {
+    const prefix = 'count:';
+    const { service: sfu, join } = sfuUnderTest({
+      rooms: new RedisRoomStore(redis, prefix),
+      store: new RedisSfuStore(redis, prefix),
+      pipes: new RedisPipeStore(redis, prefix),
+    });
+    const meetingId = 'm1';
+    await join(meetingId, 's1');
+    await join(meetingId, 's2');
+    const send = await sfu.createTransport('s1', { meetingId, direction: 'send' });
+    const { producerId } = await sfu.produce('s1', {
+      meetingId,
+      transportId: send.transportId,
+      kind: 'video',
+      rtpParameters: RTP_PARAMETERS,
+      appData: { source: 'camera' },
+    });
+    const recv = await sfu.createTransport('s2', { meetingId, direction: 'recv' });
+
+    const seen: string[][] = [];
+    const onCommand = (_time: string, args: string[]) => seen.push(args);
+    monitor.on('monitor', onCommand);
+    await redis.ping('before');
+    await sfu.consume('s2', {
+      meetingId,
+      transportId: recv.transportId,
+      producerId,
+      rtpCapabilities: RTP_CAPABILITIES,
+    });
+    await redis.ping('after');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    monitor.off('monitor', onCommand);
+
+    const from = seen.findIndex((a) => a[0]?.toLowerCase() === 'ping' && a[1] === 'before');
+    const to = seen.findIndex((a) => a[0]?.toLowerCase() === 'ping' && a[1] === 'after');
+    const commands = seen.slice(from + 1, to);
+    const placement = commands.filter((a) => a.some((arg) => arg.startsWith(`${prefix}sfu:node:`)));
+    console.log(
+      `sfu:consume on a placed meeting: ${commands.length} Redis commands ` +
+        `(${commands.map((a) => a[0]).join(', ')}); placement reads: ${placement.length}`,
+    );
+    expect(commands.length).toBeGreaterThan(0);
+    expect(placement).toEqual([]);
+  });
+});
