@@ -1,4 +1,5 @@
-import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult, WorkerLoad } from '@parley/protocol';
+import type { ErrorCode, MediaRpcMethod, MediaRpcParams, MediaRpcResult, WorkerLoad } from '@parley/protocol';
+import { MediaRpcError } from '../../../src/media/MediaNodeClient.js';
 
 /** One RPC the fake node answered. */
 export interface FakeCall {
@@ -28,6 +29,7 @@ export class FakeMediaNode {
   draining = false;
   consumers = 0;
   private next = 0;
+  private failure: ErrorCode | null = null;
 
   constructor(
     readonly id: string,
@@ -36,8 +38,16 @@ export class FakeMediaNode {
 
   request<M extends MediaRpcMethod>(method: M, params: MediaRpcParams<M>): Promise<MediaRpcResult<M>> {
     this.calls.push({ nodeId: this.id, method, params });
-    if (!this.connected) return Promise.reject(new Error(`${this.id} is not connected`));
+    if (!this.connected) return Promise.reject(new MediaRpcError('unavailable', `${this.id} is not connected`));
+    const failure = this.failure;
+    this.failure = null;
+    if (failure) return Promise.reject(new MediaRpcError(failure, `${method} failed on ${this.id}`));
     return Promise.resolve(this.answer(method, params) as MediaRpcResult<M>);
+  }
+
+  /** The next call fails with this code, as a media node answers an error. */
+  failNext(code: ErrorCode): void {
+    this.failure = code;
   }
 
   private answer(method: MediaRpcMethod, params: unknown): unknown {
