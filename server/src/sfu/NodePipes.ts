@@ -6,6 +6,7 @@ import { recvTransportNode } from '../media/placement/recvNode.js';
 import type { RoomStore } from '../meetings/RoomStore.js';
 import { MediaNodeRef } from './media/MediaNodeRef.js';
 import type { MediaNodes } from './media/MediaNodes.js';
+import { PipeTransportPair } from './media/PipeTransportPair.js';
 import type { PipeStore } from './PipeStore.js';
 
 export interface NodePipesDeps {
@@ -77,32 +78,16 @@ export class NodePipes {
     if (from === to || (await pipes.getPiped(meetingId, producerId, to))) return;
     await this.locked(meetingId, async () => {
       if (await pipes.getPiped(meetingId, producerId, to)) return;
-      let pair = await pipes.getPair(meetingId, from, to);
+      const record = await pipes.getPair(meetingId, from, to);
+      let pair = record ? PipeTransportPair.of(meetingId, record, (id) => this.node(id)) : null;
       if (!pair) {
-        const [pa, pb] = await Promise.all([
-          this.rpc(from, 'createPipeTransport', { meetingId }),
-          this.rpc(to, 'createPipeTransport', { meetingId }),
-        ]);
-        await Promise.all([
-          this.rpc(from, 'connectPipeTransport', { meetingId, transportId: pa.id, ip: pb.ip, port: pb.port }),
-          this.rpc(to, 'connectPipeTransport', { meetingId, transportId: pb.id, ip: pa.ip, port: pa.port }),
-        ]);
-        pair = { [from]: pa.id, [to]: pb.id };
-        await pipes.putPair(meetingId, from, to, pair);
+        pair = await PipeTransportPair.open(meetingId, this.node(from), this.node(to));
+        await pipes.putPair(meetingId, from, to, pair.record);
         this.deps.onPipe?.();
         this.deps.logger.info({ meetingId, from, to }, 'sfu pipe between media nodes created');
       }
-      const out = await this.rpc(from, 'pipeConsume', { meetingId, transportId: pair[from]!, producerId });
-      await this.rpc(to, 'pipeProduce', {
-        meetingId,
-        transportId: pair[to]!,
-        producerId,
-        kind: out.kind,
-        rtpParameters: out.rtpParameters,
-        paused: out.producerPaused,
-        appData,
-      });
-      await pipes.putPiped(meetingId, { producerId, from, to, pipeConsumerId: out.id });
+      const pipeConsumerId = await pair.pipe(producerId, from, appData);
+      await pipes.putPiped(meetingId, { producerId, from, to, pipeConsumerId });
     });
   }
 
@@ -149,11 +134,8 @@ export class NodePipes {
    */
   async forgetNode(meetingId: string, nodeId: string): Promise<void> {
     const { pairs } = await this.deps.pipes.forgetNode(meetingId, nodeId);
-    for (const pair of pairs) {
-      for (const [other, transportId] of Object.entries(pair)) {
-        if (other !== nodeId)
-          await this.rpc(other, 'closeTransport', { meetingId, transportId }).catch(() => undefined);
-      }
+    for (const record of pairs) {
+      await PipeTransportPair.of(meetingId, record, (id) => this.node(id)).closeExcept(nodeId);
     }
   }
 
@@ -205,6 +187,11 @@ export class NodePipes {
     method: M,
     params: MediaRpcParams<M>,
   ): Promise<MediaRpcResult<M>> {
-    return new MediaNodeRef(nodeId, this.deps.media).call(method, params);
+    return this.node(nodeId).call(method, params);
+  }
+
+  /** A media node by id. */
+  private node(nodeId: string): MediaNodeRef {
+    return new MediaNodeRef(nodeId, this.deps.media);
   }
 }

@@ -13,15 +13,18 @@ import { RTP_CAPABILITIES, RTP_PARAMETERS, sfuUnderTest } from './support/sfuUnd
 describe('Redis commands of one sfu:consume', () => {
   let server: PrivateRedis;
   let redis: Redis;
+  let monitored: Redis;
   let monitor: Redis;
 
   beforeAll(async () => {
     server = await startPrivateRedis();
     redis = new Redis(server.url);
-    monitor = await new Redis(server.url).monitor();
+    monitored = new Redis(server.url);
+    monitor = await monitored.monitor();
   });
   afterAll(async () => {
     monitor.disconnect();
+    monitored.disconnect();
     redis.disconnect();
     await server.stop();
   });

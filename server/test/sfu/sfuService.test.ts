@@ -128,4 +128,47 @@ describe('SfuService on in-memory stores and fake media nodes', () => {
     sfu.media.node('n1').connected = false;
     await expect(restartIce()).rejects.toMatchObject({ name: 'AppError', code: 'unavailable' });
   });
+
+  it('spreads a full node: the recv transport goes to another node, producers are piped there once', async () => {
+    const strategy = new CountingPlacement();
+    strategy.chooseNode = (nodes) => nodes.find((n) => n.id === 'n1') ?? null;
+    const sfu = sfuUnderTest({ nodes: ['n1', 'n2'], strategy, nodeBudget: 10 });
+    sfu.media.node('n1').consumers = 10;
+    const { producerId, recv, consume } = await twoPeers(sfu);
+    expect(sfu.media.callsOf('createWebRtcTransport', 'n2')).toHaveLength(1);
+    expect(sfu.local.get('peer-s2')?.transports.get(recv.transportId)?.nodeId).toBe('n2');
+
+    await consume();
+    const send = sfu.local.get('peer-s1')!;
+    const sendId = [...send.transports.keys()][0]!;
+    const { producerId: audioId } = await sfu.service.produce('s1', {
+      meetingId,
+      transportId: sendId,
+      kind: 'audio',
+      rtpParameters: RTP_PARAMETERS,
+      appData: { source: 'mic' },
+    });
+    await sfu.service.consume('s2', {
+      meetingId,
+      transportId: recv.transportId,
+      producerId: audioId,
+      rtpCapabilities: RTP_CAPABILITIES,
+    });
+
+    // One pair of pipe transports (one per node), each producer piped n1 → n2 once, consumed on n2.
+    expect(
+      sfu.media
+        .callsOf('createPipeTransport')
+        .map((c) => c.nodeId)
+        .sort(),
+    ).toEqual(['n1', 'n2']);
+    expect(sfu.media.callsOf('connectPipeTransport')).toHaveLength(2);
+    expect(sfu.media.callsOf('pipeConsume', 'n1').map((c) => (c.params as { producerId: string }).producerId)).toEqual([
+      producerId,
+      audioId,
+    ]);
+    expect(sfu.media.callsOf('pipeProduce', 'n2')).toHaveLength(2);
+    expect(sfu.media.callsOf('consume', 'n2')).toHaveLength(2);
+    expect(await sfu.pipes.nodes(meetingId)).toEqual(expect.arrayContaining(['n1', 'n2']));
+  });
 });

@@ -63,6 +63,12 @@ export class FakeMediaNode {
         const { producerId } = params as { producerId: string };
         return { id, producerId, kind: 'video', rtpParameters: RTP, type: 'simple', producerPaused: false };
       }
+      case 'createPipeTransport':
+        return { id, ip: '127.0.0.1', port: 40000 + this.next };
+      case 'pipeConsume':
+        return { id, kind: 'video', rtpParameters: RTP, producerPaused: false };
+      case 'pipeProduce':
+        return { id: (params as { producerId: string }).producerId };
       case 'closePeer':
         return { transports: 0 };
       case 'closeTransport':

@@ -22,6 +22,8 @@ export interface SfuUnderTestOptions {
   store?: SfuStore;
   pipes?: PipeStore;
   strategy?: Placement;
+  /** SFU_NODE_CONSUMER_BUDGET (default 0: a meeting stays on one node). */
+  nodeBudget?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function sfuUnderTest(options: SfuUnderTestOptions = {}) {
     pipes: options.pipes ?? new MemoryPipeStore(),
     locks: rooms,
     logger,
-    nodeBudget: 0,
+    nodeBudget: options.nodeBudget ?? 0,
   });
   const placement = new MeetingPlacement({
     nodes: media,
