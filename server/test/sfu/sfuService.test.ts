@@ -171,4 +171,23 @@ describe('SfuService on in-memory stores and fake media nodes', () => {
     expect(sfu.media.callsOf('consume', 'n2')).toHaveLength(2);
     expect(await sfu.pipes.nodes(meetingId)).toEqual(expect.arrayContaining(['n1', 'n2']));
   });
+
+  it('cleans up a peer that left: the others are told, the node closes its objects, the kept placement goes last', async () => {
+    const sfu = sfuUnderTest();
+    const { producerId } = await twoPeers(sfu);
+    expect(sfu.placement.kept(meetingId)?.primary.id).toBe('n1');
+
+    await sfu.service.peerGone('peer-s1', meetingId);
+    const closed = sfu.io.sent(SfuServerEvents.producerClosed);
+    expect(closed).toEqual([
+      expect.objectContaining({ except: ['s1'], payload: { meetingId, producerId, peerId: 'peer-s1' } }),
+    ]);
+    expect(sfu.media.callsOf('closePeer', 'n1').map((c) => c.params)).toEqual([{ meetingId, peerId: 'peer-s1' }]);
+    expect(await sfu.store.listProducers(meetingId)).toEqual([]);
+    expect(sfu.placement.kept(meetingId)).toBeDefined();
+
+    await sfu.service.socketGone('s2');
+    expect(sfu.local.size).toBe(0);
+    expect(sfu.placement.kept(meetingId)).toBeUndefined();
+  });
 });
