@@ -67,10 +67,9 @@ export class SfuBatches {
     const consumers = await Promise.all(
       [...new Set(consumerIds)].map(async (consumerId): Promise<SfuResumeResult> => {
         try {
-          const consumer = peer.consumers.get(consumerId);
+          const consumer = this.sfu.consumerRef(peer, consumerId, node);
           if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-          const on = consumer.nodeId ? this.sfu.placement.node(consumer.nodeId) : node;
-          await on.call('resumeConsumer', { meetingId, consumerId });
+          await consumer.resume();
           return { consumerId, ok: true };
         } catch (error) {
           return { consumerId, ok: false, error: this.itemError(error) };

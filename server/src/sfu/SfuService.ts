@@ -13,7 +13,9 @@ import {
 import { AppError } from '../appError.js';
 import { spatialLayerForHeight } from '@parley/protocol';
 import type { LocalSfuPeer } from './LocalSfuPeers.js';
+import { ConsumerRef } from './media/ConsumerRef.js';
 import type { MediaNodeRef } from './media/MediaNodeRef.js';
+import { ProducerRef } from './media/ProducerRef.js';
 import type { MeetingPlacement } from './placement/MeetingPlacement.js';
 import { SfuCaps } from './SfuCaps.js';
 import { SfuCleanup } from './SfuCleanup.js';
@@ -157,7 +159,7 @@ export class SfuService {
     if (action === 'close') return this.closeProducer(peer, producerId);
     const node = producer.nodeId ? this.placement.node(producer.nodeId) : primary;
     const paused = action === 'pause';
-    await node.call(paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId });
+    await new ProducerRef(meetingId, producerId, node).setPaused(paused);
     producer.paused = paused;
     await this.deps.pipes.followPause(meetingId, producerId, paused);
     await this.deps.store.setProducerPaused(meetingId, producerId, paused);
@@ -171,7 +173,7 @@ export class SfuService {
     const node = this.placement.node(peer.producers.get(producerId)?.nodeId ?? peer.nodeId);
     if (!node.reachable) throw new AppError('unavailable', 'a media node of the meeting is not reachable');
     this.deps.local.removeProducer(peer, producerId);
-    await node.call('closeProducer', { meetingId, producerId });
+    await new ProducerRef(meetingId, producerId, node).close();
     await this.deps.store.removeProducer(meetingId, producerId);
     this.deps.notify.producerClosed({ meetingId, producerId, peerId: peer.peerId }, peer.socketId);
   }
@@ -245,21 +247,16 @@ export class SfuService {
     { meetingId, consumerId }: Ref & { consumerId: string },
     action: 'pause' | 'resume',
   ): Promise<void> {
-    const { node } = await this.ownConsumer(socketId, meetingId, consumerId);
-    await node.call(action === 'pause' ? 'pauseConsumer' : 'resumeConsumer', { meetingId, consumerId });
+    const consumer = await this.ownConsumer(socketId, meetingId, consumerId);
+    await (action === 'pause' ? consumer.pause() : consumer.resume());
   }
 
   async setPreferredLayers(
     socketId: string,
     data: Ref & { consumerId: string; spatialLayer: number; temporalLayer?: number | undefined },
   ): Promise<void> {
-    const { node } = await this.ownConsumer(socketId, data.meetingId, data.consumerId);
-    await node.call('setPreferredLayers', {
-      meetingId: data.meetingId,
-      consumerId: data.consumerId,
-      spatialLayer: data.spatialLayer,
-      ...(data.temporalLayer !== undefined ? { temporalLayer: data.temporalLayer } : {}),
-    });
+    const consumer = await this.ownConsumer(socketId, data.meetingId, data.consumerId);
+    await consumer.setPreferredLayers(data.spatialLayer, data.temporalLayer);
   }
 
   /**
@@ -273,13 +270,12 @@ export class SfuService {
       tiles.map(async (tile) => {
         const consumer = peer.consumers.get(tile.consumerId);
         if (!consumer || consumer.kind !== 'video') return;
-        const on = consumer.nodeId ? this.placement.node(consumer.nodeId) : node;
-        const ref = { meetingId, consumerId: tile.consumerId };
+        const ref = this.consumerRef(peer, tile.consumerId, node)!;
         if (tile.visible) {
-          await on.call('setPreferredLayers', { ...ref, spatialLayer: spatialLayerForHeight(tile.height) });
-          await on.call('resumeConsumer', ref);
+          await ref.setPreferredLayers(spatialLayerForHeight(tile.height));
+          await ref.resume();
         } else {
-          await on.call('pauseConsumer', ref);
+          await ref.pause();
         }
         consumer.hidden = !tile.visible;
         applied++;
@@ -355,11 +351,22 @@ export class SfuService {
     return { peer: found.peer, node: transport.nodeId ? this.placement.node(transport.nodeId) : found.node };
   }
 
-  private async ownConsumer(socketId: string, meetingId: string, consumerId: string) {
+  private async ownConsumer(socketId: string, meetingId: string, consumerId: string): Promise<ConsumerRef> {
     const found = await this.peer(socketId, meetingId);
-    const consumer = found.peer.consumers.get(consumerId);
+    const consumer = this.consumerRef(found.peer, consumerId, found.node);
     if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-    return { peer: found.peer, node: consumer.nodeId ? this.placement.node(consumer.nodeId) : found.node };
+    return consumer;
+  }
+
+  /** One of the peer's consumers, on its node (`primary`: the peer's primary node, already looked up). */
+  consumerRef(peer: LocalSfuPeer, consumerId: string, primary: MediaNodeRef): ConsumerRef | undefined {
+    const consumer = peer.consumers.get(consumerId);
+    if (!consumer) return undefined;
+    return new ConsumerRef(
+      peer.meetingId,
+      consumerId,
+      consumer.nodeId ? this.placement.node(consumer.nodeId) : primary,
+    );
   }
 
   /**

@@ -1,0 +1,27 @@
+import type { MediaNodeRef } from './MediaNodeRef.js';
+
+/** A consumer on a media node (a participant receiving one producer), reached through its node. */
+export class ConsumerRef {
+  constructor(
+    readonly meetingId: string,
+    readonly id: string,
+    readonly node: MediaNodeRef,
+  ) {}
+
+  async pause(): Promise<void> {
+    await this.node.call('pauseConsumer', { meetingId: this.meetingId, consumerId: this.id });
+  }
+
+  async resume(): Promise<void> {
+    await this.node.call('resumeConsumer', { meetingId: this.meetingId, consumerId: this.id });
+  }
+
+  async setPreferredLayers(spatialLayer: number, temporalLayer?: number): Promise<void> {
+    await this.node.call('setPreferredLayers', {
+      meetingId: this.meetingId,
+      consumerId: this.id,
+      spatialLayer,
+      ...(temporalLayer !== undefined ? { temporalLayer } : {}),
+    });
+  }
+}
