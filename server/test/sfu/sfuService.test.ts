@@ -190,4 +190,16 @@ describe('SfuService on in-memory stores and fake media nodes', () => {
     expect(sfu.local.size).toBe(0);
     expect(sfu.placement.kept(meetingId)).toBeUndefined();
   });
+
+  it('pauses a participant muted by the host on its node, wherever its socket is; the others are told', async () => {
+    const sfu = sfuUnderTest();
+    const { producerId } = await twoPeers(sfu);
+    expect(await sfu.service.pausePeerMedia(meetingId, 'peer-s1', 'video')).toBe(1);
+    expect(sfu.media.callsOf('pauseProducer', 'n1').map((c) => c.params)).toEqual([{ meetingId, producerId }]);
+    expect(sfu.io.sent(SfuServerEvents.producerPaused)).toEqual([
+      expect.objectContaining({ except: ['s1'], payload: { meetingId, producerId, peerId: 'peer-s1' } }),
+    ]);
+    expect((await sfu.store.getProducer(meetingId, producerId))?.paused).toBe(true);
+    expect(await sfu.service.pausePeerMedia(meetingId, 'peer-s1', 'video')).toBe(0);
+  });
 });
