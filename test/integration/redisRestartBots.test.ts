@@ -52,8 +52,9 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     MEDIA_NODE_URLS: nodes.map((n) => n.url).join(','),
     SFU_PLAIN_RTP: 'true',
-    // A receiver's transport goes to the other node once the first holds this many consumers.
-    SFU_NODE_CONSUMER_BUDGET: '16',
+    // A receiver's transport goes to the other node once the first holds this many consumers
+    // (each bot consumes the others' VP8 and opus): the last bots, and the newcomer, land there.
+    SFU_NODE_CONSUMER_BUDGET: '24',
     MESH_MAX_PARTICIPANTS: '2',
     MESH_RETURN_AT: '0',
     MEETING_SWEEP_MS: '250',
@@ -114,8 +115,15 @@ describe('Redis restarted empty under a 6-bot SFU meeting on two instances and t
     // The newcomer joins on instance B; the first node is over its budget, so it receives on the
     // second node, where every producer was piped before the restart.
     const newcomer = m.spares[0]!;
+    const before = await Promise.all(nodes.map((n) => nodeTransports(n.url, TEST_MEDIA_SECRET)));
     const joined = await newcomer.join();
     expect(joined, JSON.stringify(joined)).toMatchObject({ ok: true, mode: 'sfu' });
+    const after = await Promise.all(nodes.map((n) => nodeTransports(n.url, TEST_MEDIA_SECRET)));
+    // Its send transport is on the meeting's node, its recv transport on the other one.
+    expect(
+      after.every((n, i) => n > before[i]!),
+      `client transports per node before ${before.join(', ')}, after ${after.join(', ')}`,
+    ).toBe(true);
     expect(
       await until(() => everyoneSeesEveryone([newcomer], BOTS, 10), 15_000),
       `the newcomer gets RTP from every bot (frames per sender: ${JSON.stringify([...newcomer.frameGaps()])})`,
