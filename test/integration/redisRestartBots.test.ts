@@ -85,6 +85,9 @@ describe('Redis restarted empty under a 6-bot SFU meeting on two instances and t
     meeting = await startBotMeeting(cluster.a.url, BOTS, shared, {
       botUrls: [cluster.a.url, cluster.b.url],
       spare: 1,
+      // Each bot joins once the earlier ones consume each other, so the first node's load is
+      // known when its recv transport is placed: bots 0-3 (or 0-4) there, the rest on the second.
+      joinStaggerMs: 1500,
     });
     const m = meeting;
     expect(await until(() => everyoneSeesEveryone(m.bots, BOTS - 1, 10), 30_000), 'frames before the restart').toBe(

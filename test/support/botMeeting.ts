@@ -45,6 +45,8 @@ export interface BotMeetingOptions {
   botUrls?: readonly string[];
   /** Bots invited as well but not joined (newcomers for later). */
   spare?: number;
+  /** Between two bots' joins (default 250 ms). */
+  joinStaggerMs?: number;
 }
 
 /**
@@ -96,7 +98,9 @@ export async function startBotMeeting(
   };
   // Staggered: each bot logs in (password hashing) before its join; all at once can time out.
   const joined = await Promise.all(
-    bots.map((b, i) => new Promise((r) => setTimeout(r, i * JOIN_STAGGER_MS)).then(() => b.join())),
+    bots.map((b, i) =>
+      new Promise((r) => setTimeout(r, i * (options.joinStaggerMs ?? JOIN_STAGGER_MS))).then(() => b.join()),
+    ),
   );
   const failed = joined.filter((j) => !j.ok);
   if (failed.length > 0) {
