@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { buildIfNeeded } from './build-if-needed.mjs';
+import { killGraceMs } from './shutdownGrace.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -23,8 +24,10 @@ const mode = args.has('--media-only')
 
 buildIfNeeded(root, { client: mode === 'all' || mode === 'server' });
 
-const children = new Set();
+/** Running children: process → name ('media', 'server', 'migrate'). */
+const children = new Map();
 let stopping = false;
+let exitCode = 0;
 let mediaRestarts = 0;
 
 function launch(name, entry, extraArgs, env) {
@@ -33,11 +36,11 @@ function launch(name, entry, extraArgs, env) {
     env: { ...process.env, ...env },
     stdio: 'inherit',
   });
-  children.add(child);
+  children.set(child, name);
   child.on('exit', (code, signal) => {
     children.delete(child);
     if (stopping) {
-      if (children.size === 0) process.exit(0);
+      if (children.size === 0) process.exit(exitCode);
       return;
     }
     onChildExit(name, code, signal);
@@ -56,15 +59,23 @@ function onChildExit(name, code, signal) {
   stop(code ?? 1);
 }
 
+// Each child gets SIGTERM, then its own grace before SIGKILL: a media node's follows
+// MEDIA_DRAIN_MAX_MS (scripts/shutdownGrace.mjs), so its drain is never cut short. This process
+// exits once every child has.
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  exitCode = code;
   if (children.size === 0) process.exit(code);
-  setTimeout(() => {
-    for (const child of children) child.kill('SIGKILL');
-    process.exit(code);
-  }, 10_000).unref();
+  for (const [child, name] of children) {
+    child.kill('SIGTERM');
+    const graceMs = killGraceMs(name, process.env);
+    setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      console.error(`[parley] ${name} did not exit within ${graceMs / 1000} s of SIGTERM; killing it`);
+      child.kill('SIGKILL');
+    }, graceMs).unref();
+  }
 }
 
 process.on('SIGINT', () => stop(0));

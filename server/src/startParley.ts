@@ -215,6 +215,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       meetings: ctx.meetings,
       redis,
       redisPrefix: config.redisPrefix,
+      instanceId,
       io: realtime.io,
       logger,
       consumerBudget: config.sfu.consumerBudget,

@@ -105,6 +105,15 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     expect((await bobSocket.ack('join_meeting', { meetingId })).ok).toBe(true);
     await hostSocket.waitFor('meeting_user_joined', forMeeting(meetingId));
 
+    // Room features before the restart: Bob's hand up, the meeting locked, Carol held in its lobby.
+    expect(await ok(bobSocket, 'raise_hand', { meetingId, raised: true })).toEqual({ ok: true, order: 1 });
+    await ok(hostSocket, 'set_meeting_lock', { meetingId, locked: true });
+    const carolSocket = await connectSocket(cluster.a.url, carol.token);
+    const carolJoin = carolSocket.ack('join_meeting', { meetingId }, 30_000);
+    const lobbyRequest = await hostSocket.waitFor('lobby_request', (p) => p.user?.id === carol.user.id);
+    // Each instance reads the features of its meetings every MEETING_SWEEP_MS (250): let one read pass.
+    await sleep(600);
+
     const restartedAt = Date.now();
     await redis.restart();
 
@@ -125,10 +134,21 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       expect(await socket.waitFor('resync', () => true, 5000)).toEqual({ reason: 'delivery_gap' });
     }
 
+    // The lobby request outlived the restart, and the host is still host: admitted, Carol's held
+    // join goes through, into a room still locked with Bob's hand up.
+    await eventually(
+      'the host admitting Carol from the restored lobby',
+      async () => {
+        const ack = await hostSocket.ack('admit', { meetingId, requestId: lobbyRequest.requestId, allow: true }, 2000);
+        if (!ack.ok) throw new Error(JSON.stringify(ack));
+        return ack;
+      },
+      5000,
+    );
     // A newcomer on the host's instance sees both, and both see the newcomer.
-    const carolSocket = await connectSocket(cluster.a.url, carol.token);
-    const joined = await carolSocket.ack('join_meeting', { meetingId });
+    const joined = await carolJoin;
     expect(joined.ok, JSON.stringify(joined)).toBe(true);
+    expect(joined.room).toMatchObject({ locked: true, hands: [{ userId: bob.user.id, order: 1 }] });
     expect(joined.participants.map((p: any) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
     await bobSocket.waitFor('meeting_user_joined', (p) => p.meetingId === meetingId && p.user.id === carol.user.id);
 

@@ -12,6 +12,8 @@ import type { BotShared } from '../../loadtest/src/bots/BotShared.js';
 export interface BotMeeting {
   meetingId: string;
   bots: BotClient[];
+  /** Invited bots that have not joined (`spare` of BotMeetingOptions); `join()` them later. */
+  spares: BotClient[];
   /** Events the host socket (in the meeting, no media) received, in order. */
   hostEvents: Array<{ event: string; payload: unknown }>;
   host: Socket;
@@ -38,13 +40,28 @@ async function ack(socket: Socket, event: string, payload: unknown): Promise<Rec
   return answer;
 }
 
+export interface BotMeetingOptions {
+  /** Signalling instances the bots connect to, bot i to `botUrls[i % length]` (default: `url`). */
+  botUrls?: readonly string[];
+  /** Bots invited as well but not joined (newcomers for later). */
+  spare?: number;
+  /** Between two bots' joins (default 250 ms). */
+  joinStaggerMs?: number;
+}
+
 /**
  * Starts a meeting hosted by a socket without media and joins `n` sender bots (they also
  * receive). The server must run with SFU_PLAIN_RTP=true and a MESH_MAX_PARTICIPANTS below n.
  */
-export async function startBotMeeting(url: string, n: number, shared: BotShared): Promise<BotMeeting> {
+export async function startBotMeeting(
+  url: string,
+  n: number,
+  shared: BotShared,
+  options: BotMeetingOptions = {},
+): Promise<BotMeeting> {
   const tag = randomBytes(3).toString('hex');
-  const names = Array.from({ length: n }, (_, i) => `drain${tag}b${i}`);
+  const urls = options.botUrls?.length ? options.botUrls : [url];
+  const names = Array.from({ length: n + (options.spare ?? 0) }, (_, i) => `drain${tag}b${i}`);
   const hostAccount = await register(url, `drain${tag}h`);
   const accounts = await Promise.all(names.map((name) => register(url, name)));
   const host = io(url, { auth: { token: hostAccount.token }, transports: ['websocket'], reconnection: false });
@@ -57,14 +74,14 @@ export async function startBotMeeting(url: string, n: number, shared: BotShared)
   const started = await ack(host, 'start_meeting', { inviteeIds: accounts.map((a) => a.id) });
   const meetingId = String((started.meeting as { id: string }).id);
   await ack(host, 'join_meeting', { meetingId });
-  const bots = names.map(
+  const all = names.map(
     (name, i) =>
       new BotClient(
         {
           id: `drain-bot-${i}`,
           kind: 'bot',
           role: 'sender',
-          baseUrl: url,
+          baseUrl: urls[i % urls.length]!,
           meetingId,
           email: name,
           password: PASSWORD,
@@ -73,20 +90,24 @@ export async function startBotMeeting(url: string, n: number, shared: BotShared)
         shared,
       ),
   );
+  const bots = all.slice(0, n);
+  const spares = all.slice(n);
   const close = async () => {
-    await Promise.allSettled(bots.map((b) => b.close()));
+    await Promise.allSettled(all.map((b) => b.close()));
     host.close();
   };
   // Staggered: each bot logs in (password hashing) before its join; all at once can time out.
   const joined = await Promise.all(
-    bots.map((b, i) => new Promise((r) => setTimeout(r, i * JOIN_STAGGER_MS)).then(() => b.join())),
+    bots.map((b, i) =>
+      new Promise((r) => setTimeout(r, i * (options.joinStaggerMs ?? JOIN_STAGGER_MS))).then(() => b.join()),
+    ),
   );
   const failed = joined.filter((j) => !j.ok);
   if (failed.length > 0) {
     await close();
     throw new Error(`bots failed to join: ${JSON.stringify(failed)}`);
   }
-  return { meetingId, bots, hostEvents, host, close };
+  return { meetingId, bots, spares, hostEvents, host, close };
 }
 
 /** Whether every bot has had video frames from `others` peers since its last resetFrameGaps(). */

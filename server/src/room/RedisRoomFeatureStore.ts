@@ -1,5 +1,18 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { SnapshotSource } from '../store/RedisStateSnapshots.js';
 import type { LobbyEntry, RoomFeatureStore } from './RoomFeatureStore.js';
+
+/** A meeting's room feature keys as read for RoomFeatureRestorer (written back after a Redis restart). */
+export interface RoomFeatureSnapshot {
+  /** [userId, raise sequence] in raise order. */
+  hands: Array<[string, number]>;
+  handSeq: number;
+  locked: boolean;
+  admitted: string[];
+  removed: string[];
+  /** requestId → entry JSON. */
+  lobby: Record<string, string>;
+}
 
 /**
  * KEYS: hands (zset userId → sequence), handSeq (counter). ARGV: userId.
@@ -123,6 +136,66 @@ export class RedisRoomFeatureStore implements RoomFeatureStore {
   async listLobby(meetingId: string): Promise<LobbyEntry[]> {
     const values = await this.redis.hvals(this.key(meetingId, 'lobby'));
     return values.map((json) => JSON.parse(json) as LobbyEntry).sort((a, b) => a.since - b.since);
+  }
+
+  /** Reads and writes back every feature key of a meeting (RoomFeatureRestorer). */
+  snapshotSource(): SnapshotSource<RoomFeatureSnapshot> {
+    return {
+      queueRead: (batch: ChainableCommander, meetingId: string) => {
+        batch
+          .zrange(this.key(meetingId, 'hands'), 0, -1, 'WITHSCORES')
+          .get(this.key(meetingId, 'handseq'))
+          .hget(this.key(meetingId, 'features'), 'locked')
+          .smembers(this.key(meetingId, 'admitted'))
+          .smembers(this.key(meetingId, 'removed'))
+          .hgetall(this.key(meetingId, 'lobby'));
+        return 6;
+      },
+      parse: (replies) => {
+        const [flatHands, handSeq, locked, admitted, removed, lobby] = replies as [
+          string[],
+          string | null,
+          string | null,
+          string[],
+          string[],
+          Record<string, string>,
+        ];
+        const hands: Array<[string, number]> = [];
+        for (let i = 0; i + 1 < flatHands.length; i += 2) hands.push([flatHands[i]!, Number(flatHands[i + 1])]);
+        const empty =
+          hands.length === 0 &&
+          locked === null &&
+          admitted.length === 0 &&
+          removed.length === 0 &&
+          Object.keys(lobby).length === 0;
+        if (empty) return undefined;
+        return { hands, handSeq: Number(handSeq ?? 0), locked: locked === '1', admitted, removed, lobby };
+      },
+      write: async (meetingId, snapshot) => {
+        // Nothing present is overwritten: a change made since Redis came back wins.
+        const batch = this.redis.multi();
+        const keys = ['hands', 'handseq', 'features', 'admitted', 'removed', 'lobby'].map((what) =>
+          this.key(meetingId, what),
+        );
+        const [hands, handSeq, features, admitted, removed, lobby] = keys as [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+        ];
+        for (const [userId, seq] of snapshot.hands) batch.zadd(hands, 'NX', seq, userId);
+        batch.set(handSeq, snapshot.handSeq, 'NX');
+        batch.hsetnx(features, 'locked', snapshot.locked ? '1' : '0');
+        if (snapshot.admitted.length > 0) batch.sadd(admitted, ...snapshot.admitted);
+        if (snapshot.removed.length > 0) batch.sadd(removed, ...snapshot.removed);
+        for (const [requestId, json] of Object.entries(snapshot.lobby)) batch.hsetnx(lobby, requestId, json);
+        for (const key of keys) batch.expire(key, TTL_SECONDS);
+        await batch.exec();
+        return snapshot.hands.length + (snapshot.locked ? 1 : 0) + Object.keys(snapshot.lobby).length;
+      },
+    };
   }
 
   async clear(meetingId: string): Promise<void> {

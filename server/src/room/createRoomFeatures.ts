@@ -13,6 +13,7 @@ import { RoomFeatureNotifier } from './RoomFeatureNotifier.js';
 import type { RoomFeatureStore } from './RoomFeatureStore.js';
 import { RoomHands } from './RoomHands.js';
 import { RoomModeration } from './RoomModeration.js';
+import { createRoomFeatureRestorer } from './RoomFeatureRestorer.js';
 
 export interface RoomFeatureSettings {
   /** LOBBY_WAIT_MS (default 60 000). */
@@ -50,9 +51,10 @@ export interface RoomFeatures {
 export function createRoomFeatures(deps: RoomFeatureDeps): RoomFeatures {
   const logger = deps.logger.child({ component: 'room' });
   const { store: rooms, localPeers, rooms: roomService, events } = deps.meetings;
-  const store: RoomFeatureStore = deps.redis
-    ? new RedisRoomFeatureStore(deps.redis, `${deps.redisPrefix}meetings:`)
-    : new MemoryRoomFeatureStore();
+  const redisStore = deps.redis ? new RedisRoomFeatureStore(deps.redis, `${deps.redisPrefix}meetings:`) : undefined;
+  const store: RoomFeatureStore = redisStore ?? new MemoryRoomFeatureStore();
+  const restorer = redisStore ? createRoomFeatureRestorer(redisStore, { ...deps, logger }) : undefined;
+  void restorer?.start();
   const access = new RoomAccess(rooms, localPeers);
   const notifier = new RoomFeatureNotifier(deps.io);
   const decisions = new LobbyDecisions(deps.redis, deps.redisPrefix, logger);
@@ -131,6 +133,9 @@ export function createRoomFeatures(deps: RoomFeatureDeps): RoomFeatures {
       if (isHost) for (const request of pending) notifier.lobbyRequest(socketId, request);
       return { locked, hands: raised, ...(isHost ? { lobby: pending } : {}) };
     },
-    close: () => decisions.close(),
+    async close() {
+      await restorer?.stop();
+      await decisions.close();
+    },
   };
 }

@@ -1,8 +1,18 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { SnapshotSource } from '../store/RedisStateSnapshots.js';
 import { pairKey, pipedKey, type PipePair, type PipeStore, type PipedProducer } from './PipeStore.js';
 
 /** Keys expire a day after the last change, like the other SFU keys. */
 const TTL_S = 86_400;
+
+/** A meeting's pipe records as read for PipeStateRestorer (written back after a Redis restart). */
+export interface PipeSnapshot {
+  nodes: string[];
+  /** pairKey → JSON PipePair. */
+  pairs: Record<string, string>;
+  /** pipedKey → JSON PipedProducer. */
+  piped: Record<string, string>;
+}
 
 /**
  * PipeStore in Redis: `<prefix>sfu:nodes:<meetingId>` (set of node ids),
@@ -88,6 +98,37 @@ export class RedisPipeStore implements PipeStore {
         piped.push(p);
     }
     return { pairs, piped };
+  }
+
+  /** Reads and writes back a meeting's pipe records (PipeStateRestorer). */
+  snapshotSource(): SnapshotSource<PipeSnapshot> {
+    return {
+      queueRead: (batch: ChainableCommander, meetingId: string) => {
+        batch
+          .smembers(this.key('nodes', meetingId))
+          .hgetall(this.key('pipes', meetingId))
+          .hgetall(this.key('piped', meetingId));
+        return 3;
+      },
+      parse: (replies) => {
+        const [nodes, pairs, piped] = replies as [string[], Record<string, string>, Record<string, string>];
+        const empty = nodes.length === 0 && Object.keys(pairs).length === 0 && Object.keys(piped).length === 0;
+        return empty ? undefined : { nodes, pairs, piped };
+      },
+      write: async (meetingId, snapshot) => {
+        // Nothing present is overwritten: a record made since Redis came back wins.
+        const batch = this.redis.multi();
+        const nodes = this.key('nodes', meetingId);
+        const pipes = this.key('pipes', meetingId);
+        const piped = this.key('piped', meetingId);
+        if (snapshot.nodes.length > 0) batch.sadd(nodes, ...snapshot.nodes);
+        for (const [field, json] of Object.entries(snapshot.pairs)) batch.hsetnx(pipes, field, json);
+        for (const [field, json] of Object.entries(snapshot.piped)) batch.hsetnx(piped, field, json);
+        for (const key of [nodes, pipes, piped]) batch.expire(key, TTL_S);
+        await batch.exec();
+        return Object.keys(snapshot.pairs).length + Object.keys(snapshot.piped).length;
+      },
+    };
   }
 
   async clear(meetingId: string): Promise<boolean> {

@@ -19,6 +19,7 @@ import { SfuNotifications } from './SfuNotifications.js';
 import { createSfuMetrics } from './sfuMetrics.js';
 import { SfuCaps, type SfuCapSettings } from './SfuCaps.js';
 import { SfuStateRestorer } from './SfuStateRestorer.js';
+import { createPipeStateRestorer } from './PipeStateRestorer.js';
 import { SfuService } from './SfuService.js';
 import { MemorySfuStore, type SfuStore } from './SfuStore.js';
 
@@ -27,6 +28,8 @@ export interface SfuDeps {
   meetings: MeetingServices;
   redis: Redis | null;
   redisPrefix: string;
+  /** This server instance (its pipe snapshots' epoch key); needed with Redis. */
+  instanceId?: string;
   io: ClientRooms;
   logger: Logger;
   consumerBudget: number;
@@ -61,9 +64,10 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const store: SfuStore = deps.redis ? new RedisSfuStore(deps.redis, deps.redisPrefix) : new MemorySfuStore();
   const local = new LocalSfuPeers();
   const metrics = deps.metrics ? createSfuMetrics(deps.metrics, local) : undefined;
+  const redisPipes = deps.redis ? new RedisPipeStore(deps.redis, deps.redisPrefix) : undefined;
   const pipes = new NodePipes({
     media: deps.media,
-    pipes: deps.redis ? new RedisPipeStore(deps.redis, deps.redisPrefix) : new MemoryPipeStore(),
+    pipes: redisPipes ?? new MemoryPipeStore(),
     locks: deps.meetings.store,
     logger,
     nodeBudget: deps.nodeConsumerBudget ?? 0,
@@ -93,6 +97,20 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const restorer = new SfuStateRestorer(local, store);
   deps.meetings.restorer.useModeHint((meetingId) => restorer.modeOf(meetingId));
   deps.meetings.sweeper.onStateLost('sfuProducers', () => restorer.restore());
+  const pipeSnapshots =
+    deps.redis && redisPipes
+      ? createPipeStateRestorer({
+          ...deps,
+          redis: deps.redis,
+          instanceId: deps.instanceId ?? 'default',
+          pipes: redisPipes,
+          local,
+          sweeper: deps.meetings.sweeper,
+          sweepIntervalMs: deps.meetings.settings.sweepIntervalMs,
+          logger,
+        })
+      : undefined;
+  void pipeSnapshots?.start();
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
   const timers = new Set<NodeJS.Timeout>();
   const { events } = deps.meetings;
@@ -157,6 +175,7 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
       events.off('ended', onEnded);
       events.off('modeChanged', onMode);
       for (const timer of timers) clearTimeout(timer);
+      void pipeSnapshots?.stop();
     },
   };
 }
