@@ -126,6 +126,25 @@ describe('joining', () => {
   });
 });
 
+describe('the runner', () => {
+  it("applies a port's own answer before the events held during the join", () => {
+    const call = recordingMachine({
+      startSession: ({ ack: { mode } }) => call.send({ type: 'sessionUnsupported', mode }),
+    });
+    call.send({ type: 'start' });
+    call.send({ type: 'roomInfo', attempt: 1, meeting: meeting(), mode: 'mesh' });
+    call.send({ type: 'mediaReady', attempt: 1 });
+    call.send({ type: 'modeChanged', mode: 'sfu' });
+    call.take();
+    call.send({ type: 'joinAck', attempt: 1, ack: ack('mesh', 'p-me', []) });
+    // No transport runs, so the held mode change only changes the mode shown.
+    expect(call.types()).toEqual(['startSession']);
+    expect(call.step()).toEqual({ name: 'inMesh' });
+    expect(call.data()).toMatchObject({ mode: 'sfu', transport: null });
+    expect(call.data().error).toMatch(/cannot take part in mesh/);
+  });
+});
+
 describe('meeting events', () => {
   it('holds participant events while the join is in flight and applies them after its ack', () => {
     const call = recordingMachine();
