@@ -3,7 +3,7 @@
  * with three participants in a mesh call (no media node needed): every remote tile carries a
  * connection-quality indicator computed from getStats, and the speaker-view toggle moves one
  * participant to a large stage and the others to a strip and back, with the remote videos
- * still live. The paging rules and the tile report are covered by sfuLogic.test.ts.
+ * still live. The paging rules and the tile report are covered by client/test/sfuLogic.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from '../support/browser.js';

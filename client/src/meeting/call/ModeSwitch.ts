@@ -91,9 +91,10 @@ export class ModeSwitch {
 
   /**
    * Runs `next` next to the current session and closes the current one once `peers()` all
-   * show video over `next` (or after the timeout).
+   * show video over `next` (or after the timeout); then `onDone` (not when the switch is cancelled:
+   * closeAll, reset or another switchTo).
    */
-  switchTo(next: MeetingSession, peers: () => string[]): void {
+  switchTo(next: MeetingSession, peers: () => string[], onDone?: () => void): void {
     const {
       timeoutMs = 8000,
       hardTimeoutMs = 30_000,
@@ -106,7 +107,7 @@ export class ModeSwitch {
     for (const session of older) session.close();
     this.readySignal[1](new Set<string>());
     this.list[1](previous ? [next, previous] : [next]);
-    if (!previous) return;
+    if (!previous) return onDone?.();
     // Participants whose picture comes over the old transport now must move before it closes.
     const expected = peers().filter((peerId) => showsVideo(previous.media(peerId)));
     const startedAt = performance.now();
@@ -118,6 +119,7 @@ export class ModeSwitch {
       this.list[1](this.list[0]().filter((session) => session !== previous));
       // Whatever came over the new transport is what the page shows from now on.
       for (const peerId of peers()) next.arrived?.(peerId);
+      onDone?.();
     };
     // After the settle time, the old session closes once nobody shows this page over it any
     // more (mesh → SFU: every link handed off; SFU → mesh: every peer said it shows this page

@@ -1,4 +1,4 @@
-import { SfuEvents, SfuServerEvents, type MeetingMode, type Participant } from '@parley/protocol';
+import { SfuEvents, type MeetingMode, type Participant } from '@parley/protocol';
 import type { SocketClient } from '../../api/socket.js';
 import type { LocalMedia } from '../media/LocalMedia.js';
 import { createSession, type MeetingSession, type SessionContext } from '../session/MeetingSession.js';
@@ -18,14 +18,16 @@ export interface SessionSwitchesDeps {
   participants: () => Participant[];
   iceServers: () => SessionContext['iceServers'];
   ice: () => IceServerSource | null;
-  joined: () => boolean;
-  setMode: (mode: MeetingMode) => void;
-  setError: (message: string) => void;
+  /** The previous session of a switch closed. */
+  switched: () => void;
+  /** No session of this mode could start (the switch did not begin). */
+  unsupported: (mode: MeetingMode) => void;
   log: { info(message: string): void; warn(message: string, detail?: unknown): void };
 }
 
 /**
- * The make-before-break moves of a joined call from one session to a new one (ModeSwitch):
+ * The make-before-break moves of a joined call from one session to a new one (ModeSwitch), as
+ * the call's machine asks for them (machine/meetingTransitions.ts decides when):
  * - `meeting_mode` (mesh ↔ SFU): `switchMode`;
  * - `sfu:migrate` (the meeting's media node is draining, docs/protocol.md): a second SFU session
  *   (new Device, transports, producers and consumers, which the server places on the new node)
@@ -36,41 +38,28 @@ export interface SessionSwitchesDeps {
 export class SessionSwitches {
   private migrateTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly peerIds = () => this.deps.participants().map((participant) => participant.peerId);
-  private readonly onMigrate = (payload: { meetingId?: string }) => this.migrate(payload);
 
-  constructor(private readonly deps: SessionSwitchesDeps) {
-    deps.client.raw.on(SfuServerEvents.migrate, this.onMigrate);
-  }
+  constructor(private readonly deps: SessionSwitchesDeps) {}
 
   switchMode(next: MeetingMode): void {
     const { transports, local, log } = this.deps;
-    this.deps.setMode(next);
-    const active = transports.current();
-    const media = local();
-    if (!active || active.mode === next || !media) return;
     // The camera grows to the SFU size before the SFU producer exists (it waits for this).
-    if (next === 'sfu') void media.setCameraMode('sfu');
+    if (next === 'sfu') void local()?.setCameraMode('sfu');
     // Make before break: the new transport starts, the old one keeps playing each participant
     // until the new one shows that participant's video (see ModeSwitch).
     const session = this.newSession(next);
     if (!session) return;
     log.info(`switching to ${next}`);
-    transports.switchTo(session, this.peerIds);
+    transports.switchTo(session, this.peerIds, this.deps.switched);
   }
 
-  close(): void {
-    clearTimeout(this.migrateTimer);
-    this.deps.client.raw.off(SfuServerEvents.migrate, this.onMigrate);
-  }
-
-  private migrate(payload: { meetingId?: string }): void {
+  migrate(): void {
     const { transports, meetingId, client, log } = this.deps;
-    if (payload?.meetingId !== meetingId || !this.deps.joined() || transports.current()?.mode !== 'sfu') return;
     const session = this.newSession('sfu');
     if (!session) return;
     log.info('the media node is draining: moving to the new one');
     clearTimeout(this.migrateTimer);
-    transports.switchTo(session, this.peerIds);
+    transports.switchTo(session, this.peerIds, this.deps.switched);
     const startedAt = Date.now();
     const check = () => {
       const done = !transports.switching() || transports.current() !== session;
@@ -86,11 +75,19 @@ export class SessionSwitches {
     this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
   }
 
-  /** A session of `mode` with every current participant added (null, and an error shown, if none). */
+  close(): void {
+    clearTimeout(this.migrateTimer);
+  }
+
+  /** A session of `mode` with every current participant added (null, and `unsupported`, if none). */
   private newSession(mode: MeetingMode): MeetingSession | null {
     const self = this.deps.selfPeerId();
     const media = this.deps.local();
-    if (!self || !media) return null;
+    if (!self || !media) {
+      this.deps.log.warn(`no ${mode} session without a peer id and local media`);
+      this.deps.unsupported(mode);
+      return null;
+    }
     const ice = this.deps.ice();
     const session = createSession(mode, {
       meetingId: this.deps.meetingId,
@@ -101,7 +98,7 @@ export class SessionSwitches {
       local: media,
     });
     if (!session) {
-      this.deps.setError(`This version of Parley cannot take part in ${mode} meetings yet.`);
+      this.deps.unsupported(mode);
       return null;
     }
     for (const participant of this.deps.participants()) session.addPeer(participant, { initiate: true });

@@ -1,5 +1,6 @@
 import {
   ServerEvents,
+  SfuServerEvents,
   type Meeting,
   type MeetingEndReason,
   type MeetingHostChangedEvent,
@@ -19,6 +20,8 @@ export interface MeetingEventHandlers {
   /** The join waits in the lobby of a locked meeting. */
   lobby(): void;
   modeChanged(mode: MeetingMode): void;
+  /** sfu:migrate: the meeting's media node is draining. */
+  migrate(): void;
 }
 
 /** Listens to the meeting events of `meetingId`; returns the function that stops listening. */
@@ -49,6 +52,9 @@ export function listenToMeeting(client: SocketClient, meetingId: string, on: Mee
     }),
     client.on(ServerEvents.meetingMode, (event) => {
       if (event.meetingId === meetingId) on.modeChanged(event.mode);
+    }),
+    onRaw<{ meetingId?: string } | undefined>(SfuServerEvents.migrate, (event) => {
+      if (event?.meetingId === meetingId) on.migrate();
     }),
   ];
   return () => {

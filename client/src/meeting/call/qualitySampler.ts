@@ -12,7 +12,7 @@ export function createQualitySampler(
 ): { qualities: Accessor<ReadonlyMap<string, ConnectionQuality>>; stop: () => void } {
   const [qualities, setQualities] = createSignal<ReadonlyMap<string, ConnectionQuality>>(new Map());
   let last = new Map<string, PeerStats>();
-  const timer = setInterval(async () => {
+  const update = async () => {
     const stats = (await sample()?.catch(() => [])) ?? [];
     const next = new Map<string, ConnectionQuality>();
     const seen = new Map<string, PeerStats>();
@@ -22,6 +22,7 @@ export function createQualitySampler(
     }
     last = seen;
     setQualities(next);
-  }, intervalMs);
+  };
+  const timer = setInterval(() => void update(), intervalMs);
   return { qualities, stop: () => clearInterval(timer) };
 }

@@ -2,14 +2,14 @@
  * Unit tests of the SFU client's pure logic (client/src/meeting): the paged grid with the
  * active speaker kept on the first page, the connection-quality levels, the tile report sent
  * with sfu:report_tiles, and the make-before-break switch between two transports (with stand-in
- * sessions). No browser needed; they live next to the SFU browser test.
+ * sessions). No browser needed; the SFU browser tests are test/browser/sfu*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ModeSwitch, flowingPeers, switchComplete } from '../../client/src/meeting/call/ModeSwitch.js';
-import { gridPage } from '../../client/src/meeting/layout/paging.js';
-import { connectionQuality } from '../../client/src/meeting/layout/quality.js';
-import type { MeetingSession, PeerStats, RemoteMedia } from '../../client/src/meeting/session/MeetingSession.js';
-import { consumerTiles } from '../../client/src/meeting/sfu/TileReporter.js';
+import { ModeSwitch, flowingPeers, switchComplete } from '../src/meeting/call/ModeSwitch.js';
+import { gridPage } from '../src/meeting/layout/paging.js';
+import { connectionQuality } from '../src/meeting/layout/quality.js';
+import type { MeetingSession, PeerStats, RemoteMedia } from '../src/meeting/session/MeetingSession.js';
+import { consumerTiles } from '../src/meeting/sfu/TileReporter.js';
 
 const ids = (count: number) => Array.from({ length: count }, (_, index) => `p${index}`);
 const key = (item: string) => item;
@@ -117,8 +117,8 @@ class FakeSession implements MeetingSession {
   media(peerId: string): RemoteMedia | null {
     return this.streams.get(peerId) ?? null;
   }
-  async stats(): Promise<PeerStats[]> {
-    return [...this.frames].map(([peerId, framesDecoded]) => stats({ peerId, framesDecoded }));
+  stats(): Promise<PeerStats[]> {
+    return Promise.resolve([...this.frames].map(([peerId, framesDecoded]) => stats({ peerId, framesDecoded })));
   }
   close(): void {
     this.closed = true;
@@ -170,7 +170,12 @@ describe('ModeSwitch', () => {
     );
     const transports = new ModeSwitch({ pollMs: 10, settleMs: 20, timeoutMs: 5000 });
     transports.reset(mesh);
-    transports.switchTo(sfu, () => ['a', 'b']);
+    let done = 0;
+    transports.switchTo(
+      sfu,
+      () => ['a', 'b'],
+      () => done++,
+    );
     expect(transports.sessions().map((session) => session.mode)).toEqual(['sfu', 'mesh']);
     expect(transports.media('a')?.camera?.id).toBe('mesh-a');
 
@@ -184,9 +189,28 @@ describe('ModeSwitch', () => {
     await wait(80);
     expect(transports.media('b')?.camera?.id).toBe('sfu-b');
     expect(mesh.closed).toBe(true);
+    expect(done).toBe(1);
     expect(transports.sessions().map((session) => session.mode)).toEqual(['sfu']);
     transports.closeAll();
     expect(sfu.closed).toBe(true);
+  });
+
+  it('does not report a switch that closeAll cancelled as done', async () => {
+    const mesh = new FakeSession('mesh', new Map([['a', remote('a', 'mesh-a')]]));
+    const sfu = new FakeSession('sfu', new Map([['a', remote('a', 'sfu-a')]]));
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 10, timeoutMs: 5000 });
+    transports.reset(mesh);
+    let done = 0;
+    transports.switchTo(
+      sfu,
+      () => ['a'],
+      () => done++,
+    );
+    transports.closeAll();
+    sfu.frames.set('a', 5);
+    await wait(60);
+    expect(done).toBe(0);
+    expect(mesh.closed && sfu.closed).toBe(true);
   });
 
   it('hands each peer off as it moves and keeps the old transport while the others still hold it', async () => {

@@ -1,17 +1,17 @@
 /**
  * Unit tests of the chat client's pure logic (client/src/chat): merging history, events and
  * this tab's sends into one ordered thread, message id order, relative times, links, the typing
- * indicator's wording and throttle, and how messages are grouped. No browser needed; they live
- * next to the chat browser tests.
+ * indicator's wording and throttle, and how messages are grouped. No browser needed; the chat
+ * browser tests are test/browser/chat*.test.ts.
  */
 import type { Conversation, Message } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { conversationTitle, memberNames } from '../../client/src/chat/conversationInfo.js';
-import { presenceText } from '../../client/src/chat/lastSeen.js';
-import { linkify } from '../../client/src/chat/linkify.js';
-import { compareMessageIds, isAfter } from '../../client/src/chat/messageIds.js';
-import { layoutMessages } from '../../client/src/chat/messageLayout.js';
-import { dayLabel, relativeTime } from '../../client/src/chat/relativeTime.js';
+import { conversationTitle, memberNames } from '../src/chat/conversationInfo.js';
+import { presenceText } from '../src/chat/lastSeen.js';
+import { linkify } from '../src/chat/linkify.js';
+import { compareMessageIds, isAfter } from '../src/chat/messageIds.js';
+import { layoutMessages } from '../src/chat/messageLayout.js';
+import { dayLabel, relativeTime } from '../src/chat/relativeTime.js';
 import {
   addUnconfirmed,
   confirmedCount,
@@ -23,9 +23,9 @@ import {
   setUnconfirmedStatus,
   type ChatMessage,
   type ThreadState,
-} from '../../client/src/chat/thread.js';
-import { TypingEmitter } from '../../client/src/chat/TypingEmitter.js';
-import { typingText } from '../../client/src/chat/typingText.js';
+} from '../src/chat/thread.js';
+import { TypingEmitter } from '../src/chat/TypingEmitter.js';
+import { typingText } from '../src/chat/typingText.js';
 
 const ME = 'me';
 const THEM = 'them';

@@ -1,12 +1,13 @@
 /**
  * The client's side of a deploy hand-over as pure logic (client/src/meeting/call/ServerRestartResume.ts):
- * what a resumed join keeps of the page's participants and links. The browser test of the whole
- * hand-over is rollingDeploy.test.ts.
+ * what a resumed join keeps of the page's participants and links (the decisions are the call
+ * machine's: callMachine.test.ts). The browser test of the whole hand-over is
+ * test/browser/rollingDeploy.test.ts.
  */
 import type { Participant } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { ServerRestartResume } from '../../client/src/meeting/call/ServerRestartResume.js';
-import type { MeetingSession } from '../../client/src/meeting/session/MeetingSession.js';
+import { keepShownEntries, reconcileKeptMesh } from '../src/meeting/call/ServerRestartResume.js';
+import type { MeetingSession } from '../src/meeting/session/MeetingSession.js';
 
 const person = (peerId: string, name = peerId): Participant => ({
   peerId,
@@ -19,7 +20,7 @@ describe('a resumed join after server_restarting', () => {
     const bob = person('p-bob');
     const gone = person('p-gone');
     const listed = [person('p-ada'), person('p-bob'), person('p-new')];
-    const kept = ServerRestartResume.keepEntries([ada, gone, bob], listed);
+    const kept = keepShownEntries([ada, gone, bob], listed);
     expect(kept.map((p) => p.peerId)).toEqual(['p-ada', 'p-bob', 'p-new']);
     expect(kept[0]).toBe(ada);
     expect(kept[1]).toBe(bob);
@@ -33,7 +34,7 @@ describe('a resumed join after server_restarting', () => {
       addPeer: (participant: Participant, options: { initiate: boolean }) =>
         calls.push(`add ${participant.peerId} initiate=${options.initiate}`),
     } as unknown as MeetingSession;
-    ServerRestartResume.reconcile(session, [person('p-ada'), person('p-gone')], [person('p-ada'), person('p-new')]);
+    reconcileKeptMesh(session, [person('p-ada'), person('p-gone')], [person('p-ada'), person('p-new')]);
     expect(calls).toEqual(['remove p-gone', 'add p-new initiate=true']);
   });
 });
