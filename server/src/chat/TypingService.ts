@@ -13,7 +13,7 @@ export class TypingService {
     private readonly conversations: ConversationService,
     private readonly throttle: TypingThrottle,
     private readonly notifier: ChatNotifier,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   async update(userId: string, input: Typing): Promise<void> {
