@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { startSfuHarness } from '../../test/support/sfuHarness.js';
-import { inPage, newUser, type TestUser } from '../../test/support/meetingHarness.js';
+import { inPage, newUser, type TestUser } from '../../test/support/browserMeetingHarness.js';
 import {
   joinByNavigation,
   joinByPress,
