@@ -7,6 +7,7 @@
  * from SIGTERM until A exited. Goal: freeze < 500 ms. Run it alone on the machine (hold
  * /tmp/parley-heavy.lock): it is CPU-bound.
  */
+import { parseArgs } from 'node:util';
 import { createBotShared } from '../../loadtest/src/bots/index.js';
 import { stopAllMediaNodes } from '../../test/support/mediaNodeProcess.js';
 import {
@@ -20,12 +21,8 @@ import {
 import { freePort } from '../../test/support/serverProcess.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../../test/support/sfuHarness.js';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-};
-const BOTS = Number(option('--bots') ?? 20);
+const { values: options } = parseArgs({ options: { bots: { type: 'string', default: '20' } } });
+const BOTS = Number(options.bots);
 const log = (line: string) => console.error(`[bench:drain] ${line}`);
 
 const percentile = (values: number[], p: number) => {

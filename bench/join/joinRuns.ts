@@ -5,7 +5,7 @@
  * joins, client/src/meeting/call/debugHooks.ts) says when every remote video had its first frame.
  */
 import type { Page } from '../../test/support/browser.js';
-import { inPage } from '../../test/support/meetingHarness.js';
+import { inPage } from '../../test/support/browserMeetingHarness.js';
 
 /** A join's steps in ms: from navigation (`nav`) or from pressing Join (`press`). */
 export interface JoinRun {

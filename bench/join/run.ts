@@ -10,8 +10,9 @@
  * of the two meetings.
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { startSfuHarness } from '../../test/support/sfuHarness.js';
-import { inPage, newUser, type TestUser } from '../../test/support/meetingHarness.js';
+import { inPage, newUser, type TestUser } from '../../test/support/browserMeetingHarness.js';
 import {
   joinByNavigation,
   joinByPress,
@@ -22,15 +23,13 @@ import {
   type JoinRun,
 } from './joinRuns.js';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-};
-const RUNS = Number(option('--runs') ?? 10);
-const JSON_OUT = option('--json');
+const { values: options } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, json: { type: 'string' }, only: { type: 'string' } },
+});
+const RUNS = Number(options.runs);
+const JSON_OUT = options.json;
 /** `--only mesh` or `--only sfu`: one of the two meetings (while iterating). */
-const ONLY = option('--only');
+const ONLY = options.only;
 const log = (line: string) => console.error(`[bench:join] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

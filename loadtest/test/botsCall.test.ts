@@ -9,7 +9,7 @@ import {
   stopAllMediaNodes,
   waitFor,
 } from '../../test/support/mediaNodeProcess.js';
-import { inPage } from '../../test/support/meetingHarness.js';
+import { inPage } from '../../test/support/browserMeetingHarness.js';
 import {
   CLIENT_DIST,
   closeAllBrowsers,
@@ -41,7 +41,7 @@ import { createBot, createBotShared, type BotShared } from '../src/bots/index.js
  * receiver bot in one meeting; the receiver (over SRTP, the default) counts the senders' frame
  * rate with no loss, and a headless Chromium page in the same meeting decodes the bots' VP8 (so
  * the clip is real VP8); a plain-RTP receiver (`srtp: false`) counts the same.
- * Ports (brief H7): server 57002, media RPC 57030, RTC 57040, bots' UDP 57200-57319.
+ * Ports: server 57002, media RPC 57030, RTC 57040, bots' UDP 57200-57319.
  */
 const VIDEO = { width: 320, height: 180, fps: 15 };
 const PASSWORD = 'correct horse battery';
@@ -54,15 +54,25 @@ let host: Socket;
 let meetingId: string;
 const bots: LoadClient[] = [];
 
-async function api(path: string, body: unknown, token?: string): Promise<any> {
+async function post(path: string, body: unknown, token?: string): Promise<unknown> {
   const res = await fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  const json = await res.json();
+  const json: unknown = await res.json();
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** A new user's bearer token. */
+async function register(username: string): Promise<string> {
+  return ((await post('/api/auth/register', { username, password: PASSWORD })) as { token: string }).token;
+}
+
+/** A new meeting's id. */
+async function startMeeting(body: { access: 'link'; title?: string }, token: string): Promise<string> {
+  return ((await post('/api/meetings', body, token)) as { meeting: { id: string } }).meeting.id;
 }
 
 const spec = (n: number, role: ClientSpec['role']): ClientSpec => ({
@@ -115,10 +125,10 @@ beforeAll(async () => {
   await shared.clip(VIDEO);
 
   // The host makes a link meeting and stays in it over a plain socket (the third participant).
-  const hostAuth = await api('/api/auth/register', { username: `bothost${Date.now() % 1e8}`, password: PASSWORD });
-  meetingId = (await api('/api/meetings', { access: 'link', title: 'bots' }, hostAuth.token)).meeting.id;
-  host = io(server.url, { auth: { token: hostAuth.token }, transports: ['websocket'], reconnection: false });
-  const joined = await host.timeout(10_000).emitWithAck('join_meeting', { meetingId });
+  const hostToken = await register(`bothost${Date.now() % 1e8}`);
+  meetingId = await startMeeting({ access: 'link', title: 'bots' }, hostToken);
+  host = io(server.url, { auth: { token: hostToken }, transports: ['websocket'], reconnection: false });
+  const joined = (await host.timeout(10_000).emitWithAck('join_meeting', { meetingId })) as { ok: boolean };
   expect(joined.ok, JSON.stringify(joined)).toBe(true);
 }, 180_000);
 
@@ -141,12 +151,16 @@ describe('RTP bots in an SFU meeting', () => {
     const sendersJoined = await Promise.all(senders.map((b) => b.join()));
     // The host was there at their join: like a browser, they wait for a first frame (the other bot's).
     for (const r of sendersJoined)
-      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, mode: 'sfu', firstFrameMs: expect.any(Number) });
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true, mode: 'sfu', firstFrameMs: expect.any(Number) as number });
 
     const receiver = createBot(spec(3, 'receiver'), shared);
     bots.push(receiver);
     const joined = await receiver.join();
-    expect(joined, JSON.stringify(joined)).toMatchObject({ ok: true, mode: 'sfu', firstFrameMs: expect.any(Number) });
+    expect(joined, JSON.stringify(joined)).toMatchObject({
+      ok: true,
+      mode: 'sfu',
+      firstFrameMs: expect.any(Number) as number,
+    });
     if (joined.ok) expect(joined.joinMs).toBeLessThanOrEqual(joined.firstFrameMs!);
     expect((receiver as BotClient).receiveCounters().srtp).toBe(true);
 
@@ -219,7 +233,11 @@ describe('RTP bots in an SFU meeting', () => {
       const plain = createBot(spec(6, 'receiver'), plainShared);
       bots.push(plain);
       const joined = await plain.join();
-      expect(joined, JSON.stringify(joined)).toMatchObject({ ok: true, mode: 'sfu', firstFrameMs: expect.any(Number) });
+      expect(joined, JSON.stringify(joined)).toMatchObject({
+        ok: true,
+        mode: 'sfu',
+        firstFrameMs: expect.any(Number) as number,
+      });
       expect((plain as BotClient).receiveCounters()).toMatchObject({ srtp: false, srtcpSkipped: 0 });
       await plain.sample(0);
       await new Promise((r) => setTimeout(r, 3000));
@@ -254,8 +272,8 @@ describe('RTP bots in an SFU meeting', () => {
   });
 
   it('fails with a clear reason when the meeting stays in mesh mode', async () => {
-    const owner = await api('/api/auth/register', { username: `meshhost${Date.now() % 1e8}`, password: PASSWORD });
-    const meshMeeting = (await api('/api/meetings', { access: 'link' }, owner.token)).meeting.id as string;
+    const ownerToken = await register(`meshhost${Date.now() % 1e8}`);
+    const meshMeeting = await startMeeting({ access: 'link' }, ownerToken);
     const impatient = createBotShared({ portRange: { min: 57300, max: 57309 }, bindIp: '127.0.0.1', meshWaitMs: 1500 });
     try {
       const lone = createBot({ ...spec(5, 'sender'), meetingId: meshMeeting }, impatient);

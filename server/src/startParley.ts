@@ -26,7 +26,6 @@ import { createSfuServices } from './sfu/createSfuServices.js';
 import { createRoomFeatures } from './room/createRoomFeatures.js';
 import { stopListening } from './http/stopListening.js';
 import { createIoServer, setupRealtime } from './realtime/io.js';
-import { relayPresence } from './realtime/presenceHandlers.js';
 import type { ParleyServer } from './realtime/types.js';
 import { createDb, migrateLatest } from './store/db.js';
 import { closeRedis, connectRedis, createRedis } from './store/redis.js';
@@ -147,6 +146,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       redis,
       redisPrefix: config.redisPrefix,
       logger,
+      io: realtime.io,
       writeConcurrency: config.chatWriteConcurrency,
       limits,
       writeQueue: config.limits.chatWriteQueue,
@@ -160,6 +160,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       ttlMs: config.presenceTtlMs,
       offlineGraceMs: config.presenceOfflineGraceMs,
       logger,
+      io: realtime.io,
       contactIdsOf: (userId) => chat.contacts.contactIdsOf(userId),
     });
     const instance: InstanceDeps = {
@@ -237,7 +238,6 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     // Runs first at shutdown: this instance's meeting peers leave while Redis is still there.
     cleanup.unshift(['meetings', () => ctx.meetings.close()]);
     await ctx.meetings.start();
-    relayPresence(ctx);
     // Runs before Socket.io closes: this instance's users go offline while Redis is still there.
     cleanup.unshift(['presence', () => presence.stop()]);
     await presence.start();

@@ -40,7 +40,7 @@ import {
   type ServerProcess,
 } from '../support/serverProcess.js';
 import { TEST_REDIS_URL, clearRedisPrefix, createTestDatabase, freshRedisPrefix } from '../support/testDatabase.js';
-import { PASSWORD, inPage, type TestUser } from '../support/meetingHarness.js';
+import { PASSWORD, inPage, type TestUser } from '../support/browserMeetingHarness.js';
 
 export type InstanceName = 'a' | 'b';
 

@@ -52,7 +52,7 @@ import {
   selfPeerId,
   waitForLiveVideos,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 import { layerFor, near, receivedVideos, type Received } from './simulcastProbes.js';
 import { describeLayers, eventually, waitForThreeLayers } from './simulcastWaits.js';
 

@@ -21,7 +21,7 @@ import {
   waitForLiveVideos,
   type MeetingHarness,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 
 let harness: MeetingHarness;
 let ada: TestUser;

@@ -18,7 +18,7 @@ import {
   selfPeerId,
   textOf,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 
 let harness: SfuHarness;
 let ada: TestUser; // host

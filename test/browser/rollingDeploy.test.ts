@@ -30,7 +30,7 @@ import {
   selfPeerId,
   waitForLiveVideos,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 
 const RESUME_MS = 3000;
 /** Short liveness and sweep, so a peer that was not taken over would be reaped within the test. */

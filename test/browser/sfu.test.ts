@@ -32,7 +32,14 @@ import {
   workerPids,
   type SfuHarness,
 } from '../support/sfuHarness.js';
-import { inPage, newUser, selfPeerId, textOf, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
+import {
+  inPage,
+  newUser,
+  selfPeerId,
+  textOf,
+  waitForLiveVideos,
+  type TestUser,
+} from '../support/browserMeetingHarness.js';
 
 const RUN = SFU_SERVER_PRESENT;
 

@@ -19,7 +19,7 @@ import {
   type SfuHarness,
 } from '../support/sfuHarness.js';
 import { TEST_REDIS_URL } from '../support/testDatabase.js';
-import { inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from '../support/meetingHarness.js';
+import { inPage, newUser, selfPeerId, waitForLiveVideos, type TestUser } from '../support/browserMeetingHarness.js';
 
 let harness: SfuHarness;
 let second: MediaNodeProcess | undefined;

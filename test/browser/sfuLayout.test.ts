@@ -16,7 +16,7 @@ import {
   selfPeerId,
   waitForLiveVideos,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 
 let harness: SfuHarness;
 const users: TestUser[] = [];

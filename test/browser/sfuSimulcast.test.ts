@@ -32,7 +32,7 @@ import {
   selfPeerId,
   waitForLiveVideos,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 import {
   layerFor,
   near,

@@ -1,10 +1,10 @@
 /**
  * Page probes of the SFU simulcast tests: the layers a page sends and the picture each remote
  * camera tile receives, from the getStats of the connections the page opened (window.__pcs,
- * recorded by meetingHarness), in Chromium and Firefox alike.
+ * recorded by browserMeetingHarness), in Chromium and Firefox alike.
  */
 import type { Page } from '../support/browser.js';
-import { inPage } from '../support/meetingHarness.js';
+import { inPage } from '../support/browserMeetingHarness.js';
 
 export interface Layer {
   rid: string;

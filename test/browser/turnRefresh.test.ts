@@ -16,7 +16,7 @@ import {
   waitForLiveVideos,
   type MeetingHarness,
   type TestUser,
-} from '../support/meetingHarness.js';
+} from '../support/browserMeetingHarness.js';
 
 const SECRET = `turn-refresh-${Date.now()}`;
 const TTL_SECONDS = 8;

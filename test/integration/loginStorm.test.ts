@@ -4,8 +4,8 @@
  *   p=4, as accounts got before) is replaced by one at today's (19 MiB, t=2, p=1) on the next
  *   successful login, and only then;
  * - a storm of concurrent logins past the argon2 gate (HASH_CONCURRENCY=2, HASH_QUEUE=4) is
- *   answered, every request, with 200 or `503 unavailable` + Retry-After (the PROTOCOL.md error
- *   body), none left hanging; and every refused client gets in when it retries as told (the load
+ *   answered, every request, with 200 or `503 unavailable` + Retry-After (the error body of
+ *   docs/protocol.md), none left hanging; and every refused client gets in when it retries as told (the load
  *   tester's retry, loadtest/src/server/busyRetry.ts).
  */
 import argon2 from 'argon2';

@@ -1,5 +1,5 @@
 /**
- * Set-up of the SFU browser tests (brief I, ports 3800-3899): a real media node process
+ * Set-up of the SFU browser tests (ports 3800-3899): a real media node process
  * (`node media-workers/dist/main.js`, MEDIA_WORKERS=2), a real server process pointed at it
  * with MEDIA_NODE_URLS (own database and Redis key prefix) serving a private copy of the built
  * client, and one headless Chromium. Also the page-side freeze monitor of the mesh ↔ SFU switch.
@@ -15,7 +15,7 @@ import {
   stopAllMediaNodes,
   type MediaNodeProcess,
 } from './mediaNodeProcess.js';
-import { inPage, type MeetingHarness } from './meetingHarness.js';
+import { inPage, type MeetingHarness } from './browserMeetingHarness.js';
 import { CLIENT_DIST, REPO_ROOT, closeAllBrowsers, ensureClientBuild, launchBrowser, type Page } from './browser.js';
 import {
   LOG_DIR,

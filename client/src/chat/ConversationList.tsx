@@ -1,16 +1,16 @@
 import type { Conversation } from '@parley/protocol';
 import { A } from '@solidjs/router';
-import { For, Match, Show, Switch } from 'solid-js';
+import { Show } from 'solid-js';
 import { conversations } from '../state/conversations.js';
 import { isOnline } from '../state/presence.js';
 import { session } from '../state/session.js';
 import { typingIn } from '../state/typing.js';
 import { Avatar } from '../ui/Avatar.js';
 import { Badge } from '../ui/Badge.js';
-import { EmptyState } from '../ui/EmptyState.js';
 import { PresenceAvatar } from '../ui/PresenceAvatar.js';
 import { conversationTitle, directPartner, senderName } from './conversationInfo.js';
 import { RelativeTime } from './RelativeTime.js';
+import { SidebarList } from './SidebarList.js';
 import styles from './SidebarList.module.css';
 
 function preview(conversation: Conversation, myId: string): string {
@@ -66,28 +66,16 @@ function ConversationItem(props: { conversation: Conversation }) {
 /** Every conversation, most recently active first, with its last message and unread count. */
 export function ConversationList() {
   return (
-    <Switch>
-      <Match when={conversations.status() === 'loading' && conversations.list().length === 0}>
-        <p class={styles.loading}>Loading conversations…</p>
-      </Match>
-      <Match when={conversations.status() === 'error' && conversations.list().length === 0}>
-        <p class={styles.error} role="alert">
-          {conversations.error()}
-        </p>
-      </Match>
-      <Match when={conversations.list().length === 0}>
-        <EmptyState
-          compact
-          title="No conversations yet"
-          body="Direct messages and group chats show up here."
-          testId="conversations-empty"
-        />
-      </Match>
-      <Match when={true}>
-        <ul class={styles.list}>
-          <For each={conversations.list()}>{(conversation) => <ConversationItem conversation={conversation} />}</For>
-        </ul>
-      </Match>
-    </Switch>
+    <SidebarList
+      source={conversations}
+      loading="Loading conversations…"
+      empty={{
+        title: 'No conversations yet',
+        body: 'Direct messages and group chats show up here.',
+        testId: 'conversations-empty',
+      }}
+    >
+      {(conversation) => <ConversationItem conversation={conversation} />}
+    </SidebarList>
   );
 }

@@ -8,7 +8,7 @@ import styles from './Shell.module.css';
 
 /**
  * The logged-in frame: header, sidebar (a drawer on phones) and the main pane where nested
- * routes render (home, later conversations).
+ * routes render (home, a conversation).
  */
 export function Shell(props: RouteSectionProps) {
   startChatSync();

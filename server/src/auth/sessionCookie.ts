@@ -6,7 +6,8 @@ export const SESSION_COOKIE = 'parley_session';
 
 type CookieConfig = Pick<Config, 'cookieSecure' | 'jwtTtlSeconds'>;
 
-export function setSessionCookie(ctx: Context, token: string, config: CookieConfig): void {
+/** Sets (a token) or clears (null) the session cookie, with the same attributes either way. */
+function writeSessionCookie(ctx: Context, token: string | null, config: CookieConfig, maxAgeMs?: number): void {
   // COOKIE_SECURE says the site is served over HTTPS (maybe by a proxy Koa is not told to
   // trust); without this Koa refuses to send a Secure cookie on a plain-HTTP hop.
   if (config.cookieSecure) ctx.cookies.secure = true;
@@ -15,20 +16,17 @@ export function setSessionCookie(ctx: Context, token: string, config: CookieConf
     sameSite: 'lax',
     secure: config.cookieSecure,
     path: '/',
-    maxAge: config.jwtTtlSeconds * 1000,
+    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
     overwrite: true,
   });
 }
 
+export function setSessionCookie(ctx: Context, token: string, config: CookieConfig): void {
+  writeSessionCookie(ctx, token, config, config.jwtTtlSeconds * 1000);
+}
+
 export function clearSessionCookie(ctx: Context, config: CookieConfig): void {
-  if (config.cookieSecure) ctx.cookies.secure = true;
-  ctx.cookies.set(SESSION_COOKIE, null, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: config.cookieSecure,
-    path: '/',
-    overwrite: true,
-  });
+  writeSessionCookie(ctx, null, config);
 }
 
 /** The session token in a raw `Cookie` header (Socket.io handshakes), if any. */

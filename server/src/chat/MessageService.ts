@@ -1,7 +1,9 @@
 import type { HistoryQuery, Message, SendMessage } from '@parley/protocol';
 import type { Knex } from 'knex';
+import type { ChatNotifier } from './ChatNotifier.js';
 import type { ConversationService } from './ConversationService.js';
 import { MESSAGE_COLUMNS, type MessageWriter } from './MessageWriter.js';
+import type { TypingService } from './TypingService.js';
 import { withStoreDeadline } from '../store/unavailable.js';
 import { fitsBigint, toMessage, type MessageRow } from './wire.js';
 
@@ -22,14 +24,21 @@ export class MessageService {
     private readonly db: Knex,
     private readonly conversations: ConversationService,
     private readonly writer: MessageWriter,
+    private readonly typing: TypingService,
+    private readonly notifier: ChatNotifier,
   ) {}
 
   /**
    * Resolves once the message is committed (membership from the cache, then a batched insert);
-   * `unavailable` when the database is down or does not commit within SEND_DEADLINE_MS.
+   * `unavailable` when the database is down or does not commit within SEND_DEADLINE_MS. Ends the
+   * sender's typing in that conversation, and delivers a new message (`message`) to every member;
+   * a resend of a stored clientId resolves to the stored message and delivers nothing new.
    */
   async send(senderId: string, input: SendMessage): Promise<SendResult> {
-    return withStoreDeadline(SEND_DEADLINE_MS, this.store(senderId, input));
+    const result = await withStoreDeadline(SEND_DEADLINE_MS, this.store(senderId, input));
+    this.typing.messageSent(senderId, input.conversationId);
+    if (result.created) this.notifier.message(result.memberIds, result.message);
+    return result;
   }
 
   private async store(senderId: string, input: SendMessage): Promise<SendResult> {

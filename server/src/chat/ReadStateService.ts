@@ -1,6 +1,7 @@
 import { UNREAD_COUNT_LIMIT } from '@parley/protocol';
 import type { Knex } from 'knex';
 import { AppError } from '../appError.js';
+import type { ChatNotifier } from './ChatNotifier.js';
 import type { ConversationService } from './ConversationService.js';
 import { fitsBigint, nullableIdString, toCount, type DbId } from './wire.js';
 
@@ -37,8 +38,10 @@ export class ReadStateService {
   constructor(
     private readonly db: Knex,
     private readonly conversations: ConversationService,
+    private readonly notifier: ChatNotifier,
   ) {}
 
+  /** Moves the mark and tells every socket of the user (`read`). */
   async markRead(userId: string, conversationId: string, messageId: string): Promise<ReadState> {
     await this.conversations.requireMember(conversationId, userId);
     if (!fitsBigint(messageId)) throw noSuchMessage();
@@ -49,7 +52,9 @@ export class ReadStateService {
     const row = result.rows[0];
     const lastRead = nullableIdString(row?.last_read_message_id);
     if (!row || lastRead === null) throw noSuchMessage();
-    return { conversationId, messageId: lastRead, unreadCount: toCount(row.unread_count) };
+    const state: ReadState = { conversationId, messageId: lastRead, unreadCount: toCount(row.unread_count) };
+    this.notifier.read(userId, state);
+    return state;
   }
 }
 

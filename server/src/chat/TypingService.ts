@@ -1,32 +1,27 @@
 import type { Typing } from '@parley/protocol';
+import type { ChatNotifier } from './ChatNotifier.js';
 import type { ConversationService } from './ConversationService.js';
-import { TypingThrottle } from './TypingThrottle.js';
+import type { TypingThrottle } from './TypingThrottle.js';
 
-export interface TypingRelay {
-  /** The other members, or empty when this update is throttled. */
-  recipientIds: string[];
-}
-
-/** Typing indicators: membership check, then the throttle decides whether to relay. */
+/**
+ * Typing indicators: membership check, then the throttle decides whether to relay (`typing`) to
+ * the other members: at most about once a second per user and conversation, a change within the
+ * interval going at its end.
+ */
 export class TypingService {
   constructor(
     private readonly conversations: ConversationService,
     private readonly throttle: TypingThrottle,
-    private readonly now: () => number = Date.now,
+    private readonly notifier: ChatNotifier,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /**
-   * `relayLater` receives the recipients of an update held by the throttle (a change within its
-   * interval), when the interval ends.
-   */
-  async update(userId: string, input: Typing, relayLater?: (recipientIds: string[]) => void): Promise<TypingRelay> {
+  async update(userId: string, input: Typing): Promise<void> {
     const members = await this.conversations.requireMember(input.conversationId, userId);
     const recipientIds = [...members].filter((id) => id !== userId);
-    const later = relayLater && (() => relayLater(recipientIds));
-    if (!this.throttle.shouldRelay(userId, input.conversationId, input.isTyping, this.now(), later)) {
-      return { recipientIds: [] };
-    }
-    return { recipientIds };
+    const relay = () =>
+      this.notifier.typing(recipientIds, { conversationId: input.conversationId, userId, isTyping: input.isTyping });
+    if (this.throttle.shouldRelay(userId, input.conversationId, input.isTyping, this.now(), relay)) relay();
   }
 
   /** A message from the user ends their typing in that conversation for everyone. */

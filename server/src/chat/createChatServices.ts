@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
+import type { ClientRooms, RoomEmit } from '../clientRooms.js';
 import type { CreationLimits } from '../limits/creationLimits.js';
 import type { Logger } from '../logger.js';
+import { ChatNotifier } from './ChatNotifier.js';
 import { ContactService } from './ContactService.js';
 import { ConversationService } from './ConversationService.js';
 import { MembershipCache } from './MembershipCache.js';
@@ -32,6 +34,11 @@ export interface ChatDeps {
   redis: Redis | null;
   redisPrefix: string;
   logger: Logger;
+  /**
+   * Where messages, read marks and typing go to clients. Absent: nowhere (tools that use the
+   * services in process without a Socket.io server, e.g. bench/chat).
+   */
+  io?: ClientRooms;
   /** Message batches written at the same time (MessageWriter's concurrency). */
   writeConcurrency?: number;
   /** Groups and contacts a user may create (none: unlimited). */
@@ -42,11 +49,20 @@ export interface ChatDeps {
   typingIntervalMs?: number;
 }
 
+/** Rooms with no client in them: what is sent to them reaches nobody. */
+const toNobody: RoomEmit = { except: () => toNobody, emit: () => false };
+const unconnectedRooms: ClientRooms = {
+  to: () => toNobody,
+  in: () => ({ socketsLeave: () => {} }),
+  sockets: { sockets: new Map() },
+};
+
 export function createChatServices({
   db,
   redis,
   redisPrefix,
   logger,
+  io = unconnectedRooms,
   writeConcurrency,
   limits,
   writeQueue,
@@ -60,6 +76,8 @@ export function createChatServices({
   const membership = new MembershipCache(loadMembers, bus);
   const users = new UserDirectory(db);
   const conversations = new ConversationService(db, users, membership, limits);
+  const notifier = new ChatNotifier(io);
+  const typing = new TypingService(conversations, new TypingThrottle({ intervalMs: typingIntervalMs }), notifier);
   return {
     users,
     contacts: new ContactService(db, users, membership, limits),
@@ -68,9 +86,11 @@ export function createChatServices({
       db,
       conversations,
       new MessageWriter(db, { concurrency: writeConcurrency, maxQueue: writeQueue }),
+      typing,
+      notifier,
     ),
-    readState: new ReadStateService(db, conversations),
-    typing: new TypingService(conversations, new TypingThrottle({ intervalMs: typingIntervalMs })),
+    readState: new ReadStateService(db, conversations, notifier),
+    typing,
     membership,
     close: async () => {
       await bus?.close();

@@ -1,9 +1,9 @@
 import { bodyParser } from '@koa/bodyparser';
 import Koa, { type Middleware } from 'koa';
 import type { AppContext } from '../context.js';
-import { errorMiddleware } from './errors.js';
+import { errorMiddleware } from './errorMiddleware.js';
 import { originGuard } from './originGuard.js';
-import { routeModules } from './routes/index.js';
+import { routeModules } from './routes/apiRoutes.js';
 import { securityHeaders } from './securityHeaders.js';
 import { serveClient } from './static.js';
 

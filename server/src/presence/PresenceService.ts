@@ -1,9 +1,6 @@
-import type { PresenceEvent } from '@parley/protocol';
 import type { Logger } from '../logger.js';
+import type { PresenceNotifier } from './PresenceNotifier.js';
 import type { PresenceStore } from './PresenceStore.js';
-
-/** Delivers a presence change to the users who should hear it (the user's contacts). */
-export type PresenceListener = (recipientIds: string[], event: PresenceEvent) => void;
 
 /**
  * Online/offline transitions of users, announced to their contacts: online when a user's first
@@ -12,7 +9,6 @@ export type PresenceListener = (recipientIds: string[], event: PresenceEvent) =>
  * so a reload or a tab handed over does not flap their contacts' presence dots.
  */
 export class PresenceService {
-  private listener: PresenceListener = () => {};
   /** After stop() this instance tracks and announces nothing (shutdown is under way). */
   private stopped = false;
   /** Leaving users this instance will confirm offline: user id → timer. */
@@ -20,16 +16,12 @@ export class PresenceService {
 
   constructor(
     private readonly store: PresenceStore,
+    private readonly notifier: PresenceNotifier,
     private readonly contactIdsOf: (userId: string) => Promise<string[]>,
     private readonly logger: Logger,
     private readonly offlineGraceMs = 0,
     private readonly now: () => Date = () => new Date(),
   ) {}
-
-  /** The realtime layer sets where changes go. */
-  onChange(listener: PresenceListener): void {
-    this.listener = listener;
-  }
 
   async start(): Promise<void> {
     await this.store.start((userIds, online) => {
@@ -80,7 +72,7 @@ export class PresenceService {
     try {
       const recipients = await this.contactIdsOf(userId);
       if (recipients.length === 0) return;
-      this.listener(recipients, {
+      this.notifier.presence(recipients, {
         userId,
         status: online ? 'online' : 'offline',
         lastSeenAt: this.now().toISOString(),

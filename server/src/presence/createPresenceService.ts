@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { ClientRooms } from '../clientRooms.js';
 import type { Logger } from '../logger.js';
 import { MemoryPresenceStore } from './MemoryPresenceStore.js';
+import { PresenceNotifier } from './PresenceNotifier.js';
 import { PresenceService } from './PresenceService.js';
 import { RedisPresenceStore } from './RedisPresenceStore.js';
 
@@ -13,6 +15,8 @@ export interface PresenceDeps {
   /** How long a user without sockets stays online for contacts (a reload does not flap). */
   offlineGraceMs: number;
   logger: Logger;
+  /** Where presence changes go to clients. */
+  io: ClientRooms;
   contactIdsOf: (userId: string) => Promise<string[]>;
 }
 
@@ -27,5 +31,5 @@ export function createPresenceService(deps: PresenceDeps): PresenceService {
         logger,
       })
     : new MemoryPresenceStore();
-  return new PresenceService(store, deps.contactIdsOf, logger, deps.offlineGraceMs);
+  return new PresenceService(store, new PresenceNotifier(deps.io), deps.contactIdsOf, logger, deps.offlineGraceMs);
 }

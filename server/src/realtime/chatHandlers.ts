@@ -1,37 +1,22 @@
-import {
-  ClientEvents,
-  MarkRead,
-  SendMessage,
-  ServerEvents,
-  type ChatMessageEvent,
-  type ReadEvent,
-} from '@parley/protocol';
+import { ClientEvents, MarkRead, SendMessage } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
-import { userRoom } from '../clientRooms.js';
 
 /**
- * `message`: stored, then acknowledged `{ok, message}` and delivered to every socket of every
- * member on every instance (rooms `user:<id>`, spanned by the Redis adapter). A resend of a
- * stored clientId is acknowledged with the stored message and delivers nothing new.
- * `mark_read`: moves the last-read mark and tells every socket of the user (`read`).
+ * `message` → ack `{ok, message}` (MessageService stores it and delivers it to every member).
+ * `mark_read` → ack `{ok, conversationId, messageId, unreadCount}` (ReadStateService moves the
+ * mark and tells every socket of the user).
  */
 export const chatHandlers: SocketHandlers = (socket, app) => {
   const userId = socket.data.user.id;
 
   onEvent(socket, ClientEvents.message, SendMessage, async (data) => {
-    const { message, created, memberIds } = await app.chat.messages.send(userId, data);
-    app.chat.typing.messageSent(userId, data.conversationId);
-    if (created) {
-      const event: ChatMessageEvent = { message };
-      app.io.to(memberIds.map(userRoom)).emit(ServerEvents.message, event);
-    }
+    const { message } = await app.chat.messages.send(userId, data);
     return { message };
   });
 
   onEvent(socket, ClientEvents.markRead, MarkRead, async (data) => {
-    const state: ReadEvent = await app.chat.readState.markRead(userId, data.conversationId, data.messageId);
-    app.io.to(userRoom(userId)).emit(ServerEvents.read, state);
+    const state = await app.chat.readState.markRead(userId, data.conversationId, data.messageId);
     return { ...state };
   });
 };

@@ -1,9 +1,9 @@
-import { ServerEvents } from '@parley/protocol';
-import type { AppContext } from '../context.js';
 import type { SocketHandlers } from './SocketHandlers.js';
-import { userRoom } from '../clientRooms.js';
 
-/** Counts each socket in the user's presence: connected now, gone on disconnect. */
+/**
+ * Counts each socket in the user's presence: connected now, gone on disconnect. PresenceService
+ * tells the user's contacts of the changes.
+ */
 export const presenceHandlers: SocketHandlers = (socket, app) => {
   const userId = socket.data.user.id;
   const failed = (error: unknown) => app.logger.warn({ err: error, userId }, 'presence update failed');
@@ -12,10 +12,3 @@ export const presenceHandlers: SocketHandlers = (socket, app) => {
     app.presence.disconnected(userId, socket.id).catch(failed);
   });
 };
-
-/** Sends presence changes (`presence` {userId, status, lastSeenAt}) to the user's contacts. */
-export function relayPresence(app: AppContext): void {
-  app.presence.onChange((recipientIds, event) => {
-    app.io.to(recipientIds.map(userRoom)).emit(ServerEvents.presence, event);
-  });
-}

@@ -95,28 +95,8 @@ export class LocalMedia implements LocalMediaView {
   constructor(profile: MediaProfile = readMediaProfile(), mode: CameraMode = 'mesh') {
     this.profile = profile;
     this.mode = mode;
-    const [camera] = this.camera;
-    const [screen] = this.screen;
-    let previewStream: MediaStream | null = null;
-    let previewTrack: MediaStreamTrack | null = null;
-    this.preview = () => {
-      const track = camera();
-      if (track !== previewTrack) {
-        previewTrack = track;
-        previewStream = track ? new MediaStream([track]) : null;
-      }
-      return previewStream;
-    };
-    let shareStream: MediaStream | null = null;
-    let shareTrack: MediaStreamTrack | null = null;
-    this.screenPreview = () => {
-      const track = screen();
-      if (track !== shareTrack) {
-        shareTrack = track;
-        shareStream = track ? new MediaStream([track]) : null;
-      }
-      return shareStream;
-    };
+    this.preview = streamOf(this.camera[0]);
+    this.screenPreview = streamOf(this.screen[0]);
   }
 
   track(source: LocalSource): MediaStreamTrack | null {
@@ -392,4 +372,18 @@ export class LocalMedia implements LocalMediaView {
     }
     return { audio: result.audio, video: result.video };
   }
+}
+
+/** A stream holding just the current track (null without one), made again only when the track changes. */
+function streamOf(track: Accessor<MediaStreamTrack | null>): Accessor<MediaStream | null> {
+  let shown: MediaStreamTrack | null = null;
+  let stream: MediaStream | null = null;
+  return () => {
+    const current = track();
+    if (current !== shown) {
+      shown = current;
+      stream = current ? new MediaStream([current]) : null;
+    }
+    return stream;
+  };
 }

@@ -5,7 +5,8 @@ import type { IceServerSource } from '../call/IceServerSource.js';
 
 /**
  * The media transport of a joined meeting, whatever carries it: `MeshSession` (one
- * RTCPeerConnection per pair, signalled with `video-signal`) now, an SFU session later. The
+ * RTCPeerConnection per pair, signalled with `video-signal`) or `SfuSession` (../sfu/, send and
+ * recv transports on a media node, signalled with `sfu:*`). The
  * call controller (call/createMeetingCall.ts) owns joining, participants and the end of the
  * meeting; a session only moves media for the participants it is told about.
  */
@@ -103,7 +104,7 @@ export type SessionFactory = (context: SessionContext) => MeetingSession;
 
 const factories = new Map<MeetingMode, SessionFactory>();
 
-/** How a transport makes itself available (the mesh one in meshSession.ts; the SFU one later). */
+/** How a transport makes itself available (registerMesh.ts and registerSfu.ts). */
 export function registerSessionFactory(mode: MeetingMode, factory: SessionFactory): void {
   factories.set(mode, factory);
 }

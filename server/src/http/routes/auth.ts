@@ -4,7 +4,7 @@ import { AppError } from '../../appError.js';
 import { clearSessionCookie, setSessionCookie } from '../../auth/sessionCookie.js';
 import type { AppContext } from '../../context.js';
 import { currentUser, requestToken, requireAuth } from '../requireAuth.js';
-import { validateBody } from '../validate.js';
+import { validateBody } from '../validateRequest.js';
 
 const isBusy = (error: unknown) => error instanceof AppError && error.code === 'unavailable';
 

@@ -3,7 +3,7 @@ import { AddContactBody, ContactListQuery, type Contact } from '@parley/protocol
 import type { ContactEntry } from '../../chat/ContactService.js';
 import type { AppContext } from '../../context.js';
 import { currentUser, requireAuth } from '../requireAuth.js';
-import { validateBody, validateQuery } from '../validate.js';
+import { validateBody, validateQuery } from '../validateRequest.js';
 
 /**
  * POST /api/contacts {userId} → 201 `{contact}` (mutual; creates or returns the pair's direct

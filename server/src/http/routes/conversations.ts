@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { ConversationListQuery, ConversationParams, CreateConversationBody, HistoryQuery } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { currentUser, requireAuth } from '../requireAuth.js';
-import { validateBody, validateParams, validateQuery } from '../validate.js';
+import { validateBody, validateParams, validateQuery } from '../validateRequest.js';
 
 /**
  * POST /api/conversations {title, memberIds} → 201 `{conversation}` (a group; the caller is a

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { StartMeeting } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { currentUser, requireAuth } from '../requireAuth.js';
-import { validateBody } from '../validate.js';
+import { validateBody } from '../validateRequest.js';
 
 /**
  * POST /api/meetings {title?, inviteeIds?, conversationId?, access?} → 201 `{meeting}` (as the

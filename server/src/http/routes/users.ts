@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { UserSearchQuery } from '@parley/protocol';
 import type { AppContext } from '../../context.js';
 import { currentUser, requireAuth } from '../requireAuth.js';
-import { validateQuery } from '../validate.js';
+import { validateQuery } from '../validateRequest.js';
 
 /** GET /api/users?q= → `{users}`: username prefix search, the caller excluded, at most 20. */
 export function usersRoutes(app: AppContext): Router {

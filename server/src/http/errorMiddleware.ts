@@ -4,8 +4,6 @@ import { AppError, INTERNAL_ERROR } from '../appError.js';
 import type { Logger } from '../logger.js';
 import { isStoreDown, storeUnavailable } from '../store/unavailable.js';
 
-export { AppError } from '../appError.js';
-
 /** Errors of the HTTP stack (co-body, @koa/send, http-errors) carry a status and a type. */
 interface HttpLikeError {
   status?: unknown;
