@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
+import { parseTileMix, type TileMix } from './bots/tilePlan.js';
 import { parseVideoSize, type LoadTestInput } from './options.js';
 import { readReportSummary } from './reporting/reportSchema.js';
 import type { LoadReport, ThresholdResult } from './reportTypes.js';
@@ -12,6 +13,7 @@ import { runFindMax, stepsTable } from './findMax/runFindMax.js';
 import { HEALTHY_THRESHOLDS } from './findMax/search.js';
 import { runLoadTest } from './runLoadTest.js';
 import { describeLogins } from './stats/loginStats.js';
+import { describeWorkerCpu, workerCpuByWorker } from './stats/workerCpuByWorker.js';
 import { evaluateThresholds, parseThreshold, thresholdMetrics } from './thresholds.js';
 
 export const EXIT_PASSED = 0;
@@ -73,6 +75,13 @@ function portRange(value: string): { min: number; max: number } {
     throw new InvalidArgumentError('expected MIN-MAX, e.g. 51000-51999');
   return { min, max };
 }
+function tileMix(value: string): TileMix {
+  try {
+    return parseTileMix(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
 function collect(value: string, previous: string[] | undefined): string[] {
   try {
     parseThreshold(value);
@@ -110,6 +119,10 @@ export function buildProgram(): Command {
     .option('--bot-ports <min-max>', 'UDP port range of the RTP bots (default: any free port)', portRange)
     .option('--bot-srtp', 'RTP bots receive over SRTP, as WebRTC clients do (default)')
     .option('--no-bot-srtp', 'RTP bots receive plain RTP (cheaper for the media worker than a browser)')
+    .option('--bot-simulcast', 'RTP bot senders send 3-layer simulcast as browsers do; receivers report tiles')
+    .option('--bot-audio-senders <n>', 'open mics per meeting among the bots (bot senders, then receivers)', int(0))
+    .option('--bot-tiles <medium,large>', 'shares of bot receivers with 360 px tiles / one 540 px tile', tileMix)
+    .option('--consumer-budget <n>', 'embedded Parley: SFU_CONSUMER_BUDGET (server default 400)', int(1))
     .option('--chromium <path>', 'Chromium executable', '/usr/bin/chromium')
     .addOption(
       new Option('--browser <name>', 'browser of the browser clients')
@@ -154,6 +167,10 @@ interface CliOptions {
   portBase: number;
   botPorts?: { min: number; max: number };
   botSrtp?: boolean;
+  botSimulcast?: boolean;
+  botAudioSenders?: number;
+  botTiles?: TileMix;
+  consumerBudget?: number;
   chromium: string;
   browser: 'chromium' | 'firefox';
   firefox: string;
@@ -188,6 +205,10 @@ export function toRunOptions(cli: CliOptions): LoadTestInput {
     portBase: cli.portBase,
     ...(cli.botPorts ? { botPorts: cli.botPorts } : {}),
     ...(cli.botSrtp === false ? { botSrtp: false } : {}),
+    ...(cli.botSimulcast ? { botSimulcast: true } : {}),
+    ...(cli.botAudioSenders !== undefined ? { botAudioSenders: cli.botAudioSenders } : {}),
+    ...(cli.botTiles ? { botTiles: cli.botTiles } : {}),
+    ...(cli.consumerBudget !== undefined ? { consumerBudget: cli.consumerBudget } : {}),
     chromiumPath: cli.chromium,
     browser: cli.browser,
     firefoxPath: cli.firefox,
@@ -219,6 +240,7 @@ function printReport(report: LoadReport, outDir: string): void {
   console.log(
     `fps ratio (received / sent ${report.options.video.fps} fps) min ${fmt(s.fpsRatio.min, 2)} p5 ${fmt(s.fpsRatio.p5, 2)} mean ${fmt(s.fpsRatio.mean, 2)}`,
   );
+  console.log(describeWorkerCpu(workerCpuByWorker(report)));
   const c = report.cost;
   if (c) {
     console.log(

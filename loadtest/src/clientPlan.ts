@@ -10,6 +10,8 @@ export interface PlannedClient {
   meeting: number;
   kind: ClientKind;
   role: ClientRole;
+  /** 1-based among the clients of this kind and role in the meeting. */
+  index: number;
   id: string;
   username: string;
 }
@@ -32,6 +34,7 @@ export function planClients(options: Counts, runTag: string): PlannedClient[] {
           meeting,
           kind: group.kind,
           role: group.role,
+          index: i,
           id,
           username: `lt${runTag}.m${meeting}${group.letter}${i}`.toLowerCase().slice(0, 32),
         });
@@ -48,8 +51,18 @@ export function runTag(now = Date.now()): string {
 
 export function specFor(
   planned: PlannedClient,
-  base: { baseUrl: string; meetingId: string; password: string; video: ClientSpec['video'] },
+  base: {
+    baseUrl: string;
+    meetingId: string;
+    password: string;
+    video: ClientSpec['video'];
+    /** Open microphones per meeting among the bots (senders first; default: the bot senders). */
+    botMics?: number;
+    botSenders?: number;
+  },
 ): ClientSpec {
+  const micReceivers = Math.max(0, (base.botMics ?? 0) - (base.botSenders ?? 0));
+  const mic = planned.kind === 'bot' && planned.role === 'receiver' && planned.index <= micReceivers;
   return {
     id: planned.id,
     kind: planned.kind,
@@ -59,5 +72,7 @@ export function specFor(
     email: planned.username,
     password: base.password,
     video: base.video,
+    index: planned.index,
+    ...(mic ? { mic: true } : {}),
   };
 }

@@ -22,6 +22,10 @@ export interface ClientSpec {
   token?: string;
   /** Requested outgoing video (senders only). */
   video: { width: number; height: number; fps: number };
+  /** 1-based position among the clients of its kind and role in its meeting (bots: which tiles they show). */
+  index?: number;
+  /** A receiving bot with its microphone open (sends audio, no camera). */
+  mic?: boolean;
 }
 
 /** Why a join failed, in words a user can act on (never a stack trace). */

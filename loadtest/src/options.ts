@@ -53,6 +53,15 @@ export const LoadTestOptionsSchema = z
       .optional(),
     /** RTP bots receive over SRTP like WebRTC clients (the worker's cost of a browser consumer); false: plain RTP. */
     botSrtp: z.boolean().default(true),
+    /** Bot senders send their camera in simulcast layers as the browser client does (bots/simulcastLayers.ts). */
+    botSimulcast: z.boolean().default(false),
+    /** Open microphones per meeting among the bots: the bot senders, then receivers with a mic only; default: the bot senders. */
+    botAudioSenders: z.number().int().min(0).max(2000).optional(),
+    /** Shares of bot receivers with 360 px tiles (layer 1) and with one large tile (layer 2); the rest 180 px (bots/tilePlan.ts). */
+    botTiles: z
+      .object({ medium: z.number().min(0).max(1), large: z.number().min(0).max(1) })
+      .refine((m) => m.medium + m.large <= 1, 'medium + large must be <= 1')
+      .default({ medium: 0.1, large: 0.1 }),
     chromiumPath: z.string().default('/usr/bin/chromium'),
     /** The browser of the browser clients (Firefox ESR over WebDriver BiDi, or Chromium). */
     browser: z.enum(['chromium', 'firefox']).default('chromium'),

@@ -157,6 +157,8 @@ export async function runLoadTest(input: LoadTestInput, hooks: RunHooks = {}): P
           meshWaitMs: options.joinTimeoutMs,
           firstFrameWaitMs: options.firstFrameTimeoutMs,
           srtp: options.botSrtp,
+          simulcast: options.botSimulcast,
+          tileMix: options.botTiles,
         });
       } catch (error) {
         const reason = `RTP bots unavailable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;

@@ -7,7 +7,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clipRate } from '../src/capacity/botTraffic.js';
+import { botLayerShare, clipRate } from '../src/capacity/botTraffic.js';
+import { meetingTraffic } from '../src/capacity/meetingTraffic.js';
 import {
   CALIBRATION_VERSION,
   readCalibration,
@@ -137,8 +138,8 @@ describe('runProblems', () => {
 describe('the plan as the load test runs it', () => {
   const s = parsePlanInput({ meetings: 2, participants: 20, senders: 6, resolution: 720 });
 
-  it('bots: one stream, every camera visible, mics only on senders', () => {
-    const { settings, adjustments } = asLoadTested(s, 'bots');
+  it('bots below 540 lines: one stream, every camera visible, mics only on senders', () => {
+    const { settings, adjustments } = asLoadTested({ ...s, resolution: 360 }, 'bots');
     expect(settings).toMatchObject({ simulcast: false, audioSenders: 6, pageSize: 21 });
     expect(adjustments.length).toBe(4);
     expect(
@@ -149,7 +150,7 @@ describe('the plan as the load test runs it', () => {
       receivers: 0,
       botSenders: 6,
       botReceivers: 14,
-      video: { width: 1280, height: 720, fps: 15 },
+      video: { width: 640, height: 360, fps: 15 },
       meshMax: 3,
       consumerBudget: 400, // the plan's SFU_CONSUMER_BUDGET reaches the embedded Parley
     });
@@ -167,6 +168,38 @@ describe('the plan as the load test runs it', () => {
     const run = { clients: 'bots' as const, durationSec: 30, joinRate: 5, portBase: 52_000, outDir: 'x' };
     expect(loadTestOptions(s, run)).not.toHaveProperty('botSrtp');
     expect(loadTestOptions(s, { ...run, botSrtp: false })).toMatchObject({ botSrtp: false });
+  });
+
+  it("bots from 540 lines: simulcast with the tile mix, the plan's mics, and it reaches the load test", () => {
+    const big = parsePlanInput({ meetings: 1, participants: 300, senders: 4, audioSenders: 10, resolution: 540 });
+    const { settings, adjustments } = asLoadTested(big, 'bots');
+    expect(settings).toMatchObject({ simulcast: true, audioSenders: 10, pageSize: 301 });
+    expect(adjustments.join('; ')).toMatch(/tile mix/);
+    const run = { clients: 'bots' as const, durationSec: 30, joinRate: 5, portBase: 52_000, outDir: 'x' };
+    expect(loadTestOptions(settings, { ...run, botTiles: { medium: 0.2, large: 0 } })).toMatchObject({
+      botSenders: 4,
+      botReceivers: 296,
+      botSimulcast: true,
+      botAudioSenders: 10,
+      botTiles: { medium: 0.2, large: 0 },
+      video: { width: 960, height: 540, fps: 15 },
+    });
+    // 238 small, 29 medium, 29 large receivers of 296, each seeing 4 cameras
+    const share = botLayerShare(296, 4, { medium: 0.1, large: 0.1 });
+    expect(share[0]).toBeCloseTo((238 + (29 * 3) / 4) / 296, 9);
+    expect(share[1]).toBeCloseTo(29 / 296, 9);
+    expect(share[2]).toBeCloseTo(29 / 296 / 4, 9);
+    expect(share[0] + share[1] + share[2]).toBeCloseTo(1, 9);
+    // The layers' rates replace the table; the shares replace the layout's tile sizes.
+    const layer = (pps: number) => ({ pps, bps: pps * 8000 });
+    const traffic = meetingTraffic(settings, {
+      cameraLayers: [layer(24), layer(48), layer(96)],
+      audio: { pps: 50, bps: 16_000 },
+      layerShare: [0.5, 0.25, 0.25],
+    });
+    // listeners (290): 10 mics × 50 + 4 cameras × (0.5 × 24 + 0.25 × 48 + 0.25 × 96) = 500 + 192
+    expect(traffic.classes.find((c) => c.name === 'listener')!.down.pps).toBeCloseTo(692, 9);
+    expect(traffic.in.pps).toBeCloseTo(10 * 50 + 4 * (24 + 48 + 96), 9);
   });
 
   it('browsers keep simulcast and paging', () => {

@@ -140,7 +140,7 @@ describe('planCapacity', () => {
       /resolution: must be one of 180, 360, 540, 720, 1080/,
     );
     expect(() => planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 180 }, cost)).toThrow(
-      /resolution: with simulcast, must be one of 360, 720, 1080/,
+      /resolution: with simulcast, must be one of 360, 540, 720, 1080/,
     );
     expect(() =>
       planCapacity({ meetings: 1, participants: 5, senders: 1, resolution: 360, headroom: 1 }, cost),

@@ -164,15 +164,24 @@ export class MeetingRouters extends EventEmitter<MeetingRoutersEvents> {
     return router;
   }
 
-  async createWebRtcTransport(params: TransportParams): Promise<MediaRpcResult<'createWebRtcTransport'>> {
-    const room = await this.ensureRouter(params.meetingId);
-    const workerIndex = chooseTransportWorker({
-      direction: params.direction,
-      consumerBudget: params.consumerBudget,
+  /** The worker of the meeting's router a new transport goes on (chooseTransportWorker). */
+  transportWorker(
+    room: MeetingRoom,
+    direction: 'send' | 'recv' | undefined,
+    consumerBudget: number | undefined,
+  ): number {
+    return chooseTransportWorker({
+      direction,
+      consumerBudget,
       primaryWorker: room.primaryWorker,
       routers: room.routerCounts(),
       workers: this.pool.loads(),
     });
+  }
+
+  async createWebRtcTransport(params: TransportParams): Promise<MediaRpcResult<'createWebRtcTransport'>> {
+    const room = await this.ensureRouter(params.meetingId);
+    const workerIndex = this.transportWorker(room, params.direction, params.consumerBudget);
     const router = await this.routerOn(room, workerIndex);
     const slot = this.pool.get(workerIndex);
     if (!slot || router.closed) throw new MediaError('unavailable', 'the meeting router is being rebuilt');

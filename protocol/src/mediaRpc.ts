@@ -257,6 +257,11 @@ export const CreatePlainTransportParams = z.object({
     .object({ min: z.number().int().min(1).max(65535), max: z.number().int().min(1).max(65535) })
     .refine((r) => r.min <= r.max, 'min must not exceed max')
     .optional(),
+  /**
+   * SFU_CONSUMER_BUDGET for a receiving transport (`comedia` false) without `workerIndex`: placed
+   * as createWebRtcTransport places a recv transport. Without it: the meeting's first router.
+   */
+  consumerBudget: z.number().int().min(1).optional(),
 });
 export const CreatePlainTransportResult = z.object({
   id: z.string(),

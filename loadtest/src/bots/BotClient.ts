@@ -12,6 +12,7 @@ import { BotReceiver } from './BotReceiver.js';
 import type { BotSender } from './BotSender.js';
 import type { BotShared } from './BotShared.js';
 import { BotError, BotSocket, loginOrRegister } from './botSignalling.js';
+import { BotTiles } from './botTileReports.js';
 import { openRecvSide, openSendSide, type BotTransportContext } from './botTransports.js';
 import { receiveCapabilities } from './mediaParams.js';
 import { isRtcp, keyframeRequests } from './rtp.js';
@@ -50,12 +51,17 @@ export class BotClient implements LoadClient {
   /** Where the SRTP recv transports send from (`address:port`): their RTCP (SRTCP, encrypted) is skipped. */
   private readonly srtcpFrom = new Set<string>();
   private srtcpSkipped = 0;
+  /** With simulcast: the tiles this receiver shows (sfu:report_tiles); null without. */
+  private readonly tiles: BotTiles | null;
+  /** While the producers already there are consumed: one tile report after them, not one each. */
+  private batchConsuming = false;
 
   constructor(
     readonly spec: ClientSpec,
     private readonly shared: BotShared,
   ) {
     this.receiver = new BotReceiver(shared.clock.now);
+    this.tiles = shared.options.simulcast ? new BotTiles(spec.index ?? 1, shared.options.tileMix) : null;
   }
 
   private get receives(): boolean {
@@ -155,9 +161,9 @@ export class BotClient implements LoadClient {
       this.shared.options.requestTimeoutMs,
     );
     this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities ?? caps.routerRtpCapabilities);
-    const clip = this.spec.role === 'sender' ? await this.shared.clip(this.spec.video) : null;
-    if (clip) {
-      this.sender = await openSendSide(ctx, clip);
+    const clips = this.spec.role === 'sender' ? await this.shared.cameraClips(this.spec.video) : null;
+    if (clips || this.spec.mic) {
+      this.sender = await openSendSide(ctx, clips ?? [], true);
       this.lastOut = { at: this.shared.clock.now(), bytes: 0 };
     }
     if (this.receives) await this.openRecv(ctx, generation);
@@ -186,8 +192,21 @@ export class BotClient implements LoadClient {
       this.shared.options.requestTimeoutMs,
     );
     const producers = (Array.isArray(listed.producers) ? listed.producers : []) as ProducerRef[];
-    for (const p of producers) this.consume(p.producerId, generation);
-    await this.consumeChain;
+    this.batchConsuming = true;
+    try {
+      for (const p of producers) this.consume(p.producerId, generation);
+      await this.consumeChain;
+    } finally {
+      this.batchConsuming = false;
+    }
+    await this.reportTiles();
+  }
+
+  /** With simulcast: the tiles of the video consumers, so the server picks their layers. */
+  private async reportTiles(): Promise<void> {
+    const socket = this.socket;
+    if (!this.tiles || !socket || this.closed) return;
+    await this.tiles.report(socket, this.spec.meetingId, this.shared.options.requestTimeoutMs).catch(() => undefined);
   }
 
   /**
@@ -207,9 +226,9 @@ export class BotClient implements LoadClient {
     this.consumed.clear();
     try {
       const ctx = await this.transportContext();
-      const clip = oldSender && this.spec.role === 'sender' ? await this.shared.clip(this.spec.video) : null;
-      if (clip) {
-        this.sender = await openSendSide(ctx, clip);
+      if (oldSender) {
+        const clips = this.spec.role === 'sender' ? await this.shared.cameraClips(this.spec.video) : [];
+        this.sender = await openSendSide(ctx, clips, true);
         this.leaving = oldSender;
       }
       if (this.receives) {
@@ -238,6 +257,7 @@ export class BotClient implements LoadClient {
 
   private forgetConsumer(consumerId: string): void {
     this.consumerIds.delete(consumerId);
+    this.tiles?.remove(consumerId);
     this.receiver.removeConsumer(consumerId);
   }
 
@@ -271,8 +291,10 @@ export class BotClient implements LoadClient {
             params?.codecs?.[0]?.clockRate ?? (kind === 'video' ? 90_000 : 48_000),
             String(c.peerId),
           );
+          if (kind === 'video') this.tiles?.add(String(c.consumerId));
         }
         await socket.ack(SfuEvents.resumeConsumer, { meetingId, consumerId: c.consumerId }, 'media', t);
+        if (kind === 'video' && !this.batchConsuming) await this.reportTiles();
       } catch {
         // The producer may be gone already; a later sfu:new_producer may bring it back.
         this.consumed.delete(producerId);
@@ -305,6 +327,7 @@ export class BotClient implements LoadClient {
     this.recvTransportId = null;
     this.consumed.clear();
     this.consumerIds.clear();
+    this.tiles?.clear();
     this.receiver.clear();
     try {
       await this.startMedia();
@@ -328,6 +351,11 @@ export class BotClient implements LoadClient {
 
   resetFrameGaps(): void {
     this.receiver.resetFrameGaps();
+  }
+
+  /** Per video consumer, the last keyframe's picture size (plain RTP receivers; tests); and the tiles reported. */
+  receivedLayers(): { pictureSizes: Map<string, { width: number; height: number } | null>; tileReports: number } {
+    return { pictureSizes: this.receiver.pictureSizes(), tileReports: this.tiles?.reports ?? 0 };
   }
 
   /** The receive side's counters (tests, diagnostics): SRTP on, packets of no known consumer, SRTCP skipped. */

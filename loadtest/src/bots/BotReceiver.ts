@@ -6,12 +6,15 @@
 import type { ClientSample } from '../clientTypes.js';
 import { parseRtp } from './rtp.js';
 import { StreamStats, type StreamDelta } from './streamStats.js';
+import { parseVp8Descriptor, vp8KeyframeSize } from './vp8Packetizer.js';
 
 interface Stream {
   consumerId: string;
   /** The producing peer (frame gaps are per peer, over all its consumers). */
   peerId: string | undefined;
   stats: StreamStats;
+  /** The last keyframe's picture size (plain RTP only: SRTP payloads are not decrypted). */
+  pictureSize: { width: number; height: number } | null;
 }
 
 /** Video frames of one sending peer: how many, the last one, the longest gap between two. */
@@ -46,7 +49,8 @@ export class BotReceiver {
   }
 
   addConsumer(consumerId: string, ssrc: number, kind: 'audio' | 'video', clockRate: number, peerId?: string): void {
-    this.streams.set(ssrc >>> 0, { consumerId, peerId, stats: new StreamStats(kind, clockRate, this.now()) });
+    const stats = new StreamStats(kind, clockRate, this.now());
+    this.streams.set(ssrc >>> 0, { consumerId, peerId, stats, pictureSize: null });
   }
 
   /** Whether each of these consumers' video streams (audio ones are not asked) has had a frame. */
@@ -91,8 +95,26 @@ export class BotReceiver {
     const now = this.now();
     stream.stats.onPacket(now, rtp.sequenceNumber, rtp.timestamp, rtp.marker, packet.length - this.authTagBytes);
     if (rtp.marker && stream.stats.kind === 'video' && stream.peerId) this.onPeerFrame(stream.peerId, now);
+    if (stream.stats.kind === 'video' && this.authTagBytes === 0)
+      this.readPictureSize(stream, packet, rtp.payloadOffset);
     if (this.firstVideoFrameAt === null && stream.stats.kind === 'video' && stream.stats.firstFrameAt !== null)
       this.firstVideoFrameAt = now;
+  }
+
+  /** A keyframe's first packet carries the picture size: which simulcast layer arrives. */
+  private readPictureSize(stream: Stream, packet: Buffer, payloadOffset: number): void {
+    const payload = packet.subarray(payloadOffset);
+    const descriptor = parseVp8Descriptor(payload);
+    if (!descriptor?.start || descriptor.partitionId !== 0) return;
+    const size = vp8KeyframeSize(payload.subarray(descriptor.headerBytes));
+    if (size) stream.pictureSize = size;
+  }
+
+  /** Per video consumer: the picture size of the last keyframe received (null: none yet, or SRTP). */
+  pictureSizes(): Map<string, { width: number; height: number } | null> {
+    const out = new Map<string, { width: number; height: number } | null>();
+    for (const s of this.streams.values()) if (s.stats.kind === 'video') out.set(s.consumerId, s.pictureSize);
+    return out;
   }
 
   private onPeerFrame(peerId: string, now: number): void {

@@ -2,7 +2,11 @@
  * The sending half of one bot: opus silence every 20 ms and the shared VP8 clip at its frame
  * rate, over one UDP socket to a comedia plain transport, from the shared MediaClock. Payloads
  * are pre-built; per packet only the RTP header and the PictureID are written. A PLI or FIR for
- * the video SSRC makes the next video tick send the clip's next keyframe.
+ * a video SSRC makes the next video tick send that layer's next keyframe.
+ *
+ * Simulcast (several clips, lowest layer first): one SSRC per layer, every layer's frame sent at
+ * each video tick with the same RTP timestamp (one capture), and an RTCP sender report per layer
+ * about every second, which mediasoup needs to switch a consumer between layers.
  */
 import type * as dgram from 'node:dgram';
 import type { PacketizedClip } from './clipPackets.js';
@@ -18,6 +22,7 @@ import {
   randomSsrc,
 } from './mediaParams.js';
 import { RTP_HEADER_BYTES, writeRtpHeader } from './rtp.js';
+import { buildSenderReport } from './senderReport.js';
 import { setPictureId } from './vp8Packetizer.js';
 
 export interface SenderTarget {
@@ -25,41 +30,83 @@ export interface SenderTarget {
   port: number;
 }
 
+/** One video stream (a simulcast layer, or the only one). */
+interface VideoLayer {
+  readonly clip: PacketizedClip;
+  readonly ssrc: number;
+  seq: number;
+  clipIndex: number;
+  wantKeyframe: boolean;
+  packets: number;
+  octets: number;
+}
+
 export class BotSender {
   readonly audioSsrc = randomSsrc();
-  readonly videoSsrc = randomSsrc();
+  /** The video SSRCs, lowest layer first (one without simulcast). */
+  readonly videoSsrcs: readonly number[];
   bytesSent = 0;
   packetsSent = 0;
   keyframeRequests = 0;
+  /** RTCP sender reports sent (simulcast senders only). */
+  senderReports = 0;
   private audioSeq = Math.floor(Math.random() * 0xffff);
-  private videoSeq = Math.floor(Math.random() * 0xffff);
   private audioTs = Math.floor(Math.random() * 0xffffffff);
+  private audioPackets = 0;
+  private audioOctets = 0;
   private readonly videoTsBase = Math.floor(Math.random() * 0xffffffff);
   private videoFrames = 0;
   private pictureId = Math.floor(Math.random() * 0x7fff);
-  private clipIndex = 0;
-  private wantKeyframe = false;
+  private readonly layers: VideoLayer[];
+  private readonly fps: number;
   private readonly stops: Array<() => void> = [];
   private target: SenderTarget | null = null;
 
   constructor(
     private readonly socket: dgram.Socket,
-    private readonly clip: PacketizedClip,
+    clips: PacketizedClip | readonly PacketizedClip[],
     private readonly clock: MediaClock,
-  ) {}
+  ) {
+    const list: readonly PacketizedClip[] = isClipList(clips) ? clips : [clips];
+    this.layers = list.map((clip) => ({
+      clip,
+      ssrc: randomSsrc(),
+      seq: Math.floor(Math.random() * 0xffff),
+      clipIndex: 0,
+      wantKeyframe: false,
+      packets: 0,
+      octets: 0,
+    }));
+    this.videoSsrcs = this.layers.map((l) => l.ssrc);
+    this.fps = list[0]?.fps ?? 1;
+  }
+
+  /** The lowest (or only) layer's SSRC. */
+  get videoSsrc(): number {
+    return this.videoSsrcs[0] ?? 0;
+  }
+
+  private get reports(): boolean {
+    return this.layers.length > 1;
+  }
 
   /** Starts sending to the transport (audio and/or video, as produced). */
   start(target: SenderTarget, media: { audio: boolean; video: boolean }): void {
     this.target = target;
     if (media.audio) this.stops.push(this.clock.every(AUDIO_PERIOD_MS, () => this.sendAudio()));
-    if (media.video) this.stops.push(this.clock.every(1000 / this.clip.fps, () => this.sendVideoFrame()));
+    if (media.video && this.layers.length > 0)
+      this.stops.push(this.clock.every(1000 / this.fps, () => this.sendVideoFrame()));
   }
 
-  /** RTCP from the node asked for a keyframe of one of `ssrcs`. */
+  /** RTCP from the node asked for a keyframe of some of `ssrcs`. */
   onKeyframeRequest(ssrcs: number[]): void {
-    if (!ssrcs.includes(this.videoSsrc)) return;
-    this.keyframeRequests++;
-    this.wantKeyframe = true;
+    let mine = false;
+    for (const layer of this.layers) {
+      if (!ssrcs.includes(layer.ssrc)) continue;
+      layer.wantKeyframe = true;
+      mine = true;
+    }
+    if (mine) this.keyframeRequests++;
   }
 
   stop(): void {
@@ -80,31 +127,52 @@ export class BotSender {
     });
     OPUS_SILENCE.copy(packet, RTP_HEADER_BYTES);
     this.send(packet);
+    this.audioPackets++;
+    this.audioOctets += OPUS_SILENCE.length;
+    if (this.reports && this.audioPackets % 50 === 1) {
+      const sr = { ssrc: this.audioSsrc, rtpTimestamp: this.audioTs, packets: this.audioPackets };
+      this.send(buildSenderReport({ ...sr, wallMs: Date.now(), octets: this.audioOctets }));
+      this.senderReports++;
+    }
   }
 
   private sendVideoFrame(): void {
-    if (this.wantKeyframe) {
-      this.wantKeyframe = false;
-      this.clipIndex = nextKeyframe(this.clip, this.clipIndex - 1);
-    }
-    const payloads = this.clip.frames[this.clipIndex]!;
-    this.clipIndex = (this.clipIndex + 1) % this.clip.frames.length;
-    const timestamp = (this.videoTsBase + Math.round((this.videoFrames++ * VIDEO_CLOCK) / this.clip.fps)) >>> 0;
+    const timestamp = (this.videoTsBase + Math.round((this.videoFrames++ * VIDEO_CLOCK) / this.fps)) >>> 0;
     this.pictureId = (this.pictureId + 1) & 0x7fff;
+    const wallMs = Date.now();
+    for (const layer of this.layers) {
+      this.sendLayerFrame(layer, timestamp);
+      if (this.reports && this.videoFrames % Math.max(1, Math.round(this.fps)) === 1) {
+        const sr = { ssrc: layer.ssrc, rtpTimestamp: timestamp, packets: layer.packets, octets: layer.octets };
+        this.send(buildSenderReport({ ...sr, wallMs }));
+        this.senderReports++;
+      }
+    }
+  }
+
+  private sendLayerFrame(layer: VideoLayer, timestamp: number): void {
+    if (layer.wantKeyframe) {
+      layer.wantKeyframe = false;
+      layer.clipIndex = nextKeyframe(layer.clip, layer.clipIndex - 1);
+    }
+    const payloads = layer.clip.frames[layer.clipIndex]!;
+    layer.clipIndex = (layer.clipIndex + 1) % layer.clip.frames.length;
     for (let i = 0; i < payloads.length; i++) {
       const payload = payloads[i]!;
-      this.videoSeq = (this.videoSeq + 1) & 0xffff;
+      layer.seq = (layer.seq + 1) & 0xffff;
       const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + payload.length);
       writeRtpHeader(packet, {
         payloadType: VIDEO_PT,
         marker: i === payloads.length - 1,
-        sequenceNumber: this.videoSeq,
+        sequenceNumber: layer.seq,
         timestamp,
-        ssrc: this.videoSsrc,
+        ssrc: layer.ssrc,
       });
       payload.copy(packet, RTP_HEADER_BYTES);
       setPictureId(packet.subarray(RTP_HEADER_BYTES), this.pictureId);
       this.send(packet);
+      layer.packets++;
+      layer.octets += payload.length;
     }
   }
 
@@ -115,4 +183,8 @@ export class BotSender {
     this.packetsSent++;
     this.socket.send(packet, target.port, target.ip, () => undefined);
   }
+}
+
+function isClipList(clips: PacketizedClip | readonly PacketizedClip[]): clips is readonly PacketizedClip[] {
+  return Array.isArray(clips);
 }

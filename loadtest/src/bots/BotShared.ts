@@ -1,11 +1,13 @@
 /**
  * What every bot of one process shares: the media clock (one timer), the VP8 clips (encoded
- * once per size and rate, packetized once), the UDP port cursor and the options.
+ * once per size and rate, packetized once; one per simulcast layer), the UDP port cursor and the options.
  */
 import type * as dgram from 'node:dgram';
 import { packetizeClip, type PacketizedClip } from './clipPackets.js';
 import { MediaClock } from './mediaClock.js';
 import { bindUdp, type PortRange } from './udpSocket.js';
+import { cameraLayers } from './simulcastLayers.js';
+import { DEFAULT_TILE_MIX, type TileMix } from './tilePlan.js';
 import { loadVp8Clip } from './vp8Clip.js';
 
 export interface BotSharedOptions {
@@ -32,6 +34,10 @@ export interface BotSharedOptions {
    * browser consumer costs); default true. false: plain RTP (cheaper for the worker).
    */
   srtp?: boolean;
+  /** Senders send their camera in simulcast layers (simulcastLayers.ts); receivers report tiles. Default false. */
+  simulcast?: boolean;
+  /** Which tiles receivers show (tilePlan.ts); only with simulcast. */
+  tileMix?: TileMix;
 }
 
 export interface ResolvedBotOptions {
@@ -43,6 +49,8 @@ export interface ResolvedBotOptions {
   sendersReceive: boolean;
   requestTimeoutMs: number;
   srtp: boolean;
+  simulcast: boolean;
+  tileMix: TileMix;
 }
 
 export interface BotShared {
@@ -50,6 +58,8 @@ export interface BotShared {
   readonly options: ResolvedBotOptions;
   /** The packetized clip for this video (encoded by Chromium on first use, then cached). */
   clip(video: { width: number; height: number; fps: number }): Promise<PacketizedClip>;
+  /** The camera's clips, one per layer sent (lowest first; one without simulcast). */
+  cameraClips(video: { width: number; height: number; fps: number }): Promise<PacketizedClip[]>;
   /** A UDP socket for one bot. */
   bindSocket(): Promise<dgram.Socket>;
   /** Stops the clock (the bots must be closed first). */
@@ -82,23 +92,32 @@ export function createBotShared(options: BotSharedOptions = {}): BotShared {
     sendersReceive: options.sendersReceive ?? true,
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     srtp: options.srtp ?? true,
+    simulcast: options.simulcast ?? false,
+    tileMix: options.tileMix ?? DEFAULT_TILE_MIX,
+  };
+  const clipFor = (video: { width: number; height: number; fps: number }): Promise<PacketizedClip> => {
+    const key = `${video.width}x${video.height}@${video.fps}`;
+    let clip = clips.get(key);
+    if (!clip) {
+      clip = loadVp8Clip({
+        ...video,
+        ...(options.clipDir ? { cacheDir: options.clipDir } : {}),
+        ...(options.chromiumPath ? { chromiumPath: options.chromiumPath } : {}),
+      }).then((c) => packetizeClip(c));
+      clip.catch(() => clips.delete(key));
+      clips.set(key, clip);
+    }
+    return clip;
   };
   return {
     clock,
     options: resolved,
-    clip(video) {
-      const key = `${video.width}x${video.height}@${video.fps}`;
-      let clip = clips.get(key);
-      if (!clip) {
-        clip = loadVp8Clip({
-          ...video,
-          ...(options.clipDir ? { cacheDir: options.clipDir } : {}),
-          ...(options.chromiumPath ? { chromiumPath: options.chromiumPath } : {}),
-        }).then((c) => packetizeClip(c));
-        clip.catch(() => clips.delete(key));
-        clips.set(key, clip);
-      }
-      return clip;
+    clip: clipFor,
+    // One after the other: each clip not cached yet is a Chromium encode.
+    async cameraClips(video) {
+      const out: PacketizedClip[] = [];
+      for (const layer of cameraLayers(video, resolved.simulcast)) out.push(await clipFor(layer));
+      return out;
     },
     bindSocket: () => bindUdp(resolved.bindIp, range, cursor),
     close: () => clock.stop(),

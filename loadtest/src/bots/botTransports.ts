@@ -29,8 +29,15 @@ export interface BotTransportContext {
   baseUrl: string;
 }
 
-/** A send transport, a mic and a camera producer on it, and a started sender. */
-export async function openSendSide(ctx: BotTransportContext, clip: PacketizedClip): Promise<BotSender> {
+/**
+ * A send transport, a mic and/or a camera producer on it (the camera in as many simulcast
+ * layers as `clips`, lowest first; none: mic only), and a started sender.
+ */
+export async function openSendSide(
+  ctx: BotTransportContext,
+  clips: readonly PacketizedClip[],
+  mic = true,
+): Promise<BotSender> {
   const { socket, meetingId, shared } = ctx;
   const t = shared.options.requestTimeoutMs;
   const send = (await socket.ack(
@@ -39,11 +46,12 @@ export async function openSendSide(ctx: BotTransportContext, clip: PacketizedCli
     'media',
     t,
   )) as unknown as PlainTransportAck;
-  const sender = new BotSender(ctx.udp, clip, shared.clock);
-  for (const [kind, source, rtpParameters] of [
-    ['audio', 'mic', audioRtpParameters(sender.audioSsrc)],
-    ['video', 'camera', videoRtpParameters(sender.videoSsrc)],
-  ] as const) {
+  const sender = new BotSender(ctx.udp, clips, shared.clock);
+  const producers = [
+    ...(mic ? [['audio', 'mic', audioRtpParameters(sender.audioSsrc)] as const] : []),
+    ...(clips.length > 0 ? [['video', 'camera', videoRtpParameters(sender.videoSsrcs)] as const] : []),
+  ];
+  for (const [kind, source, rtpParameters] of producers) {
     await socket.ack(
       SfuEvents.produce,
       { meetingId, transportId: send.transportId, kind, rtpParameters, appData: { source } },
@@ -51,7 +59,8 @@ export async function openSendSide(ctx: BotTransportContext, clip: PacketizedCli
       t,
     );
   }
-  sender.start({ ip: transportTarget(send.ip, ctx.baseUrl), port: send.port }, { audio: true, video: true });
+  const target = { ip: transportTarget(send.ip, ctx.baseUrl), port: send.port };
+  sender.start(target, { audio: mic, video: clips.length > 0 });
   return sender;
 }
 

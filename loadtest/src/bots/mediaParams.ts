@@ -1,4 +1,4 @@
-/** What the bots produce: opus and VP8 (single layer) RTP parameters, and the opus frame they send. */
+/** What the bots produce: opus and VP8 (one stream, or simulcast layers) RTP parameters, and the opus frame they send. */
 
 export const AUDIO_PT = 100;
 export const VIDEO_PT = 101;
@@ -26,7 +26,8 @@ export function audioRtpParameters(ssrc: number) {
   };
 }
 
-export function videoRtpParameters(ssrc: number) {
+/** One encoding per SSRC: several are a simulcast producer (lowest layer first). */
+export function videoRtpParameters(ssrcs: number | readonly number[]) {
   return {
     codecs: [
       {
@@ -37,7 +38,7 @@ export function videoRtpParameters(ssrc: number) {
         rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
       },
     ],
-    encodings: [{ ssrc }],
+    encodings: (typeof ssrcs === 'number' ? [ssrcs] : ssrcs).map((ssrc) => ({ ssrc })),
   };
 }
 

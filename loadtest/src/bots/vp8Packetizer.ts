@@ -74,3 +74,10 @@ export function parseVp8Descriptor(payload: Uint8Array): Vp8Descriptor | null {
 export function isVp8Keyframe(frame: Uint8Array): boolean {
   return frame.length > 0 && (frame[0]! & 0x01) === 0;
 }
+
+/** A keyframe's picture size (RFC 6386 §9.1: start code, then 14-bit width and height), or null. */
+export function vp8KeyframeSize(frame: Uint8Array): { width: number; height: number } | null {
+  if (frame.length < 10 || !isVp8Keyframe(frame)) return null;
+  if (frame[3] !== 0x9d || frame[4] !== 0x01 || frame[5] !== 0x2a) return null;
+  return { width: (frame[6]! | (frame[7]! << 8)) & 0x3fff, height: (frame[8]! | (frame[9]! << 8)) & 0x3fff };
+}

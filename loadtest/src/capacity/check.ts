@@ -2,9 +2,17 @@
  * `capacity check`: the plan as the load-test clients will really run it, the load test at
  * that size, and predicted vs measured worker CPU.
  */
-import { botStreams } from './botTraffic.js';
+import { DEFAULT_TILE_MIX } from '../bots/tilePlan.js';
+import { botSimulcastStreams, botStreams } from './botTraffic.js';
 import { compareCpu, type CheckResult } from './checkResult.js';
-import { cameraSize, CHECK_MESH_MAX, runLoadTestAt, type CheckRunOptions, type MeasuredCpu } from './loadAdapter.js';
+import {
+  botsSendSimulcast,
+  cameraSize,
+  CHECK_MESH_MAX,
+  runLoadTestAt,
+  type CheckRunOptions,
+  type MeasuredCpu,
+} from './loadAdapter.js';
 import type { StreamOverrides } from './meetingTraffic.js';
 import { planCapacity, type CapacityPlan } from './plan.js';
 import { parsePlanInput, type PlanInput, type PlanSettings, type WorkerCostInput } from './planInput.js';
@@ -71,8 +79,10 @@ export function runProblems(failedClients: number, predictedBps: number, receive
 }
 
 /**
- * The requested settings, changed to what the load-test clients do: nobody but a camera sender
- * has a mic; RTP bots send one VP8 stream (no simulcast) and consume every producer (no paging).
+ * The requested settings, changed to what the load-test clients do: browsers have a mic only
+ * when they send a camera; RTP bots have the plan's mics (camera senders first, then receivers
+ * with a mic), send simulcast from 540 lines (one VP8 stream below) and consume every producer
+ * (no paging; the layers come from their tile mix).
  */
 export function asLoadTested(
   s: PlanSettings,
@@ -84,14 +94,20 @@ export function asLoadTested(
     throw new Error(
       `check needs more than ${CHECK_MESH_MAX} participants per meeting (smaller meetings stay in the P2P mesh)`,
     );
-  if ((s.audioSenders ?? s.participants) !== s.senders) {
+  if (clients === 'browsers' && (s.audioSenders ?? s.participants) !== s.senders) {
     settings.audioSenders = s.senders;
     adjustments.push(`mics: ${s.senders} per meeting (load-test receivers send nothing)`);
   }
   if (clients === 'bots') {
-    if (s.simulcast) {
+    if (s.audioSenders === undefined) {
+      settings.audioSenders = s.senders;
+      adjustments.push(`mics: ${s.senders} per meeting (the camera senders; give --audio-senders for more)`);
+    }
+    if (s.simulcast && !botsSendSimulcast(s)) {
       settings.simulcast = false;
-      adjustments.push('no simulcast (RTP bots send one VP8 stream)');
+      adjustments.push('no simulcast (RTP bots send 3 layers from 540 lines up, one VP8 stream below)');
+    } else if (s.simulcast) {
+      adjustments.push("layers from the bots' tile mix (most small tiles: layer 0), not the layout");
     }
     if (s.pageSize <= s.participants) {
       settings.pageSize = s.participants + 1;
@@ -117,7 +133,9 @@ export async function runCheck(
     onLine(
       `reading the bots' VP8 clip ${video.width}x${video.height}@${video.fps} (encoded by Chromium on first use) ...`,
     );
-    overrides = await botStreams(video);
+    overrides = botsSendSimulcast(settings)
+      ? await botSimulcastStreams(video, settings.participants, settings.senders, run.botTiles ?? DEFAULT_TILE_MIX)
+      : await botStreams(video);
     const bot = botWorkerCost(cost, run.botSrtp ?? true, run.plainRtpSpeedup ?? PLAIN_RTP_SPEEDUP);
     workerCost = bot.cost;
     if (bot.adjustment) adjustments.push(bot.adjustment);

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILD_VARIANTS } from '../../../media-workers/build/lib/build-variants.mjs';
+import { parseTileMix, type TileMix } from '../bots/tilePlan.js';
 import { runCalibrationBench } from './benchAdapter.js';
 import {
   DEFAULT_CALIBRATION_FILE,
@@ -25,6 +26,14 @@ function number(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number`);
   return n;
+}
+
+function tiles(value: string): TileMix {
+  try {
+    return parseTileMix(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function addPlanOptions(cmd: Command): Command {
@@ -237,10 +246,18 @@ addPlanOptions(
   )
   .option('--bot-srtp', 'bots receive over SRTP like browsers, so the calibration applies as is (default)')
   .option('--no-bot-srtp', 'bots receive plain RTP; the worker cost is scaled by --plain-rtp-speedup')
+  .option(
+    '--bot-tiles <medium,large>',
+    'simulcast bots: shares of receivers with 360 px tiles / one 540 px tile',
+    tiles,
+  )
+  .option('--login-rate <n>', "logins per second of the load test's login phase", number)
   .action(
     async (
       f: PlanFlags & {
         botSrtp?: boolean;
+        botTiles?: TileMix;
+        loginRate?: number;
         plainRtpSpeedup: number;
         clients: CheckClients;
         duration: number;
@@ -268,6 +285,8 @@ addPlanOptions(
           tolerancePercent: f.tolerance,
           plainRtpSpeedup: f.plainRtpSpeedup,
           ...(f.botSrtp === false ? { botSrtp: false } : {}),
+          ...(f.botTiles ? { botTiles: f.botTiles } : {}),
+          ...(f.loginRate ? { loginRate: f.loginRate } : {}),
           ...(f.mediaWorkers ? { mediaWorkers: f.mediaWorkers } : {}),
           ...(f.target ? { target: f.target } : {}),
         },

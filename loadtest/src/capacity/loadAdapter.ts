@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { LoadReport } from '../reportTypes.js';
 import type { LoadTestInput } from '../options.js';
+import type { TileMix } from '../bots/tilePlan.js';
 import type { PlanSettings } from './planInput.js';
 
 export type CheckClients = 'bots' | 'browsers';
@@ -27,11 +28,20 @@ export interface CheckRunOptions {
   target?: string;
   /** RTP bots receive over SRTP (default true); false: plain RTP (`--no-bot-srtp`). */
   botSrtp?: boolean;
+  /** Which tiles the receiving bots show (simulcast bots only; default bots/tilePlan.ts DEFAULT_TILE_MIX). */
+  botTiles?: TileMix;
+  /** Logins per second of the load test's login phase (its default when unset). */
+  loginRate?: number;
 }
 
 /** The camera the load-test clients send: 16:9 at the plan's height (even width). */
 export function cameraSize(s: PlanSettings): { width: number; height: number; fps: number } {
   return { width: Math.round((s.resolution * 16) / 9 / 2) * 2, height: s.resolution, fps: s.fps };
+}
+
+/** RTP bots send simulcast as browsers do from 540 lines up (3 layers, as the planner's ÷4, ÷2, ÷1). */
+export function botsSendSimulcast(s: Pick<PlanSettings, 'simulcast' | 'resolution'>): boolean {
+  return s.simulcast && s.resolution >= 540;
 }
 
 /** The load test at the plan's size: senders send camera (+ mic), the others only receive. */
@@ -54,6 +64,12 @@ export function loadTestOptions(s: PlanSettings, run: CheckRunOptions): LoadTest
     // the plan's SFU_CONSUMER_BUDGET, so the embedded Parley spreads the meeting as planned
     consumerBudget: s.consumerBudget,
     ...(run.clients === 'bots' && run.botSrtp === false ? { botSrtp: false } : {}),
+    // bots as browsers: simulcast from 540 lines (capacity/check.ts botsSendSimulcast), the plan's mics
+    ...(run.clients === 'bots' && botsSendSimulcast(s)
+      ? { botSimulcast: true, ...(run.botTiles ? { botTiles: run.botTiles } : {}) }
+      : {}),
+    ...(run.clients === 'bots' && s.audioSenders !== undefined ? { botAudioSenders: s.audioSenders } : {}),
+    ...(run.loginRate ? { loginRate: run.loginRate } : {}),
     // the SFU from the 4th join (bots need it; MESH_RETURN_AT 2 must stay below)
     meshMax: CHECK_MESH_MAX,
     outDir: run.outDir,

@@ -6,6 +6,7 @@
 /** Video bitrate (bit/s) at the reference frame rate, by picture height (16:9). */
 export const VIDEO_BITRATE_AT_15FPS: Readonly<Record<number, number>> = {
   90: 30_000,
+  135: 50_000,
   180: 80_000,
   270: 150_000,
   360: 250_000,
@@ -28,7 +29,7 @@ export const WIRE_OVERHEAD_BYTES = 60;
 /** Heights a camera may be planned at (non-simulcast). */
 export const RESOLUTIONS = [180, 360, 540, 720, 1080] as const;
 /** Heights a simulcast camera may be planned at: its layers (÷4, ÷2, ÷1) must be in the table. */
-export const SIMULCAST_RESOLUTIONS = [360, 720, 1080] as const;
+export const SIMULCAST_RESOLUTIONS = [360, 540, 720, 1080] as const;
 
 /** One RTP stream: packets per second and bits per second on the wire. */
 export interface StreamRate {

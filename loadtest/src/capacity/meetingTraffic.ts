@@ -46,16 +46,21 @@ export interface MeetingTraffic {
 
 /**
  * Measured streams that replace the bitrate table (the load-test check feeds the RTP bots' real
- * clip here); only for single-stream cameras.
+ * clips here): `camera` for single-stream cameras, `cameraLayers` for simulcast ones. With
+ * `layerShare` (simulcast only), each receiver's visible cameras come in these shares of layers
+ * 0, 1, 2 instead of the layout's tile sizes (the RTP bots' tile mix, bots/tilePlan.ts).
  */
 export interface StreamOverrides {
   camera?: StreamRate;
   audio?: StreamRate;
+  cameraLayers?: [StreamRate, StreamRate, StreamRate];
+  layerShare?: [number, number, number];
 }
 
 /** What a sender's camera puts into the SFU: every simulcast layer, or the one stream. */
 export function cameraUp(s: PlanSettings, o: StreamOverrides = {}): StreamRate {
   if (!s.simulcast) return o.camera ?? videoStream(s.resolution, s.fps);
+  if (o.cameraLayers) return o.cameraLayers.reduce(addRates, ZERO_RATE);
   return simulcastLayerHeights(s.resolution)
     .map((h) => videoStream(h, s.fps))
     .reduce(addRates, ZERO_RATE);
@@ -64,7 +69,7 @@ export function cameraUp(s: PlanSettings, o: StreamOverrides = {}): StreamRate {
 /** The stream a consumer gets at a spatial layer. */
 export function cameraDown(s: PlanSettings, layer: 0 | 1 | 2, o: StreamOverrides = {}): StreamRate {
   if (!s.simulcast) return o.camera ?? videoStream(s.resolution, s.fps);
-  return videoStream(simulcastLayerHeights(s.resolution)[layer], s.fps);
+  return o.cameraLayers?.[layer] ?? videoStream(simulcastLayerHeights(s.resolution)[layer], s.fps);
 }
 
 /**
@@ -100,8 +105,12 @@ function participantClass(
   const audio = o.audio ?? audioStream();
   const otherMics = audioSenders - (mic ? 1 : 0);
   const otherCameras = s.senders - (camera ? 1 : 0);
-  const layers = visibleLayers(s, otherCameras);
-  const visible = layers[0] + layers[1] + layers[2];
+  const byTiles = visibleLayers(s, otherCameras);
+  const visible = byTiles[0] + byTiles[1] + byTiles[2];
+  const share = s.simulcast ? o.layerShare : undefined;
+  const layers: [number, number, number] = share
+    ? [share[0] * visible, share[1] * visible, share[2] * visible]
+    : byTiles;
   const videoByLayer: [number, number, number] = s.simulcast ? layers : [0, 0, visible];
   let down = scaleRate(audio, otherMics);
   for (const layer of [0, 1, 2] as const) down = addRates(down, scaleRate(cameraDown(s, layer, o), layers[layer]));

@@ -17,7 +17,14 @@ export async function prepareClients(
 ): Promise<ClientRecord[]> {
   const planned = planClients(options, runTag());
   const records = planned.map((p): ClientRecord => ({
-    spec: specFor(p, { baseUrl, meetingId: '', password, video: options.video }),
+    spec: specFor(p, {
+      baseUrl,
+      meetingId: '',
+      password,
+      video: options.video,
+      botMics: options.botAudioSenders ?? options.botSenders,
+      botSenders: options.botSenders,
+    }),
     browser: null,
     join: null,
     joinedAt: null,

@@ -87,10 +87,13 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
       enableSrtp,
       srtpCryptoSuite,
       portRange,
+      consumerBudget,
     }) => {
       if (srtpCryptoSuite && !enableSrtp) throw new MediaError('bad_request', 'srtpCryptoSuite needs enableSrtp');
       const room = await routers.ensureRouter(meetingId);
-      const index = workerIndex ?? room.primaryWorker;
+      // A recv transport with a budget is placed like a WebRTC one (send: comedia, no budget).
+      const index =
+        workerIndex ?? routers.transportWorker(room, consumerBudget && !comedia ? 'recv' : 'send', consumerBudget);
       const router = await routers.routerOn(room, index);
       const transport = await router.createPlainTransport({
         listenInfo: portRange ? { ...listenInfo, portRange } : listenInfo,

@@ -10,8 +10,8 @@ import type { SfuService } from './SfuService.js';
  * A plain transport belongs to the caller's SFU peer like a WebRTC one (the same participant
  * check, the same `transportId` for `sfu:produce` / `sfu:consume`, closed when the peer goes).
  * Placement: a recv one goes on the node MeetingPlacement.transportNode picks, like a WebRTC one
- * (SFU_NODE_CONSUMER_BUDGET applies); on that node it is created on the meeting's primary router,
- * since the node's createPlainTransport does not apply SFU_CONSUMER_BUDGET across workers.
+ * (SFU_NODE_CONSUMER_BUDGET applies); on that node SFU_CONSUMER_BUDGET places it on one of the
+ * meeting's routers as for a WebRTC one (a new router on another worker past the budget).
  * `srtp: true` (recv): the node encrypts what it sends with SRTP, like for WebRTC consumers, so
  * bots cost the worker what browsers do; the caller's key comes with the connect.
  */
@@ -35,6 +35,7 @@ export class PlainRtpService {
       const created = await placed.call('createPlainTransport', {
         meetingId,
         comedia: direction === 'send',
+        ...(direction === 'recv' ? { consumerBudget: this.sfu.consumerBudget } : {}),
         ...(srtp ? { enableSrtp: true } : {}),
       });
       return { node: placed, t: created };

@@ -55,6 +55,11 @@ export class SfuService {
   readonly placement: MeetingPlacement;
   private readonly moderation: SfuModeration;
 
+  /** SFU_CONSUMER_BUDGET: consumers per meeting router before recv transports go to another worker. */
+  get consumerBudget(): number {
+    return this.deps.consumerBudget;
+  }
+
   constructor(private readonly deps: SfuServiceDeps) {
     this.caps = deps.caps ?? new SfuCaps();
     this.placement = deps.placement;
