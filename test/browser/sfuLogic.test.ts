@@ -117,8 +117,8 @@ class FakeSession implements MeetingSession {
   media(peerId: string): RemoteMedia | null {
     return this.streams.get(peerId) ?? null;
   }
-  async stats(): Promise<PeerStats[]> {
-    return [...this.frames].map(([peerId, framesDecoded]) => stats({ peerId, framesDecoded }));
+  stats(): Promise<PeerStats[]> {
+    return Promise.resolve([...this.frames].map(([peerId, framesDecoded]) => stats({ peerId, framesDecoded })));
   }
   close(): void {
     this.closed = true;

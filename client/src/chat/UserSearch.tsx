@@ -89,7 +89,7 @@ export function UserSearch() {
         <Icon name="search" size={18} class={styles.icon} />
         <span class="visually-hidden">Find people by username</span>
         <input
-          ref={input}
+          ref={(element) => (input = element)}
           class={styles.input}
           type="search"
           placeholder="Find people"
