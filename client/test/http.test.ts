@@ -4,13 +4,14 @@ import { apiRequest, http, onUnauthorized } from '../src/api/http.js';
 
 /** Unit tests of the wrapper's parsing: fetch is replaced by canned responses. */
 function respond(status: number, body?: unknown, headers: Record<string, string> = {}) {
-  const fetchMock = vi.fn(
-    async () =>
+  const fetchMock = vi.fn(() =>
+    Promise.resolve(
       new Response(body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body), {
         status,
         headers:
           body === undefined || typeof body === 'string' ? headers : { 'Content-Type': 'application/json', ...headers },
       }),
+    ),
   );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
