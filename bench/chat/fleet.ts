@@ -89,7 +89,9 @@ export class Fleet {
       }
       return await this.openSocketIo(url, auth);
     } catch (error) {
-      throw new Error(`socket ${index} → ${url}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`socket ${index} → ${url}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
 
 /**
  * A minimal Socket.io v4 client (Engine.io protocol 4, websocket transport only, main
@@ -38,6 +38,12 @@ export function clientIdOf(packet: string): string | null {
   const start = at + CLIENT_ID.length;
   const end = packet.indexOf('"', start);
   return end < 0 ? null : packet.slice(start, end);
+}
+
+/** A text frame's payload (ws hands it over as one buffer, fragments or an ArrayBuffer). */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
 }
 
 export function connectLightSocket(options: LightSocketOptions): Promise<LightSocket> {
@@ -80,7 +86,7 @@ export function connectLightSocket(options: LightSocketOptions): Promise<LightSo
     ws.on('close', () => fail(new Error(`connection to ${options.url} closed during the handshake`)));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const packet = data.toString();
+      const packet = textOf(data);
       const clientId = clientIdOf(packet);
       if (clientId !== null) return options.onMessage(clientId, performance.now());
       switch (packet[0]) {

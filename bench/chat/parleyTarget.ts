@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { buildServer, startServerProcess, type ServerProcess } from '../../test/support/serverProcess.js';
 import {
   clearRedisPrefix,
@@ -14,15 +15,21 @@ import type { Topology } from './topology.js';
 /** Lets the benchmark run a full GC in the servers before it reads their RSS. */
 export const GC_HOOK = fileURLToPath(new URL('./gcOnSignal.cjs', import.meta.url));
 
-async function post(base: string, path: string, body: unknown, token?: string): Promise<any> {
+/** The parts of the HTTP API's answers the benchmark reads. */
+const Session = z.object({ token: z.string(), user: z.object({ id: z.string() }) });
+const MeetingCreated = z.object({ meeting: z.object({ id: z.string(), conversationId: z.string() }) });
+const ContactAdded = z.object({ contact: z.object({ conversationId: z.string() }) });
+const ConversationCreated = z.object({ conversation: z.object({ id: z.string() }) });
+
+async function post<T>(base: string, path: string, body: unknown, answer: z.ZodType<T>, token?: string): Promise<T> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  const json = await response.json();
+  const json: unknown = await response.json();
   if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
+  return answer.parse(json);
 }
 
 /** Backend processes connected to one database (the servers' pool connections). */
@@ -69,14 +76,20 @@ async function meetingTarget(
   stop: () => Promise<void>,
 ): Promise<Target> {
   const [a, b] = servers.map((s) => s.url) as [string, string];
-  const { meeting } = await post(a, '/api/meetings', { title: 'bench meeting', access: 'link' }, tokens[0]);
+  const { meeting } = await post(
+    a,
+    '/api/meetings',
+    { title: 'bench meeting', access: 'link' },
+    MeetingCreated,
+    tokens[0],
+  );
   return {
     name: 'parley',
     urls: [a, b],
     pids: servers.map((s) => s.pid),
     databasePids: () => databasePids(databaseName),
     auth: (user) => ({ token: tokens[user]! }),
-    conversationIds: [meeting.conversationId as string],
+    conversationIds: [meeting.conversationId],
     afterConnect: (socket) =>
       new Promise((resolve, reject) => {
         socket.emit('join_meeting', { meetingId: meeting.id }, (response) => {
@@ -133,7 +146,7 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     }
     const [a, b] = servers.map((s) => s.url) as [string, string];
     const sessions = await inBatches(topology.users, 4, (u) =>
-      post(u % 2 ? b : a, '/api/auth/register', { username: `bench_u${u}`, password: 'benchmark-password' }),
+      post(u % 2 ? b : a, '/api/auth/register', { username: `bench_u${u}`, password: 'benchmark-password' }, Session),
     );
     const tokens: string[] = sessions.map((s) => s.token);
     const ids: string[] = sessions.map((s) => s.user.id);
@@ -141,12 +154,12 @@ export async function startParleyTarget(topology: Topology, options: TargetOptio
     const conversationIds = await inBatches(topology.groups.length, 4, async (g) => {
       const [owner, ...others] = topology.groups[g]!;
       if (others.length === 1) {
-        const { contact } = await post(a, '/api/contacts', { userId: ids[others[0]!] }, tokens[owner!]);
-        return contact.conversationId as string;
+        const { contact } = await post(a, '/api/contacts', { userId: ids[others[0]!] }, ContactAdded, tokens[owner!]);
+        return contact.conversationId;
       }
       const body = { title: `bench group ${g}`, memberIds: others.map((u) => ids[u]) };
-      const { conversation } = await post(b, '/api/conversations', body, tokens[owner!]);
-      return conversation.id as string;
+      const { conversation } = await post(b, '/api/conversations', body, ConversationCreated, tokens[owner!]);
+      return conversation.id;
     });
     return {
       name: 'parley',

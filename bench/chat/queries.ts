@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { createChatServices, createDb, migrateLatest } from '../../server/src/index.js';
+import { createChatServices, createDb, migrateLatest } from '@parley/server';
 import { createTestDatabase } from '../../test/support/testDatabase.js';
 import { Samples } from './stats.js';
 
@@ -77,13 +77,12 @@ export async function timeQueries(messages: number, log: (line: string) => void)
     const { min, max } = ids as { min: string; max: string };
     const middle = String((BigInt(min) + BigInt(max)) / 2n);
     // 200 messages from the end of the big conversation: ~100 of them are bob's.
-    const nearEnd = (await db('messages')
+    const nearEnd = await db('messages')
       .where('conversation_id', conversationId)
       .orderBy('id', 'desc')
       .offset(200)
-      .first('id')) as {
-      id: string;
-    };
+      .first<{ id: string } | undefined>('id');
+    if (!nearEnd) throw new Error('queries: the seeded conversation has fewer than 200 messages');
 
     const timings: QueryTiming[] = [];
     timings.push(

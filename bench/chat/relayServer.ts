@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type DefaultEventsMap } from 'socket.io';
 
 const port = Number(process.env.PORT);
 const members = JSON.parse(readFileSync(process.env.RELAY_MEMBERS ?? '', 'utf8')) as Record<string, string[]>;
@@ -20,7 +20,14 @@ const httpServer = createServer((req, res) => {
 });
 const pub = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const sub = pub.duplicate();
-const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1_000_000 });
+/** What the relay keeps per socket: the user its handshake named. */
+interface RelaySocketData {
+  userId: string;
+}
+const io = new Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, RelaySocketData>(httpServer, {
+  serveClient: false,
+  maxHttpBufferSize: 1_000_000,
+});
 io.adapter(createAdapter(pub, sub, { key: `${process.env.REDIS_PREFIX ?? 'relay:'}socket.io` }));
 
 let sequence = 0;
@@ -31,7 +38,7 @@ io.use((socket, next) => {
   next();
 });
 io.on('connection', (socket) => {
-  void socket.join(`user:${socket.data.userId as string}`);
+  void socket.join(`user:${socket.data.userId}`);
   socket.on(
     'message',
     (payload: { conversationId: string; clientId: string; text: string }, ack?: (r: unknown) => void) => {
@@ -40,7 +47,7 @@ io.on('connection', (socket) => {
       const message = {
         id: String(port * 1e9 + ++sequence),
         conversationId: payload.conversationId,
-        senderId: socket.data.userId as string,
+        senderId: socket.data.userId,
         text: payload.text,
         clientId: payload.clientId,
         createdAt: new Date().toISOString(),
@@ -52,11 +59,11 @@ io.on('connection', (socket) => {
 });
 
 httpServer.listen(port, '127.0.0.1');
-const stop = () => {
-  io.close();
+const stop = async () => {
+  await io.close();
   pub.disconnect();
   sub.disconnect();
   process.exit(0);
 };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

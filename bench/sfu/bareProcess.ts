@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Producer, Router, Worker } from 'mediasoup/types';
 import { z } from 'zod/v4';
-import { MEDIA_CODECS } from '../../media-workers/src/index.js';
+import { MEDIA_CODECS } from '@parley/media-workers';
 import { serveParent } from './ipc.js';
 import { producerRtpParameters } from './mix.js';
 import { inParallel, remoteSrtpParameters } from './target.js';

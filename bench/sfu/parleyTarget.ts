@@ -7,7 +7,7 @@ import {
   waitFor,
   type MediaNodeProcess,
 } from '../../test/support/mediaNodeProcess.js';
-import { MediaNodeClient } from '../../server/src/index.js';
+import { MediaNodeClient } from '@parley/server';
 import { producerRtpParameters } from './mix.js';
 import type { PortLayout } from './ports.js';
 import { inParallel, remoteSrtpParameters, type SfuTarget } from './target.js';

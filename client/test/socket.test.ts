@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const client of clients) client.close();
-  await new Promise<void>((resolve) => void io.close(() => resolve()));
+  await io.close();
 });
 
 function connect(options: Parameters<typeof createSocketClient>[0] = {}): SocketClient {

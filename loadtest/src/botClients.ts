@@ -44,8 +44,9 @@ export async function loadBotFactory(options: BotFactoryOptions): Promise<BotFac
   }
   return {
     create: (spec) => createBot(spec, shared),
-    async close() {
+    close() {
       shared.close();
+      return Promise.resolve();
     },
   };
 }

@@ -264,7 +264,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   const program = buildProgram();
   program.exitOverride();
   try {
-    program.parse(argv as string[]);
+    program.parse(argv);
   } catch (error) {
     const code = (error as { code?: string }).code;
     return code === 'commander.helpDisplayed' || code === 'commander.version' ? EXIT_PASSED : EXIT_ERROR;

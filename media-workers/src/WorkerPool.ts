@@ -96,10 +96,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     await Promise.all(this.all().map((slot) => slot.load.sample().catch(() => undefined)));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closing = true;
     for (const slot of this.all()) slot.worker.close();
     this.slots.fill(null);
+    return Promise.resolve();
   }
 
   private async createSlot(index: number): Promise<PoolWorker> {

@@ -9,7 +9,7 @@ import * as mediasoup from 'mediasoup';
 import type { DtlsState, Router, WebRtcTransport, Worker } from 'mediasoup/types';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllBrowsers, launchBrowser } from '../../test/support/browser.js';
-import { requireOpensslCli, SRTP_PROFILE, startOpensslDtlsPeer } from './support/opensslDtlsPeer.js';
+import { requireOpensslCli, SRTP_PROFILE, startOpensslDtlsPeer } from '../../test/support/opensslDtlsPeer.js';
 
 const PORTS = { min: 41100, max: 41119 };
 const S_SERVER_PORT = 41139;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { debSrcList } from '../build/lib/libsrtp-source.mjs';
 import { createNinjaProgress } from '../build/lib/ninja-progress.mjs';
 import { findTarEntry, prebuiltUrl } from '../build/lib/prebuilt.mjs';
@@ -16,7 +17,9 @@ import { REPO_ROOT } from '../../test/support/mediaNodeProcess.js';
 const SCRIPT = path.join(REPO_ROOT, 'media-workers/build/provide-worker.mjs');
 const MEDIASOUP_DIR = path.join(REPO_ROOT, 'node_modules/mediasoup');
 const INSTALLED_BIN = path.join(MEDIASOUP_DIR, 'worker/out/Release/mediasoup-worker');
-const VERSION = JSON.parse(fs.readFileSync(path.join(MEDIASOUP_DIR, 'package.json'), 'utf8')).version as string;
+const VERSION = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(fs.readFileSync(path.join(MEDIASOUP_DIR, 'package.json'), 'utf8'))).version;
 const PREBUILT_PORT = 4150;
 
 const tmpDirs: string[] = [];
@@ -243,7 +246,10 @@ describe('provide-worker.mjs', () => {
         `recipe-${BUILD_RECIPE}`,
         `linux-${os.arch()}-default`,
       );
-      const meta = JSON.parse(fs.readFileSync(path.join(cached, 'meta.json'), 'utf8'));
+      const meta = z
+        .object({ sha256: z.string() })
+        .passthrough()
+        .parse(JSON.parse(fs.readFileSync(path.join(cached, 'meta.json'), 'utf8')));
       expect(meta).toMatchObject({
         mediasoupVersion: VERSION,
         source: 'prebuilt',

@@ -77,7 +77,7 @@ export function Composer(props: { conversation: Conversation; onSent?: () => voi
           {placeholder()}
         </label>
         <textarea
-          ref={textarea}
+          ref={(element) => (textarea = element)}
           id={`composer-${conversationId}`}
           class={styles.input}
           rows={1}

@@ -158,7 +158,7 @@ export function MessageList(props: { conversation: Conversation }) {
   return (
     <div class={styles.wrap}>
       <div
-        ref={scroller}
+        ref={(element) => (scroller = element)}
         class={styles.scroller}
         onScroll={onScroll}
         tabIndex={0}

@@ -85,7 +85,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void }) {
         </>
       }
     >
-      <form class={styles.form} onSubmit={submit} id="new-group-form" novalidate>
+      <form class={styles.form} onSubmit={(event) => void submit(event)} id="new-group-form" novalidate>
         <TextField
           label="Group name"
           value={title()}

@@ -23,7 +23,6 @@ export function UserSearch() {
   const [status, setStatus] = createSignal<'idle' | 'searching' | 'done' | 'error'>('idle');
   const [error, setError] = createSignal<string | null>(null);
   const [adding, setAdding] = createSignal<string | null>(null);
-  let input: HTMLInputElement | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let controller: AbortController | undefined;
 
@@ -89,7 +88,6 @@ export function UserSearch() {
         <Icon name="search" size={18} class={styles.icon} />
         <span class="visually-hidden">Find people by username</span>
         <input
-          ref={input}
           class={styles.input}
           type="search"
           placeholder="Find people"

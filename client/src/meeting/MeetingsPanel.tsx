@@ -53,7 +53,7 @@ export function MeetingsPanel() {
           </h2>
           <p class={styles.subtitle}>{subtitle()}</p>
         </div>
-        <Button variant="primary" onClick={newMeeting} loading={starting()} data-testid="new-meeting">
+        <Button variant="primary" onClick={() => void newMeeting()} loading={starting()} data-testid="new-meeting">
           <Show when={!starting()}>
             <Icon name="plus" size={18} />
           </Show>

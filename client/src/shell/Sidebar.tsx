@@ -24,7 +24,7 @@ export function Sidebar(props: { open: boolean; onClose: () => void }) {
   return (
     <nav
       id="sidebar"
-      ref={nav}
+      ref={(element) => (nav = element)}
       class={`${styles.sidebar} ${props.open ? styles.open : ''}`}
       aria-label="Contacts and conversations"
       data-testid="sidebar"

@@ -42,7 +42,7 @@ export function Dialog(props: {
 
   return (
     <dialog
-      ref={dialog}
+      ref={(element) => (dialog = element)}
       class={styles.dialog}
       aria-labelledby={titleId}
       data-testid={props.testId}

@@ -36,7 +36,7 @@ export async function dispatchRpc(handlers: RpcHandlers, payload: unknown, logge
     };
   }
   try {
-    const handler = handlers[method] as (p: unknown) => Promise<unknown> | unknown;
+    const handler = handlers[method] as (p: unknown) => unknown;
     return { ok: true, result: await handler(params.data) };
   } catch (error) {
     if (error instanceof MediaError) return { ok: false, error: { code: error.code, message: error.message } };

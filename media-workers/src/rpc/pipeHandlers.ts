@@ -1,4 +1,4 @@
-import type { MediaKind, PipeTransport, PlainTransport, RtpParameters, TransportListenInfo } from 'mediasoup/types';
+import type { PipeTransport, PlainTransport, RtpParameters, TransportListenInfo } from 'mediasoup/types';
 import { MediaError } from '../errors.js';
 import type { MeetingRouters } from '../MeetingRouters.js';
 import type { RpcHandlers } from './dispatch.js';
@@ -59,7 +59,7 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
       return {
         id: consumer.id,
         kind: consumer.kind,
-        rtpParameters: consumer.rtpParameters as never,
+        rtpParameters: consumer.rtpParameters,
         producerPaused: consumer.producerPaused,
       };
     },
@@ -70,7 +70,7 @@ export function createPipeHandlers(routers: MeetingRouters, options: PipeOptions
       if (transport.type !== 'pipe') throw new MediaError('bad_request', 'not a pipe transport');
       const producer = await transport.produce({
         id: producerId,
-        kind: kind as MediaKind,
+        kind,
         rtpParameters: rtpParameters as unknown as RtpParameters,
         paused: paused ?? false,
         appData: { ...(appData ?? {}), meetingId, piped: true },

@@ -1,4 +1,4 @@
-import type { MediaKind, RtpCapabilities, RtpParameters } from 'mediasoup/types';
+import type { RtpCapabilities, RtpParameters } from 'mediasoup/types';
 import { MediaError } from '../errors.js';
 import type { MeetingRouters } from '../MeetingRouters.js';
 import type { RpcHandlers } from './dispatch.js';
@@ -70,7 +70,7 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
       const { transport, workerIndex } = room.transport(transportId);
       const producer = await asBadRequest('rtpParameters', () =>
         transport.produce({
-          kind: kind as MediaKind,
+          kind,
           rtpParameters: rtpParameters as unknown as RtpParameters,
           paused: paused ?? false,
           appData: { ...(appData ?? {}), meetingId },
@@ -120,7 +120,7 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
         id: consumer.id,
         producerId,
         kind: consumer.kind,
-        rtpParameters: consumer.rtpParameters as never,
+        rtpParameters: consumer.rtpParameters,
         type: consumer.type,
         producerPaused: consumer.producerPaused,
         piped,

@@ -17,7 +17,10 @@ const NOT_BUILT =
 export function serveClient(clientDist: string): Middleware {
   const indexFile = join(clientDist, 'index.html');
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || SERVER_PATHS.test(ctx.path)) return next();
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || SERVER_PATHS.test(ctx.path)) {
+      await next();
+      return;
+    }
     if (!existsSync(indexFile)) {
       ctx.status = 503;
       ctx.type = 'text/plain';
@@ -36,7 +39,10 @@ export function serveClient(clientDist: string): Middleware {
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
     }
-    if (extname(ctx.path) !== '') return next(); // a missing asset stays a 404
+    if (extname(ctx.path) !== '') {
+      await next(); // a missing asset stays a 404
+      return;
+    }
     ctx.set('Cache-Control', 'no-cache');
     await send(ctx, 'index.html', { root: clientDist });
   };

@@ -52,7 +52,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   };
   const port = await freePort();
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const start = async () => {
+  const start = (): Promise<void> => {
     run('pg_ctl', [
       '-D',
       data,
@@ -63,6 +63,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off`,
       'start',
     ]);
+    return Promise.resolve();
   };
   await start();
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
@@ -79,11 +80,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   return {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/parley`,
-    stop: async () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    stop: () => Promise.resolve(run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'])),
     start,
     pause: () => signalAll('STOP'),
     resume: () => signalAll('CONT'),
-    async destroy() {
+    destroy() {
       try {
         signalAll('CONT');
       } catch {
@@ -91,6 +92,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       }
       exec('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
       rmSync(folder, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

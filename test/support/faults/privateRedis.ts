@@ -36,7 +36,8 @@ async function waitForPing(url: string, timeoutMs = 10_000): Promise<void> {
       await client.connect();
       if ((await client.ping()) === 'PONG') return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`private redis-server at ${url} did not answer: ${String(error)}`);
+      if (Date.now() > deadline)
+        throw new Error(`private redis-server at ${url} did not answer: ${String(error)}`, { cause: error });
     } finally {
       client.disconnect();
     }

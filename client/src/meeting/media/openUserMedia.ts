@@ -20,7 +20,8 @@ export async function openUserMedia(
       audio: audio ? constraints('audio', exact ? deviceIds.audio : null) : false,
       video: video ? constraints('video', exact ? deviceIds.video : null) : false,
     });
-  const tryOne = async (audio: boolean, video: boolean): Promise<MediaStream | unknown> => {
+  /** The stream, or what getUserMedia threw (the caller tells them apart with `instanceof MediaStream`). */
+  const tryOne = async (audio: boolean, video: boolean): Promise<unknown> => {
     try {
       return await attempt(audio, video, true);
     } catch (error) {

@@ -66,7 +66,13 @@ export function DeviceSettings(props: { media: LocalMedia; onClose: () => void }
   });
 
   return (
-    <div ref={panel} class={styles.panel} role="dialog" aria-label="Devices" data-testid="device-panel">
+    <div
+      ref={(element) => (panel = element)}
+      class={styles.panel}
+      role="dialog"
+      aria-label="Devices"
+      data-testid="device-panel"
+    >
       <DeviceSelect
         label="Microphone"
         testId="select-microphone"

@@ -28,7 +28,7 @@ export function TileGrid(props: { count: number; class?: string; testId?: string
 
   return (
     <div
-      ref={box}
+      ref={(element) => (box = element)}
       class={`${styles.grid} ${props.class ?? ''}`}
       data-testid={props.testId}
       data-columns={layout().columns}

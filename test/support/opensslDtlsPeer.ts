@@ -120,8 +120,8 @@ export async function startOpensslDtlsPeer(options: PeerOptions): Promise<Openss
       : ['s_server', ...common, '-accept', `127.0.0.1:${options.serverPort}`, '-verify', '1'];
   const startOpenssl = (): ChildProcess => {
     const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] }); // stdin open: stays up
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     return child;
   };
 
@@ -146,7 +146,7 @@ export async function startOpensslDtlsPeer(options: PeerOptions): Promise<Openss
     output: () => output,
     async stop() {
       clearInterval(stunTimer);
-      const child = openssl as ChildProcess | null;
+      const child = openssl;
       if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
