@@ -25,7 +25,7 @@ import { createPresenceService } from './presence/createPresenceService.js';
 import { createSfuServices } from './sfu/createSfuServices.js';
 import { createRoomFeatures } from './room/createRoomFeatures.js';
 import { stopListening } from './http/stopListening.js';
-import { createIoServer, setupRealtime } from './realtime/io.js';
+import { clientRoomsOf, createIoServer, setupRealtime } from './realtime/io.js';
 import { relayPresence } from './realtime/presenceHandlers.js';
 import type { ParleyServer } from './realtime/types.js';
 import { createDb, migrateLatest } from './store/db.js';
@@ -165,7 +165,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
     const instance: InstanceDeps = {
       redis,
       redisPrefix: config.redisPrefix,
-      io: realtime.io,
+      io: clientRoomsOf(realtime.io),
       instanceId,
       logger,
       metrics: registry,
@@ -215,7 +215,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       meetings: ctx.meetings,
       redis,
       redisPrefix: config.redisPrefix,
-      io: realtime.io,
+      io: clientRoomsOf(realtime.io),
       logger,
       consumerBudget: config.sfu.consumerBudget,
       nodeConsumerBudget: config.sfu.nodeConsumerBudget,

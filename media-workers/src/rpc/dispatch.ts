@@ -1,12 +1,12 @@
+import { parsePayload } from '@parley/protocol';
 import {
   MediaRpcMethods,
   MediaRpcRequest,
-  parsePayload,
   type MediaRpcAck,
   type MediaRpcMethod,
   type MediaRpcParsedParams,
   type MediaRpcResult,
-} from '@parley/protocol';
+} from '@parley/protocol/internal';
 import { MediaError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -36,7 +36,7 @@ export async function dispatchRpc(handlers: RpcHandlers, payload: unknown, logge
     };
   }
   try {
-    const handler = handlers[method] as (p: unknown) => Promise<unknown> | unknown;
+    const handler = handlers[method] as (p: unknown) => unknown;
     return { ok: true, result: await handler(params.data) };
   } catch (error) {
     if (error instanceof MediaError) return { ok: false, error: { code: error.code, message: error.message } };

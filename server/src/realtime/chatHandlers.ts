@@ -1,11 +1,4 @@
-import {
-  ClientEvents,
-  MarkRead,
-  SendMessage,
-  ServerEvents,
-  type ChatMessageEvent,
-  type ReadEvent,
-} from '@parley/protocol';
+import { ClientEvents, ServerEvents, type ChatMessageEvent, type ReadEvent } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 import { userRoom } from '../clientRooms.js';
@@ -19,7 +12,7 @@ import { userRoom } from '../clientRooms.js';
 export const chatHandlers: SocketHandlers = (socket, app) => {
   const userId = socket.data.user.id;
 
-  onEvent(socket, ClientEvents.message, SendMessage, async (data) => {
+  onEvent(socket, ClientEvents.message, async (data) => {
     const { message, created, memberIds } = await app.chat.messages.send(userId, data);
     app.chat.typing.messageSent(userId, data.conversationId);
     if (created) {
@@ -29,7 +22,7 @@ export const chatHandlers: SocketHandlers = (socket, app) => {
     return { message };
   });
 
-  onEvent(socket, ClientEvents.markRead, MarkRead, async (data) => {
+  onEvent(socket, ClientEvents.markRead, async (data) => {
     const state: ReadEvent = await app.chat.readState.markRead(userId, data.conversationId, data.messageId);
     app.io.to(userRoom(userId)).emit(ServerEvents.read, state);
     return { ...state };

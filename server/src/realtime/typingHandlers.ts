@@ -1,4 +1,4 @@
-import { ClientEvents, ServerEvents, Typing, type TypingEvent } from '@parley/protocol';
+import { ClientEvents, ServerEvents, type TypingEvent } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 import { userRoom } from '../clientRooms.js';
@@ -10,7 +10,7 @@ import { userRoom } from '../clientRooms.js';
 export const typingHandlers: SocketHandlers = (socket, app) => {
   const userId = socket.data.user.id;
 
-  onEvent(socket, ClientEvents.typing, Typing, async (data) => {
+  onEvent(socket, ClientEvents.typing, async (data) => {
     const relay = (recipientIds: string[]) => {
       if (recipientIds.length === 0) return;
       const event: TypingEvent = { conversationId: data.conversationId, userId, isTyping: data.isTyping };

@@ -1,9 +1,10 @@
 import { SfuServerEvents, type SfuProducerEvent } from '@parley/protocol';
 import { nodesOfPeer } from './LocalSfuPeers.js';
 import type { SfuServiceDeps } from './SfuServiceDeps.js';
+import type { EmitToMeeting } from '../clientRooms.js';
 
 type CleanupDeps = Pick<SfuServiceDeps, 'local' | 'store' | 'media' | 'pipes'>;
-type ToRoom = (meetingId: string, exceptSocketId: string | null, event: string, payload: object) => void;
+type ToRoom = EmitToMeeting;
 
 /**
  * What a peer, a socket or a meeting leaves behind on the media nodes and in the shared producer

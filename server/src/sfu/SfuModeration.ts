@@ -1,13 +1,14 @@
 import { SfuServerEvents, type SfuProducerEvent } from '@parley/protocol';
 import type { SfuNodeAccess } from './SfuNodeAccess.js';
 import type { SfuServiceDeps } from './SfuServiceDeps.js';
+import type { EmitToMeeting } from '../clientRooms.js';
 
 /** The host's moderation of SFU media (issue 16): acts on any participant's producers, on any instance. */
 export class SfuModeration {
   constructor(
     private readonly deps: Pick<SfuServiceDeps, 'store' | 'local' | 'pipes'>,
     private readonly nodes: SfuNodeAccess,
-    private readonly toRoom: (meetingId: string, exceptSocketId: string | null, event: string, payload: object) => void,
+    private readonly toRoom: EmitToMeeting,
   ) {}
 
   /**

@@ -1,4 +1,4 @@
-import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol';
+import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol/internal';
 import { AppError } from '../appError.js';
 import { MediaRpcError, type MediaNodeClient } from '../media/MediaNodeClient.js';
 import { leastLoadedNode } from '../media/placement/leastLoadedNode.js';

@@ -1,10 +1,10 @@
 import {
   SfuServerEvents,
-  type MediaNotification,
   type SfuActiveSpeakerEvent,
   type SfuConsumerClosedEvent,
   type SfuProducerEvent,
 } from '@parley/protocol';
+import { type MediaNotification } from '@parley/protocol/internal';
 import type { Logger } from '../logger.js';
 import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
 import type { NodeLoss } from './NodeLoss.js';

@@ -10,6 +10,8 @@ import {
   type SfuProducerInfo,
   type SfuReportTiles,
   type SfuTransportInfo,
+  type ServerEventName,
+  type ServerEventPayload,
 } from '@parley/protocol';
 import { AppError } from '../appError.js';
 import type { MediaNodeClient } from '../media/MediaNodeClient.js';
@@ -368,12 +370,17 @@ export class SfuService {
     return this.deps.io.sockets.sockets.get(socketId)?.connected === true;
   }
 
-  toRoom(meetingId: string, exceptSocketId: string | null, event: string, payload: object): void {
+  toRoom<E extends ServerEventName>(
+    meetingId: string,
+    exceptSocketId: string | null,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void {
     const room = this.deps.io.to(meetingRoom(meetingId));
     (exceptSocketId ? room.except(exceptSocketId) : room).emit(event, payload);
   }
 
-  toSocket(socketId: string, event: string, payload: object): void {
+  toSocket<E extends ServerEventName>(socketId: string, event: E, payload: ServerEventPayload<E>): void {
     this.deps.io.to(socketId).emit(event, payload);
   }
 }
