@@ -41,6 +41,15 @@ module.exports = {
       to: { path: '^(server|media-workers)/' },
     },
     {
+      name: 'wire-contract-only',
+      severity: 'error',
+      comment:
+        "The browser client and the load tester's bots speak the public wire contract (@parley/protocol, " +
+        'protocol/src/index.ts) only, never the internal one (@parley/protocol/internal: media RPC, Redis keys).',
+      from: { path: ['^client/', '^loadtest/src/bots/'] },
+      to: { path: '^protocol/src/internal\\.[jt]s$' },
+    },
+    {
       name: 'protocol-imports-no-workspace',
       severity: 'error',
       comment: 'protocol/ is the contract every workspace shares; it depends on none of them.',
@@ -51,12 +60,17 @@ module.exports = {
       name: 'tools-use-public-entry-points',
       severity: 'error',
       comment:
-        'bench/ and loadtest/ use a workspace only through its public entry point (protocol/src/index.ts, ' +
+        'bench/ and loadtest/ use a workspace only through its public entry point (protocol/src/index.ts and ' +
+        'internal.ts, ' +
         'server/src/index.ts, media-workers/src/index.ts) or as a process, never its internals.',
       from: { path: '^(bench|loadtest)/' },
       to: {
         path: PRODUCT,
-        pathNot: ['^(protocol|server|media-workers)/src/index\\.[jt]s$', '^loadtest/src/'],
+        pathNot: [
+          '^(protocol|server|media-workers)/src/index\\.[jt]s$',
+          '^protocol/src/internal\\.[jt]s$',
+          '^loadtest/src/',
+        ],
       },
     },
     {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { MediaNotification, MediaRpcParsedParams, MediaRpcResult } from '@parley/protocol';
+import type { MediaNotification, MediaRpcParsedParams, MediaRpcResult } from '@parley/protocol/internal';
 import type { Router } from 'mediasoup/types';
 import { MEDIA_CODECS } from './codecs.js';
 import { MediaError } from './errors.js';

@@ -1,10 +1,10 @@
+import { type WorkerLoad } from '@parley/protocol';
 import {
   MEDIA_NODE_KEY_TTL_MS,
   MEDIA_NODE_REFRESH_MS,
   mediaNodeRedisKey,
   type MediaNodeRegistration,
-  type WorkerLoad,
-} from '@parley/protocol';
+} from '@parley/protocol/internal';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 

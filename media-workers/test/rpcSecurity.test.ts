@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MEDIA_RPC_PATH, mediaNodeRedisKey } from '@parley/protocol';
+import { MEDIA_RPC_PATH, mediaNodeRedisKey } from '@parley/protocol/internal';
 import { Redis } from 'ioredis';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,3 @@
-import { SfuEvents } from './schemas/sfu.js';
-
 /**
  * Socket.io event names. The names of the public contract (docs/protocol.md) come from the
  * original product documents and must not change.
@@ -69,15 +67,3 @@ export const ServerEvents = {
 export interface SessionEndedEvent {
   reason: 'expired' | 'revoked';
 }
-
-export type ClientEventName = (typeof ClientEvents)[keyof typeof ClientEvents];
-export type ServerEventName = (typeof ServerEvents)[keyof typeof ServerEvents];
-
-/**
- * Every client→server event name of the contract: the core events and the `sfu:*` requests. The
- * server answers any other name, sent with an ack, `{ok: false, error: {code: 'bad_request'}}`.
- */
-export const clientEventNames: ReadonlySet<string> = new Set<string>([
-  ...Object.values(ClientEvents),
-  ...Object.values(SfuEvents),
-]);

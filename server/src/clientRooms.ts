@@ -1,3 +1,5 @@
+import type { ServerEventName, ServerEventPayload } from '@parley/protocol';
+
 /**
  * How domain services reach clients without knowing Socket.io: emit an event to rooms (every
  * socket of a user, of a meeting, or one socket id, on every instance), leave some sockets out,
@@ -11,11 +13,22 @@ export interface ClientRooms {
   readonly sockets: { readonly sockets: ReadonlyMap<string, { readonly connected: boolean }> };
 }
 
-/** An emit to some rooms, optionally leaving some sockets or rooms out. */
+/**
+ * An emit to some rooms, optionally leaving some sockets or rooms out. Only the events of the
+ * socket contract (`ServerEventContract`), each with its own payload.
+ */
 export interface RoomEmit {
   except(room: string | string[]): RoomEmit;
-  emit(event: string, ...args: unknown[]): boolean;
+  emit<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): boolean;
 }
+
+/** Emits `event` to the sockets of a meeting, leaving out one socket (the sender) or none. */
+export type EmitToMeeting = <E extends ServerEventName>(
+  meetingId: string,
+  exceptSocketId: string | null,
+  event: E,
+  payload: ServerEventPayload<E>,
+) => void;
 
 /** The room holding every socket of one user, on every instance. */
 export const userRoom = (userId: string): string => `user:${userId}`;

@@ -25,7 +25,7 @@ import { createPresenceService } from './presence/createPresenceService.js';
 import { createSfuServices } from './sfu/createSfuServices.js';
 import { createRoomFeatures } from './room/createRoomFeatures.js';
 import { stopListening } from './http/stopListening.js';
-import { createIoServer, setupRealtime } from './realtime/io.js';
+import { clientRoomsOf, createIoServer, setupRealtime } from './realtime/io.js';
 import type { ParleyServer } from './realtime/types.js';
 import { createDb, migrateLatest } from './store/db.js';
 import { closeRedis, connectRedis, createRedis } from './store/redis.js';
@@ -146,7 +146,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       redis,
       redisPrefix: config.redisPrefix,
       logger,
-      io: realtime.io,
+      io: clientRoomsOf(realtime.io),
       writeConcurrency: config.chatWriteConcurrency,
       limits,
       writeQueue: config.limits.chatWriteQueue,
@@ -160,13 +160,13 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       ttlMs: config.presenceTtlMs,
       offlineGraceMs: config.presenceOfflineGraceMs,
       logger,
-      io: realtime.io,
+      io: clientRoomsOf(realtime.io),
       contactIdsOf: (userId) => chat.contacts.contactIdsOf(userId),
     });
     const instance: InstanceDeps = {
       redis,
       redisPrefix: config.redisPrefix,
-      io: realtime.io,
+      io: clientRoomsOf(realtime.io),
       instanceId,
       logger,
       metrics: registry,
@@ -217,7 +217,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
       redis,
       redisPrefix: config.redisPrefix,
       instanceId,
-      io: realtime.io,
+      io: clientRoomsOf(realtime.io),
       logger,
       consumerBudget: config.sfu.consumerBudget,
       nodeConsumerBudget: config.sfu.nodeConsumerBudget,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { MEDIA_RPC_PATH, type MediaNotification } from '@parley/protocol';
+import { MEDIA_RPC_PATH, type MediaNotification } from '@parley/protocol/internal';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { io as connect } from 'socket.io-client';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MediaNodeRegistration, mediaNodeRedisKey } from '@parley/protocol';
+import { MediaNodeRegistration, mediaNodeRedisKey } from '@parley/protocol/internal';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

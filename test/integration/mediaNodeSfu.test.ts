@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MediaNotification, RtpCapabilitiesWire } from '@parley/protocol';
+import type { RtpCapabilitiesWire } from '@parley/protocol';
+import type { MediaNotification } from '@parley/protocol/internal';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';

@@ -1,4 +1,4 @@
-import { MEDIA_RPC_PATH } from '@parley/protocol';
+import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotShared, type BotShared } from '../../loadtest/src/bots/index.js';

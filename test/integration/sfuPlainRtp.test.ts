@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
-import { MEDIA_RPC_PATH, SfuEvents } from '@parley/protocol';
+import { SfuEvents } from '@parley/protocol';
+import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MEDIA_RPC_PATH, SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { waitForMediaNode } from '../support/serverProcess.js';
 import { OPUS } from '../support/rtp.js';

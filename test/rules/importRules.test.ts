@@ -33,6 +33,8 @@ describe('import rules', () => {
         'product-code-not-tests: bench/run.js → test/integration/cases.test.js',
         'protocol-imports-no-workspace: protocol/src/index.js → client/src/app.js',
         'tools-use-public-entry-points: loadtest/src/cli.js → server/src/chat/service.js',
+        'wire-contract-only: client/src/app.js → protocol/src/internal.js',
+        'wire-contract-only: loadtest/src/bots/bot.js → protocol/src/internal.js',
       ].sort(),
     );
   });

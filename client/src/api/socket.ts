@@ -1,7 +1,19 @@
+import {
+  ackBody,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ClientToServerEvents,
+  type ServerEventName,
+  type ServerEventPayload,
+  type ServerToClientEvents,
+} from '@parley/protocol';
 import { createSignal, type Accessor } from 'solid-js';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, readErrorInfo } from './ApiError.js';
-import type { ClientRequestName, ClientRequests, ServerPushName, ServerPushes } from './socketEvents.js';
+
+/** The page's Socket.io connection, typed by the socket contract (`@parley/protocol`). */
+export type ParleyClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'unauthorized';
 
@@ -13,18 +25,21 @@ export interface RequestOptions {
 export interface SocketClient {
   /** The live connection state, as a solid signal. */
   readonly state: Accessor<ConnectionState>;
-  /** Emits a client→server event and resolves with its `{ok: true}` acknowledgement. */
-  request<E extends ClientRequestName>(
+  /**
+   * Emits a client→server event of the contract and resolves with the body of its `{ok: true}`
+   * acknowledgement (without `ok`); `{ok: false}`, a timeout or a lost connection reject (ApiError).
+   */
+  request<E extends ClientEventName>(
     event: E,
-    payload: ClientRequests[E]['payload'],
+    payload: ClientEventPayload<E>,
     options?: RequestOptions,
-  ): Promise<ClientRequests[E]['ack']>;
+  ): Promise<ClientEventAck<E>>;
   /** Listens to a server→client event; returns the function that stops listening. */
-  on<E extends ServerPushName>(event: E, handler: (payload: ServerPushes[E]) => void): () => void;
+  on<E extends ServerEventName>(event: E, handler: (payload: ServerEventPayload<E>) => void): () => void;
   /** Disconnects for good (logout, page teardown). */
   close(): void;
-  /** The underlying socket, for features that need more than requests and pushes. */
-  readonly raw: Socket;
+  /** The underlying socket, for its connection events (`connect`, `disconnect`). */
+  readonly raw: ParleyClientSocket;
 }
 
 export interface SocketClientOptions {
@@ -65,7 +80,7 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
   };
-  const socket: Socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+  const socket: ParleyClientSocket = options.url ? io(options.url, socketOptions) : io(socketOptions);
 
   /** The server said this socket's session ended (expired, logged out here or everywhere). */
   let sessionEnded = false;
@@ -95,20 +110,24 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
     else setState('reconnecting');
   });
 
-  async function request<E extends ClientRequestName>(
+  async function request<E extends ClientEventName>(
     event: E,
-    payload: ClientRequests[E]['payload'],
+    payload: ClientEventPayload<E>,
     requestOptions: RequestOptions = {},
-  ): Promise<ClientRequests[E]['ack']> {
+  ): Promise<ClientEventAck<E>> {
     let response: unknown;
     try {
-      response = await socket.timeout(requestOptions.timeoutMs ?? timeoutMs).emitWithAck(event, payload);
+      // What arrives is read as unknown and checked below, whatever the contract promises.
+      const untyped = socket.timeout(requestOptions.timeoutMs ?? timeoutMs) as unknown as {
+        emitWithAck(event: string, payload: unknown): Promise<unknown>;
+      };
+      response = await untyped.emitWithAck(event, payload);
     } catch (error) {
       throw toApiError(error);
     }
     if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
-      const { ok: _ok, ...rest } = response as { ok: true } & Record<string, unknown>;
-      return rest as ClientRequests[E]['ack'];
+      // The server builds acks by the contract; their shapes are not checked again here.
+      return ackBody(response as { ok: true }) as ClientEventAck<E>;
     }
     const info = readErrorInfo(response);
     throw info
@@ -116,11 +135,15 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
       : new ApiError({ status: 0, code: 'internal', message: `Unexpected answer to "${event}"` });
   }
 
-  function on<E extends ServerPushName>(event: E, handler: (payload: ServerPushes[E]) => void): () => void {
-    const listener = (payload: ServerPushes[E]) => handler(payload);
-    socket.on(event as string, listener);
+  function on<E extends ServerEventName>(event: E, handler: (payload: ServerEventPayload<E>) => void): () => void {
+    const untyped = socket as unknown as {
+      on(event: string, listener: (payload: ServerEventPayload<E>) => void): void;
+      off(event: string, listener: (payload: ServerEventPayload<E>) => void): void;
+    };
+    const listener = (payload: ServerEventPayload<E>) => handler(payload);
+    untyped.on(event, listener);
     return () => {
-      socket.off(event as string, listener);
+      untyped.off(event, listener);
     };
   }
 

@@ -6,7 +6,7 @@
  * SRTP unless the shared options say `srtp: false`) and counts what arrives. Design and figures: docs/sfu.md "Plain RTP and the load tester's bots".
  */
 import type * as dgram from 'node:dgram';
-import { SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { ClientEvents, ServerEvents, SfuEvents, SfuServerEvents, type RtpCapabilitiesWire } from '@parley/protocol';
 import type { ClientSample, ClientSpec, JoinResult, LoadClient } from '../clientTypes.js';
 import { BotReceiver } from './BotReceiver.js';
 import type { BotSender } from './BotSender.js';
@@ -23,11 +23,6 @@ const MIGRATE_WAIT_MS = 5_000;
 /** After `sfu:migrated`: the old sender keeps sending this long (the server closes its producers after 1 s). */
 const OLD_SENDER_GRACE_MS = 1_500;
 
-interface ProducerRef {
-  producerId: string;
-  kind?: string;
-}
-
 export class BotClient implements LoadClient {
   private socket: BotSocket | null = null;
   private udp: dgram.Socket | null = null;
@@ -41,7 +36,7 @@ export class BotClient implements LoadClient {
   private readonly consumerIds = new Set<string>();
   private readonly receiver: BotReceiver;
   private recvTransportId: string | null = null;
-  private rtpCapabilities: unknown = null;
+  private rtpCapabilities: RtpCapabilitiesWire = {};
   private readonly consumed = new Set<string>();
   private consumeChain: Promise<void> = Promise.resolve();
   private mode: string | null = null;
@@ -81,7 +76,7 @@ export class BotClient implements LoadClient {
       this.socket = await BotSocket.connect(this.spec.baseUrl, token, options.requestTimeoutMs);
       this.listen(this.socket);
       const joined = await this.socket.ack(
-        'join_meeting',
+        ClientEvents.joinMeeting,
         { meetingId: this.spec.meetingId },
         'join',
         options.requestTimeoutMs,
@@ -113,22 +108,22 @@ export class BotClient implements LoadClient {
   private listen(bot: BotSocket): void {
     const s = bot.socket;
     const mine = (p: { meetingId?: string } | null | undefined) => p?.meetingId === this.spec.meetingId;
-    s.on('meeting_mode', (p: { meetingId?: string; mode?: string }) => {
+    s.on(ServerEvents.meetingMode, (p) => {
       if (mine(p) && typeof p.mode === 'string') this.mode = p.mode;
     });
-    s.on(SfuServerEvents.newProducer, (p: ProducerRef & { meetingId?: string }) => {
+    s.on(SfuServerEvents.newProducer, (p) => {
       if (mine(p) && this.recvTransportId) this.consume(p.producerId, this.generation);
     });
-    s.on(SfuServerEvents.consumerClosed, (p: { meetingId?: string; consumerId?: string }) => {
+    s.on(SfuServerEvents.consumerClosed, (p) => {
       if (mine(p) && p.consumerId) this.forgetConsumer(p.consumerId);
     });
-    s.on(SfuServerEvents.migrate, (p: { meetingId?: string }) => {
+    s.on(SfuServerEvents.migrate, (p) => {
       if (mine(p) && !this.closed) void this.migrate();
     });
-    s.on(SfuServerEvents.transportsReset, (p: { meetingId?: string }) => {
+    s.on(SfuServerEvents.transportsReset, (p) => {
       if (mine(p) && !this.closed) void this.restartMedia();
     });
-    s.on('meeting_ended', (p: { meetingId?: string }) => {
+    s.on(ServerEvents.meetingEnded, (p) => {
       if (mine(p)) this.mode = 'ended';
     });
     // `video-signal` offers (mesh mode) are left unanswered.
@@ -160,7 +155,7 @@ export class BotClient implements LoadClient {
       'media',
       this.shared.options.requestTimeoutMs,
     );
-    this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities ?? caps.routerRtpCapabilities);
+    this.rtpCapabilities = receiveCapabilities(caps.rtpCapabilities);
     const clips = this.spec.role === 'sender' ? await this.shared.cameraClips(this.spec.video) : null;
     if (clips || this.spec.mic) {
       this.sender = await openSendSide(ctx, clips ?? [], true);
@@ -191,7 +186,7 @@ export class BotClient implements LoadClient {
       'media',
       this.shared.options.requestTimeoutMs,
     );
-    const producers = (Array.isArray(listed.producers) ? listed.producers : []) as ProducerRef[];
+    const producers = Array.isArray(listed.producers) ? listed.producers : [];
     this.batchConsuming = true;
     try {
       for (const p of producers) this.consume(p.producerId, generation);
@@ -395,7 +390,9 @@ export class BotClient implements LoadClient {
     const socket = this.socket;
     this.socket = null;
     if (socket?.socket.connected) {
-      await socket.ack('leave_meeting', { meetingId: this.spec.meetingId }, 'leave', 3000).catch(() => undefined);
+      await socket
+        .ack(ClientEvents.leaveMeeting, { meetingId: this.spec.meetingId }, 'leave', 3000)
+        .catch(() => undefined);
     }
     socket?.close();
     const udp = this.udp;

@@ -2,6 +2,15 @@
  * The bot's Parley signalling, the same a browser uses: log in over HTTP (register when the
  * account does not exist yet), then a socket.io connection with the session token, and acks.
  */
+import {
+  ackBody,
+  ClientEventContract,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 
@@ -77,21 +86,28 @@ export async function loginOrRegister(
   }
 }
 
-export interface AckOk {
-  ok: true;
-  [key: string]: unknown;
-}
+/** The bot's Socket.io connection, typed by the socket contract (`@parley/protocol`). */
+export type BotIoSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A socket.io connection with acks that reject (BotError) on `{ok:false}` or a timeout. */
+/**
+ * A socket.io connection whose requests are the socket contract's events: the payload typed by
+ * the event's row, the answer read with the row's ack schema; it rejects (BotError) on
+ * `{ok:false}`, an answer that does not fit, or a timeout.
+ */
 export class BotSocket {
-  readonly socket: Socket;
+  readonly socket: BotIoSocket;
 
-  private constructor(socket: Socket) {
+  private constructor(socket: BotIoSocket) {
     this.socket = socket;
   }
 
   static connect(baseUrl: string, token: string, timeoutMs = 15_000): Promise<BotSocket> {
-    const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false, timeout: timeoutMs });
+    const socket: BotIoSocket = io(baseUrl, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      timeout: timeoutMs,
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.close();
@@ -109,15 +125,28 @@ export class BotSocket {
     });
   }
 
-  async ack(event: string, payload: unknown, stage: string, timeoutMs = 15_000): Promise<AckOk> {
+  async ack<E extends ClientEventName>(
+    event: E,
+    payload: ClientEventPayload<E>,
+    stage: string,
+    timeoutMs = 15_000,
+  ): Promise<ClientEventAck<E>> {
     let answer: unknown;
     try {
-      answer = await this.socket.timeout(timeoutMs).emitWithAck(event, payload);
+      // What arrives is read as unknown and checked below, whatever the contract promises.
+      const untyped = this.socket.timeout(timeoutMs) as unknown as {
+        emitWithAck(event: string, payload: unknown): Promise<unknown>;
+      };
+      answer = await untyped.emitWithAck(event, payload);
     } catch {
       throw new BotError(stage, `${event}: no answer within ${timeoutMs} ms`);
     }
     const a = answer as { ok?: boolean; error?: { code?: string; message?: string } } | null;
-    if (a?.ok === true) return a as AckOk;
+    if (a?.ok === true) {
+      const parsed = ClientEventContract[event].ack.safeParse(ackBody({ ...a, ok: true }));
+      if (parsed.success) return parsed.data as ClientEventAck<E>;
+      throw new BotError(stage, `${event}: unexpected answer: ${parsed.error.message}`);
+    }
     throw new BotError(
       stage,
       `${event} refused: ${a?.error?.code ?? 'error'}: ${a?.error?.message ?? JSON.stringify(answer)}`,

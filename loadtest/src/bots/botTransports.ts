@@ -5,7 +5,7 @@
  * unless the options say no, connected to the bot's UDP socket).
  */
 import type * as dgram from 'node:dgram';
-import { SfuEvents, type SrtpParametersWire } from '@parley/protocol';
+import { SfuEvents } from '@parley/protocol';
 import type { PacketizedClip } from './clipPackets.js';
 import { BotSender } from './BotSender.js';
 import type { BotShared } from './BotShared.js';
@@ -13,13 +13,6 @@ import { BotError, type BotSocket } from './botSignalling.js';
 import { audioRtpParameters, videoRtpParameters } from './mediaParams.js';
 import { randomSrtpParameters, srtpAuthTagBytes } from './srtp.js';
 import { localAddressFor, transportTarget } from './udpSocket.js';
-
-interface PlainTransportAck {
-  transportId: string;
-  ip: string;
-  port: number;
-  srtpParameters?: SrtpParametersWire;
-}
 
 export interface BotTransportContext {
   socket: BotSocket;
@@ -40,12 +33,7 @@ export async function openSendSide(
 ): Promise<BotSender> {
   const { socket, meetingId, shared } = ctx;
   const t = shared.options.requestTimeoutMs;
-  const send = (await socket.ack(
-    SfuEvents.createPlainTransport,
-    { meetingId, direction: 'send' },
-    'media',
-    t,
-  )) as unknown as PlainTransportAck;
+  const send = await socket.ack(SfuEvents.createPlainTransport, { meetingId, direction: 'send' }, 'media', t);
   const sender = new BotSender(ctx.udp, clips, shared.clock);
   const producers = [
     ...(mic ? [['audio', 'mic', audioRtpParameters(sender.audioSsrc)] as const] : []),
@@ -77,12 +65,12 @@ export async function openRecvSide(ctx: BotTransportContext): Promise<RecvSide> 
   const { socket, meetingId, shared } = ctx;
   const { options } = shared;
   const t = options.requestTimeoutMs;
-  const recv = (await socket.ack(
+  const recv = await socket.ack(
     SfuEvents.createPlainTransport,
     { meetingId, direction: 'recv', ...(options.srtp ? { srtp: true } : {}) },
     'media',
     t,
-  )) as unknown as PlainTransportAck;
+  );
   if (options.srtp && !recv.srtpParameters)
     throw new BotError(
       'media',

@@ -1,4 +1,5 @@
 /** What the bots produce: opus and VP8 (one stream, or simulcast layers) RTP parameters, and the opus frame they send. */
+import type { RtpCapabilitiesWire } from '@parley/protocol';
 
 export const AUDIO_PT = 100;
 export const VIDEO_PT = 101;
@@ -42,17 +43,13 @@ export function videoRtpParameters(ssrcs: number | readonly number[]) {
   };
 }
 
-interface Capabilities {
-  codecs?: Array<{ mimeType: string }>;
-  headerExtensions?: unknown[];
-}
-
 /**
  * The capabilities a receiving bot consumes with: the router's codecs without RTX (no
  * retransmissions to demultiplex) and no header extensions (plain RTP headers).
  */
-export function receiveCapabilities(router: unknown): Capabilities {
-  const caps = (router ?? {}) as Capabilities;
+export function receiveCapabilities(router: unknown): RtpCapabilitiesWire {
+  // The router's capabilities as the server relays them (typed `unknown` on the wire).
+  const caps = (router ?? {}) as RtpCapabilitiesWire;
   return { ...caps, codecs: (caps.codecs ?? []).filter((c) => !/\/rtx$/i.test(c.mimeType)), headerExtensions: [] };
 }
 

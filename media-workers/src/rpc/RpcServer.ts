@@ -6,7 +6,7 @@ import {
   MEDIA_RPC_PATH,
   type MediaNotification,
   type MediaRpcAck,
-} from '@parley/protocol';
+} from '@parley/protocol/internal';
 import { Server } from 'socket.io';
 import type { Logger } from '../logger.js';
 

@@ -1,12 +1,12 @@
+import { parsePayload } from '@parley/protocol';
 import {
   MediaRpcMethods,
   MediaRpcRequest,
-  parsePayload,
   type MediaRpcAck,
   type MediaRpcMethod,
   type MediaRpcParsedParams,
   type MediaRpcResult,
-} from '@parley/protocol';
+} from '@parley/protocol/internal';
 import { MediaError } from '../errors.js';
 import type { Logger } from '../logger.js';
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { MediaNodeRegistration, mediaNodeRedisKey, type MediaNotification, type WorkerLoad } from '@parley/protocol';
+import { type WorkerLoad } from '@parley/protocol';
+import { MediaNodeRegistration, mediaNodeRedisKey, type MediaNotification } from '@parley/protocol/internal';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MediaNodeClient } from './MediaNodeClient.js';

@@ -1,16 +1,16 @@
 import { EventEmitter } from 'node:events';
+import { type ErrorCode } from '@parley/protocol';
 import {
   MEDIA_NOTIFICATION_EVENT,
   MEDIA_RPC_EVENT,
   MEDIA_RPC_PATH,
   MediaNotification,
   MediaRpcMethods,
-  type ErrorCode,
   type MediaRpcAck,
   type MediaRpcMethod,
   type MediaRpcParams,
   type MediaRpcResult,
-} from '@parley/protocol';
+} from '@parley/protocol/internal';
 import type { Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 

@@ -1,4 +1,4 @@
-import { ClientEvents, MarkRead, SendMessage } from '@parley/protocol';
+import { ClientEvents } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -10,12 +10,12 @@ import type { SocketHandlers } from './SocketHandlers.js';
 export const chatHandlers: SocketHandlers = (socket, app) => {
   const userId = socket.data.user.id;
 
-  onEvent(socket, ClientEvents.message, SendMessage, async (data) => {
+  onEvent(socket, ClientEvents.message, async (data) => {
     const { message } = await app.chat.messages.send(userId, data);
     return { message };
   });
 
-  onEvent(socket, ClientEvents.markRead, MarkRead, async (data) => {
+  onEvent(socket, ClientEvents.markRead, async (data) => {
     const state = await app.chat.readState.markRead(userId, data.conversationId, data.messageId);
     return { ...state };
   });

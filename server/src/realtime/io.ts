@@ -12,7 +12,7 @@ import { eventGuardMetrics } from './eventGuardMetrics.js';
 import { setEventGuard, setEventLogger } from './onEvent.js';
 import { registerHandlers } from './registerHandlers.js';
 import { cutRevokedSessions, watchSession } from './sessionSockets.js';
-import { userRoom } from '../clientRooms.js';
+import { userRoom, type ClientRooms } from '../clientRooms.js';
 import type { ParleyServer, ParleySocket } from './types.js';
 
 /** Largest accepted Socket.io message; bigger ones close that client's connection only. */
@@ -23,6 +23,13 @@ export interface RealtimeServer {
   /** Closes the sockets, then the adapter's Redis connections. */
   close(): Promise<void>;
 }
+
+/**
+ * The Socket.io server as domain services see it (clientRooms.ts). The compiler cannot match
+ * Socket.io's emit (its parameters rebuilt per event to decorate acks) to `RoomEmit`'s generic
+ * one, although both take their events and payloads from the same `ServerEventContract`.
+ */
+export const clientRoomsOf = (io: ParleyServer): ClientRooms => io as unknown as ClientRooms;
 
 /**
  * Socket.io on the given http.Server (the one Koa serves), with the Redis adapter on two

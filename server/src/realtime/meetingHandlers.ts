@@ -1,13 +1,4 @@
-import {
-  ClientEvents,
-  JoinMeeting,
-  MeetingJoinTimeline,
-  MeetingRef,
-  ServerEvents,
-  StartMeeting,
-  type MeetingInvitationEvent,
-  type RoomInfo,
-} from '@parley/protocol';
+import { ClientEvents, ServerEvents, type MeetingInvitationEvent, type RoomInfo } from '@parley/protocol';
 import { joinAcknowledged, joinMetricsOf, timelineReceived } from './joinMetrics.js';
 import { joinSfuInfo } from '../sfu/joinSfuInfo.js';
 import { onEvent } from './onEvent.js';
@@ -24,13 +15,13 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
   const user = socket.data.user;
   const log = app.logger.child({ component: 'meetings', userId: user.id });
 
-  onEvent(socket, ClientEvents.startMeeting, StartMeeting, async (data) => ({
+  onEvent(socket, ClientEvents.startMeeting, async (data) => ({
     meeting: await meetings.start(user, data),
   }));
 
   const joinMetrics = joinMetricsOf(app.metrics);
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
-  onEvent(socket, ClientEvents.joinMeeting, JoinMeeting, async ({ meetingId, resumePeerId, sfuTransports }) => {
+  onEvent(socket, ClientEvents.joinMeeting, async ({ meetingId, resumePeerId, sfuTransports }) => {
     const checked = await app.room.beforeJoin(socket, user, meetingId);
     const joined = await rooms.join(socket, user, meetingId, resumePeerId, checked);
     joinAcknowledged(socket);
@@ -42,19 +33,19 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     return { ...joined, room, ...(sfu ? { sfu } : {}) };
   });
 
-  onEvent(socket, ClientEvents.meetingJoinTimeline, MeetingJoinTimeline, (timeline) => {
+  onEvent(socket, ClientEvents.meetingJoinTimeline, (timeline) => {
     timelineReceived(socket, joinMetrics, timeline);
   });
 
-  onEvent(socket, ClientEvents.leaveMeeting, MeetingRef, async ({ meetingId }) => {
+  onEvent(socket, ClientEvents.leaveMeeting, async ({ meetingId }) => {
     await rooms.leave(socket, meetingId);
   });
 
-  onEvent(socket, ClientEvents.stopMeeting, MeetingRef, async ({ meetingId }) => {
+  onEvent(socket, ClientEvents.stopMeeting, async ({ meetingId }) => {
     await meetings.stop(user, meetingId);
   });
 
-  onEvent(socket, ClientEvents.getRoomInfo, MeetingRef, async ({ meetingId }) => {
+  onEvent(socket, ClientEvents.getRoomInfo, async ({ meetingId }) => {
     const info: RoomInfo = await rooms.info(user, meetingId);
     socket.emit(ServerEvents.roomInfoResponse, info);
     return { ...info };

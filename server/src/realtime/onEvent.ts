@@ -1,20 +1,31 @@
-import { parsePayload, type ErrorInfo } from '@parley/protocol';
-import type { z } from 'zod';
+import {
+  ClientEventContract,
+  parsePayload,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventParsed,
+  type ErrorInfo,
+} from '@parley/protocol';
 import { AppError, INTERNAL_ERROR } from '../appError.js';
 import type { Logger } from '../logger.js';
 import { isStoreDown, storeUnavailable } from '../store/unavailable.js';
 import type { EventGuard } from './eventGuard.js';
 import type { ParleySocket } from './types.js';
 
-type AckResponse = ({ ok: true } & Record<string, unknown>) | { ok: false; error: ErrorInfo };
+type AckResponse = ({ ok: true } & object) | { ok: false; error: ErrorInfo };
 
 /** What a handler may return: fields spread into `{ok: true, ...}` (or nothing). */
-export type EventResult = Record<string, unknown> | void;
+export type EventResult = object | void;
 
-export type EventHandler<S extends z.ZodType> = (
-  data: z.infer<S>,
+/** What the handler of `E` answers: its ack's body (nothing, when every field of it is optional). */
+export type EventAnswer<E extends ClientEventName> =
+  ClientEventAck<E> | (Record<never, never> extends ClientEventAck<E> ? void : never);
+
+/** The handler of client→server event `E`: its parsed payload in, its ack's body out. */
+export type EventHandler<E extends ClientEventName> = (
+  data: ClientEventParsed<E>,
   socket: ParleySocket,
-) => EventResult | Promise<EventResult>;
+) => EventAnswer<E> | Promise<EventAnswer<E>>;
 
 /** Where onEvent reports unexpected handler failures, per Socket.io server (set by setupRealtime). */
 const loggers = new WeakMap<object, Logger>();
@@ -37,25 +48,42 @@ function errorInfo(error: unknown, event: string, socket: ParleySocket): ErrorIn
 }
 
 /**
- * Registers a client→server event: validates the payload with a protocol schema and answers
+ * Registers a client→server event of the contract: validates the payload with the schema of its
+ * row in `ClientEventContract` and answers
  * the acknowledgement exactly once, `{ok: true, ...result}` or `{ok: false, error}`. Never
  * throws, whatever arrives (no payload, no ack, non-objects, extra arguments): a malformed
  * payload gets `bad_request` and the socket stays connected. Every event first passes the
  * per-event limits (EventGuard): past them, `rate_limited` with `retryAfterMs`, before parsing.
  */
-export function onEvent<S extends z.ZodType>(
-  socket: ParleySocket,
-  event: string,
-  schema: S,
-  handler: EventHandler<S>,
-): void {
-  socket.on(event, (...args: unknown[]) => {
+export function onEvent<E extends ClientEventName>(socket: ParleySocket, event: E, handler: EventHandler<E>): void {
+  const schema = ClientEventContract[event].payload;
+  listen(socket, event, (args) => {
     answerEvent(socket, event, args, (payload) => {
       const parsed = parsePayload(schema, payload);
       if (!parsed.ok) throw new AppError(parsed.error.code, parsed.error.message, parsed.error.field);
-      return handler(parsed.data, socket);
+      return handler(parsed.data as ClientEventParsed<E>, socket);
     });
   });
+}
+
+/**
+ * Registers an event of the contract that this server refuses whatever its payload (a feature
+ * switched off): every ack gets `error`, after the per-event limits like any other event.
+ */
+export function refuseEvent(socket: ParleySocket, event: ClientEventName, error: () => AppError): void {
+  listen(socket, event, (args) => {
+    answerEvent(socket, event, args, () => {
+      throw error();
+    });
+  });
+}
+
+/** A raw listener of `event`: what arrives is untrusted, whatever the contract's types say. */
+function listen(socket: ParleySocket, event: ClientEventName, listener: (args: unknown[]) => void): void {
+  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(
+    event,
+    (...args: unknown[]) => listener(args),
+  );
 }
 
 /**

@@ -1,15 +1,4 @@
-import {
-  Admit,
-  ClientEvents,
-  InviteParticipants,
-  LowerHand,
-  MuteEveryone,
-  MuteParticipant,
-  RaiseHand,
-  RemoveParticipant,
-  SendReaction,
-  SetMeetingLock,
-} from '@parley/protocol';
+import { ClientEvents } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -24,49 +13,49 @@ export const roomHandlers: SocketHandlers = (socket, app) => {
   const user = socket.data.user;
   const count = (action: string) => app.room.count(action);
 
-  onEvent(socket, ClientEvents.raiseHand, RaiseHand, async ({ meetingId, raised }) => {
+  onEvent(socket, ClientEvents.raiseHand, async ({ meetingId, raised }) => {
     const result = await hands.raise(socket.id, meetingId, raised);
     count(raised ? 'raise_hand' : 'lower_own_hand');
     return result;
   });
 
-  onEvent(socket, ClientEvents.lowerHand, LowerHand, async ({ meetingId, peerId }) => {
+  onEvent(socket, ClientEvents.lowerHand, async ({ meetingId, peerId }) => {
     await hands.lowerByHost(user, meetingId, peerId);
     count('lower_hand');
   });
 
-  onEvent(socket, ClientEvents.reaction, SendReaction, async ({ meetingId, emoji }) => {
+  onEvent(socket, ClientEvents.reaction, async ({ meetingId, emoji }) => {
     await hands.react(socket.id, meetingId, emoji);
     count('reaction');
   });
 
-  onEvent(socket, ClientEvents.muteParticipant, MuteParticipant, async ({ meetingId, peerId, kind }) => {
+  onEvent(socket, ClientEvents.muteParticipant, async ({ meetingId, peerId, kind }) => {
     await moderation.mute(user, meetingId, peerId, kind);
     count(`mute_${kind}`);
   });
 
-  onEvent(socket, ClientEvents.muteEveryone, MuteEveryone, async ({ meetingId }) => {
+  onEvent(socket, ClientEvents.muteEveryone, async ({ meetingId }) => {
     const muted = await moderation.muteEveryone(user, meetingId);
     count('mute_everyone');
     return { muted };
   });
 
-  onEvent(socket, ClientEvents.removeParticipant, RemoveParticipant, async ({ meetingId, peerId }) => {
+  onEvent(socket, ClientEvents.removeParticipant, async ({ meetingId, peerId }) => {
     await moderation.remove(user, meetingId, peerId);
     count('remove');
   });
 
-  onEvent(socket, ClientEvents.inviteParticipants, InviteParticipants, async ({ meetingId, userIds }) => {
+  onEvent(socket, ClientEvents.inviteParticipants, async ({ meetingId, userIds }) => {
     await moderation.invite(user, meetingId, userIds);
     count('invite');
   });
 
-  onEvent(socket, ClientEvents.setMeetingLock, SetMeetingLock, async ({ meetingId, locked }) => {
+  onEvent(socket, ClientEvents.setMeetingLock, async ({ meetingId, locked }) => {
     await lobby.setLocked(user, meetingId, locked);
     count(locked ? 'lock' : 'unlock');
   });
 
-  onEvent(socket, ClientEvents.admit, Admit, async ({ meetingId, requestId, allow }) => {
+  onEvent(socket, ClientEvents.admit, async ({ meetingId, requestId, allow }) => {
     await lobby.admit(user, meetingId, requestId, allow);
     count(allow ? 'admit' : 'refuse');
   });

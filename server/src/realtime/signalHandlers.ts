@@ -1,4 +1,4 @@
-import { ClientEvents, VideoSignal } from '@parley/protocol';
+import { ClientEvents } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -8,7 +8,7 @@ import type { SocketHandlers } from './SocketHandlers.js';
  * may signal, and only to a peer of the same meeting.
  */
 export const signalHandlers: SocketHandlers = (socket, app) => {
-  onEvent(socket, ClientEvents.videoSignal, VideoSignal, async (data) => {
+  onEvent(socket, ClientEvents.videoSignal, async (data) => {
     await app.meetings.rooms.relaySignal(socket, data);
   });
 };

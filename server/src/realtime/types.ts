@@ -1,4 +1,4 @@
-import type { User } from '@parley/protocol';
+import type { ClientToServerEvents, ServerToClientEvents, User } from '@parley/protocol';
 import type { Server, Socket } from 'socket.io';
 
 /** What the handshake stores on each authenticated socket. */
@@ -10,8 +10,13 @@ export interface SocketData {
   join?: { at: number; consumed: boolean; timeline: boolean };
 }
 
-// Events are validated at run time with the protocol schemas (onEvent), so the maps stay open.
-type AnyEvents = Record<string, (...args: any[]) => void>;
+/** Instances talk through the Redis adapter's rooms only, never with events of their own. */
+export type InterServerEvents = Record<never, never>;
 
-export type ParleyServer = Server<AnyEvents, AnyEvents, AnyEvents, SocketData>;
-export type ParleySocket = Socket<AnyEvents, AnyEvents, AnyEvents, SocketData>;
+/**
+ * The Socket.io server and its sockets, typed by the socket contract (`ClientEventContract` and
+ * `ServerEventContract` of `@parley/protocol`). Payloads are still checked at run time with the
+ * contract's schemas (onEvent): the types say what a well-behaved client sends.
+ */
+export type ParleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,4 +1,4 @@
-import { ClientEvents, Typing } from '@parley/protocol';
+import { ClientEvents } from '@parley/protocol';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -6,7 +6,7 @@ import type { SocketHandlers } from './SocketHandlers.js';
 export const typingHandlers: SocketHandlers = (socket, app) => {
   const userId = socket.data.user.id;
 
-  onEvent(socket, ClientEvents.typing, Typing, async (data) => {
+  onEvent(socket, ClientEvents.typing, async (data) => {
     await app.chat.typing.update(userId, data);
   });
 };

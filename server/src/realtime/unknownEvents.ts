@@ -13,8 +13,8 @@ export const UNKNOWN_EVENT_GUARD_KEY = '(unknown event)';
 const QUOTED_NAME_LENGTH = 64;
 
 /**
- * Answers every client→server event that the contract (`clientEventNames` of `@parley/protocol`)
- * does not name: sent with an ack, it gets `{ok: false, error: {code: 'bad_request'}}` exactly
+ * Answers every client→server event that has no row in the socket contract table
+ * (`ClientEventContract` of `@parley/protocol`, whose names are `clientEventNames`): sent with an ack, it gets `{ok: false, error: {code: 'bad_request'}}` exactly
  * once, after the per-event limits like any other event; sent without one, nothing is answered.
  */
 export function answerUnknownEvents(socket: ParleySocket): void {

@@ -1,4 +1,4 @@
-import type { MediaNotification } from '@parley/protocol';
+import type { MediaNotification } from '@parley/protocol/internal';
 import type { Logger } from '../logger.js';
 import type { LocalSfuPeer, LocalSfuPeers } from './LocalSfuPeers.js';
 import type { NodeLoss } from './NodeLoss.js';

@@ -1,4 +1,4 @@
-import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol';
+import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol/internal';
 import { AppError } from '../appError.js';
 import type { Logger } from '../logger.js';
 import type { NodeLoad } from '../media/placement/leastLoadedNode.js';

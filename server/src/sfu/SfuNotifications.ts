@@ -1,5 +1,7 @@
 import {
   SfuServerEvents,
+  type ServerEventName,
+  type ServerEventPayload,
   type SfuActiveSpeakerEvent,
   type SfuConsumerClosedEvent,
   type SfuMigrateEvent,
@@ -47,7 +49,12 @@ export class SfuNotifications {
     this.io.to(socketId).emit(SfuServerEvents.migrate, event);
   }
 
-  private toMeeting(meetingId: string, exceptSocketId: string | null, event: string, payload: object): void {
+  private toMeeting<E extends ServerEventName>(
+    meetingId: string,
+    exceptSocketId: string | null,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void {
     const room = this.io.to(meetingRoom(meetingId));
     (exceptSocketId ? room.except(exceptSocketId) : room).emit(event, payload);
   }

@@ -67,9 +67,8 @@ export class SessionSwitches {
         this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
         return;
       }
-      client.raw
-        .timeout(10_000)
-        .emitWithAck(SfuEvents.migrated, { meetingId })
+      client
+        .request(SfuEvents.migrated, { meetingId }, { timeoutMs: 10_000 })
         .catch((error: unknown) => log.warn('sfu:migrated was not answered', error));
     };
     this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);

@@ -3,7 +3,6 @@ import {
   SfuServerEvents,
   type Meeting,
   type MeetingEndReason,
-  type MeetingHostChangedEvent,
   type MeetingMode,
   type Participant,
 } from '@parley/protocol';
@@ -26,11 +25,6 @@ export interface MeetingEventHandlers {
 
 /** Listens to the meeting events of `meetingId`; returns the function that stops listening. */
 export function listenToMeeting(client: SocketClient, meetingId: string, on: MeetingEventHandlers): () => void {
-  /** Parley's own events that api/socketEvents.ts does not type (yet). */
-  const onRaw = <T>(event: string, handler: (payload: T) => void) => {
-    client.raw.on(event, handler);
-    return () => void client.raw.off(event, handler);
-  };
   const stops = [
     client.on(ServerEvents.meetingUserJoined, (event) => {
       if (event.meetingId === meetingId) on.userJoined({ peerId: event.peerId, user: event.user });
@@ -44,10 +38,10 @@ export function listenToMeeting(client: SocketClient, meetingId: string, on: Mee
     client.on(ServerEvents.meetingInvitation, (event) => {
       if (event.meeting.id === meetingId && event.status === 'inactive') on.invitationInactive(event.meeting);
     }),
-    onRaw<MeetingHostChangedEvent>(ServerEvents.meetingHostChanged, (event) => {
+    client.on(ServerEvents.meetingHostChanged, (event) => {
       if (event.meetingId === meetingId) on.hostChanged(event.hostId);
     }),
-    onRaw<{ meetingId: string }>(ServerEvents.meetingLobby, (event) => {
+    client.on(ServerEvents.meetingLobby, (event) => {
       if (event.meetingId === meetingId) on.lobby();
     }),
     client.on(ServerEvents.meetingMode, (event) => {

@@ -1,18 +1,17 @@
 import {
   ClientEvents,
   ServerEvents,
-  type HandRaisedEvent,
-  type LobbyCancelledEvent,
+  type ClientEventName,
+  type ClientEventPayload,
   type LobbyRequestEvent,
-  type MeetingLockEvent,
-  type MutedByHostEvent,
   type MuteKind,
-  type ParticipantMutedEvent,
   type ReactionEmoji,
-  type ReactionEvent,
   type RoomFeatureState,
+  type ServerEventName,
+  type ServerEventPayload,
 } from '@parley/protocol';
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { ApiError } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
 import type { MeetingCall } from '../call/createMeetingCall.js';
 import { applyHand, handsFromSnapshot } from './handQueue.js';
@@ -83,19 +82,16 @@ export function createRoomState(call: MeetingCall, client: SocketClient, meeting
     }
   });
 
-  const mine = <T extends { meetingId: string }>(handler: (event: T) => void) => {
-    return (event: T) => {
-      if (event?.meetingId === meetingId) handler(event);
-    };
-  };
-  const listen = <T extends { meetingId: string }>(event: string, handler: (payload: T) => void) => {
-    const listener = mine(handler);
-    client.raw.on(event, listener);
-    onCleanup(() => void client.raw.off(event, listener));
+  /** Listens to a room event of this meeting (those of other meetings are dropped). */
+  const listen = <E extends ServerEventName>(event: E, handler: (payload: ServerEventPayload<E>) => void) => {
+    const stop = client.on(event, (payload) => {
+      if ((payload as { meetingId?: unknown } | undefined)?.meetingId === meetingId) handler(payload);
+    });
+    onCleanup(stop);
   };
 
-  listen<HandRaisedEvent>(ServerEvents.handRaised, (event) => setHands(applyHand(hands(), event)));
-  listen<ReactionEvent>(ServerEvents.reaction, (event) => {
+  listen(ServerEvents.handRaised, (event) => setHands(applyHand(hands(), event)));
+  listen(ServerEvents.reaction, (event) => {
     setReactions(new Map(reactions()).set(event.peerId, event.emoji));
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -106,12 +102,12 @@ export function createRoomState(call: MeetingCall, client: SocketClient, meeting
     }, REACTION_SHOW_MS);
     timers.add(timer);
   });
-  listen<ParticipantMutedEvent>(ServerEvents.participantMuted, (event) => {
+  listen(ServerEvents.participantMuted, (event) => {
     if (event.peerId === call.selfPeerId()) return;
     const kinds = new Set(muted().get(event.peerId) ?? []).add(event.kind);
     setMuted(new Map(muted()).set(event.peerId, kinds));
   });
-  listen<MutedByHostEvent>(ServerEvents.mutedByHost, (event) => {
+  listen(ServerEvents.mutedByHost, (event) => {
     const local = call.local();
     if (event.kind === 'audio') {
       local?.setMicMuted(true);
@@ -121,27 +117,24 @@ export function createRoomState(call: MeetingCall, client: SocketClient, meeting
       setNotice('The host stopped your video.');
     }
   });
-  listen<MeetingLockEvent>(ServerEvents.meetingLock, (event) => setLocked(event.locked));
-  listen<LobbyRequestEvent>(ServerEvents.lobbyRequest, (event) => {
+  listen(ServerEvents.meetingLock, (event) => setLocked(event.locked));
+  listen(ServerEvents.lobbyRequest, (event) => {
     if (!lobby().some((r) => r.requestId === event.requestId)) setLobby([...lobby(), event]);
   });
-  listen<LobbyCancelledEvent>(ServerEvents.lobbyCancelled, (event) =>
-    setLobby(lobby().filter((r) => r.requestId !== event.requestId)),
-  );
+  listen(ServerEvents.lobbyCancelled, (event) => setLobby(lobby().filter((r) => r.requestId !== event.requestId)));
   onCleanup(() => {
     for (const timer of timers) clearTimeout(timer);
   });
 
-  /** Room requests are not in api/socketEvents.ts: sent raw, failures as ApiError like the rest. */
-  async function send(event: string, payload: object): Promise<void> {
-    const response = (await client.raw.timeout(10_000).emitWithAck(event, payload)) as {
-      ok: boolean;
-      error?: { code: string; message: string };
-    };
-    if (!response.ok) {
-      const message = response.error?.message ?? 'The request failed.';
-      setNotice(message);
-      throw new Error(message);
+  /** A room request; the server's refusal is shown as the notice (a timeout is not). */
+  async function send<E extends ClientEventName>(event: E, payload: ClientEventPayload<E>): Promise<void> {
+    try {
+      await client.request(event, payload, { timeoutMs: 10_000 });
+    } catch (error) {
+      if (error instanceof ApiError && error.code !== 'timeout' && error.code !== 'network_error') {
+        setNotice(error.message);
+      }
+      throw error;
     }
   }
   const quietly = (promise: Promise<void>) => promise.catch(() => undefined);

@@ -1,4 +1,10 @@
-import { SfuServerEvents, type JoinSfuInfo, type Participant, type SfuConsumerInfo } from '@parley/protocol';
+import {
+  MediaSourceSchema,
+  SfuServerEvents,
+  type JoinSfuInfo,
+  type Participant,
+  type SfuConsumerInfo,
+} from '@parley/protocol';
 import type { types } from 'mediasoup-client';
 import { createSignal } from 'solid-js';
 import { markJoin } from '../call/debugHooks.js';
@@ -7,7 +13,7 @@ import type { MeetingSession, PeerStats, RemoteMedia, SessionContext, TileReport
 import { newDevice, startReceiving } from './deviceWarmUp.js';
 import { SfuFeeds } from './SfuFeeds.js';
 import { SfuPublisher } from './SfuPublisher.js';
-import { readProducer, SfuSignal, type RemoteProducer } from './sfuSignal.js';
+import { SfuSignal, type RemoteProducer } from './sfuSignal.js';
 import { TileReporter } from './TileReporter.js';
 
 export { warmUpDevice } from './deviceWarmUp.js';
@@ -59,25 +65,18 @@ export class SfuSession implements MeetingSession {
     this.signal = new SfuSignal(context.client, context.meetingId);
     this.prepared = context.sfuJoin;
     this.tiles = new TileReporter(this.feeds, (tiles) => this.signal.reportTiles(tiles));
-    const on = <T extends object>(
-      event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
-      handler: (payload: T) => void,
-    ) => this.signal.on<T>(event, handler);
+    const on: SfuSignal['on'] = (event, handler) => this.signal.on(event, handler);
     this.stopListening = [
-      on<Record<string, unknown>>(SfuServerEvents.newProducer, (payload) => void this.consume(readProducer(payload))),
-      on<{ producerId: string }>(SfuServerEvents.producerClosed, ({ producerId }) => this.feeds.remove(producerId)),
-      on<{ producerId: string }>(SfuServerEvents.producerPaused, ({ producerId }) =>
-        this.feeds.setProducerPaused(producerId, true),
-      ),
-      on<{ producerId: string }>(SfuServerEvents.producerResumed, ({ producerId }) =>
-        this.feeds.setProducerPaused(producerId, false),
-      ),
-      on<{ consumerId: string }>(SfuServerEvents.consumerClosed, ({ consumerId }) => {
+      on(SfuServerEvents.newProducer, (producer) => void this.consume(producer)),
+      on(SfuServerEvents.producerClosed, ({ producerId }) => this.feeds.remove(producerId)),
+      on(SfuServerEvents.producerPaused, ({ producerId }) => this.feeds.setProducerPaused(producerId, true)),
+      on(SfuServerEvents.producerResumed, ({ producerId }) => this.feeds.setProducerPaused(producerId, false)),
+      on(SfuServerEvents.consumerClosed, ({ consumerId }) => {
         const feed = this.feeds.byConsumer(consumerId);
         if (feed) this.feeds.remove(feed.info.producerId);
       }),
-      on<{ peerId: string | null }>(SfuServerEvents.activeSpeaker, ({ peerId }) => this.speaker[1](peerId ?? null)),
-      on<object>(SfuServerEvents.transportsReset, () => {
+      on(SfuServerEvents.activeSpeaker, ({ peerId }) => this.speaker[1](peerId ?? null)),
+      on(SfuServerEvents.transportsReset, () => {
         this.log.info('transports reset by the server');
         this.restart(0);
       }),
@@ -201,7 +200,7 @@ export class SfuSession implements MeetingSession {
       } as types.TransportOptions);
       this.wire(send, id);
       send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        const source = typeof appData.source === 'string' ? appData.source : kind === 'audio' ? 'mic' : 'camera';
+        const source = MediaSourceSchema.safeParse(appData.source).data ?? (kind === 'audio' ? 'mic' : 'camera');
         const at = performance.now();
         this.signal.produce(send.id, kind, rtpParameters, source, appData.paused === true).then((producerId) => {
           this.log.debug(`produced ${source} (run ${id}) in ${Math.round(performance.now() - at)} ms`);

@@ -1,14 +1,19 @@
 import {
   SfuEvents,
-  SfuServerEvents,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type MediaSource,
   type SfuConsumeResult,
   type SfuConsumerInfo,
   type SfuResumeResult,
   type SfuProducerInfo,
+  type SfuServerEvents,
   type SfuTransportInfo,
+  type ServerEventPayload,
 } from '@parley/protocol';
 import type { types } from 'mediasoup-client';
-import { ApiError, readErrorInfo } from '../../api/ApiError.js';
+import { ApiError } from '../../api/ApiError.js';
 import type { SocketClient } from '../../api/socket.js';
 
 const TIMEOUT_MS = 10_000;
@@ -16,10 +21,15 @@ const TIMEOUT_MS = 10_000;
 /** A producer announced by the server, with the meeting it belongs to. */
 export type RemoteProducer = SfuProducerInfo;
 
+/** The `sfu:*` requests of the socket contract. */
+type SfuRequest = Extract<ClientEventName, `sfu:${string}`>;
+/** The `sfu:*` server→client events. */
+export type SfuServerEventName = (typeof SfuServerEvents)[keyof typeof SfuServerEvents];
+
 /**
- * The `sfu:*` requests and events of one meeting (protocol/src/schemas/sfu.ts). Acks are read
- * leniently: the flat shape or the same object nested under a name (see docs/sfu.md), so the
- * client does not break on a small server-side change.
+ * The `sfu:*` requests and events of one meeting (protocol/src/schemas/sfu.ts): each request's
+ * payload and answer are typed by the socket contract (`ClientEventContract`), and the meeting's
+ * id is added to every payload.
  */
 export class SfuSignal {
   constructor(
@@ -27,36 +37,34 @@ export class SfuSignal {
     readonly meetingId: string,
   ) {}
 
-  private async request(event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
-    let response: unknown;
+  private async request<E extends SfuRequest>(
+    event: E,
+    payload: Omit<ClientEventPayload<E>, 'meetingId'>,
+  ): Promise<ClientEventAck<E>> {
+    // The compiler cannot see that `meetingId` plus the rest is the whole payload of a generic E.
+    const full = { meetingId: this.meetingId, ...payload } as ClientEventPayload<E>;
     try {
-      response = await this.client.raw
-        .timeout(TIMEOUT_MS)
-        .emitWithAck(event, { meetingId: this.meetingId, ...payload });
+      return await this.client.request(event, full, { timeoutMs: TIMEOUT_MS });
     } catch (error) {
-      throw new ApiError({
-        status: 0,
-        code: 'timeout',
-        message: `${event}: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      if (!(error instanceof ApiError) || error.code === 'timeout' || error.code === 'network_error') {
+        throw new ApiError({
+          status: 0,
+          code: 'timeout',
+          message: `${event}: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+      throw error;
     }
-    if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
-      return response as Record<string, unknown>;
-    }
-    const info = readErrorInfo(response);
-    throw info
-      ? ApiError.fromInfo(info)
-      : new ApiError({ status: 0, code: 'internal', message: `Unexpected answer to "${event}"` });
   }
 
   async capabilities(): Promise<types.RtpCapabilities> {
     const ack = await this.request(SfuEvents.getCapabilities, {});
-    return (ack.rtpCapabilities ?? ack.routerRtpCapabilities) as types.RtpCapabilities;
+    // The wire types capabilities loosely (`unknown`); mediasoup-client reads them.
+    return ack.rtpCapabilities as types.RtpCapabilities;
   }
 
   async createTransport(direction: 'send' | 'recv'): Promise<SfuTransportInfo> {
-    const ack = await this.request(SfuEvents.createTransport, { direction });
-    return (ack.transport ?? ack) as SfuTransportInfo;
+    return this.request(SfuEvents.createTransport, { direction });
   }
 
   async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
@@ -72,7 +80,7 @@ export class SfuSignal {
     transportId: string,
     kind: types.MediaKind,
     rtpParameters: types.RtpParameters,
-    source: string,
+    source: MediaSource,
     paused: boolean,
   ): Promise<string> {
     const ack = await this.request(SfuEvents.produce, {
@@ -82,7 +90,7 @@ export class SfuSignal {
       appData: { source },
       paused,
     });
-    return String(ack.producerId ?? ack.id);
+    return ack.producerId;
   }
 
   async producerAction(action: 'pause' | 'resume' | 'close', producerId: string): Promise<void> {
@@ -97,7 +105,7 @@ export class SfuSignal {
 
   async producers(): Promise<RemoteProducer[]> {
     const ack = await this.request(SfuEvents.getProducers, {});
-    return (ack.producers ?? []) as RemoteProducer[];
+    return ack.producers;
   }
 
   async consume(
@@ -105,9 +113,7 @@ export class SfuSignal {
     producerId: string,
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<SfuConsumerInfo> {
-    const ack = await this.request(SfuEvents.consume, { transportId, producerId, rtpCapabilities });
-    const info = (ack.consumer ?? ack) as SfuConsumerInfo & { id?: string };
-    return { ...info, consumerId: info.consumerId ?? String(info.id) };
+    return this.request(SfuEvents.consume, { transportId, producerId, rtpCapabilities });
   }
 
   /**
@@ -120,13 +126,13 @@ export class SfuSignal {
     options: { producerIds?: string[] } = {},
   ): Promise<SfuConsumeResult[]> {
     const ack = await this.request(SfuEvents.consumeMany, { transportId, rtpCapabilities, ...options });
-    return (ack.consumers ?? []) as SfuConsumeResult[];
+    return ack.consumers;
   }
 
   /** `sfu:resume_consumers`: one answer per consumer. */
   async resumeConsumers(consumerIds: string[]): Promise<SfuResumeResult[]> {
     const ack = await this.request(SfuEvents.resumeConsumers, { consumerIds });
-    return (ack.consumers ?? []) as SfuResumeResult[];
+    return ack.consumers;
   }
 
   async consumerAction(action: 'pause' | 'resume', consumerId: string): Promise<void> {
@@ -138,19 +144,9 @@ export class SfuSignal {
   }
 
   /** Listens to one `sfu:*` server event of this meeting; returns the function that stops. */
-  on<T extends object>(
-    event: (typeof SfuServerEvents)[keyof typeof SfuServerEvents],
-    handler: (payload: T) => void,
-  ): () => void {
-    const listener = (payload: T & { meetingId?: string }) => {
-      if (payload && payload.meetingId === this.meetingId) handler(payload);
-    };
-    this.client.raw.on(event, listener);
-    return () => void this.client.raw.off(event, listener);
+  on<E extends SfuServerEventName>(event: E, handler: (payload: ServerEventPayload<E>) => void): () => void {
+    return this.client.on(event, (payload) => {
+      if (payload?.meetingId === this.meetingId) handler(payload);
+    });
   }
-}
-
-/** `sfu:new_producer` may carry the producer flat or nested under `producer`. */
-export function readProducer(payload: Record<string, unknown>): RemoteProducer {
-  return (payload.producer ?? payload) as RemoteProducer;
 }

@@ -1,4 +1,4 @@
-import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol';
+import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol/internal';
 import { AppError } from '../../appError.js';
 import { MediaRpcError } from '../../media/MediaNodeClient.js';
 import type { MediaNodes } from './MediaNodes.js';

@@ -1,4 +1,4 @@
-import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol';
+import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol/internal';
 import type { NodeLoad } from '../../media/placement/leastLoadedNode.js';
 
 /** What the SFU domain needs of one media node's client (MediaNodeClient; a fake in unit tests). */
