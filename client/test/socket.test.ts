@@ -97,10 +97,10 @@ describe('createSocketClient', () => {
     await until(() => client.state() === 'connected');
     const modes: string[] = [];
     const stop = client.on('meeting_mode', (event) => modes.push(event.mode));
-    client.raw.emit('get_room_info', { meetingId: 'm1' });
+    client.raw.emit('get_room_info', { meetingId: 'm1' }, () => undefined);
     await until(() => modes.length === 1);
     stop();
-    client.raw.emit('get_room_info', { meetingId: 'm1' });
+    client.raw.emit('get_room_info', { meetingId: 'm1' }, () => undefined);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(modes).toEqual(['sfu']);
   });

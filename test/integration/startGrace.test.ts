@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { MEDIA_RPC_PATH } from '@parley/protocol';
+import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MEDIA_DRAIN_MAX_MS, killGraceMs, mediaDrainMaxMs } from '../../scripts/shutdownGrace.mjs';
