@@ -28,8 +28,8 @@ export interface SfuDeps {
   meetings: MeetingServices;
   redis: Redis | null;
   redisPrefix: string;
-  /** This server instance (its pipe snapshots' epoch key); needed with Redis. */
-  instanceId?: string;
+  /** This server instance (the epoch key of its pipe snapshots). */
+  instanceId: string;
   io: ClientRooms;
   logger: Logger;
   consumerBudget: number;
@@ -102,7 +102,6 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
       ? createPipeStateRestorer({
           ...deps,
           redis: deps.redis,
-          instanceId: deps.instanceId ?? 'default',
           pipes: redisPipes,
           local,
           sweeper: deps.meetings.sweeper,
