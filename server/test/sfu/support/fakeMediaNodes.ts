@@ -1,4 +1,5 @@
-import type { ErrorCode, MediaRpcMethod, MediaRpcParams, MediaRpcResult, WorkerLoad } from '@parley/protocol/internal';
+import type { ErrorCode } from '@parley/protocol';
+import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult, WorkerLoad } from '@parley/protocol/internal';
 import { MediaRpcError } from '../../../src/media/MediaNodeClient.js';
 
 /** One RPC the fake node answered. */
