@@ -186,6 +186,9 @@ export function createMeetingCall(meetingId: string, client: SocketClient, selfU
       local: media,
       ...(ack.sfu ? { sfuJoin: ack.sfu } : {}),
     });
+    // An SFU session's first requests (sfu:consume_many) go out before the tiles render.
+    if (session?.mode === 'sfu') await new Promise((resolve) => setTimeout(resolve, 0));
+    if (attempt !== generation) return session?.close();
     batch(() => {
       setSelfPeerId(ack.selfPeerId);
       setMeeting(ack.meeting);
