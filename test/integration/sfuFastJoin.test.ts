@@ -162,7 +162,7 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     ]);
   });
 
-  it('a whole request fails only when the transport is not your recv transport; resuming twice is harmless', async () => {
+  it('a whole request fails only when the transport is not your recv transport; resuming twice is harmless; keyFrames resumes the paused and keys the running', async () => {
     const [alice, , , dave] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
     const { rtpCapabilities } = await ok(dave, SfuEvents.getCapabilities, { meetingId });
     const recv = await ok(dave, SfuEvents.createTransport, { meetingId, direction: 'recv' });
@@ -174,6 +174,19 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
       const resumed = await ok(dave, SfuEvents.resumeConsumers, { meetingId, consumerIds });
       expect(resumed.consumers.every((c: any) => c.ok)).toBe(true);
     }
+    // keyFrames (a page whose receivers exist only now): running ones get a key frame request,
+    // paused ones (new here) are resumed; each answered on its own, as a resume is.
+    const more = await ok(dave, SfuEvents.consumeMany, { meetingId, transportId: recv.transportId, rtpCapabilities });
+    const pausedIds = more.consumers.filter((c: any) => c.ok).map((c: any) => c.consumer.consumerId);
+    const keyed = await ok(dave, SfuEvents.resumeConsumers, {
+      meetingId,
+      consumerIds: [...consumerIds, ...pausedIds, 'no-such-consumer'],
+      keyFrames: true,
+    });
+    expect(keyed.consumers).toEqual([
+      ...[...consumerIds, ...pausedIds].map((consumerId: string) => ({ consumerId, ok: true })),
+      { consumerId: 'no-such-consumer', ok: false, error: expect.objectContaining({ code: 'not_found' }) },
+    ]);
     const aliceRecv = await ok(alice, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     const foreign = await dave.ack(SfuEvents.consumeMany, {
       meetingId,
@@ -212,6 +225,7 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     [SfuEvents.resumeConsumers, { meetingId: id, consumerIds: [] }],
     [SfuEvents.resumeConsumers, { meetingId: id, consumerIds: [{}] }],
     [SfuEvents.resumeConsumers, null],
+    [SfuEvents.resumeConsumers, { meetingId: id, consumerIds: [id], keyFrames: 'yes' }],
     ['join_meeting', { meetingId: id, sfuTransports: 'yes' }],
   ];
   it.each(malformed)('%s with a malformed payload gets bad_request and the socket stays', async (event, payload) => {

@@ -61,7 +61,7 @@ export class SfuBatches {
 
   async resumeConsumers(
     socketId: string,
-    { meetingId, consumerIds }: SfuResumeConsumers,
+    { meetingId, consumerIds, keyFrames }: SfuResumeConsumers,
   ): Promise<{ consumers: SfuResumeResult[] }> {
     const { peer, client } = await this.sfu.peer(socketId, meetingId);
     const consumers = await Promise.all(
@@ -70,7 +70,11 @@ export class SfuBatches {
           const consumer = peer.consumers.get(consumerId);
           if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
           const on = consumer.nodeId ? this.sfu.nodes.clientOf(consumer.nodeId) : client;
-          await this.sfu.nodes.call(on, 'resumeConsumer', { meetingId, consumerId });
+          await this.sfu.nodes.call(on, 'resumeConsumer', {
+            meetingId,
+            consumerId,
+            ...(keyFrames ? { keyFrame: true } : {}),
+          });
           return { consumerId, ok: true };
         } catch (error) {
           return { consumerId, ok: false, error: this.itemError(error) };
