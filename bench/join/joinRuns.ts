@@ -57,9 +57,17 @@ export async function joinByNavigation(page: Page, meetingUrl: string): Promise<
   return { ...run, marks: { html: navigation.html, appLoaded: navigation.app, ...run.marks } };
 }
 
-/** On a loaded page of the app, presses a link to `/meet/:id` (client-side navigation). */
-export async function joinByPress(page: Page, baseUrl: string, meetingId: string): Promise<JoinRun> {
-  if (new URL(page.url()).pathname !== '/') {
+/**
+ * On a loaded page of the app, presses a link to `/meet/:id` (client-side navigation); `reload`
+ * loads the home page first even when it is already open (another client is served now).
+ */
+export async function joinByPress(
+  page: Page,
+  baseUrl: string,
+  meetingId: string,
+  options: { reload?: boolean } = {},
+): Promise<JoinRun> {
+  if (options.reload || new URL(page.url()).pathname !== '/') {
     await page.goto(new URL('/', baseUrl).toString(), { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('[data-testid="connection-status"][data-state="connected"]', { timeout: 20_000 });
   }

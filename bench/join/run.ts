@@ -7,12 +7,14 @@
  * each from navigation (opening /meet/:id, app not loaded) and from pressing Join on a loaded
  * page, RUNS times each (default 10, `--runs n`). Prints p50/p95 and the timeline of the median
  * join (ms from the same start). `--json <file>` writes the figures; `--only mesh|sfu` runs one
- * of the two meetings.
+ * of the two meetings. `--baseline <dir>`: an A/B in the same run, the built client in `<dir>`
+ * (another worktree's client/dist) against this one, run by run in turn (clientVariants.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startSfuHarness } from '../../test/support/sfuHarness.js';
 import { inPage, newUser, type TestUser } from '../../test/support/browserMeetingHarness.js';
+import { servedClients } from './clientVariants.js';
 import {
   joinByNavigation,
   joinByPress,
@@ -24,12 +26,19 @@ import {
 } from './joinRuns.js';
 
 const { values: options } = parseArgs({
-  options: { runs: { type: 'string', default: '10' }, json: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '10' },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    baseline: { type: 'string' },
+  },
 });
 const RUNS = Number(options.runs);
 const JSON_OUT = options.json;
 /** `--only mesh` or `--only sfu`: one of the two meetings (while iterating). */
 const ONLY = options.only;
+/** `--baseline <dir>`: a built client (client/dist of main, say) to compare this one with. */
+const BASELINE = options.baseline;
 const log = (line: string) => console.error(`[bench:join] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,6 +72,7 @@ function report(scenarios: Scenario[]): string {
 async function main(): Promise<void> {
   log('starting a server and a media node ...');
   const harness = await startSfuHarness('bench_join', { MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '2' });
+  const clients = servedClients(harness.clientDir, BASELINE);
   const scenarios: Scenario[] = [];
   try {
     const users: TestUser[] = [];
@@ -90,27 +100,42 @@ async function main(): Promise<void> {
       for (const user of present) await user.page.goto(meetingUrl(meetingId), { waitUntil: 'domcontentloaded' });
       for (const user of present) await waitForRemoteVideos(user.page, size - 2, 60_000);
       log(`${name}: ${size - 1} in the meeting`);
-      const byNavigation: JoinRun[] = [];
-      const byPress: JoinRun[] = [];
-      // One warm-up join each way (first decoder, first camera open of the context).
-      for (let i = -1; i < RUNS; i++) {
-        const run = await joinByNavigation(last.page, meetingUrl(meetingId));
-        if (i >= 0) byNavigation.push(run);
-        await last.page.goto('about:blank');
+      const byNavigation = new Map(clients.variants.map((variant) => [variant, [] as JoinRun[]]));
+      const byPress = new Map(clients.variants.map((variant) => [variant, [] as JoinRun[]]));
+      const settle = async () => {
         for (const user of present) await waitForRemoteVideos(user.page, size - 2);
         await sleep(300);
+      };
+      // One warm-up join each way and client (first decoder, first camera open of the context);
+      // with a baseline the two clients take turns run by run.
+      for (let i = -1; i < RUNS; i++) {
+        for (const variant of clients.variants) {
+          clients.serve(variant);
+          const run = await joinByNavigation(last.page, meetingUrl(meetingId));
+          if (i >= 0) byNavigation.get(variant)!.push(run);
+          await last.page.goto('about:blank');
+          await settle();
+        }
       }
       for (let i = -1; i < RUNS; i++) {
-        const run = await joinByPress(last.page, harness.url, meetingId);
-        if (i >= 0) byPress.push(run);
-        await leaveToHome(last.page);
-        for (const user of present) await waitForRemoteVideos(user.page, size - 2);
-        await sleep(300);
+        for (const variant of clients.variants) {
+          // A second client needs its own page load before the press.
+          const reload = clients.serve(variant);
+          const run = await joinByPress(last.page, harness.url, meetingId, { reload });
+          if (i >= 0) byPress.get(variant)!.push(run);
+          await leaveToHome(last.page);
+          await settle();
+        }
       }
-      log(`${name}: from navigation ${byNavigation.map((r) => r.allFrames).join(' ')}`);
-      log(`${name}: from pressing Join ${byPress.map((r) => r.allFrames).join(' ')}`);
-      scenarios.push({ name: `${name}, from navigation`, runs: byNavigation });
-      scenarios.push({ name: `${name}, from pressing Join`, runs: byPress });
+      for (const variant of clients.variants) {
+        const label = clients.label(variant);
+        const nav = byNavigation.get(variant)!;
+        const press = byPress.get(variant)!;
+        log(`${name}${label}: from navigation ${nav.map((r) => r.allFrames).join(' ')}`);
+        log(`${name}${label}: from pressing Join ${press.map((r) => r.allFrames).join(' ')}`);
+        scenarios.push({ name: `${name}, from navigation${label}`, runs: nav });
+        scenarios.push({ name: `${name}, from pressing Join${label}`, runs: press });
+      }
       for (const user of [...present, last]) await user.page.goto('about:blank');
       await sleep(1000);
     }

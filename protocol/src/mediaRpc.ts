@@ -160,6 +160,8 @@ export const ConsumeResult = z.object({
 
 export const PauseResumeParams = ProducerRef;
 export const ConsumerPauseResumeParams = ConsumerRef;
+/** `keyFrame`: a consumer that is running already gets a key frame request instead (sfu:resume_consumers). */
+export const ResumeConsumerParams = ConsumerRef.extend({ keyFrame: z.boolean().optional() });
 export const SetPreferredLayersParams = ConsumerRef.extend({
   spatialLayer: z.number().int().min(0).max(2),
   temporalLayer: z.number().int().min(0).max(2).optional(),
@@ -297,7 +299,7 @@ export const MediaRpcMethods = {
   closeProducer: { params: PauseResumeParams, result: ClosedResult },
   consume: { params: ConsumeParams, result: ConsumeResult },
   pauseConsumer: { params: ConsumerPauseResumeParams, result: Empty },
-  resumeConsumer: { params: ConsumerPauseResumeParams, result: Empty },
+  resumeConsumer: { params: ResumeConsumerParams, result: Empty },
   closeConsumer: { params: ConsumerPauseResumeParams, result: ClosedResult },
   setPreferredLayers: { params: SetPreferredLayersParams, result: Empty },
   pipeProducer: { params: PipeProducerParams, result: PipeProducerResult },

@@ -162,7 +162,7 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     ]);
   });
 
-  it('a whole request fails only when the transport is not your recv transport; resuming twice is harmless', async () => {
+  it('a whole request fails only when the transport is not your recv transport; resuming twice is harmless; keyFrames resumes the paused and keys the running', async () => {
     const [alice, , , dave] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
     const { rtpCapabilities } = await ok(dave, SfuEvents.getCapabilities, { meetingId });
     const recv = await ok(dave, SfuEvents.createTransport, { meetingId, direction: 'recv' });
@@ -174,6 +174,23 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
       const resumed = await ok(dave, SfuEvents.resumeConsumers, { meetingId, consumerIds });
       expect(resumed.consumers.every((c: any) => c.ok)).toBe(true);
     }
+    // keyFrames (a page whose receivers exist only now): running ones get a key frame request,
+    // paused ones (new here) are resumed; each answered on its own, as a resume is.
+    const transportId = (recv as { transportId: string }).transportId;
+    const more = (await ok(dave, SfuEvents.consumeMany, { meetingId, transportId, rtpCapabilities })) as {
+      consumers: { ok: boolean; consumer?: { consumerId: string } }[];
+    };
+    const pausedIds = more.consumers.flatMap((c) => (c.ok && c.consumer ? [c.consumer.consumerId] : []));
+    const keyedIds = [...(consumerIds as string[]), ...pausedIds];
+    const keyed = (await ok(dave, SfuEvents.resumeConsumers, {
+      meetingId,
+      consumerIds: [...keyedIds, 'no-such-consumer'],
+      keyFrames: true,
+    })) as { consumers: unknown[] };
+    expect(keyed.consumers).toMatchObject([
+      ...keyedIds.map((consumerId) => ({ consumerId, ok: true })),
+      { consumerId: 'no-such-consumer', ok: false, error: { code: 'not_found' } },
+    ]);
     const aliceRecv = await ok(alice, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     const foreign = await dave.ack(SfuEvents.consumeMany, {
       meetingId,
@@ -212,6 +229,7 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     [SfuEvents.resumeConsumers, { meetingId: id, consumerIds: [] }],
     [SfuEvents.resumeConsumers, { meetingId: id, consumerIds: [{}] }],
     [SfuEvents.resumeConsumers, null],
+    [SfuEvents.resumeConsumers, { meetingId: id, consumerIds: [id], keyFrames: 'yes' }],
     ['join_meeting', { meetingId: id, sfuTransports: 'yes' }],
   ];
   it.each(malformed)('%s with a malformed payload gets bad_request and the socket stays', async (event, payload) => {

@@ -38,6 +38,8 @@ export interface SfuHarness extends MeetingHarness {
   media: MediaNodeProcess | null;
   /** The REDIS_PREFIX of the server and node (another node started with it is discovered). */
   redisPrefix: string;
+  /** The private copy of the built client that the server serves (CLIENT_DIST). */
+  clientDir: string;
 }
 
 export async function startSfuHarness(
@@ -102,7 +104,15 @@ export async function startSfuHarness(
       },
     });
     const browser = await launchBrowser();
-    return { server, url: server.url, browser, media: media ?? null, redisPrefix, close: cleanUp };
+    return {
+      server,
+      url: server.url,
+      browser,
+      media: media ?? null,
+      redisPrefix,
+      clientDir: clientCopy,
+      close: cleanUp,
+    };
   } catch (error) {
     await cleanUp();
     throw error;

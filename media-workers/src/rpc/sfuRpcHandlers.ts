@@ -132,8 +132,12 @@ export function createSfuHandlers(routers: MeetingRouters): Pick<RpcHandlers, Sf
       return {};
     },
 
-    resumeConsumer: async ({ meetingId, consumerId }) => {
-      await routers.require(meetingId).consumer(consumerId).resume();
+    resumeConsumer: async ({ meetingId, consumerId, keyFrame }) => {
+      const consumer = routers.require(meetingId).consumer(consumerId);
+      // Resuming a paused consumer asks its producer for a key frame (mediasoup); a running one
+      // gets that request on its own when the page's receiver exists only now.
+      if (keyFrame && !consumer.paused) await consumer.requestKeyFrame();
+      else await consumer.resume();
       return {};
     },
 

@@ -121,9 +121,14 @@ export const SfuConsumeMany = MeetingScoped.extend({
   rtpCapabilities: RtpCapabilitiesSchema,
   producerIds: z.array(Id).min(1).max(SFU_BATCH_MAX).optional(),
 });
-/** `sfu:resume_consumers`: resumes these consumers of the caller; one answer per consumer, in order. */
+/**
+ * `sfu:resume_consumers`: resumes these consumers of the caller; one answer per consumer, in order.
+ * `keyFrames: true` (a page whose receivers of them exist only now): those already running get a
+ * key frame asked of their producer instead (their first one may have come before the receivers).
+ */
 export const SfuResumeConsumers = MeetingScoped.extend({
   consumerIds: z.array(Id).min(1).max(SFU_BATCH_MAX),
+  keyFrames: z.boolean().optional(),
 });
 export const SfuSetPreferredLayers = SfuConsumerRef.extend({
   spatialLayer: z.number().int().min(0).max(2),

@@ -61,7 +61,7 @@ export class SfuBatches {
 
   async resumeConsumers(
     socketId: string,
-    { meetingId, consumerIds }: SfuResumeConsumers,
+    { meetingId, consumerIds, keyFrames }: SfuResumeConsumers,
   ): Promise<{ consumers: SfuResumeResult[] }> {
     const { peer, node } = await this.sfu.peer(socketId, meetingId);
     const consumers = await Promise.all(
@@ -69,7 +69,7 @@ export class SfuBatches {
         try {
           const consumer = this.sfu.consumerRef(peer, consumerId, node);
           if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-          await consumer.resume();
+          await consumer.resume(keyFrames ? { keyFrame: true } : {});
           return { consumerId, ok: true };
         } catch (error) {
           return { consumerId, ok: false, error: this.itemError(error) };

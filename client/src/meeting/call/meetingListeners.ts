@@ -47,8 +47,8 @@ export function listenToMeeting(client: SocketClient, meetingId: string, on: Mee
     client.on(ServerEvents.meetingMode, (event) => {
       if (event.meetingId === meetingId) on.modeChanged(event.mode);
     }),
-    onRaw<{ meetingId?: string } | undefined>(SfuServerEvents.migrate, (event) => {
-      if (event?.meetingId === meetingId) on.migrate();
+    client.on(SfuServerEvents.migrate, (event) => {
+      if (event.meetingId === meetingId) on.migrate();
     }),
   ];
   return () => {

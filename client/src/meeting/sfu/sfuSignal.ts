@@ -129,9 +129,15 @@ export class SfuSignal {
     return ack.consumers;
   }
 
-  /** `sfu:resume_consumers`: one answer per consumer. */
-  async resumeConsumers(consumerIds: string[]): Promise<SfuResumeResult[]> {
-    const ack = await this.request(SfuEvents.resumeConsumers, { consumerIds });
+  /**
+   * `sfu:resume_consumers`: one answer per consumer. `keyFrames`: those already running get a key
+   * frame request instead (this page's receivers of them exist only now).
+   */
+  async resumeConsumers(consumerIds: string[], options: { keyFrames?: boolean } = {}): Promise<SfuResumeResult[]> {
+    const ack = await this.request(SfuEvents.resumeConsumers, {
+      consumerIds,
+      ...(options.keyFrames ? { keyFrames: true } : {}),
+    });
     return ack.consumers;
   }
 

@@ -12,8 +12,13 @@ export class ConsumerRef {
     await this.node.call('pauseConsumer', { meetingId: this.meetingId, consumerId: this.id });
   }
 
-  async resume(): Promise<void> {
-    await this.node.call('resumeConsumer', { meetingId: this.meetingId, consumerId: this.id });
+  /** `keyFrame`: a consumer already running gets a key frame request instead (sfu:resume_consumers). */
+  async resume(options: { keyFrame?: boolean } = {}): Promise<void> {
+    await this.node.call('resumeConsumer', {
+      meetingId: this.meetingId,
+      consumerId: this.id,
+      ...(options.keyFrame ? { keyFrame: true } : {}),
+    });
   }
 
   async setPreferredLayers(spatialLayer: number, temporalLayer?: number): Promise<void> {
