@@ -1,7 +1,7 @@
 // `npm test`: installs the system packages the suite needs (Chromium and Firefox ESR for browser
 // tests, coturn for TURN tests, openssl as an independent DTLS peer of the media worker, nftables
-// for the network test bed's NAT routers), runs ESLint and the Prettier check (both cached in
-// node_modules/.cache, so a rerun reads only changed files), checks the import rules
+// for the network test bed's NAT routers), runs the Prettier check (cached in node_modules/.cache,
+// so a rerun reads only changed files; ESLint is `npm run lint`), checks the import rules
 // (`npm run lint:imports`, a few seconds), builds what the tests run, type-checks the tests, then
 // runs the whole suite.
 import { spawnSync } from 'node:child_process';
@@ -42,7 +42,6 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 // The test and bench projects read the workspaces' types from their dist/ declarations (package
 // exports), as tsc does: bring them up to date first (incremental, seconds when nothing changed).
 run(bin('tsc'), ['-b']);
-run(bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
 run(bin('prettier'), ['--check', '--cache', '--log-level', 'warn', '.']);
 run('npm', ['run', '--silent', 'lint:imports']);
 run('npm', ['run', '--silent', 'build']);
