@@ -14,6 +14,8 @@ import type { BotShared } from './BotShared.js';
 import { BotError, BotSocket, loginOrRegister } from './botSignalling.js';
 import { BotTiles } from './botTileReports.js';
 import { openRecvSide, openSendSide, type BotTransportContext } from './botTransports.js';
+import { othersIn } from './othersIn.js';
+import { pollUntil } from './pollUntil.js';
 import { receiveCapabilities } from './mediaParams.js';
 import { isRtcp, keyframeRequests } from './rtp.js';
 
@@ -135,14 +137,9 @@ export class BotClient implements LoadClient {
     });
   }
 
-  /** Polls `check` every 50 ms until it holds (true) or `timeoutMs` passed (false). */
-  private async waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (!check()) {
-      if (this.closed || Date.now() >= until) return check();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return true;
+  /** Polls `check` until it holds (true) or `timeoutMs` passed (false); stops when the bot closes. */
+  private waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    return pollUntil(check, timeoutMs, () => this.closed);
   }
 
   /** Transports, producers, consumers (the producers already there are consumed before it returns). */
@@ -399,10 +396,4 @@ export class BotClient implements LoadClient {
     this.udp = null;
     if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
   }
-}
-
-/** Participants of a `join_meeting` ack other than the bot itself. */
-function othersIn(participants: unknown, selfPeerId: unknown): number {
-  if (!Array.isArray(participants)) return 0;
-  return participants.filter((p: { peerId?: unknown } | null) => p?.peerId !== selfPeerId).length;
 }
