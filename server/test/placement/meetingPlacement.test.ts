@@ -1,4 +1,3 @@
-import type { WorkerLoad } from '@parley/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LocalSfuPeers } from '../../src/sfu/LocalSfuPeers.js';
@@ -6,17 +5,9 @@ import { LeastLoadedPlacement } from '../../src/sfu/placement/LeastLoadedPlaceme
 import { MeetingPlacement } from '../../src/sfu/placement/MeetingPlacement.js';
 import type { Placement } from '../../src/sfu/placement/Placement.js';
 import { MemorySfuStore } from '../../src/sfu/SfuStore.js';
-import { FakeMediaNodes } from '../sfu/support/fakeMediaNodes.js';
+import { FakeMediaNodes, worker } from '../sfu/support/fakeMediaNodes.js';
 
-const w = (consumers = 0): WorkerLoad => ({
-  index: 0,
-  pid: 1,
-  cpu: 0,
-  routers: 0,
-  transports: 0,
-  producers: 0,
-  consumers,
-});
+const w = worker;
 
 /** A strategy that always names one node, and counts how often it is asked. */
 class FixedPlacement implements Placement {

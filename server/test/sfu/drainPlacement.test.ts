@@ -1,18 +1,10 @@
-import type { WorkerLoad } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { leastLoadedNode } from '../../src/media/placement/leastLoadedNode.js';
 import { recvTransportNode } from '../../src/media/placement/recvNode.js';
 import { LocalSfuPeers, nodesOfPeer } from '../../src/sfu/LocalSfuPeers.js';
+import { worker } from './support/fakeMediaNodes.js';
 
-const w = (consumers = 0): WorkerLoad => ({
-  index: 0,
-  pid: 1,
-  cpu: 0,
-  routers: 0,
-  transports: 0,
-  producers: 0,
-  consumers,
-});
+const w = worker;
 
 describe('placement around a draining media node', () => {
   it('places no new meeting on a draining node, however light; null when only draining nodes are left', () => {

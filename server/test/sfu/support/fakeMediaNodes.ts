@@ -9,7 +9,8 @@ export interface FakeCall {
   params: unknown;
 }
 
-const worker = (consumers = 0): WorkerLoad => ({
+/** One idle worker's load report with `consumers` consumers (node load in placement tests). */
+export const worker = (consumers = 0): WorkerLoad => ({
   index: 0,
   pid: 1,
   cpu: 0,
