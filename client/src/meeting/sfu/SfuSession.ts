@@ -189,7 +189,7 @@ export class SfuSession implements MeetingSession {
       // Its ICE and DTLS come up while the server makes the consumers.
       startReceiving(recv, device, (error) => this.log.debug('receive transport warm-up failed', error));
       // Every producer already in the meeting, in one request, while the send side is set up.
-      // They come paused and are resumed as soon as they are known (receive()).
+      // They come paused and are resumed once they are on this transport (receive()).
       const batch = this.signal.consumeMany(recv.id, device.rtpCapabilities);
       batch.catch(() => undefined);
       const send = device.createSendTransport({
@@ -226,10 +226,7 @@ export class SfuSession implements MeetingSession {
       );
       const producerIds = consumers.map((info) => info.producerId);
       for (const producerId of producerIds) this.consuming.add(producerId);
-      // Resumed at once, while this page puts them on the receive transport (one SDP round),
-      // instead of one round trip after it: their first key frames are asked right away.
-      const ahead = consumers.length > 0 ? this.resumeAhead(consumers.map((info) => info.consumerId)) : undefined;
-      void this.receive(run, consumers, ahead).finally(() => {
+      void this.receive(run, consumers).finally(() => {
         for (const producerId of producerIds) this.consuming.delete(producerId);
       });
       return run;
@@ -311,25 +308,14 @@ export class SfuSession implements MeetingSession {
     }
   }
 
-  /** `sfu:resume_consumers` for consumers this page is still putting on its receive transport. */
-  private resumeAhead(consumerIds: string[]): Promise<void> {
-    return this.signal.resumeConsumers(consumerIds).then(
-      (answers) => {
-        for (const answer of answers) if (!answer.ok) this.log.warn(`resume ${answer.consumerId} failed`, answer.error);
-        markJoin('resumed');
-      },
-      (error: unknown) => this.log.warn('resuming consumers failed', error),
-    );
-  }
-
   /**
    * Shows consumers the server made (paused): each goes on the receive transport (those that
    * arrive together share one renegotiation in mediasoup-client), then all are resumed with one
-   * request (the node then asks their producers for key frames). `ahead`: they were resumed
-   * already while this ran (a join); a key frame of theirs may have come before the receivers
-   * existed and been lost, so one more is asked of each (`keyFrames`), now that they do.
+   * request (the node then asks their producers for key frames). They are resumed only once they
+   * are on the transport: it may well be connected by then (the warm-up), and a key frame sent
+   * before the receivers exist would be lost.
    */
-  private async receive(run: Run, infos: SfuConsumerInfo[], ahead?: Promise<void>): Promise<void> {
+  private async receive(run: Run, infos: SfuConsumerInfo[]): Promise<void> {
     const current = () => run.id === this.runId && !this.closed;
     const shown = await Promise.all(
       infos.map(async (info) => {
@@ -357,12 +343,7 @@ export class SfuSession implements MeetingSession {
     const consumerIds = shown.filter((consumerId): consumerId is string => consumerId !== null);
     if (consumerIds.length === 0) return;
     try {
-      if (ahead) {
-        const answers = await this.signal.resumeConsumers(consumerIds, { keyFrames: true });
-        for (const answer of answers)
-          if (!answer.ok) this.log.warn(`key frame ${answer.consumerId} failed`, answer.error);
-        await ahead;
-      } else if (consumerIds.length === 1) await this.signal.consumerAction('resume', consumerIds[0]!);
+      if (consumerIds.length === 1) await this.signal.consumerAction('resume', consumerIds[0]!);
       else {
         for (const answer of await this.signal.resumeConsumers(consumerIds)) {
           if (!answer.ok) this.log.warn(`resume ${answer.consumerId} failed`, answer.error);
