@@ -39,7 +39,7 @@ const churn = (socket: TestSocket, meetingId: string) =>
   socket.events.filter(
     (e) =>
       ['meeting_user_left', 'meeting_user_joined', 'meeting_host_changed', 'meeting_ended'].includes(e.event) &&
-      e.payload?.meetingId === meetingId,
+      (e.payload as { meetingId?: string } | undefined)?.meetingId === meetingId,
   );
 
 describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', () => {
@@ -96,7 +96,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
     // Mesh signalling reaches a resumed peer on its new socket.
     const relayed = await ok(aSockets[0]!, 'video-signal', {
       meetingId,
-      to: peers.get(host.user.id),
+      to: peers.get(host.user.id)!,
       signal: { description: { type: 'rollback' } },
     });
     expect(relayed.ok).toBe(true);
