@@ -281,7 +281,7 @@ describe('moderation by the host', () => {
     const bobElsewhere = await connectSocket(cluster.a.url, bob.token);
     await refused(bobElsewhere, 'join_meeting', { meetingId: m }, 'forbidden');
     const info = await ok(hostSocket, 'get_room_info', { meetingId: m });
-    expect(info.participants.map((p: any) => p.user.id)).not.toContain(bob.user.id);
+    expect(info.participants.map((p) => p.user.id)).not.toContain(bob.user.id);
     // His hand is gone with him.
     const carolRejoin = await ok(carolSocket, 'join_meeting', { meetingId: m });
     expect(carolRejoin.room?.hands).toEqual([]);
@@ -344,7 +344,7 @@ describe('lock and lobby', () => {
     await hostSocket.waitFor('lobby_request', (p) => p.user?.id === erin.user.id && p.requestId !== request2.requestId);
     const hostAgain = await connectSocket(cluster.b.url, host.token);
     const hostRejoin = await ok(hostAgain, 'join_meeting', { meetingId: m });
-    expect(hostRejoin.room?.lobby?.map((r: any) => r.user.id)).toEqual([erin.user.id]);
+    expect(hostRejoin.room?.lobby?.map((r) => r.user.id)).toEqual([erin.user.id]);
     await hostAgain.waitFor('lobby_request', (p) => p.user?.id === erin.user.id);
     await ok(hostAgain, 'set_meeting_lock', { meetingId: m, locked: false });
     expect(await erinJoin2).toMatchObject({ ok: true, room: { locked: false } });

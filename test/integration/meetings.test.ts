@@ -109,9 +109,7 @@ describe('meeting lifecycle across two instances', () => {
     const info = assertOk(await bobSocket.ack('get_room_info', { meetingId: meeting.id }), 'get_room_info');
     expect(info.mode).toBe('mesh');
     expect(info.meeting.id).toBe(meeting.id);
-    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual(
-      [hostJoin.selfPeerId, bobJoin.selfPeerId].sort(),
-    );
+    expect(info.participants.map((p) => p.peerId).sort()).toEqual([hostJoin.selfPeerId, bobJoin.selfPeerId].sort());
     const infoEvent = await bobSocket.waitFor('room_info_response', (p) => p.meeting?.id === meeting.id);
     expect(infoEvent).toEqual({ meeting: info.meeting, mode: info.mode, participants: info.participants });
 

@@ -87,8 +87,8 @@ describe('F5: one peer per user and meeting', () => {
     await hostSocket.waitFor('meeting_user_joined', (p) => p.peerId === p2);
 
     const info = await expectOk(hostSocket, 'get_room_info', { meetingId });
-    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual([hostPeer, p2].sort());
-    expect(info.participants.filter((p: any) => p.user.id === bob.user.id)).toHaveLength(1);
+    expect(info.participants.map((p) => p.peerId).sort()).toEqual([hostPeer, p2].sort());
+    expect(info.participants.filter((p) => p.user.id === bob.user.id)).toHaveLength(1);
 
     // The old socket is no participant any more, and its disconnect removes nothing.
     const stale = await first.ack('video-signal', { meetingId, to: hostPeer, signal: { candidate: null } });
@@ -114,7 +114,7 @@ describe('F5: one peer per user and meeting', () => {
       hostSocket.all('meeting_user_left', (p) => p.meetingId === meetingId && p.reason === 'removed'),
     ).toHaveLength(1);
     const after = await expectOk(hostSocket, 'get_room_info', { meetingId });
-    expect(after.participants.map((p: any) => p.peerId).sort()).toEqual([hostPeer, p3].sort());
+    expect(after.participants.map((p) => p.peerId).sort()).toEqual([hostPeer, p3].sort());
     expect(await hostSocket.ack('stop_meeting', { meetingId })).toEqual({ ok: true });
   });
 });

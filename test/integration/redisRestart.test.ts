@@ -127,7 +127,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       5000,
     );
     console.log(`[redisRestart] room state consistent ${Date.now() - restartedAt} ms after the restart began`);
-    expect(info.participants.map((p: any) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
+    expect(info.participants.map((p) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
     expect(info.meeting.hostId).toBe(host.user.id);
     // Broadcasts between instances may have been lost meanwhile: both clients are told to catch up, once.
     for (const socket of [hostSocket, bobSocket]) {
@@ -148,11 +148,11 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     // A newcomer on the host's instance sees both, and both see the newcomer.
     const joined = assertOk(await carolJoin, 'join_meeting');
     expect(joined.room).toMatchObject({ locked: true, hands: [{ userId: bob.user.id, order: 1 }] });
-    expect(joined.participants.map((p: any) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
+    expect(joined.participants.map((p) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
     await bobSocket.waitFor('meeting_user_joined', (p) => p.meetingId === meetingId && p.user.id === carol.user.id);
 
     // Mesh signalling still reaches a peer on the other instance.
-    const bobPeer = joined.participants.find((p: any) => p.user.id === bob.user.id)!.peerId;
+    const bobPeer = joined.participants.find((p) => p.user.id === bob.user.id)!.peerId;
     const signalled = await carolSocket.ack('video-signal', {
       meetingId,
       to: bobPeer,
@@ -232,7 +232,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       (await ok(newcomer, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
     );
     const listed = await ok(newcomer, SfuEvents.getProducers, { meetingId });
-    expect(listed.producers.map((p: any) => p.producerId).sort()).toEqual([...producerIds].sort());
+    expect(listed.producers.map((p) => p.producerId).sort()).toEqual([...producerIds].sort());
     const recv = await ok(newcomer, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     for (const producerId of producerIds) {
       const consumed = await ok(newcomer, SfuEvents.consume, {

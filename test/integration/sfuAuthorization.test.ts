@@ -227,7 +227,7 @@ describe('SFU authorization matrix', () => {
     ).toMatchObject({ applied: 0 });
     // The victim's producer is still there, unpaused.
     const listed = (await ok(actors.host!, SfuEvents.getProducers, { meetingId })).producers;
-    expect(listed.find((p: any) => p.producerId === ids.producer)).toMatchObject({ paused: false });
+    expect(listed.find((p) => p.producerId === ids.producer)).toMatchObject({ paused: false });
   });
 
   it('refuses everyone once the meeting is stopped', async () => {

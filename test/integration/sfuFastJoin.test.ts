@@ -84,7 +84,7 @@ describe('join_meeting in an SFU meeting', () => {
     expect(plain.sfu!.transports).toBeUndefined();
 
     const fast = await ok(joiner, 'join_meeting', { meetingId, sfuTransports: true });
-    expect(RtpCapabilitiesSchema.parse(fast.sfu!.rtpCapabilities).codecs!.map((c: any) => c.mimeType)).toEqual(
+    expect(RtpCapabilitiesSchema.parse(fast.sfu!.rtpCapabilities).codecs!.map((c) => c.mimeType)).toEqual(
       expect.arrayContaining(['audio/opus', 'video/VP8']),
     );
     const { send, recv } = fast.sfu!.transports!;
@@ -127,11 +127,11 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
       (await ok(carol, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
     );
     const recv = await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'recv' });
-    const listed = (await ok(carol, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId);
+    const listed = (await ok(carol, SfuEvents.getProducers, { meetingId })).producers.map((p) => p.producerId);
     expect(listed).toEqual(expect.arrayContaining([aliceMic, bobMic]));
 
     const all = await ok(carol, SfuEvents.consumeMany, { meetingId, transportId: recv.transportId, rtpCapabilities });
-    expect(all.consumers.map((c: any) => c.producerId).sort()).toEqual([...listed].sort());
+    expect(all.consumers.map((c) => c.producerId).sort()).toEqual([...listed].sort());
     for (const answer of all.consumers) {
       expect(answer.ok, JSON.stringify(answer)).toBe(true);
       expect(answer.ok ? answer.consumer : undefined).toMatchObject({
@@ -181,11 +181,11 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     const recv = await ok(dave, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     const answer = await ok(dave, SfuEvents.consumeMany, { meetingId, transportId: recv.transportId, rtpCapabilities });
     expect(answer.consumers.length).toBeGreaterThan(0);
-    expect(answer.consumers.every((c: any) => c.ok)).toBe(true);
-    const consumerIds = answer.consumers.map((c: any) => c.consumer.consumerId);
+    expect(answer.consumers.every((c) => c.ok)).toBe(true);
+    const consumerIds = answer.consumers.map((c) => (c as ConsumedOk).consumer.consumerId);
     for (let i = 0; i < 2; i++) {
       const resumed = await ok(dave, SfuEvents.resumeConsumers, { meetingId, consumerIds });
-      expect(resumed.consumers.every((c: any) => c.ok)).toBe(true);
+      expect(resumed.consumers.every((c) => c.ok)).toBe(true);
     }
     const aliceRecv = await ok(alice, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     const foreign = await dave.ack(SfuEvents.consumeMany, {

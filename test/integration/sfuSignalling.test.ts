@@ -167,9 +167,7 @@ describe('sfu:* events', () => {
     const rtpCapabilities = RtpCapabilitiesSchema.parse(
       (await ok(alice, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
     );
-    expect(rtpCapabilities.codecs!.map((c: any) => c.mimeType)).toEqual(
-      expect.arrayContaining(['audio/opus', 'video/VP8']),
-    );
+    expect(rtpCapabilities.codecs!.map((c) => c.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
 
     const send = await ok(alice, SfuEvents.createTransport, { meetingId, direction: 'send' });
     expect(send.transportId).toMatch(/^[0-9a-f-]{36}$/);
@@ -194,7 +192,7 @@ describe('sfu:* events', () => {
     expect(alice.all(SfuServerEvents.newProducer)).toHaveLength(0);
 
     const listed = await ok(bob, SfuEvents.getProducers, { meetingId });
-    expect(listed.producers.map((p: any) => p.producerId)).toEqual([produced.producerId]);
+    expect(listed.producers.map((p) => p.producerId)).toEqual([produced.producerId]);
     expect((await ok(alice, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
 
     const bobCaps = RtpCapabilitiesSchema.parse(
@@ -288,9 +286,9 @@ describe('sfu:* events', () => {
     const carolAgain = await connectSocket(cluster.b.url, users[2]!.token);
     await join(carolAgain, meetingId);
     await bob.waitFor(SfuServerEvents.producerClosed, (p) => p.producerId === produced.producerId);
-    expect(
-      (await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId),
-    ).not.toContain(produced.producerId);
+    expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p) => p.producerId)).not.toContain(
+      produced.producerId,
+    );
     // On the node too: the old peer's transports were closed (closePeer), and its producer with them.
     const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
     try {
@@ -354,7 +352,7 @@ describe('sfu:* events', () => {
     await otherSocket.waitFor('participant_muted', (p) => p.peerId === target.peerId);
     expect(
       (await ok(otherSocket, SfuEvents.getProducers, { meetingId })).producers.find(
-        (p: any) => p.producerId === produced.producerId,
+        (p) => p.producerId === produced.producerId,
       ),
     ).toMatchObject({ paused: true });
   });
