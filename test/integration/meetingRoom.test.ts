@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 async function refused(socket: TestSocket, event: string, payload: unknown, code: string): Promise<void> {
-  const ack = await socket.ack(event, payload);
+  const ack = await socket.ackRaw(event, payload);
   expect(ack, `${event} should be refused with ${code}`).toMatchObject({ ok: false, error: { code } });
 }
 
@@ -74,14 +74,14 @@ describe('meeting conversation', () => {
     expect(hostJoin.room).toEqual({ locked: false, hands: [], lobby: [] });
 
     const sent = await ok(bobSocket, 'message', {
-      conversationId: meeting.conversationId,
+      conversationId: meeting.conversationId!,
       clientId: 'room-chat-1',
       text: 'hello room',
     });
     for (const socket of [hostSocket, carolSocket]) {
       const { message } = await socket.waitFor('message', (p) => p.message?.id === sent.message.id);
       expect(message).toMatchObject({
-        conversationId: meeting.conversationId,
+        conversationId: meeting.conversationId!,
         senderId: bob.user.id,
         text: 'hello room',
       });
@@ -101,7 +101,7 @@ describe('meeting conversation', () => {
     expect(history.body.messages.map((m: any) => m.text)).toEqual(['hello room']);
     // ... and gets the next messages live.
     const next = await ok(hostSocket, 'message', {
-      conversationId: meeting.conversationId,
+      conversationId: meeting.conversationId!,
       clientId: 'c2',
       text: 'hi',
     });
@@ -147,7 +147,7 @@ describe('hands and reactions', () => {
     await hostSocket.waitFor('meeting_user_left', (p) => p.peerId === bobJoin.selfPeerId);
     const bobAgain = await connectSocket(cluster.a.url, bob.token);
     const rejoined = await ok(bobAgain, 'join_meeting', { meetingId: m });
-    expect(rejoined.room.hands).toEqual([
+    expect(rejoined.room?.hands).toEqual([
       { userId: bob.user.id, peerId: rejoined.selfPeerId, order: 1 },
       { userId: carol.user.id, peerId: carolJoin.selfPeerId, order: 2 },
     ]);
@@ -165,7 +165,7 @@ describe('hands and reactions', () => {
     });
     // Carol is first now; she lowers her own.
     const hostJoinAgain = await ok(hostSocket, 'join_meeting', { meetingId: m });
-    expect(hostJoinAgain.room.hands).toEqual([{ userId: carol.user.id, peerId: carolJoin.selfPeerId, order: 1 }]);
+    expect(hostJoinAgain.room?.hands).toEqual([{ userId: carol.user.id, peerId: carolJoin.selfPeerId, order: 1 }]);
     await ok(carolSocket, 'raise_hand', { meetingId: m, raised: false });
     await bobAgain.waitFor('hand_raised', (p) => p.userId === carol.user.id && p.raised === false);
 
@@ -281,10 +281,10 @@ describe('moderation by the host', () => {
     const bobElsewhere = await connectSocket(cluster.a.url, bob.token);
     await refused(bobElsewhere, 'join_meeting', { meetingId: m }, 'forbidden');
     const info = await ok(hostSocket, 'get_room_info', { meetingId: m });
-    expect(info.participants.map((p: any) => p.user.id)).not.toContain(bob.user.id);
+    expect(info.participants.map((p) => p.user.id)).not.toContain(bob.user.id);
     // His hand is gone with him.
     const carolRejoin = await ok(carolSocket, 'join_meeting', { meetingId: m });
-    expect(carolRejoin.room.hands).toEqual([]);
+    expect(carolRejoin.room?.hands).toEqual([]);
 
     // Invited again: the invitation arrives and the join works.
     await ok(hostSocket, 'invite_participants', { meetingId: m, userIds: [bob.user.id] });
@@ -344,7 +344,7 @@ describe('lock and lobby', () => {
     await hostSocket.waitFor('lobby_request', (p) => p.user?.id === erin.user.id && p.requestId !== request2.requestId);
     const hostAgain = await connectSocket(cluster.b.url, host.token);
     const hostRejoin = await ok(hostAgain, 'join_meeting', { meetingId: m });
-    expect(hostRejoin.room.lobby.map((r: any) => r.user.id)).toEqual([erin.user.id]);
+    expect(hostRejoin.room?.lobby?.map((r) => r.user.id)).toEqual([erin.user.id]);
     await hostAgain.waitFor('lobby_request', (p) => p.user?.id === erin.user.id);
     await ok(hostAgain, 'set_meeting_lock', { meetingId: m, locked: false });
     expect(await erinJoin2).toMatchObject({ ok: true, room: { locked: false } });

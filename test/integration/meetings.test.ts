@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { ClientEventPayload, IceServer, Meeting } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './_http.js';
 import {
@@ -12,6 +13,7 @@ import {
   type TestSocket,
   type TestUser,
   joinOk as join,
+  assertOk,
 } from './meetingsHarness.js';
 
 /**
@@ -47,9 +49,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function start(socket: TestSocket, payload: Record<string, unknown>): Promise<any> {
-  const ack = await socket.ack('start_meeting', payload);
-  expect(ack.ok, JSON.stringify(ack)).toBe(true);
+async function start(socket: TestSocket, payload: ClientEventPayload<'start_meeting'>): Promise<Meeting> {
+  const ack = assertOk(await socket.ack('start_meeting', payload), 'start_meeting');
   return ack.meeting;
 }
 
@@ -83,14 +84,18 @@ describe('meeting lifecycle across two instances', () => {
     expect(hostJoin.meeting).toMatchObject({ id: meeting.id, status: 'active', hostId: host.user.id });
     expect(typeof hostJoin.selfPeerId).toBe('string');
     // ICE servers: STUN, and TURN with REST credentials for this user.
-    const [stun, turn] = hostJoin.iceServers;
+    const [stun, turn] = hostJoin.iceServers as [IceServer, IceServer];
     expect(stun).toEqual({ urls: ['stun:127.0.0.1:3479'] });
     expect(turn.urls).toEqual(['turn:127.0.0.1:3479?transport=udp', 'turn:127.0.0.1:3479?transport=tcp']);
-    const [expiry, userId] = turn.username.split(':');
+    const [expiry, userId] = (turn.username ?? '').split(':');
     expect(userId).toBe(host.user.id);
     expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(590);
     expect(Number(expiry) - Date.now() / 1000).toBeLessThan(610);
-    expect(turn.credential).toBe(createHmac('sha1', TURN_SECRET).update(turn.username).digest('base64'));
+    expect(turn.credential).toBe(
+      createHmac('sha1', TURN_SECRET)
+        .update(turn.username ?? '')
+        .digest('base64'),
+    );
 
     const bobJoin = await join(bobSocket, meeting.id);
     expect(bobJoin.participants).toEqual([{ peerId: hostJoin.selfPeerId, user: host.user }]);
@@ -101,13 +106,10 @@ describe('meeting lifecycle across two instances', () => {
     expect(bobSocket.all('meeting_user_joined', forMeeting(meeting.id))).toEqual([]);
 
     // Room info: ack and event, with both participants.
-    const info = await bobSocket.ack('get_room_info', { meetingId: meeting.id });
-    expect(info.ok).toBe(true);
+    const info = assertOk(await bobSocket.ack('get_room_info', { meetingId: meeting.id }), 'get_room_info');
     expect(info.mode).toBe('mesh');
     expect(info.meeting.id).toBe(meeting.id);
-    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual(
-      [hostJoin.selfPeerId, bobJoin.selfPeerId].sort(),
-    );
+    expect(info.participants.map((p) => p.peerId).sort()).toEqual([hostJoin.selfPeerId, bobJoin.selfPeerId].sort());
     const infoEvent = await bobSocket.waitFor('room_info_response', (p) => p.meeting?.id === meeting.id);
     expect(infoEvent).toEqual({ meeting: info.meeting, mode: info.mode, participants: info.participants });
 
@@ -134,7 +136,7 @@ describe('meeting lifecycle across two instances', () => {
       (p) => p.meeting.id === meeting.id && p.status === 'inactive',
     );
     expect(inactive.meeting).toMatchObject({ id: meeting.id, status: 'ended' });
-    expect(Number.isNaN(Date.parse(inactive.meeting.endedAt))).toBe(false);
+    expect(Number.isNaN(Date.parse(inactive.meeting.endedAt ?? ''))).toBe(false);
 
     // Over: no one joins any more, it is not listed, and stopping again is a no-op.
     const late = await bobSocket.ack('join_meeting', { meetingId: meeting.id });
@@ -229,14 +231,14 @@ describe('meeting authorization', () => {
     const hostJoin = await join(hostSocket, meeting.id);
     await join(bobSocket, meeting.id);
 
-    for (const event of ['join_meeting', 'get_room_info', 'stop_meeting']) {
+    for (const event of ['join_meeting', 'get_room_info', 'stop_meeting'] as const) {
       const ack = await outsiderSocket.ack(event, { meetingId: meeting.id });
       expect(ack, event).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     const signal = await outsiderSocket.ack('video-signal', {
       meetingId: meeting.id,
       to: hostJoin.selfPeerId,
-      signal: { description: { type: 'offer', sdp: 'v=0' } },
+      signal: { description: { type: 'offer' as const, sdp: 'v=0' } },
     });
     expect(signal).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await sleep(200);
@@ -255,7 +257,7 @@ describe('meeting authorization', () => {
       });
     }
     // Still running and nobody was added.
-    const info = await hostSocket.ack('get_room_info', { meetingId: meeting.id });
+    const info = assertOk(await hostSocket.ack('get_room_info', { meetingId: meeting.id }), 'get_room_info');
     expect(info.participants).toHaveLength(2);
     expect(await hostSocket.ack('stop_meeting', { meetingId: meeting.id })).toEqual({ ok: true });
   });
@@ -294,7 +296,7 @@ describe('video-signal relay', () => {
     const carolPeer = (await join(carolSocket, meeting.id)).selfPeerId;
     const carolOther = (await join(carolSocket, other.id)).selfPeerId;
 
-    const offer = { description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
+    const offer = { description: { type: 'offer' as const, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
     expect(await hostSocket.ack('video-signal', { meetingId: meeting.id, to: bobPeer, signal: offer })).toEqual({
       ok: true,
     });

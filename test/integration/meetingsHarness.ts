@@ -2,7 +2,16 @@
  * Shared set-up of the meeting integration tests: two Parley instances as separate processes on
  * one fresh PostgreSQL database and one fresh Redis prefix, users, sockets, acks and an event log.
  */
-import type { User } from '@parley/protocol';
+import type {
+  Ack,
+  AckOk,
+  ClientEventAck,
+  ClientEventName,
+  ClientEventPayload,
+  ServerEventName,
+  ServerEventPayload,
+  User,
+} from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import { buildServer, startServerProcess, type Env, type ServerProcess } from '../support/serverProcess.js';
@@ -71,7 +80,7 @@ export async function registerUser(url: string, prefix = 'm'): Promise<TestUser>
 
 export interface Recorded {
   event: string;
-  payload: any;
+  payload: unknown;
   at: number;
 }
 
@@ -108,13 +117,33 @@ export class TestSocket {
     });
   }
 
-  /** Emits and resolves with the acknowledgement. */
-  ack(event: string, payload?: unknown, timeoutMs = 5000): Promise<any> {
-    return this.socket.timeout(timeoutMs).emitWithAck(event, payload);
+  /** Emits contract event `event` and resolves with its acknowledgement. */
+  ack<E extends ClientEventName>(
+    event: E,
+    payload?: ClientEventPayload<E>,
+    timeoutMs = 5000,
+  ): Promise<Ack<ClientEventAck<E>>> {
+    return this.socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Ack<ClientEventAck<E>>>;
   }
 
-  /** The first recorded event (past or future) with this name that matches. */
-  waitFor(event: string, match: (payload: any) => boolean = () => true, timeoutMs = 5000): Promise<any> {
+  /** Emits any event with any payload (unknown events, malformed payloads): the ack, unchecked. */
+  ackRaw(event: string, payload?: unknown, timeoutMs = 5000): Promise<unknown> {
+    return this.socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<unknown>;
+  }
+
+  /** The first recorded contract event (past or future) with this name that matches. */
+  waitFor<E extends ServerEventName>(
+    event: E,
+    match: (payload: ServerEventPayload<E>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ServerEventPayload<E>> {
+    return this.waitForRaw(event, (payload) => match(payload as ServerEventPayload<E>), timeoutMs) as Promise<
+      ServerEventPayload<E>
+    >;
+  }
+
+  /** The first recorded event of any name (past or future) that matches; its payload unchecked. */
+  waitForRaw(event: string, match: (payload: unknown) => boolean = () => true, timeoutMs = 5000): Promise<unknown> {
     const found = () => this.events.find((r) => r.event === event && match(r.payload));
     const hit = found();
     if (hit) return Promise.resolve(hit.payload);
@@ -141,8 +170,16 @@ export class TestSocket {
     });
   }
 
-  /** Every recorded event with this name that matches. */
-  all(event: string, match: (payload: any) => boolean = () => true): any[] {
+  /** Every recorded contract event with this name that matches. */
+  all<E extends ServerEventName>(
+    event: E,
+    match: (payload: ServerEventPayload<E>) => boolean = () => true,
+  ): ServerEventPayload<E>[] {
+    return this.allRaw(event, (payload) => match(payload as ServerEventPayload<E>)) as ServerEventPayload<E>[];
+  }
+
+  /** Every recorded event of any name that matches; payloads unchecked. */
+  allRaw(event: string, match: (payload: unknown) => boolean = () => true): unknown[] {
     return this.events.filter((r) => r.event === event && match(r.payload)).map((r) => r.payload);
   }
 
@@ -167,17 +204,39 @@ export function closeAllSockets(): void {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const forMeeting = (meetingId: string) => (payload: any) =>
-  payload?.meetingId === meetingId || payload?.meeting?.id === meetingId;
+/** Matches a payload of meeting `meetingId`: `{meetingId}` or `{meeting: {id}}`. */
+export const forMeeting =
+  (meetingId: string) =>
+  (payload: unknown): boolean => {
+    if (typeof payload !== 'object' || payload === null) return false;
+    const { meetingId: id, meeting } = payload as { meetingId?: unknown; meeting?: { id?: unknown } | null };
+    return id === meetingId || (typeof meeting === 'object' && meeting !== null && meeting.id === meetingId);
+  };
 
-/** Sends `event` and expects `{ok: true}` (the ack is returned; a failure names the event and the ack). */
-export async function expectOk(socket: TestSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<any> {
-  const ack = await socket.ack(event, payload, timeoutMs);
-  expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
+/** Asserts an unchecked ack (`ackRaw`) has the shape of an ack, `{ok: boolean, ...}`. */
+export function asAck(value: unknown): Ack {
+  expect(value).toMatchObject({ ok: expect.any(Boolean) as unknown });
+  return value as Ack;
+}
+
+/** Asserts an ack is `{ok: true, ...}` (a failure names `label` and the ack) and narrows it. */
+export function assertOk<T extends object>(ack: Ack<T>, label: string): AckOk<T> {
+  expect(ack.ok, `${label}: ${JSON.stringify(ack)}`).toBe(true);
+  if (!ack.ok) throw new Error(`${label}: ${JSON.stringify(ack)}`);
   return ack;
 }
 
+/** Sends `event` and expects `{ok: true}` (the ack is returned; a failure names the event and the ack). */
+export async function expectOk<E extends ClientEventName>(
+  socket: TestSocket,
+  event: E,
+  payload: ClientEventPayload<E>,
+  timeoutMs = 5000,
+): Promise<AckOk<ClientEventAck<E>>> {
+  return assertOk(await socket.ack(event, payload, timeoutMs), event);
+}
+
 /** `join_meeting` that must succeed; returns its ack. */
-export async function joinOk(socket: TestSocket, meetingId: string): Promise<any> {
+export async function joinOk(socket: TestSocket, meetingId: string): Promise<AckOk<ClientEventAck<'join_meeting'>>> {
   return expectOk(socket, 'join_meeting', { meetingId });
 }

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
-import { closeAllSockets, connectSocket, forMeeting, registerUser, type TestUser } from './meetingsHarness.js';
+import {
+  assertOk,
+  closeAllSockets,
+  connectSocket,
+  expectOk,
+  forMeeting,
+  registerUser,
+  type TestUser,
+} from './meetingsHarness.js';
 
 /**
  * The zero-configuration set-up: one instance, no Redis (rooms in memory), embedded PGlite in the
@@ -30,26 +38,25 @@ describe('meetings on one instance without Redis (PGlite, in-memory rooms)', () 
   it('runs the lifecycle, F5, signalling, host transfer and empty cleanup', async () => {
     const hostSocket = await connectSocket(server.url, host.token);
     const guestSocket = await connectSocket(server.url, guest.token);
-    const started = await hostSocket.ack('start_meeting', { inviteeIds: [guest.user.id] });
-    expect(started.ok).toBe(true);
+    const started = assertOk(await hostSocket.ack('start_meeting', { inviteeIds: [guest.user.id] }), 'start_meeting');
     const meetingId = started.meeting.id;
     await guestSocket.waitFor('meeting_invitation', forMeeting(meetingId));
 
-    const hostPeer = (await hostSocket.ack('join_meeting', { meetingId })).selfPeerId;
-    const first = await guestSocket.ack('join_meeting', { meetingId });
+    const hostPeer = (await expectOk(hostSocket, 'join_meeting', { meetingId })).selfPeerId;
+    const first = await expectOk(guestSocket, 'join_meeting', { meetingId });
     expect(first.participants).toEqual([{ peerId: hostPeer, user: host.user }]);
 
     // F5 on the same instance.
     const reloaded = await connectSocket(server.url, guest.token);
     await reloaded.waitFor('meeting_invitation', forMeeting(meetingId));
-    const second = await reloaded.ack('join_meeting', { meetingId });
+    const second = await expectOk(reloaded, 'join_meeting', { meetingId });
     expect(second.selfPeerId).not.toBe(first.selfPeerId);
     expect(await hostSocket.waitFor('meeting_user_left', (p) => p.peerId === first.selfPeerId)).toMatchObject({
       reason: 'removed',
     });
-    expect((await hostSocket.ack('get_room_info', { meetingId })).participants).toHaveLength(2);
+    expect((await expectOk(hostSocket, 'get_room_info', { meetingId })).participants).toHaveLength(2);
 
-    const offer = { description: { type: 'offer', sdp: 'v=0' } };
+    const offer = { description: { type: 'offer' as const, sdp: 'v=0' } };
     expect(await hostSocket.ack('video-signal', { meetingId, to: second.selfPeerId, signal: offer })).toEqual({
       ok: true,
     });

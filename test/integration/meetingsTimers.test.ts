@@ -11,6 +11,8 @@ import {
   type TestSocket,
   type TestUser,
   joinOk as join,
+  assertOk,
+  expectOk,
 } from './meetingsHarness.js';
 
 /**
@@ -56,8 +58,7 @@ async function meetingRow(id: string): Promise<{ status: string; host_id: string
 }
 
 async function start(socket: TestSocket, inviteeIds: string[]): Promise<string> {
-  const ack = await socket.ack('start_meeting', { inviteeIds });
-  expect(ack.ok, JSON.stringify(ack)).toBe(true);
+  const ack = assertOk(await socket.ack('start_meeting', { inviteeIds }), 'start_meeting');
   return ack.meeting.id;
 }
 
@@ -85,9 +86,9 @@ describe('F5: one peer per user and meeting', () => {
     expect(await first.waitFor('meeting_user_left', leftEvent(meetingId, p1))).toEqual(removed);
     await hostSocket.waitFor('meeting_user_joined', (p) => p.peerId === p2);
 
-    const info = await hostSocket.ack('get_room_info', { meetingId });
-    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual([hostPeer, p2].sort());
-    expect(info.participants.filter((p: any) => p.user.id === bob.user.id)).toHaveLength(1);
+    const info = await expectOk(hostSocket, 'get_room_info', { meetingId });
+    expect(info.participants.map((p) => p.peerId).sort()).toEqual([hostPeer, p2].sort());
+    expect(info.participants.filter((p) => p.user.id === bob.user.id)).toHaveLength(1);
 
     // The old socket is no participant any more, and its disconnect removes nothing.
     const stale = await first.ack('video-signal', { meetingId, to: hostPeer, signal: { candidate: null } });
@@ -95,7 +96,7 @@ describe('F5: one peer per user and meeting', () => {
     first.close();
     await sleep(600);
     expect(hostSocket.all('meeting_user_left', (p) => p.meetingId === meetingId)).toEqual([removed]);
-    expect((await hostSocket.ack('get_room_info', { meetingId })).participants).toHaveLength(2);
+    expect((await expectOk(hostSocket, 'get_room_info', { meetingId })).participants).toHaveLength(2);
 
     // A reload where the old socket went first: 'disconnected', then a clean join, no 'removed'.
     second.close();
@@ -112,8 +113,8 @@ describe('F5: one peer per user and meeting', () => {
     expect(
       hostSocket.all('meeting_user_left', (p) => p.meetingId === meetingId && p.reason === 'removed'),
     ).toHaveLength(1);
-    const after = await hostSocket.ack('get_room_info', { meetingId });
-    expect(after.participants.map((p: any) => p.peerId).sort()).toEqual([hostPeer, p3].sort());
+    const after = await expectOk(hostSocket, 'get_room_info', { meetingId });
+    expect(after.participants.map((p) => p.peerId).sort()).toEqual([hostPeer, p3].sort());
     expect(await hostSocket.ack('stop_meeting', { meetingId })).toEqual({ ok: true });
   });
 });
@@ -135,7 +136,7 @@ describe('host reconnection grace', () => {
     await sleep(GRACE_MS + 1000);
     expect(bobSocket.all('meeting_host_changed', forMeeting(meetingId))).toEqual([]);
     expect((await meetingRow(meetingId)).host_id).toBe(host.user.id);
-    expect((await bobSocket.ack('get_room_info', { meetingId })).meeting.hostId).toBe(host.user.id);
+    expect((await expectOk(bobSocket, 'get_room_info', { meetingId })).meeting.hostId).toBe(host.user.id);
     expect(await back.ack('stop_meeting', { meetingId })).toEqual({ ok: true });
   });
 
@@ -156,7 +157,7 @@ describe('host reconnection grace', () => {
     expect(after).toBeGreaterThanOrEqual(GRACE_MS - 100);
     expect(await carolSocket.waitFor('meeting_host_changed', forMeeting(meetingId))).toEqual(changed);
     expect((await meetingRow(meetingId)).host_id).toBe(bob.user.id);
-    expect((await carolSocket.ack('get_room_info', { meetingId })).meeting.hostId).toBe(bob.user.id);
+    expect((await expectOk(carolSocket, 'get_room_info', { meetingId })).meeting.hostId).toBe(bob.user.id);
 
     // The former host comes back as a participant and may no longer stop the meeting.
     const back = await connectSocket(cluster.b.url, host.token);
@@ -256,6 +257,6 @@ describe('an instance dies', () => {
       meetingId: withBob,
       hostId: bob.user.id,
     });
-    expect((await bobSocket.ack('get_room_info', { meetingId: withBob })).participants).toHaveLength(1);
+    expect((await expectOk(bobSocket, 'get_room_info', { meetingId: withBob })).participants).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@
  * meeting never ends as empty, a newcomer sees everyone, presence is right and chat crosses
  * instances. The machine's shared Redis is never touched.
  */
-import { SfuEvents } from '@parley/protocol';
+import { RtpCapabilitiesSchema, SfuEvents } from '@parley/protocol';
 import { waitForMediaNode } from '../support/serverProcess.js';
 import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ import {
   type TestSocket,
   type TestUser,
   expectOk as ok,
+  assertOk,
 } from './meetingsHarness.js';
 
 let node: MediaNodeProcess;
@@ -99,8 +100,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       title: 'Through a restart',
       inviteeIds: [bob.user.id, carol.user.id],
     });
-    expect(started.ok, JSON.stringify(started)).toBe(true);
-    const meetingId = started.meeting.id as string;
+    const meetingId = assertOk(started, 'start_meeting').meeting.id;
     expect((await hostSocket.ack('join_meeting', { meetingId })).ok).toBe(true);
     expect((await bobSocket.ack('join_meeting', { meetingId })).ok).toBe(true);
     await hostSocket.waitFor('meeting_user_joined', forMeeting(meetingId));
@@ -127,7 +127,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       5000,
     );
     console.log(`[redisRestart] room state consistent ${Date.now() - restartedAt} ms after the restart began`);
-    expect(info.participants.map((p: any) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
+    expect(info.participants.map((p) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
     expect(info.meeting.hostId).toBe(host.user.id);
     // Broadcasts between instances may have been lost meanwhile: both clients are told to catch up, once.
     for (const socket of [hostSocket, bobSocket]) {
@@ -146,14 +146,13 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       5000,
     );
     // A newcomer on the host's instance sees both, and both see the newcomer.
-    const joined = await carolJoin;
-    expect(joined.ok, JSON.stringify(joined)).toBe(true);
+    const joined = assertOk(await carolJoin, 'join_meeting');
     expect(joined.room).toMatchObject({ locked: true, hands: [{ userId: bob.user.id, order: 1 }] });
-    expect(joined.participants.map((p: any) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
+    expect(joined.participants.map((p) => p.user.id).sort()).toEqual([host.user.id, bob.user.id].sort());
     await bobSocket.waitFor('meeting_user_joined', (p) => p.meetingId === meetingId && p.user.id === carol.user.id);
 
     // Mesh signalling still reaches a peer on the other instance.
-    const bobPeer = joined.participants.find((p: any) => p.user.id === bob.user.id).peerId;
+    const bobPeer = joined.participants.find((p) => p.user.id === bob.user.id)!.peerId;
     const signalled = await carolSocket.ack('video-signal', {
       meetingId,
       to: bobPeer,
@@ -182,8 +181,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
       expect(socket.events.filter((e) => e.event === 'resync')).toHaveLength(1);
       expect(socket.events.filter((e) => e.event === 'meeting_user_left' || e.event === 'meeting_ended')).toEqual([]);
     }
-    const after = await hostSocket.ack('get_room_info', { meetingId });
-    expect(after.ok).toBe(true);
+    const after = assertOk(await hostSocket.ack('get_room_info', { meetingId }), 'get_room_info');
     expect(after.meeting.status).toBe('active');
     expect(after.participants).toHaveLength(3);
   }, 60_000);
@@ -230,9 +228,11 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     const joined = await ok(newcomer, 'join_meeting', { meetingId });
     expect(joined.mode).toBe('sfu');
     expect(joined.participants).toHaveLength(4);
-    const { rtpCapabilities } = await ok(newcomer, SfuEvents.getCapabilities, { meetingId });
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(newcomer, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
     const listed = await ok(newcomer, SfuEvents.getProducers, { meetingId });
-    expect(listed.producers.map((p: any) => p.producerId).sort()).toEqual([...producerIds].sort());
+    expect(listed.producers.map((p) => p.producerId).sort()).toEqual([...producerIds].sort());
     const recv = await ok(newcomer, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     for (const producerId of producerIds) {
       const consumed = await ok(newcomer, SfuEvents.consume, {

@@ -39,7 +39,7 @@ const churn = (socket: TestSocket, meetingId: string) =>
   socket.events.filter(
     (e) =>
       ['meeting_user_left', 'meeting_user_joined', 'meeting_host_changed', 'meeting_ended'].includes(e.event) &&
-      e.payload?.meetingId === meetingId,
+      (e.payload as { meetingId?: string } | undefined)?.meetingId === meetingId,
   );
 
 describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', () => {
@@ -82,7 +82,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
       const socket = await connectSocket(cluster.a.url, user.token);
       const ack = await ok(socket, 'join_meeting', { meetingId, resumePeerId: peers.get(user.user.id) });
       expect(ack.selfPeerId).toBe(peers.get(user.user.id));
-      expect(ack.participants.map((p: any) => p.peerId).sort()).toEqual(
+      expect(ack.participants.map((p) => p.peerId).sort()).toEqual(
         [...peers.values()].filter((id) => id !== ack.selfPeerId).sort(),
       );
       expect(ack.meeting.hostId).toBe(host.user.id);
@@ -96,7 +96,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
     // Mesh signalling reaches a resumed peer on its new socket.
     const relayed = await ok(aSockets[0]!, 'video-signal', {
       meetingId,
-      to: peers.get(host.user.id),
+      to: peers.get(host.user.id)!,
       signal: { description: { type: 'rollback' } },
     });
     expect(relayed.ok).toBe(true);
@@ -107,7 +107,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
     aSockets.forEach((socket, i) => expect(churn(socket, meetingId)).toHaveLength(joinsBefore[i]!));
     for (const socket of resumed) expect(churn(socket, meetingId)).toEqual([]);
     const info = await ok(aSockets[0]!, 'get_room_info', { meetingId });
-    expect(info.participants.map((p: any) => p.peerId).sort()).toEqual([...peers.values()].sort());
+    expect(info.participants.map((p) => p.peerId).sort()).toEqual([...peers.values()].sort());
     expect(info.meeting.hostId).toBe(host.user.id);
   }, 60_000);
 
@@ -120,7 +120,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
     const hostPeer = (await ok(hostSocket, 'join_meeting', { meetingId })).selfPeerId;
     const joined = await ok(intruderSocket, 'join_meeting', { meetingId, resumePeerId: hostPeer });
     expect(joined.selfPeerId).not.toBe(hostPeer);
-    expect(joined.participants.map((p: any) => p.peerId)).toEqual([hostPeer]);
+    expect(joined.participants.map((p) => p.peerId)).toEqual([hostPeer]);
     await hostSocket.waitFor('meeting_user_joined', (p) => p.meetingId === meetingId && p.peerId === joined.selfPeerId);
   }, 30_000);
 });

@@ -1,9 +1,11 @@
 import * as dgram from 'node:dgram';
-import { SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { SfuEvents, SfuServerEvents, type ServerEventPayload } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel } from '../support/rtp.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
 import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk as ok } from './meetingsHarness.js';
+
+type ActiveSpeakerPayload = ServerEventPayload<typeof SfuServerEvents.activeSpeaker>;
 
 /**
  * `sfu:active_speaker` end to end: two participants produce opus-like plain RTP carrying the
@@ -73,14 +75,14 @@ async function speakerAfter(socket: TestSocket, meetingId: string, peerId: strin
       (e) =>
         e.event === SfuServerEvents.activeSpeaker &&
         e.at >= since &&
-        e.payload?.meetingId === meetingId &&
-        e.payload.peerId === peerId,
+        (e.payload as ActiveSpeakerPayload | undefined)?.meetingId === meetingId &&
+        (e.payload as ActiveSpeakerPayload).peerId === peerId,
     );
     if (hit) return hit;
     if (Date.now() > deadline) {
       const seen = socket.events
         .filter((e) => e.event === SfuServerEvents.activeSpeaker)
-        .map((e) => [e.at - since, e.payload.peerId]);
+        .map((e) => [e.at - since, (e.payload as ActiveSpeakerPayload).peerId]);
       throw new Error(`no sfu:active_speaker naming ${peerId} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`);
     }
     await new Promise((r) => setTimeout(r, 50));

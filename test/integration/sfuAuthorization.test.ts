@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { SfuEvents } from '@parley/protocol';
+import {
+  SfuEvents,
+  type ClientEventName,
+  type ClientEventPayload,
+  RtpCapabilitiesSchema,
+  type RtpCapabilitiesWire,
+} from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildMediaWorkers,
@@ -11,7 +17,7 @@ import {
 import { OPUS } from '../support/rtp.js';
 import { request } from './_http.js';
 import { startCluster, type Cluster } from './chatSupport.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
+import { asAck, closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
 
 /**
  * Authorization matrix of every `sfu:*` event and `video-signal` (docs/security.md, "SFU caps"),
@@ -30,10 +36,11 @@ let node: MediaNodeProcess | undefined;
 let meetingId: string;
 /** The victim's (p1's) objects in the meeting, and the host's producer. */
 const ids = { webrtc: '', plainSend: '', plainRecv: '', producer: '', consumer: '', hostProducer: '', p1Peer: '' };
-let rtpCapabilities: unknown;
+let rtpCapabilities: RtpCapabilitiesWire;
 const actors: Record<string, TestSocket> = {};
 
-const ok = (socket: TestSocket, event: string, payload: unknown) => expectOk(socket, event, payload, 15_000);
+const ok = <E extends ClientEventName>(socket: TestSocket, event: E, payload: ClientEventPayload<E>) =>
+  expectOk(socket, event, payload, 15_000);
 
 const audio = (ssrc: number) => ({ codecs: [OPUS], encodings: [{ ssrc }] });
 
@@ -93,7 +100,7 @@ async function refusals(actor: TestSocket, only?: Set<string>) {
   const out: Record<string, string> = {};
   for (const [event, payload] of requests()) {
     if (only && !only.has(event)) continue;
-    const ack = await actor.ack(event, payload, 15_000);
+    const ack = asAck(await actor.ackRaw(event, payload, 15_000));
     out[event] = ack.ok ? 'ok' : ack.error.code;
   }
   return out;
@@ -155,7 +162,9 @@ beforeAll(async () => {
 
   // The host produces; p1 holds a WebRTC transport, plain send and recv transports, a producer
   // and a consumer of the host's producer.
-  rtpCapabilities = (await ok(host!, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities;
+  rtpCapabilities = RtpCapabilitiesSchema.parse(
+    (await ok(host!, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+  );
   const hostSend = await ok(host!, SfuEvents.createPlainTransport, { meetingId, direction: 'send' });
   ids.hostProducer = (
     await ok(host!, SfuEvents.produce, {
@@ -218,7 +227,7 @@ describe('SFU authorization matrix', () => {
     ).toMatchObject({ applied: 0 });
     // The victim's producer is still there, unpaused.
     const listed = (await ok(actors.host!, SfuEvents.getProducers, { meetingId })).producers;
-    expect(listed.find((p: any) => p.producerId === ids.producer)).toMatchObject({ paused: false });
+    expect(listed.find((p) => p.producerId === ids.producer)).toMatchObject({ paused: false });
   });
 
   it('refuses everyone once the meeting is stopped', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SfuEvents } from '@parley/protocol';
+import { SfuEvents, RtpCapabilitiesSchema, type SfuConsumeResult } from '@parley/protocol';
 import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes } from '../support/mediaNodeProcess.js';
@@ -14,6 +14,9 @@ import {
   type TestUser,
   expectOk as ok,
 } from './meetingsHarness.js';
+
+/** A `sfu:consume_many` answer that succeeded. */
+type ConsumedOk = Extract<SfuConsumeResult, { ok: true }>;
 
 /**
  * The fast path of an SFU join (docs/sfu.md, "Join speed"), on two server instances and one media
@@ -74,15 +77,17 @@ describe('join_meeting in an SFU meeting', () => {
     const joiner = sockets[3]!;
     const plain = await ok(joiner, 'join_meeting', { meetingId });
     expect(plain.mode).toBe('sfu');
-    const { rtpCapabilities } = await ok(joiner, SfuEvents.getCapabilities, { meetingId });
-    expect(plain.sfu.rtpCapabilities).toEqual(rtpCapabilities);
-    expect(plain.sfu.transports).toBeUndefined();
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(joiner, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
+    expect(plain.sfu!.rtpCapabilities).toEqual(rtpCapabilities);
+    expect(plain.sfu!.transports).toBeUndefined();
 
     const fast = await ok(joiner, 'join_meeting', { meetingId, sfuTransports: true });
-    expect(fast.sfu.rtpCapabilities.codecs.map((c: any) => c.mimeType)).toEqual(
+    expect(RtpCapabilitiesSchema.parse(fast.sfu!.rtpCapabilities).codecs!.map((c) => c.mimeType)).toEqual(
       expect.arrayContaining(['audio/opus', 'video/VP8']),
     );
-    const { send, recv } = fast.sfu.transports;
+    const { send, recv } = fast.sfu!.transports!;
     expect(send.transportId).toMatch(/^[0-9a-f-]{36}$/);
     expect(recv.transportId).toMatch(/^[0-9a-f-]{36}$/);
     expect(recv.transportId).not.toBe(send.transportId);
@@ -118,18 +123,24 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     const [alice, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     const aliceMic = await produceMic(alice, 111111);
     const bobMic = await produceMic(bob, 222222);
-    const { rtpCapabilities } = await ok(carol, SfuEvents.getCapabilities, { meetingId });
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(carol, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
     const recv = await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'recv' });
-    const listed = (await ok(carol, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId);
+    const listed = (await ok(carol, SfuEvents.getProducers, { meetingId })).producers.map((p) => p.producerId);
     expect(listed).toEqual(expect.arrayContaining([aliceMic, bobMic]));
 
     const all = await ok(carol, SfuEvents.consumeMany, { meetingId, transportId: recv.transportId, rtpCapabilities });
-    expect(all.consumers.map((c: any) => c.producerId).sort()).toEqual([...listed].sort());
+    expect(all.consumers.map((c) => c.producerId).sort()).toEqual([...listed].sort());
     for (const answer of all.consumers) {
       expect(answer.ok, JSON.stringify(answer)).toBe(true);
-      expect(answer.consumer).toMatchObject({ producerId: answer.producerId, kind: 'audio', source: 'mic' });
+      expect(answer.ok ? answer.consumer : undefined).toMatchObject({
+        producerId: answer.producerId,
+        kind: 'audio',
+        source: 'mic',
+      });
     }
-    const aliceConsumer = all.consumers.find((c: any) => c.producerId === aliceMic).consumer;
+    const aliceConsumer = (all.consumers.find((c) => c.producerId === aliceMic) as ConsumedOk).consumer;
     expect(aliceConsumer.peerId).toBeTruthy();
 
     // Named producers: answers in order, each on its own (unknown id, own producer, a good one).
@@ -148,13 +159,13 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     ]);
 
     // Resume: one answer per consumer, someone else's consumer is not_found.
-    const carolConsumerIds = all.consumers.map((c: any) => c.consumer.consumerId);
+    const carolConsumerIds = all.consumers.map((c) => (c as ConsumedOk).consumer.consumerId);
     const resumed = await ok(carol, SfuEvents.resumeConsumers, { meetingId, consumerIds: carolConsumerIds });
     expect(resumed.consumers).toEqual(carolConsumerIds.map((consumerId: string) => ({ consumerId, ok: true })));
-    const bobConsumerId = named.consumers[2].consumer.consumerId;
+    const bobConsumerId = (named.consumers[2] as ConsumedOk).consumer.consumerId;
     const mixed = await ok(carol, SfuEvents.resumeConsumers, {
       meetingId,
-      consumerIds: [bobConsumerId, carolConsumerIds[0]],
+      consumerIds: [bobConsumerId, carolConsumerIds[0]!],
     });
     expect(mixed.consumers).toMatchObject([
       { consumerId: bobConsumerId, ok: false, error: { code: 'not_found' } },
@@ -164,15 +175,17 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
 
   it('a whole request fails only when the transport is not your recv transport; resuming twice is harmless; keyFrames resumes the paused and keys the running', async () => {
     const [alice, , , dave] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
-    const { rtpCapabilities } = await ok(dave, SfuEvents.getCapabilities, { meetingId });
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(dave, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
     const recv = await ok(dave, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     const answer = await ok(dave, SfuEvents.consumeMany, { meetingId, transportId: recv.transportId, rtpCapabilities });
     expect(answer.consumers.length).toBeGreaterThan(0);
-    expect(answer.consumers.every((c: any) => c.ok)).toBe(true);
-    const consumerIds = answer.consumers.map((c: any) => c.consumer.consumerId);
+    expect(answer.consumers.every((c) => c.ok)).toBe(true);
+    const consumerIds = answer.consumers.map((c) => (c as ConsumedOk).consumer.consumerId);
     for (let i = 0; i < 2; i++) {
       const resumed = await ok(dave, SfuEvents.resumeConsumers, { meetingId, consumerIds });
-      expect(resumed.consumers.every((c: any) => c.ok)).toBe(true);
+      expect(resumed.consumers.every((c) => c.ok)).toBe(true);
     }
     // keyFrames (a page whose receivers exist only now): running ones get a key frame request,
     // paused ones (new here) are resumed; each answered on its own, as a resume is.
@@ -233,7 +246,7 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
     ['join_meeting', { meetingId: id, sfuTransports: 'yes' }],
   ];
   it.each(malformed)('%s with a malformed payload gets bad_request and the socket stays', async (event, payload) => {
-    const ack = await sockets[0]!.ack(event, payload);
+    const ack = await sockets[0]!.ackRaw(event, payload);
     expect(ack).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(sockets[0]!.socket.connected).toBe(true);
   });

@@ -57,9 +57,9 @@ async function setUp(meetingId: string, sockets: TestSocket[]): Promise<number[]
   const ports: number[] = [];
   for (const s of sockets) {
     await ok(s, SfuEvents.getCapabilities, { meetingId });
-    for (const direction of ['send', 'recv']) {
+    for (const direction of ['send', 'recv'] as const) {
       const t = await ok(s, SfuEvents.createTransport, { meetingId, direction });
-      ports.push(t.iceCandidates[0].port);
+      ports.push(t.iceCandidates[0]!.port);
     }
   }
   return ports;

@@ -1,4 +1,4 @@
-import { SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { SfuEvents, SfuServerEvents, RtpCapabilitiesSchema } from '@parley/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/mediaNodeProcess.js';
@@ -70,7 +70,9 @@ async function stats(nodeId: string, meetingId: string) {
 
 /** A recv plain transport connected to a fresh UDP sink, consuming `producerId`, resumed. */
 async function listen(socket: TestSocket, meetingId: string, producerId: string) {
-  const { rtpCapabilities } = await ok(socket, SfuEvents.getCapabilities, { meetingId });
+  const rtpCapabilities = RtpCapabilitiesSchema.parse(
+    (await ok(socket, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+  );
   const sink = await udpSink();
   sinks.push(sink);
   const recv = await ok(socket, SfuEvents.createPlainTransport, { meetingId, direction: 'recv' });

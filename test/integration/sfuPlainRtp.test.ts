@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
-import { SfuEvents } from '@parley/protocol';
+import { SfuEvents, RtpCapabilitiesSchema, type SrtpParametersWire } from '@parley/protocol';
 import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,7 +140,7 @@ describe('with SFU_PLAIN_RTP off', () => {
       [SfuEvents.connectPlainTransport, { meetingId, transportId: 'x', ip: '127.0.0.1', port: 5000 }],
       [SfuEvents.createPlainTransport, 'nonsense'],
     ] as const) {
-      const ack = await s.ack(event, payload);
+      const ack = await s.ackRaw(event, payload);
       expect(ack, event).toEqual({
         ok: false,
         error: { code: 'forbidden', message: 'plain RTP is disabled (SFU_PLAIN_RTP)' },
@@ -203,7 +203,7 @@ describe('with SFU_PLAIN_RTP on', () => {
     ],
   ];
   it.each(malformed)('%s with a malformed payload gets bad_request', async (event, payload) => {
-    const ack = await sockets[0]!.ack(event, payload);
+    const ack = await sockets[0]!.ackRaw(event, payload);
     expect(ack).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(sockets[0]!.socket.connected).toBe(true);
   });
@@ -255,14 +255,16 @@ describe('with SFU_PLAIN_RTP on', () => {
       ip: '127.0.0.1',
       port: sink.port,
     });
-    const { rtpCapabilities } = await ok(bob, SfuEvents.getCapabilities, { meetingId });
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(bob, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
     const consumed = await ok(bob, SfuEvents.consume, {
       meetingId,
       transportId: recv.transportId,
       producerId: produced.producerId,
       rtpCapabilities,
     });
-    const outSsrc = consumed.rtpParameters.encodings[0].ssrc as number;
+    const outSsrc = consumed.rtpParameters.encodings![0]!.ssrc as number;
     expect(outSsrc).toEqual(expect.any(Number));
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
 
@@ -299,7 +301,7 @@ describe('with SFU_PLAIN_RTP on', () => {
 });
 
 describe('SRTP recv plain transports (srtp: true)', () => {
-  const key = (suite: string, bytes: number) => ({
+  const key = (suite: SrtpParametersWire['cryptoSuite'], bytes: number) => ({
     cryptoSuite: suite,
     keyBase64: randomBytes(bytes).toString('base64'),
   });
@@ -323,7 +325,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
       cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
       keyBase64: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/),
     });
-    expect(Buffer.from(recv.srtpParameters.keyBase64, 'base64').length).toBe(30);
+    expect(Buffer.from(recv.srtpParameters!.keyBase64, 'base64').length).toBe(30);
     const sink = await udpSink(57110);
     const target = { meetingId, transportId: recv.transportId, ip: '127.0.0.1', port: sink.port };
 
@@ -356,15 +358,17 @@ describe('SRTP recv plain transports (srtp: true)', () => {
     });
 
     await ok(bob, SfuEvents.connectPlainTransport, { ...target, srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 30) });
-    const { rtpCapabilities } = await ok(bob, SfuEvents.getCapabilities, { meetingId });
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(bob, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
     const consumed = await ok(bob, SfuEvents.consume, {
       meetingId,
       transportId: recv.transportId,
       producerId: produced.producerId,
       rtpCapabilities: { ...rtpCapabilities, headerExtensions: [] },
     });
-    const outSsrc = consumed.rtpParameters.encodings[0].ssrc as number;
-    const outPt = consumed.rtpParameters.codecs[0].payloadType as number;
+    const outSsrc = consumed.rtpParameters.encodings![0]!.ssrc as number;
+    const outPt = consumed.rtpParameters.codecs[0]!.payloadType as number;
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
 
     const botSocket = await udpSink(57111);

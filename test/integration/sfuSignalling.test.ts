@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SfuEvents, SfuServerEvents } from '@parley/protocol';
+import { SfuEvents, SfuServerEvents, RtpCapabilitiesSchema, type Participant } from '@parley/protocol';
 import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { waitForMediaNode } from '../support/serverProcess.js';
@@ -157,21 +157,21 @@ describe('sfu:* events', () => {
     [SfuEvents.reportTiles, { meetingId: id, tiles: 'all' }],
   ];
   it.each(malformed)('%s with a malformed payload gets bad_request and the socket stays', async (event, payload) => {
-    const ack = await sockets[0]!.ack(event, payload);
+    const ack = await sockets[0]!.ackRaw(event, payload);
     expect(ack).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(sockets[0]!.socket.connected).toBe(true);
   });
 
   it('creates transports, produces, announces the producer across instances, consumes, and cleans up on leave', async () => {
     const [alice, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
-    const { rtpCapabilities } = await ok(alice, SfuEvents.getCapabilities, { meetingId });
-    expect(rtpCapabilities.codecs.map((c: any) => c.mimeType)).toEqual(
-      expect.arrayContaining(['audio/opus', 'video/VP8']),
+    const rtpCapabilities = RtpCapabilitiesSchema.parse(
+      (await ok(alice, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
     );
+    expect(rtpCapabilities.codecs!.map((c) => c.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
 
     const send = await ok(alice, SfuEvents.createTransport, { meetingId, direction: 'send' });
     expect(send.transportId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(send.iceCandidates[0].port).toBe(nodeProcess.rtcPort);
+    expect(send.iceCandidates[0]!.port).toBe(nodeProcess.rtcPort);
     expect(send.dtlsParameters.fingerprints.length).toBeGreaterThan(0);
 
     const produced = await ok(alice, SfuEvents.produce, {
@@ -192,10 +192,12 @@ describe('sfu:* events', () => {
     expect(alice.all(SfuServerEvents.newProducer)).toHaveLength(0);
 
     const listed = await ok(bob, SfuEvents.getProducers, { meetingId });
-    expect(listed.producers.map((p: any) => p.producerId)).toEqual([produced.producerId]);
+    expect(listed.producers.map((p) => p.producerId)).toEqual([produced.producerId]);
     expect((await ok(alice, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
 
-    const { rtpCapabilities: bobCaps } = await ok(bob, SfuEvents.getCapabilities, { meetingId });
+    const bobCaps = RtpCapabilitiesSchema.parse(
+      (await ok(bob, SfuEvents.getCapabilities, { meetingId })).rtpCapabilities,
+    );
     const recv = await ok(bob, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     const bobSend = await ok(bob, SfuEvents.createTransport, { meetingId, direction: 'send' });
 
@@ -254,12 +256,12 @@ describe('sfu:* events', () => {
     // Mute: the others are told.
     await ok(alice, SfuEvents.pauseProducer, { meetingId, producerId: produced.producerId });
     await bob.waitFor(SfuServerEvents.producerPaused, (p) => p.producerId === produced.producerId);
-    expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers[0].paused).toBe(true);
+    expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers[0]!.paused).toBe(true);
     const stealPause = await bob.ack(SfuEvents.resumeProducer, { meetingId, producerId: produced.producerId });
     expect(stealPause).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
     const restarted = await ok(alice, SfuEvents.restartIce, { meetingId, transportId: send.transportId });
-    expect(restarted.iceParameters.usernameFragment).toBeTruthy();
+    expect((restarted.iceParameters as { usernameFragment?: string }).usernameFragment).toBeTruthy();
 
     // Alice leaves: her producer closes for everyone, bob's consumer with it.
     await ok(alice, 'leave_meeting', { meetingId });
@@ -284,9 +286,9 @@ describe('sfu:* events', () => {
     const carolAgain = await connectSocket(cluster.b.url, users[2]!.token);
     await join(carolAgain, meetingId);
     await bob.waitFor(SfuServerEvents.producerClosed, (p) => p.producerId === produced.producerId);
-    expect(
-      (await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p: any) => p.producerId),
-    ).not.toContain(produced.producerId);
+    expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers.map((p) => p.producerId)).not.toContain(
+      produced.producerId,
+    );
     // On the node too: the old peer's transports were closed (closePeer), and its producer with them.
     const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
     try {
@@ -312,7 +314,10 @@ describe('sfu:* events', () => {
     expect(info.mode).toBe('sfu');
     const socketOf = (userId: string) => sockets[users.findIndex((u) => u.user.id === userId)]!;
     const host = socketOf(info.meeting.hostId);
-    const [target, other] = info.participants.filter((p: any) => p.user.id !== info.meeting.hostId);
+    const [target, other] = info.participants.filter((p) => p.user.id !== info.meeting.hostId) as [
+      Participant,
+      Participant,
+    ];
     const targetSocket = socketOf(target.user.id);
     const otherSocket = socketOf(other.user.id);
     const send = await ok(targetSocket, SfuEvents.createTransport, { meetingId, direction: 'send' });
@@ -347,7 +352,7 @@ describe('sfu:* events', () => {
     await otherSocket.waitFor('participant_muted', (p) => p.peerId === target.peerId);
     expect(
       (await ok(otherSocket, SfuEvents.getProducers, { meetingId })).producers.find(
-        (p: any) => p.producerId === produced.producerId,
+        (p) => p.producerId === produced.producerId,
       ),
     ).toMatchObject({ paused: true });
   });
@@ -373,7 +378,7 @@ describe('sfu:* events', () => {
       10_000,
       'a transport after the worker was replaced',
     );
-    expect(again.iceCandidates[0].port).toBe(nodeProcess.rtcPort);
+    expect(again.iceCandidates[0]!.port).toBe(nodeProcess.rtcPort);
     expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
 
     // Bob's socket is on instance B: its metrics count the reset and its SFU peers.
