@@ -6,6 +6,7 @@ import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
 import { OPUS, rtpPacket } from '../support/rtp.js';
+import { udpSink } from '../support/udpSink.js';
 import {
   waitForMediaNode,
   buildServer,
@@ -98,37 +99,6 @@ async function meeting(
   const meetingId = started.meeting.id as string;
   for (const s of sockets) await ok(s, 'join_meeting', { meetingId });
   return { meetingId, sockets };
-}
-
-interface UdpSink {
-  port: number;
-  packets: (ssrc?: number) => number;
-  /** The first packets (up to 20) of each SSRC, as received. */
-  firstPackets: (ssrc: number) => Buffer[];
-  socket: dgram.Socket;
-}
-
-/** A UDP socket on 127.0.0.1 in this test's range, counting RTP packets (not RTCP) by SSRC. */
-async function udpSink(port: number): Promise<UdpSink> {
-  const socket = dgram.createSocket('udp4');
-  udpSockets.push(socket);
-  const bySsrc = new Map<number, number>();
-  const kept = new Map<number, Buffer[]>();
-  socket.on('message', (msg) => {
-    const pt = msg[1] ?? 0;
-    if (msg.length < 12 || (pt >= 192 && pt <= 223)) return;
-    const ssrc = msg.readUInt32BE(8);
-    bySsrc.set(ssrc, (bySsrc.get(ssrc) ?? 0) + 1);
-    const first = kept.get(ssrc) ?? [];
-    if (first.length < 20) kept.set(ssrc, [...first, Buffer.from(msg)]);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, '127.0.0.1', () => resolve());
-  });
-  const packets = (ssrc?: number) =>
-    ssrc === undefined ? [...bySsrc.values()].reduce((a, b) => a + b, 0) : (bySsrc.get(ssrc) ?? 0);
-  return { port, packets, firstPackets: (ssrc) => kept.get(ssrc) ?? [], socket };
 }
 
 describe('with SFU_PLAIN_RTP off', () => {
@@ -247,7 +217,7 @@ describe('with SFU_PLAIN_RTP on', () => {
     });
     expect(notMine).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
-    const sink = await udpSink(57100);
+    const sink = await udpSink(57100, udpSockets);
     const recv = await ok(bob, SfuEvents.createPlainTransport, { meetingId, direction: 'recv' });
     await ok(bob, SfuEvents.connectPlainTransport, {
       meetingId,
@@ -269,7 +239,7 @@ describe('with SFU_PLAIN_RTP on', () => {
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
 
     // The bot's RTP, from its own socket, reaches the recv transport's address (with the consumer's SSRC).
-    const bot = await udpSink(57101);
+    const bot = await udpSink(57101, udpSockets);
     let seq = 1;
     const timer = setInterval(() => {
       for (let i = 0; i < 5; i++) bot.socket.send(rtpPacket(seq++, ssrc), send.port, send.ip);
@@ -326,7 +296,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
       keyBase64: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/),
     });
     expect(Buffer.from(recv.srtpParameters!.keyBase64, 'base64').length).toBe(30);
-    const sink = await udpSink(57110);
+    const sink = await udpSink(57110, udpSockets);
     const target = { meetingId, transportId: recv.transportId, ip: '127.0.0.1', port: sink.port };
 
     // No key, a key of the wrong length, a key for a plain transport: bad_request, nothing breaks.
@@ -371,7 +341,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
     const outPt = consumed.rtpParameters.codecs[0]!.payloadType as number;
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
 
-    const botSocket = await udpSink(57111);
+    const botSocket = await udpSink(57111, udpSockets);
     let seq = 1;
     const timer = setInterval(() => {
       for (let i = 0; i < 5; i++) botSocket.socket.send(rtpPacket(seq++, ssrc), send.port, send.ip);

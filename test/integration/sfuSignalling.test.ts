@@ -7,6 +7,7 @@ import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
 import { request } from './_http.js';
+import { malformedSfuPayloads as malformed } from './sfuMalformedPayloads.js';
 import {
   closeAllSockets,
   connectSocket,
@@ -128,34 +129,6 @@ describe('sfu:* events', () => {
     }
   });
 
-  const id = 'x';
-  const malformed: Array<[string, unknown]> = [
-    [SfuEvents.getCapabilities, {}],
-    [SfuEvents.getCapabilities, 'meeting'],
-    [SfuEvents.createTransport, { meetingId: id, direction: 'both' }],
-    [SfuEvents.connectTransport, { meetingId: id, transportId: id }],
-    [SfuEvents.connectTransport, { meetingId: id, transportId: id, dtlsParameters: { fingerprints: 'no' } }],
-    [SfuEvents.restartIce, { meetingId: id }],
-    [SfuEvents.produce, { meetingId: id, transportId: id, kind: 'audio', rtpParameters: { codecs: [] } }],
-    [
-      SfuEvents.produce,
-      { meetingId: id, transportId: id, kind: 'smell', rtpParameters: { codecs: [] }, appData: { source: 'mic' } },
-    ],
-    [
-      SfuEvents.produce,
-      { meetingId: id, transportId: id, kind: 'audio', rtpParameters: { codecs: [] }, appData: { source: 'tv' } },
-    ],
-    [SfuEvents.pauseProducer, { meetingId: id }],
-    [SfuEvents.resumeProducer, { meetingId: id, producerId: 5 }],
-    [SfuEvents.closeProducer, null],
-    [SfuEvents.getProducers, { meetingId: '' }],
-    [SfuEvents.consume, { meetingId: id, transportId: id, producerId: id }],
-    [SfuEvents.resumeConsumer, { meetingId: id }],
-    [SfuEvents.pauseConsumer, { meetingId: id, consumerId: [] }],
-    [SfuEvents.setPreferredLayers, { meetingId: id, consumerId: id, spatialLayer: 3 }],
-    [SfuEvents.reportTiles, { meetingId: id, tiles: [{ consumerId: id, width: 1, height: 1 }] }],
-    [SfuEvents.reportTiles, { meetingId: id, tiles: 'all' }],
-  ];
   it.each(malformed)('%s with a malformed payload gets bad_request and the socket stays', async (event, payload) => {
     const ack = await sockets[0]!.ackRaw(event, payload);
     expect(ack).toMatchObject({ ok: false, error: { code: 'bad_request' } });
