@@ -90,7 +90,9 @@ async function waitForSingleTransport(user: TestUser, mode: 'mesh' | 'sfu', time
   const lines = pageLog
     .filter((line) => line.at >= startedAt - 40_000)
     .map((line) => `${line.at - startedAt} ${line.user}: ${line.text}`);
-  console.log(`[sfu] page log (ms from the wait) while ${user.username} waited for ${mode} alone:\n${lines.slice(-150).join('\n')}`);
+  console.log(
+    `[sfu] page log (ms from the wait) while ${user.username} waited for ${mode} alone:\n${lines.slice(-150).join('\n')}`,
+  );
   throw new Error(`${user.username} still runs ${await transportsOf(user.page)} after ${timeoutMs} ms`);
 }
 
@@ -235,8 +237,11 @@ describe.skipIf(!RUN)('a meeting that grows past the mesh limit', () => {
     await leave(users[2]!);
     await waitForMode(ada, 'mesh', 30_000);
     await waitForMode(bob, 'mesh', 30_000);
-    await waitForSingleTransport(ada, 'mesh');
-    await waitForSingleTransport(bob, 'mesh');
+    // The SFU session stays until the mesh shows video (ModeSwitch's hard timeout, 30 s, when it
+    // shows none) and every peer shows this page over the mesh (up to 5 s more): 40 s covers both
+    // on a loaded machine; a page that keeps both past that never let go.
+    await waitForSingleTransport(ada, 'mesh', 40_000);
+    await waitForSingleTransport(bob, 'mesh', 40_000);
     for (const user of [ada, bob]) {
       const samples = await waitForLiveVideos(user.page, othersOf(user), 30_000);
       expect(samples).toHaveLength(1);
