@@ -71,11 +71,18 @@ describe('a deploy hand-over (server_restarting)', () => {
     expect(call.step()).toEqual({ name: 'inMesh' });
     const [listedAda, cat] = call.data().participants;
     expect(listedAda).toBe(ada);
-    expect(call.data().participants.map((p) => p.peerId)).toEqual(['p-ada', 'p-cat']);
     expect(cat?.peerId).toBe('p-cat');
-    expect(call.take()).toEqual([{ type: 'reconcileMesh', before: [ada, bob], now: [ada, person('p-cat')] }]);
-    // Kept as before the machine: events held since the resume stay held until the next join.
-    expect(call.data().queued).toHaveLength(1);
+    // The event held during the resumed join is applied right after it: dan gets a link too.
+    expect(call.data().participants.map((p) => p.peerId)).toEqual(['p-ada', 'p-cat', 'p-dan']);
+    expect(call.take()).toEqual([
+      { type: 'reconcileMesh', before: [ada, bob], now: [ada, person('p-cat')] },
+      { type: 'addPeer', participant: person('p-dan'), replaced: [] },
+    ]);
+    expect(call.data().queued).toBeNull();
+    // And the meeting is followed again: a later leave and a mode switch are applied at once.
+    call.send({ type: 'userLeft', peerId: 'p-cat', reason: 'left', byHost: false });
+    expect(call.data().participants.map((p) => p.peerId)).toEqual(['p-ada', 'p-dan']);
+    expect(call.types()).toContain('removePeer');
   });
 
   it('SFU: closes the transports but keeps the participants, then starts new transports on the resumed peer', () => {

@@ -199,6 +199,25 @@ async function deployDuringCall(mode: 'mesh' | 'sfu'): Promise<void> {
       expect(entry.missing).toBe(0);
     }
   }
+
+  // After the deploy every page follows the meeting again: one that leaves goes from every page
+  // (its tile and its row), while the tiles of the others stay.
+  const leaver = people[3]!;
+  await leaver.user.page.goto(new URL('/', bed.url).toString(), { waitUntil: 'domcontentloaded' });
+  for (const person of people.slice(0, 3)) {
+    const stay = othersOf(people, person)
+      .map((other) => other.peerId)
+      .filter((peerId) => peerId !== leaver.peerId);
+    await person.user.page.waitForFunction(
+      `(() => {
+        const tiles = [...document.querySelectorAll('[data-testid="tile"]')].map((tile) => tile.getAttribute('data-tile-peer'));
+        const rows = [...document.querySelectorAll('[data-testid="participant"]')].map((row) => row.getAttribute('data-peer-id'));
+        const gone = ${JSON.stringify(leaver.peerId)};
+        return ${JSON.stringify(stay)}.every((peerId) => tiles.includes(peerId)) && !tiles.includes(gone) && rows.length === 3 && !rows.includes(gone);
+      })()`,
+      { timeout: 15_000, polling: 100 },
+    );
+  }
 }
 
 describe('a signalling instance stopped (SIGTERM) during a four-person call, seen from the pages', () => {

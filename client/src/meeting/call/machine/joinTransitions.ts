@@ -74,12 +74,14 @@ export const joinAck: TransitionRow<CallEventOf<'joinAck'>> = {
     const settled = { ...data, participants: others, meeting: ack.meeting, queued: null, joinResumePeerId: null };
     if (resumed && data.transport === 'mesh' && ack.mode === 'mesh') {
       const kept = step.name === 'resuming' ? step.kept : null;
-      // As before the machine: the meeting events held since the resumed join stay held (never
-      // applied) until the next join. Applying them broke rollingDeploy.test.ts (mesh); see the
-      // callmachine report.
-      return to(kept ?? { name: 'inMesh' }, { ...settled, queued: data.queued }, [
-        { type: 'reconcileMesh', before: data.participants, now: others },
-      ]);
+      // The meeting events held while the resumed join was in flight come next, as after any
+      // join: from now on the call follows the meeting again (joins, leaves, mode switches).
+      return to(
+        kept ?? { name: 'inMesh' },
+        settled,
+        [{ type: 'reconcileMesh', before: data.participants, now: others }],
+        replay,
+      );
     }
     return to(
       { name: settledIn(ack.mode) },
