@@ -1,9 +1,12 @@
 // `npm test`: installs the system packages the suite needs (Chromium and Firefox ESR for browser
 // tests, coturn for TURN tests, openssl as an independent DTLS peer of the media worker, nftables
-// for the network test bed's NAT routers), runs the Prettier check (cached in node_modules/.cache,
-// so a rerun reads only changed files; ESLint is `npm run lint`), checks the import rules
-// (`npm run lint:imports`, a few seconds), builds what the tests run, type-checks the tests, then
-// runs the whole suite.
+// for the network test bed's NAT routers), builds the workspaces' declarations (`tsc -b`), runs
+// the Prettier check, checks the import rules (`npm run lint:imports`, a few seconds), runs ESLint
+// with its type-checked rules (`npm run lint:eslint`), builds what the tests run, type-checks the
+// tests, then runs the whole suite. Prettier and ESLint cache their results in
+// node_modules/.cache, so a rerun reads only changed files. ESLint's cache is per file: a type
+// change in one file does not re-lint the unchanged files that use it; delete
+// node_modules/.cache/eslint to lint everything again.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,10 +43,12 @@ function run(cmd, args) {
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 // The test and bench projects read the workspaces' types from their dist/ declarations (package
-// exports), as tsc does: bring them up to date first (incremental, seconds when nothing changed).
+// exports), as tsc does (and so does ESLint's type-checked linting of them): bring them up to date
+// first (incremental, seconds when nothing changed).
 run(bin('tsc'), ['-b']);
 run(bin('prettier'), ['--check', '--cache', '--log-level', 'warn', '.']);
 run('npm', ['run', '--silent', 'lint:imports']);
+run('npm', ['run', '--silent', 'lint:eslint']);
 run('npm', ['run', '--silent', 'build']);
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.tests.json']);
 process.env.PARLEY_SKIP_BUILD = '1';

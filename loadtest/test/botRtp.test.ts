@@ -316,7 +316,7 @@ describe('BotSender', () => {
   function sender() {
     const sent: Buffer[] = [];
     const socket = {
-      send: (packet: Buffer, _port: number, _ip: string, _cb: () => void) => void sent.push(packet),
+      send: (packet: Buffer) => void sent.push(packet),
     } as unknown as dgram.Socket;
     let now = 0;
     const clock = new MediaClock({ now: () => now });

@@ -29,10 +29,10 @@ const growth: FindMaxGrowth = {
 
 const fakeStep =
   (healthyUpTo: number, calls: StepSize[]) =>
-  async (size: StepSize): Promise<StepOutcome> => {
+  (size: StepSize): Promise<StepOutcome> => {
     calls.push(size);
     const healthy = size.step <= healthyUpTo;
-    return {
+    return Promise.resolve({
       ...size,
       clients: 2 + size.receivers + size.botReceivers,
       joined: 2 + size.receivers + size.botReceivers,
@@ -44,7 +44,7 @@ const fakeStep =
       healthy,
       missed: healthy ? [] : ['fpsRatio.min = 0.5, needs >= 0.9'],
       reportDir: `step-${size.step}`,
-    };
+    });
   };
 
 describe('find-max search (fake steps)', () => {

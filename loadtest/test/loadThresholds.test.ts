@@ -87,7 +87,7 @@ describe('command line', () => {
       .exitOverride()
       .configureOutput({ writeErr: () => {}, writeOut: () => {} });
     program.parse(['node', 'cli', ...args]);
-    return toRunOptions(program.opts() as Parameters<typeof toRunOptions>[0]);
+    return toRunOptions(program.opts<Parameters<typeof toRunOptions>[0]>());
   };
 
   it('maps options to a valid run', () => {

@@ -14,7 +14,6 @@
 import { z } from 'zod';
 import type { ErrorInfo } from './errors.js';
 import { Id } from './schemas/common.js';
-import { SingleLine } from './schemas/text.js';
 
 export const MEDIA_RPC_PATH = '/media-rpc';
 export const MEDIA_RPC_EVENT = 'rpc';
@@ -34,7 +33,6 @@ import {
   DtlsParametersSchema,
   SctpParametersSchema,
   WorkerLoadSchema,
-  type WorkerLoad,
 } from './mediaRpcShapes.js';
 
 // --- Methods ---

@@ -57,7 +57,7 @@ export function codeForStatus(status: number): ErrorCode {
 /** Reads `{error: {code, message, field?}}` out of any value, or returns null. */
 export function readErrorInfo(body: unknown): ErrorInfo | null {
   if (typeof body !== 'object' || body === null || !('error' in body)) return null;
-  const error = (body as { error: unknown }).error;
+  const error = body.error;
   if (typeof error !== 'object' || error === null) return null;
   const { code, message, field } = error as Record<string, unknown>;
   if (!isErrorCode(code)) return null;

@@ -1,4 +1,3 @@
-import type { ReadEvent } from '@parley/protocol';
 import { createSignal } from 'solid-js';
 import { isAfter } from '../chat/messageIds.js';
 import { newestConfirmed } from '../chat/thread.js';
@@ -45,7 +44,7 @@ export function markConversationRead(conversationId: string): void {
   inFlight.set(conversationId, messageId);
   client
     .request('mark_read', { conversationId, messageId })
-    .then((ack) => applyRead(ack as ReadEvent))
+    .then((ack) => applyRead(ack))
     .catch(() => {
       // The next change (a message, the page becoming visible, a reconnection) tries again.
     })

@@ -365,7 +365,7 @@ export class BotClient implements LoadClient {
     return s ? { packetsSent: s.packetsSent, bytesSent: s.bytesSent, keyframeRequests: s.keyframeRequests } : null;
   }
 
-  async sample(t: number): Promise<ClientSample> {
+  sample(t: number): Promise<ClientSample> {
     const figures = this.receiver.sample();
     const now = this.shared.clock.now();
     let bitrateOut: number | null = null;
@@ -374,7 +374,14 @@ export class BotClient implements LoadClient {
       bitrateOut = ((this.sender.bytesSent - this.lastOut.bytes) * 8) / seconds;
       this.lastOut = { at: now, bytes: this.sender.bytesSent };
     }
-    return { t, clientId: this.spec.id, ...figures, rttMs: null, bitrateOut, mode: this.closed ? null : this.mode };
+    return Promise.resolve({
+      t,
+      clientId: this.spec.id,
+      ...figures,
+      rttMs: null,
+      bitrateOut,
+      mode: this.closed ? null : this.mode,
+    });
   }
 
   async close(): Promise<void> {

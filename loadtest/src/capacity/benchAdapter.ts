@@ -41,7 +41,7 @@ async function loadBench(): Promise<RunSfuBench> {
   try {
     mod = (await import(pathToFileURL(BENCH_MODULE).href)) as { runSfuBench?: RunSfuBench };
   } catch (err) {
-    throw new Error(`the SFU benchmark (${BENCH_MODULE}) cannot be loaded: ${(err as Error).message}`);
+    throw new Error(`the SFU benchmark (${BENCH_MODULE}) cannot be loaded: ${(err as Error).message}`, { cause: err });
   }
   if (typeof mod.runSfuBench !== 'function') throw new Error(`${BENCH_MODULE} does not export runSfuBench`);
   return mod.runSfuBench;

@@ -40,14 +40,15 @@ export async function readCalibration(file = DEFAULT_CALIBRATION_FILE): Promise<
     if (code === 'ENOENT')
       throw new Error(
         `no calibration at ${file}: run \`npm run capacity -- calibrate\` first (or pass --pps-per-cpu and --consumers-per-core)`,
+        { cause: err },
       );
-    throw new Error(`cannot read calibration ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read calibration ${file}: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`calibration ${file} is not JSON: ${(err as Error).message}`);
+    throw new Error(`calibration ${file} is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const parsed = CalibrationSchema.safeParse(json);
   if (!parsed.success)

@@ -133,7 +133,9 @@ export async function runLoadTestAt(
   try {
     mod = (await import(pathToFileURL(RUNNER_MODULE).href)) as { runLoadTest?: RunLoadTest };
   } catch (err) {
-    throw new Error(`the load-test runner (${RUNNER_MODULE}) cannot be loaded: ${(err as Error).message}`);
+    throw new Error(`the load-test runner (${RUNNER_MODULE}) cannot be loaded: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (typeof mod.runLoadTest !== 'function') throw new Error(`${RUNNER_MODULE} does not export runLoadTest`);
   const report = await mod.runLoadTest(loadTestOptions(s, run), hooks);

@@ -137,8 +137,8 @@ export class MessageWriter {
       }
     });
     if (conflicted.length > 0) {
-      const stored: MessageRow[] = await this.db('messages')
-        .select(MESSAGE_COLUMNS)
+      const stored = await this.db('messages')
+        .select<MessageRow[]>(MESSAGE_COLUMNS)
         .whereIn(
           DEDUPE_KEY,
           conflicted.map((i) => [messages[i]!.conversationId, messages[i]!.senderId, messages[i]!.clientId]),

@@ -20,6 +20,17 @@ export const DEDUPE_KEY = ['conversation_id', 'sender_id', 'client_id'];
 
 const ON_CONFLICT = `ON CONFLICT (${DEDUPE_KEY.join(', ')}) DO NOTHING RETURNING ${MESSAGE_COLUMNS.join(', ')}`;
 
+/** The part of knex's client (typed `any` by knex) that lends its pooled connections. */
+interface KnexConnectionPool {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+/** The part of a pg.Client this insert uses: a named (prepared) query. */
+interface PgConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: MessageRow[] }>;
+}
+
 /**
  * PostgreSQL: one prepared statement for every batch size (four array parameters, unnest into
  * rows), sent straight to a pooled pg connection. PostgreSQL parses it once per connection
@@ -42,13 +53,12 @@ function preparedUnnestInsert(db: Knex): InsertMessages {
       messages.map((m) => m.text),
     ];
     // knex's own pool: the connection is the pg.Client knex created (same settings, same limits).
-    const connection = (await db.client.acquireConnection()) as {
-      query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: MessageRow[] }>;
-    };
+    const pool = db.client as KnexConnectionPool;
+    const connection = (await pool.acquireConnection()) as PgConnection;
     try {
       return (await connection.query({ ...statement, values })).rows;
     } finally {
-      await db.client.releaseConnection(connection);
+      await pool.releaseConnection(connection);
     }
   };
 }

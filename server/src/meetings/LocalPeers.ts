@@ -16,7 +16,7 @@ export class LocalPeers {
 
   set(socketId: string, meetingId: string, peer: RoomPeer): void {
     let meetings = this.bySocket.get(socketId);
-    if (!meetings) this.bySocket.set(socketId, (meetings = new Map()));
+    if (!meetings) this.bySocket.set(socketId, (meetings = new Map<string, RoomPeer>()));
     meetings.set(meetingId, peer);
   }
 

@@ -21,8 +21,8 @@ interface Room {
 
 /**
  * The room store of a single instance without Redis. Same semantics as RedisRoomStore (the
- * shared contract test runs against both); every method completes without yielding in between,
- * which makes each one atomic on Node's single thread.
+ * shared contract test runs against both); every method does its work synchronously and returns
+ * a settled promise, which makes each one atomic on Node's single thread.
  */
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, Room>();
@@ -33,30 +33,27 @@ export class MemoryRoomStore implements RoomStore {
   };
   private readonly locks = new Set<string>();
 
-  async createRoom(
-    meetingId: string,
-    meta: { hostId: string; mode: MeetingMode },
-    emptyDeadline: number,
-  ): Promise<boolean> {
-    if (this.rooms.has(meetingId)) return false;
+  createRoom(meetingId: string, meta: { hostId: string; mode: MeetingMode }, emptyDeadline: number): Promise<boolean> {
+    if (this.rooms.has(meetingId)) return Promise.resolve(false);
     this.rooms.set(meetingId, { meta: { ...meta, status: 'open' }, peers: new Map(), users: new Map() });
     this.due.empty.set(meetingId, emptyDeadline);
-    return true;
+    return Promise.resolve(true);
   }
 
-  async getMeta(meetingId: string): Promise<RoomMeta | null> {
+  getMeta(meetingId: string): Promise<RoomMeta | null> {
     const room = this.rooms.get(meetingId);
-    return room ? { ...room.meta } : null;
+    return Promise.resolve(room ? { ...room.meta } : null);
   }
 
-  async setMode(meetingId: string, mode: MeetingMode): Promise<void> {
+  setMode(meetingId: string, mode: MeetingMode): Promise<void> {
     const room = this.rooms.get(meetingId);
     if (room) room.meta.mode = mode;
+    return Promise.resolve();
   }
 
-  async addPeer(meetingId: string, peer: RoomPeer, hostGraceDeadline: number): Promise<AddPeerResult> {
+  addPeer(meetingId: string, peer: RoomPeer, hostGraceDeadline: number): Promise<AddPeerResult> {
     const room = this.rooms.get(meetingId);
-    if (!room || room.meta.status !== 'open') return { ok: false };
+    if (!room || room.meta.status !== 'open') return Promise.resolve({ ok: false });
     let replaced: RoomPeer | null = null;
     const oldId = room.users.get(peer.userId);
     if (oldId !== undefined) {
@@ -69,13 +66,13 @@ export class MemoryRoomStore implements RoomStore {
     const { hostId } = room.meta;
     if (hostId === peer.userId) this.due.host.delete(meetingId);
     else if (!room.users.has(hostId) && !this.due.host.has(meetingId)) this.due.host.set(meetingId, hostGraceDeadline);
-    return { ok: true, replaced };
+    return Promise.resolve({ ok: true, replaced });
   }
 
-  async removePeer(meetingId: string, peerId: string, options: RemovePeerOptions): Promise<RoomPeer | null> {
+  removePeer(meetingId: string, peerId: string, options: RemovePeerOptions): Promise<RoomPeer | null> {
     const room = this.rooms.get(meetingId);
     const peer = room?.peers.get(peerId);
-    if (!room || !peer) return null;
+    if (!room || !peer) return Promise.resolve(null);
     room.peers.delete(peerId);
     if (room.users.get(peer.userId) === peerId) room.users.delete(peer.userId);
     if (room.meta.status === 'open') {
@@ -84,40 +81,48 @@ export class MemoryRoomStore implements RoomStore {
         this.due.host.set(meetingId, options.hostGraceDeadline);
       }
     }
-    return { ...peer };
+    return Promise.resolve({ ...peer });
   }
 
-  async listPeers(meetingId: string): Promise<RoomPeer[]> {
+  listPeers(meetingId: string): Promise<RoomPeer[]> {
     const room = this.rooms.get(meetingId);
-    return room ? [...room.peers.values()].map((p) => ({ ...p })).sort(byJoinedAt) : [];
+    return Promise.resolve(room ? [...room.peers.values()].map((p) => ({ ...p })).sort(byJoinedAt) : []);
   }
 
-  async countPeers(meetingId: string): Promise<number> {
-    return this.rooms.get(meetingId)?.peers.size ?? 0;
+  countPeers(meetingId: string): Promise<number> {
+    return Promise.resolve(this.rooms.get(meetingId)?.peers.size ?? 0);
   }
 
-  async getPeers(meetingId: string, peerIds: readonly string[]): Promise<Array<RoomPeer | null>> {
+  getPeers(meetingId: string, peerIds: readonly string[]): Promise<Array<RoomPeer | null>> {
     const room = this.rooms.get(meetingId);
-    return peerIds.map((id) => {
-      const peer = room?.peers.get(id);
-      return peer ? { ...peer } : null;
-    });
+    return Promise.resolve(
+      peerIds.map((id) => {
+        const peer = room?.peers.get(id);
+        return peer ? { ...peer } : null;
+      }),
+    );
   }
 
-  async setMeshReturn(meetingId: string, at: number | null): Promise<void> {
+  setMeshReturn(meetingId: string, at: number | null): Promise<void> {
     if (at === null) this.due.mesh.delete(meetingId);
     else this.due.mesh.set(meetingId, at);
+    return Promise.resolve();
   }
 
-  async dueMeetings(kind: DueKind, now: number, limit: number): Promise<string[]> {
-    return [...this.due[kind].entries()]
+  dueMeetings(kind: DueKind, now: number, limit: number): Promise<string[]> {
+    const due = [...this.due[kind].entries()]
       .filter(([, at]) => at <= now)
       .sort((a, b) => a[1] - b[1])
       .slice(0, limit)
       .map(([id]) => id);
+    return Promise.resolve(due);
   }
 
-  async beginClose(meetingId: string, ifEmptyDueAt?: number, retryAt?: number): Promise<BeginCloseResult> {
+  beginClose(meetingId: string, ifEmptyDueAt?: number, retryAt?: number): Promise<BeginCloseResult> {
+    return Promise.resolve(this.beginCloseNow(meetingId, ifEmptyDueAt, retryAt));
+  }
+
+  private beginCloseNow(meetingId: string, ifEmptyDueAt?: number, retryAt?: number): BeginCloseResult {
     const room = this.rooms.get(meetingId);
     if (!room) {
       this.due.empty.delete(meetingId);
@@ -137,7 +142,11 @@ export class MemoryRoomStore implements RoomStore {
     return 'closing';
   }
 
-  async transferHost(meetingId: string, now: number, force: boolean): Promise<TransferHostResult> {
+  transferHost(meetingId: string, now: number, force: boolean): Promise<TransferHostResult> {
+    return Promise.resolve(this.transferHostNow(meetingId, now, force));
+  }
+
+  private transferHostNow(meetingId: string, now: number, force: boolean): TransferHostResult {
     const room = this.rooms.get(meetingId);
     if (!room || room.meta.status !== 'open') {
       this.due.host.delete(meetingId);
@@ -155,11 +164,12 @@ export class MemoryRoomStore implements RoomStore {
     return { outcome: 'changed', hostId: best.userId };
   }
 
-  async deleteRoom(meetingId: string): Promise<void> {
+  deleteRoom(meetingId: string): Promise<void> {
     this.rooms.delete(meetingId);
     this.due.empty.delete(meetingId);
     this.due.host.delete(meetingId);
     this.due.mesh.delete(meetingId);
+    return Promise.resolve();
   }
 
   async withLock<T>(name: string, _ttlMs: number, fn: () => Promise<T>): Promise<T | undefined> {
@@ -172,31 +182,32 @@ export class MemoryRoomStore implements RoomStore {
     }
   }
 
-  async heartbeat(): Promise<boolean> {
+  heartbeat(): Promise<boolean> {
     // A single instance is alive as long as this object exists.
-    return true;
+    return Promise.resolve(true);
   }
 
-  async deadInstances(): Promise<string[]> {
-    return [];
+  deadInstances(): Promise<string[]> {
+    return Promise.resolve([]);
   }
 
-  async peersOfInstance(instanceId: string): Promise<InstancePeer[]> {
+  peersOfInstance(instanceId: string): Promise<InstancePeer[]> {
     const found: InstancePeer[] = [];
     for (const [meetingId, room] of this.rooms) {
       for (const peer of room.peers.values()) {
         if (peer.instanceId === instanceId) found.push({ meetingId, peerId: peer.peerId });
       }
     }
-    return found;
+    return Promise.resolve(found);
   }
 
   async forgetInstance(): Promise<void> {}
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.rooms.clear();
     this.due.empty.clear();
     this.due.host.clear();
     this.due.mesh.clear();
+    return Promise.resolve();
   }
 }

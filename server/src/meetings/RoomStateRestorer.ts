@@ -1,4 +1,3 @@
-import type { Logger } from '../logger.js';
 import type { LocalPeers } from './LocalPeers.js';
 import type { MeetingRepository } from './MeetingRepository.js';
 import type { MeetingMode } from '@parley/protocol';
@@ -10,7 +9,6 @@ export interface RoomStateRestorerDeps {
   repo: MeetingRepository;
   localPeers: LocalPeers;
   settings: MeetingSettings;
-  logger: Logger;
 }
 
 /** What this instance knows of a meeting's mode from its own peers (SFU peers: 'sfu'). */
@@ -34,7 +32,7 @@ export class RoomStateRestorer {
 
   /** Restores every local peer; returns how many were written again. */
   async restore(): Promise<number> {
-    const { rooms, repo, localPeers, settings, logger } = this.deps;
+    const { rooms, repo, localPeers, settings } = this.deps;
     const byMeeting = new Map<string, ReturnType<LocalPeers['all']>>();
     for (const entry of localPeers.all()) {
       const list = byMeeting.get(entry.meetingId) ?? [];

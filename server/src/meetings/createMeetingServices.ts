@@ -100,7 +100,7 @@ export function createMeetingServices(deps: MeetingDeps): MeetingServices {
     logger,
     ...(modeSwitch ? { modeSwitch } : {}),
   });
-  const restorer = new RoomStateRestorer({ rooms: store, repo, localPeers, settings: deps.settings, logger });
+  const restorer = new RoomStateRestorer({ rooms: store, repo, localPeers, settings: deps.settings });
   sweeper.onStateLost('roomPeers', () => restorer.restore());
   let closed = false;
   return {

@@ -8,7 +8,10 @@ interface Features {
   lobby: Map<string, LobbyEntry>;
 }
 
-/** The room feature state of a single instance (no REDIS_URL). */
+/**
+ * The room feature state of a single instance (no REDIS_URL). Its methods do their work
+ * synchronously and return settled promises, to match the RoomFeatureStore interface.
+ */
 export class MemoryRoomFeatureStore implements RoomFeatureStore {
   private readonly rooms = new Map<string, Features>();
 
@@ -21,71 +24,77 @@ export class MemoryRoomFeatureStore implements RoomFeatureStore {
     return room;
   }
 
-  async raiseHand(meetingId: string, userId: string): Promise<number> {
+  raiseHand(meetingId: string, userId: string): Promise<number> {
     const { hands } = this.room(meetingId);
     if (!hands.includes(userId)) hands.push(userId);
-    return hands.indexOf(userId) + 1;
+    return Promise.resolve(hands.indexOf(userId) + 1);
   }
 
-  async lowerHand(meetingId: string, userId: string): Promise<boolean> {
+  lowerHand(meetingId: string, userId: string): Promise<boolean> {
     const room = this.room(meetingId);
     const before = room.hands.length;
     room.hands = room.hands.filter((id) => id !== userId);
-    return room.hands.length !== before;
+    return Promise.resolve(room.hands.length !== before);
   }
 
-  async hands(meetingId: string): Promise<string[]> {
-    return [...(this.rooms.get(meetingId)?.hands ?? [])];
+  hands(meetingId: string): Promise<string[]> {
+    return Promise.resolve([...(this.rooms.get(meetingId)?.hands ?? [])]);
   }
 
-  async setLocked(meetingId: string, locked: boolean): Promise<void> {
+  setLocked(meetingId: string, locked: boolean): Promise<void> {
     this.room(meetingId).locked = locked;
+    return Promise.resolve();
   }
 
-  async isLocked(meetingId: string): Promise<boolean> {
-    return this.rooms.get(meetingId)?.locked ?? false;
+  isLocked(meetingId: string): Promise<boolean> {
+    return Promise.resolve(this.rooms.get(meetingId)?.locked ?? false);
   }
 
-  async addAdmitted(meetingId: string, userId: string): Promise<void> {
+  addAdmitted(meetingId: string, userId: string): Promise<void> {
     this.room(meetingId).admitted.add(userId);
+    return Promise.resolve();
   }
 
-  async isAdmitted(meetingId: string, userId: string): Promise<boolean> {
-    return this.rooms.get(meetingId)?.admitted.has(userId) ?? false;
+  isAdmitted(meetingId: string, userId: string): Promise<boolean> {
+    return Promise.resolve(this.rooms.get(meetingId)?.admitted.has(userId) ?? false);
   }
 
-  async markRemoved(meetingId: string, userId: string): Promise<void> {
+  markRemoved(meetingId: string, userId: string): Promise<void> {
     const room = this.room(meetingId);
     room.removed.add(userId);
     room.admitted.delete(userId);
     room.hands = room.hands.filter((id) => id !== userId);
+    return Promise.resolve();
   }
 
-  async unremove(meetingId: string, userIds: readonly string[]): Promise<void> {
+  unremove(meetingId: string, userIds: readonly string[]): Promise<void> {
     const room = this.rooms.get(meetingId);
     for (const id of userIds) room?.removed.delete(id);
+    return Promise.resolve();
   }
 
-  async isRemoved(meetingId: string, userId: string): Promise<boolean> {
-    return this.rooms.get(meetingId)?.removed.has(userId) ?? false;
+  isRemoved(meetingId: string, userId: string): Promise<boolean> {
+    return Promise.resolve(this.rooms.get(meetingId)?.removed.has(userId) ?? false);
   }
 
-  async putLobby(meetingId: string, entry: LobbyEntry): Promise<void> {
+  putLobby(meetingId: string, entry: LobbyEntry): Promise<void> {
     this.room(meetingId).lobby.set(entry.requestId, entry);
+    return Promise.resolve();
   }
 
-  async takeLobby(meetingId: string, requestId: string): Promise<LobbyEntry | null> {
+  takeLobby(meetingId: string, requestId: string): Promise<LobbyEntry | null> {
     const lobby = this.rooms.get(meetingId)?.lobby;
     const entry = lobby?.get(requestId) ?? null;
     lobby?.delete(requestId);
-    return entry;
+    return Promise.resolve(entry);
   }
 
-  async listLobby(meetingId: string): Promise<LobbyEntry[]> {
-    return [...(this.rooms.get(meetingId)?.lobby.values() ?? [])].sort((a, b) => a.since - b.since);
+  listLobby(meetingId: string): Promise<LobbyEntry[]> {
+    return Promise.resolve([...(this.rooms.get(meetingId)?.lobby.values() ?? [])].sort((a, b) => a.since - b.since));
   }
 
-  async clear(meetingId: string): Promise<void> {
+  clear(meetingId: string): Promise<void> {
     this.rooms.delete(meetingId);
+    return Promise.resolve();
   }
 }

@@ -45,6 +45,7 @@ export interface PipeStore {
 export const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 export const pipedKey = (producerId: string, to: string): string => `${producerId}>${to}`;
 
+/** PipeStore of a single instance (no REDIS_URL): synchronous work, settled promises. */
 export class MemoryPipeStore implements PipeStore {
   private readonly meetingNodes = new Map<string, Set<string>>();
   private readonly pairs = new Map<string, Map<string, PipePair>>();
@@ -52,51 +53,54 @@ export class MemoryPipeStore implements PipeStore {
 
   private map<V>(maps: Map<string, Map<string, V>>, meetingId: string): Map<string, V> {
     let map = maps.get(meetingId);
-    if (!map) maps.set(meetingId, (map = new Map()));
+    if (!map) maps.set(meetingId, (map = new Map<string, V>()));
     return map;
   }
 
-  async addNode(meetingId: string, nodeId: string): Promise<void> {
+  addNode(meetingId: string, nodeId: string): Promise<void> {
     let set = this.meetingNodes.get(meetingId);
     if (!set) this.meetingNodes.set(meetingId, (set = new Set()));
     set.add(nodeId);
+    return Promise.resolve();
   }
 
-  async nodes(meetingId: string): Promise<string[]> {
-    return [...(this.meetingNodes.get(meetingId) ?? [])];
+  nodes(meetingId: string): Promise<string[]> {
+    return Promise.resolve([...(this.meetingNodes.get(meetingId) ?? [])]);
   }
 
-  async getPair(meetingId: string, a: string, b: string): Promise<PipePair | null> {
+  getPair(meetingId: string, a: string, b: string): Promise<PipePair | null> {
     const pair = this.pairs.get(meetingId)?.get(pairKey(a, b));
-    return pair ? { ...pair } : null;
+    return Promise.resolve(pair ? { ...pair } : null);
   }
 
-  async putPair(meetingId: string, a: string, b: string, pair: PipePair): Promise<void> {
+  putPair(meetingId: string, a: string, b: string, pair: PipePair): Promise<void> {
     this.map(this.pairs, meetingId).set(pairKey(a, b), { ...pair });
+    return Promise.resolve();
   }
 
-  async getPiped(meetingId: string, producerId: string, to: string): Promise<PipedProducer | null> {
+  getPiped(meetingId: string, producerId: string, to: string): Promise<PipedProducer | null> {
     const piped = this.piped.get(meetingId)?.get(pipedKey(producerId, to));
-    return piped ? { ...piped } : null;
+    return Promise.resolve(piped ? { ...piped } : null);
   }
 
-  async putPiped(meetingId: string, piped: PipedProducer): Promise<void> {
+  putPiped(meetingId: string, piped: PipedProducer): Promise<void> {
     this.map(this.piped, meetingId).set(pipedKey(piped.producerId, piped.to), { ...piped });
+    return Promise.resolve();
   }
 
-  async takePiped(meetingId: string, producerId: string, to?: string): Promise<PipedProducer[]> {
+  takePiped(meetingId: string, producerId: string, to?: string): Promise<PipedProducer[]> {
     const map = this.piped.get(meetingId);
-    if (!map) return [];
+    if (!map) return Promise.resolve([]);
     const taken = [...map.values()].filter((p) => p.producerId === producerId && (to === undefined || p.to === to));
     for (const p of taken) map.delete(pipedKey(p.producerId, p.to));
-    return taken;
+    return Promise.resolve(taken);
   }
 
-  async listPiped(meetingId: string): Promise<PipedProducer[]> {
-    return [...(this.piped.get(meetingId)?.values() ?? [])].map((p) => ({ ...p }));
+  listPiped(meetingId: string): Promise<PipedProducer[]> {
+    return Promise.resolve([...(this.piped.get(meetingId)?.values() ?? [])].map((p) => ({ ...p })));
   }
 
-  async forgetNode(meetingId: string, nodeId: string): Promise<{ pairs: PipePair[]; piped: PipedProducer[] }> {
+  forgetNode(meetingId: string, nodeId: string): Promise<{ pairs: PipePair[]; piped: PipedProducer[] }> {
     this.meetingNodes.get(meetingId)?.delete(nodeId);
     const pairs: PipePair[] = [];
     for (const [key, pair] of this.pairs.get(meetingId) ?? []) {
@@ -112,14 +116,14 @@ export class MemoryPipeStore implements PipeStore {
         piped.push(p);
       }
     }
-    return { pairs, piped };
+    return Promise.resolve({ pairs, piped });
   }
 
-  async clear(meetingId: string): Promise<boolean> {
+  clear(meetingId: string): Promise<boolean> {
     const found = this.meetingNodes.has(meetingId) || this.pairs.has(meetingId) || this.piped.has(meetingId);
     this.meetingNodes.delete(meetingId);
     this.pairs.delete(meetingId);
     this.piped.delete(meetingId);
-    return found;
+    return Promise.resolve(found);
   }
 }

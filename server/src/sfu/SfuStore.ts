@@ -28,46 +28,51 @@ export interface SfuStore {
   clearMeeting(meetingId: string, keepNode?: boolean): Promise<void>;
 }
 
+/** SfuStore of a single instance (no REDIS_URL): synchronous work, settled promises. */
 export class MemorySfuStore implements SfuStore {
   private readonly nodes = new Map<string, string>();
   private readonly producers = new Map<string, Map<string, StoredProducer>>();
 
-  async getNode(meetingId: string): Promise<string | null> {
-    return this.nodes.get(meetingId) ?? null;
+  getNode(meetingId: string): Promise<string | null> {
+    return Promise.resolve(this.nodes.get(meetingId) ?? null);
   }
 
-  async placeNode(meetingId: string, nodeId: string, replace?: string): Promise<string> {
+  placeNode(meetingId: string, nodeId: string, replace?: string): Promise<string> {
     const current = this.nodes.get(meetingId);
     if (current === undefined || current === replace) this.nodes.set(meetingId, nodeId);
-    return this.nodes.get(meetingId)!;
+    return Promise.resolve(this.nodes.get(meetingId)!);
   }
 
-  async putProducer(meetingId: string, producer: StoredProducer): Promise<void> {
+  putProducer(meetingId: string, producer: StoredProducer): Promise<void> {
     let map = this.producers.get(meetingId);
-    if (!map) this.producers.set(meetingId, (map = new Map()));
+    if (!map) this.producers.set(meetingId, (map = new Map<string, StoredProducer>()));
     map.set(producer.producerId, { ...producer });
+    return Promise.resolve();
   }
 
-  async getProducer(meetingId: string, producerId: string): Promise<StoredProducer | null> {
+  getProducer(meetingId: string, producerId: string): Promise<StoredProducer | null> {
     const p = this.producers.get(meetingId)?.get(producerId);
-    return p ? { ...p } : null;
+    return Promise.resolve(p ? { ...p } : null);
   }
 
-  async setProducerPaused(meetingId: string, producerId: string, paused: boolean): Promise<void> {
+  setProducerPaused(meetingId: string, producerId: string, paused: boolean): Promise<void> {
     const p = this.producers.get(meetingId)?.get(producerId);
     if (p) p.paused = paused;
+    return Promise.resolve();
   }
 
-  async removeProducer(meetingId: string, producerId: string): Promise<void> {
+  removeProducer(meetingId: string, producerId: string): Promise<void> {
     this.producers.get(meetingId)?.delete(producerId);
+    return Promise.resolve();
   }
 
-  async listProducers(meetingId: string): Promise<StoredProducer[]> {
-    return [...(this.producers.get(meetingId)?.values() ?? [])].map((p) => ({ ...p }));
+  listProducers(meetingId: string): Promise<StoredProducer[]> {
+    return Promise.resolve([...(this.producers.get(meetingId)?.values() ?? [])].map((p) => ({ ...p })));
   }
 
-  async clearMeeting(meetingId: string, keepNode = false): Promise<void> {
+  clearMeeting(meetingId: string, keepNode = false): Promise<void> {
     if (!keepNode) this.nodes.delete(meetingId);
     this.producers.delete(meetingId);
+    return Promise.resolve();
   }
 }

@@ -30,7 +30,10 @@ function table(initial: Record<string, string[]>) {
 function linkedBus(): { a: InvalidationBus; b: InvalidationBus } {
   const listeners: Array<(id: string) => void> = [];
   const bus = (): InvalidationBus => ({
-    publish: async (id) => listeners.forEach((listener) => listener(id)),
+    publish: (id) => {
+      listeners.forEach((listener) => listener(id));
+      return Promise.resolve();
+    },
     subscribe: (listener) => void listeners.push(listener),
   });
   return { a: bus(), b: bus() };

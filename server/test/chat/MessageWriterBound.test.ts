@@ -20,15 +20,14 @@ describe('MessageWriter queue bound', () => {
     );
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).toInfo()).toMatchObject({ code: 'unavailable', retryAfterMs: 1000 });
-    const rowOf = (m: NewMessage, id: number): MessageRow =>
-      ({
-        id: String(id),
-        conversation_id: m.conversationId,
-        sender_id: m.senderId,
-        client_id: m.clientId,
-        text: m.text,
-        created_at: new Date(),
-      }) as unknown as MessageRow;
+    const rowOf = (m: NewMessage, id: number): MessageRow => ({
+      id: String(id),
+      conversation_id: m.conversationId,
+      sender_id: m.senderId,
+      client_id: m.clientId,
+      text: m.text,
+      created_at: new Date(),
+    });
     pending.shift()!.done([rowOf(message(0), 0)]);
     expect((await first).created).toBe(true);
     await Promise.resolve();

@@ -153,7 +153,7 @@ export class SfuFeeds {
       let matched = 0;
       report.forEach((entry: Record<string, unknown>) => {
         if (entry.type !== 'inbound-rtp') return;
-        const feed = byTrack.get(String(entry.trackIdentifier ?? ''));
+        const feed = typeof entry.trackIdentifier === 'string' ? byTrack.get(entry.trackIdentifier) : undefined;
         if (!feed) return;
         matched++;
         add(feed, peerOf(feed), entry);
