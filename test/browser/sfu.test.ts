@@ -90,7 +90,9 @@ async function waitForSingleTransport(user: TestUser, mode: 'mesh' | 'sfu', time
   const lines = pageLog
     .filter((line) => line.at >= startedAt - 40_000)
     .map((line) => `${line.at - startedAt} ${line.user}: ${line.text}`);
-  console.log(`[sfu] page log (ms from the wait) while ${user.username} waited for ${mode} alone:\n${lines.slice(-150).join('\n')}`);
+  console.log(
+    `[sfu] page log (ms from the wait) while ${user.username} waited for ${mode} alone:\n${lines.slice(-150).join('\n')}`,
+  );
   throw new Error(`${user.username} still runs ${await transportsOf(user.page)} after ${timeoutMs} ms`);
 }
 
