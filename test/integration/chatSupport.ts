@@ -124,7 +124,7 @@ export class TestClient {
 
   /** Emits contract event `event` with an acknowledgement; rejects when none arrives in time. */
   request<E extends ClientEventName>(event: E, payload?: ClientEventPayload<E>): Promise<Ack<ClientEventAck<E>>> {
-    return this.requestRaw(event, payload) as Promise<Ack<ClientEventAck<E>>>;
+    return this.requestRaw<Ack<ClientEventAck<E>>>(event, payload);
   }
 
   /** Emits contract event `event` and expects `{ok: true}` (a failure names the event and the ack). */
