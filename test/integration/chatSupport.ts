@@ -122,17 +122,23 @@ export class TestClient {
     });
   }
 
-  /** Emits contract event `event` with an acknowledgement; rejects when none arrives in time. */
-  request<E extends ClientEventName>(event: E, payload?: ClientEventPayload<E>): Promise<Ack<ClientEventAck<E>>> {
-    return this.requestRaw<Ack<ClientEventAck<E>>>(event, payload);
+  /**
+   * Emits contract event `event` with an acknowledgement; rejects when none arrives in time. Without
+   * a payload nothing but the event name is sent (as `socket.emit(event)` would).
+   */
+  request<E extends ClientEventName>(
+    event: E,
+    ...payload: [] | [ClientEventPayload<E>]
+  ): Promise<Ack<ClientEventAck<E>>> {
+    return this.requestRaw<Ack<ClientEventAck<E>>>(event, ...payload);
   }
 
   /** Emits contract event `event` and expects `{ok: true}` (a failure names the event and the ack). */
   async requestOk<E extends ClientEventName>(
     event: E,
-    payload?: ClientEventPayload<E>,
+    ...payload: [] | [ClientEventPayload<E>]
   ): Promise<AckOk<ClientEventAck<E>>> {
-    const ack = await this.request(event, payload);
+    const ack = await this.request(event, ...payload);
     expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
     if (!ack.ok) throw new Error(`${event}: ${JSON.stringify(ack)}`);
     return ack;
