@@ -1,12 +1,13 @@
 /** Small fetch helpers for the integration tests of the HTTP API. */
-export interface JsonResponse<T = any> {
+/** An HTTP answer; `T` is the JSON body's shape the caller expects (unchecked: `unknown` unless named). */
+export interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
   text: string;
 }
 
-export async function request<T = any>(
+export async function request<T = unknown>(
   url: string,
   init: {
     method?: string;
@@ -28,13 +29,13 @@ export async function request<T = any>(
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
-  let body: any = text;
+  let body: unknown = text;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as unknown;
   } catch {
     // not JSON
   }
-  return { status: response.status, headers: response.headers, body, text };
+  return { status: response.status, headers: response.headers, body: body as T, text };
 }
 
 /** `name=value` of a Set-Cookie header, for sending it back. */

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ErrorBody, User } from '@parley/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -68,7 +69,7 @@ describe('accounts and sessions', () => {
   it('registers (201 {user, token}) and the token authenticates GET /api/me', async () => {
     const username = uniqueName('alice');
     const { user, token } = await register(username, 'Alice A.');
-    expect(user).toEqual({ id: expect.any(String), username, displayName: 'Alice A.' });
+    expect(user).toEqual({ id: expect.any(String) as unknown, username, displayName: 'Alice A.' });
     expect(Object.keys(user).sort()).toEqual(['displayName', 'id', 'username']);
     expect(token.split('.')).toHaveLength(3);
 
@@ -85,7 +86,9 @@ describe('accounts and sessions', () => {
 
   it('logs in with 200 {user, token} and an httpOnly SameSite=Lax cookie that authenticates alone', async () => {
     const { user } = await register();
-    const login = await request(`${api}/auth/login`, { json: { username: user.username, password } });
+    const login = await request<{ user: User; token: string }>(`${api}/auth/login`, {
+      json: { username: user.username, password },
+    });
     expect(login.status).toBe(200);
     expect(login.body.user).toEqual(user);
     expect(typeof login.body.token).toBe('string');
@@ -97,7 +100,7 @@ describe('accounts and sessions', () => {
     const cookie = cookiePair(setCookie, 'parley_session');
     expect(cookie).toBeDefined();
 
-    const me = await request(`${api}/me`, { cookie });
+    const me = await request<{ user: User }>(`${api}/me`, { cookie });
     expect(me.status).toBe(200);
     expect(me.body.user.id).toBe(user.id);
 
@@ -111,18 +114,18 @@ describe('accounts and sessions', () => {
 
 describe('errors: {error: {code, message}} with the fitting status', () => {
   it('400 bad_request names the failing field', async () => {
-    const badName = await request(`${api}/auth/register`, { json: { username: 'No Spaces!', password } });
+    const badName = await request<ErrorBody>(`${api}/auth/register`, { json: { username: 'No Spaces!', password } });
     expect(badName.status).toBe(400);
     expect(badName.body.error).toMatchObject({ code: 'bad_request', field: 'username' });
     expect(badName.body.error.message).toEqual(expect.any(String));
 
-    const shortPassword = await request(`${api}/auth/register`, {
+    const shortPassword = await request<ErrorBody>(`${api}/auth/register`, {
       json: { username: uniqueName(), password: 'short' },
     });
     expect(shortPassword.status).toBe(400);
     expect(shortPassword.body.error).toMatchObject({ code: 'bad_request', field: 'password' });
 
-    const noBody = await request(`${api}/auth/login`, { method: 'POST' });
+    const noBody = await request<ErrorBody>(`${api}/auth/login`, { method: 'POST' });
     expect(noBody.status).toBe(400);
     expect(noBody.body.error.code).toBe('bad_request');
   });
@@ -134,7 +137,7 @@ describe('errors: {error: {code, message}} with the fitting status', () => {
   });
 
   it('413 too_large for a body over BODY_LIMIT (256kb)', async () => {
-    const res = await request(`${api}/auth/register`, {
+    const res = await request<ErrorBody>(`${api}/auth/register`, {
       json: { username: uniqueName(), password, displayName: 'x'.repeat(300 * 1024) },
     });
     expect(res.status).toBe(413);
@@ -142,7 +145,7 @@ describe('errors: {error: {code, message}} with the fitting status', () => {
   });
 
   it('401 unauthorized without a token, with a bad token, and for a wrong password', async () => {
-    const none = await request(`${api}/me`);
+    const none = await request<ErrorBody>(`${api}/me`);
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('unauthorized');
 
@@ -150,23 +153,27 @@ describe('errors: {error: {code, message}} with the fitting status', () => {
     expect(forged.status).toBe(401);
 
     const { user } = await register();
-    const wrong = await request(`${api}/auth/login`, { json: { username: user.username, password: 'wrong password' } });
+    const wrong = await request<ErrorBody>(`${api}/auth/login`, {
+      json: { username: user.username, password: 'wrong password' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('unauthorized');
-    const unknown = await request(`${api}/auth/login`, { json: { username: uniqueName('ghost'), password } });
+    const unknown = await request<ErrorBody>(`${api}/auth/login`, {
+      json: { username: uniqueName('ghost'), password },
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error.message).toBe(wrong.body.error.message);
   });
 
   it('404 not_found for an unknown API route', async () => {
-    const res = await request(`${api}/does-not-exist`);
+    const res = await request<ErrorBody>(`${api}/does-not-exist`);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
   });
 
   it('409 conflict when the username is taken', async () => {
     const { user } = await register();
-    const again = await request(`${api}/auth/register`, { json: { username: user.username, password } });
+    const again = await request<ErrorBody>(`${api}/auth/register`, { json: { username: user.username, password } });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'conflict', field: 'username' });
   });
@@ -177,7 +184,7 @@ describe('errors: {error: {code, message}} with the fitting status', () => {
       const res = await request(`${api}/auth/login`, { json: { username: user.username, password: 'nope-nope' } });
       expect(res.status).toBe(401);
     }
-    const blocked = await request(`${api}/auth/login`, { json: { username: user.username, password } });
+    const blocked = await request<ErrorBody>(`${api}/auth/login`, { json: { username: user.username, password } });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('rate_limited');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -207,7 +214,12 @@ describe('client files, health and metrics', () => {
   it('GET /health reports db, redis and media', async () => {
     const res = await request(`${server.url}/health`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', db: 'ok', redis: 'ok', media: { nodes: expect.any(Number) } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      db: 'ok',
+      redis: 'ok',
+      media: { nodes: expect.any(Number) as unknown },
+    });
   });
 
   it('GET /metrics is Prometheus text with the HTTP histogram and the socket gauge', async () => {

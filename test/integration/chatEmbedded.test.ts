@@ -2,6 +2,7 @@
  * Chat on one instance without DATABASE_URL and REDIS_URL: embedded PGlite, in-process adapter
  * and in-memory presence. The same flows as on PostgreSQL + Redis must hold.
  */
+import type { Contact, Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { api, registerUser, TestClient, type TestUser } from './chatSupport.js';
@@ -30,10 +31,13 @@ describe('chat on an embedded single instance', () => {
   it('adds a contact, delivers, pages history, counts unread and tracks presence', async () => {
     const bobSocket = await TestClient.connect(server.url, bob.token);
     clients.push(bobSocket);
-    const added = await api(server.url, 'POST', '/api/contacts', { token: alice.token, body: { userId: bob.id } });
+    const added = await api<{ contact: Contact }>(server.url, 'POST', '/api/contacts', {
+      token: alice.token,
+      body: { userId: bob.id },
+    });
     expect(added.status).toBe(201);
     expect(added.body.contact.online).toBe(true);
-    const conversationId: string = added.body.contact.conversationId;
+    const conversationId = added.body.contact.conversationId;
 
     const aliceSocket = await TestClient.connect(server.url, alice.token);
     clients.push(aliceSocket);
@@ -41,17 +45,17 @@ describe('chat on an embedded single instance', () => {
 
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const ack = await aliceSocket.request('message', { conversationId, clientId: `e${i}`, text: `embedded ${i}` });
+      const ack = await aliceSocket.requestOk('message', { conversationId, clientId: `e${i}`, text: `embedded ${i}` });
       expect(ack.ok).toBe(true);
       ids.push(ack.message.id);
     }
-    const again = await aliceSocket.request('message', { conversationId, clientId: 'e0', text: 'again' });
+    const again = await aliceSocket.requestOk('message', { conversationId, clientId: 'e0', text: 'again' });
     expect(again.message.id).toBe(ids[0]);
     expect(ids.map(BigInt)).toEqual([...ids.map(BigInt)].sort((x, y) => (x < y ? -1 : 1)));
     await bobSocket.waitFor('message', (p) => p.message.id === ids[2]);
     expect(bobSocket.events('message')).toHaveLength(3);
 
-    const page = await api(
+    const page = await api<{ messages: Message[] }>(
       server.url,
       'GET',
       `/api/conversations/${conversationId}/messages?limit=2&before=${ids[2]}`,
@@ -59,10 +63,12 @@ describe('chat on an embedded single instance', () => {
         token: bob.token,
       },
     );
-    expect(page.body.messages.map((m: { id: string }) => m.id)).toEqual(ids.slice(0, 2));
-    const read = await bobSocket.request('mark_read', { conversationId, messageId: ids[0] });
+    expect(page.body.messages.map((m) => m.id)).toEqual(ids.slice(0, 2));
+    const read = await bobSocket.request('mark_read', { conversationId, messageId: ids[0]! });
     expect(read).toEqual({ ok: true, conversationId, messageId: ids[0], unreadCount: 2 });
-    const listed = await api(server.url, 'GET', '/api/conversations', { token: bob.token });
+    const listed = await api<{ conversations: Conversation[] }>(server.url, 'GET', '/api/conversations', {
+      token: bob.token,
+    });
     expect(listed.body.conversations[0]).toMatchObject({ id: conversationId, kind: 'direct', unreadCount: 2 });
 
     aliceSocket.close();

@@ -4,6 +4,7 @@
  * what a non-member or an anonymous caller gets.
  */
 import { randomUUID } from 'node:crypto';
+import type { Contact, Conversation, ErrorBody, Message, User } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
 
@@ -36,9 +37,9 @@ describe('chat over HTTP, two instances', () => {
     const found = await api(a, 'GET', '/api/users?q=CA', { token: alice.token });
     expect(found.status).toBe(200);
     expect(found.body).toEqual({ users: [{ id: carol.id, username: 'carol', displayName: 'carol' }] });
-    const all = await api(b, 'GET', '/api/users', { token: alice.token });
-    expect(all.body.users.map((u: { username: string }) => u.username)).toEqual(['bob', 'carol', 'mallory']);
-    const tooLong = await api(a, 'GET', `/api/users?q=${'x'.repeat(40)}`, { token: alice.token });
+    const all = await api<{ users: User[] }>(b, 'GET', '/api/users', { token: alice.token });
+    expect(all.body.users.map((u) => u.username)).toEqual(['bob', 'carol', 'mallory']);
+    const tooLong = await api<ErrorBody>(a, 'GET', `/api/users?q=${'x'.repeat(40)}`, { token: alice.token });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error).toMatchObject({ code: 'bad_request', field: 'q' });
   });
@@ -46,14 +47,20 @@ describe('chat over HTTP, two instances', () => {
   it('adds mutual contacts with one direct conversation, and reports their presence', async () => {
     const bobOnline = await TestClient.connect(b, bob.token);
     clients.push(bobOnline);
-    const added = await api(a, 'POST', '/api/contacts', { token: alice.token, body: { userId: bob.id } });
+    const added = await api<{ contact: Contact }>(a, 'POST', '/api/contacts', {
+      token: alice.token,
+      body: { userId: bob.id },
+    });
     expect(added.status).toBe(201);
     expect(added.body.contact).toEqual({
       user: { id: bob.id, username: 'bob', displayName: 'bob' },
-      conversationId: expect.any(String),
+      conversationId: expect.any(String) as unknown,
       online: true,
     });
-    const again = await api(b, 'POST', '/api/contacts', { token: bob.token, body: { userId: alice.id } });
+    const again = await api<{ contact: Contact }>(b, 'POST', '/api/contacts', {
+      token: bob.token,
+      body: { userId: alice.id },
+    });
     expect(again.status).toBe(201);
     expect(again.body.contact.conversationId).toBe(added.body.contact.conversationId);
     expect(again.body.contact.online).toBe(false);
@@ -79,34 +86,37 @@ describe('chat over HTTP, two instances', () => {
       [{ userId: 'nobody' }, 404, 'not_found', 'userId'],
     ];
     for (const [body, status, code, field] of cases) {
-      const response = await api(a, 'POST', '/api/contacts', { token: alice.token, body });
+      const response = await api<Partial<ErrorBody>>(a, 'POST', '/api/contacts', { token: alice.token, body });
       expect({ body, status: response.status, error: response.body.error }).toEqual({
         body,
         status,
-        error: expect.objectContaining({ code, ...(field ? { field } : {}) }),
+        error: expect.objectContaining({ code, ...(field ? { field } : {}) }) as unknown,
       });
     }
   });
 
   it('creates groups with the caller as a member; an unknown member id is a 400 naming it', async () => {
-    const created = await api(a, 'POST', '/api/conversations', {
+    const created = await api<{ conversation: Conversation }>(a, 'POST', '/api/conversations', {
       token: alice.token,
       body: { title: 'Project', memberIds: [bob.id, carol.id] },
     });
     expect(created.status).toBe(201);
     const conversation = created.body.conversation;
     expect(conversation).toMatchObject({ kind: 'group', title: 'Project', unreadCount: 0, lastMessage: null });
-    expect(conversation.members.map((m: { id: string }) => m.id).sort()).toEqual([alice.id, bob.id, carol.id].sort());
+    expect(conversation.members.map((m) => m.id).sort()).toEqual([alice.id, bob.id, carol.id].sort());
 
-    const unknown = await api(a, 'POST', '/api/conversations', {
+    const unknown = await api<ErrorBody>(a, 'POST', '/api/conversations', {
       token: alice.token,
       body: { title: 'x', memberIds: [bob.id, randomUUID()] },
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ code: 'bad_request', field: 'memberIds.1' });
-    const noTitle = await api(a, 'POST', '/api/conversations', { token: alice.token, body: { memberIds: [bob.id] } });
+    const noTitle = await api<ErrorBody>(a, 'POST', '/api/conversations', {
+      token: alice.token,
+      body: { memberIds: [bob.id] },
+    });
     expect(noTitle.body.error).toMatchObject({ code: 'bad_request', field: 'title' });
-    const notArray = await api(a, 'POST', '/api/conversations', {
+    const notArray = await api<ErrorBody>(a, 'POST', '/api/conversations', {
       token: alice.token,
       body: { title: 't', memberIds: bob.id },
     });
@@ -115,7 +125,7 @@ describe('chat over HTTP, two instances', () => {
 
   it('lists conversations with the last message and unread count, and pages history', async () => {
     const group = (
-      await api(b, 'POST', '/api/conversations', {
+      await api<{ conversation: Conversation }>(b, 'POST', '/api/conversations', {
         token: bob.token,
         body: { title: 'History', memberIds: [alice.id] },
       })
@@ -124,37 +134,39 @@ describe('chat over HTTP, two instances', () => {
     clients.push(bobSocket);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const ack = await bobSocket.request('message', {
+      const ack = await bobSocket.requestOk('message', {
         conversationId: group.id,
         clientId: `h${i}`,
         text: `line ${i}`,
       });
       ids.push(ack.message.id);
     }
-    const listed = await api(b, 'GET', '/api/conversations', { token: alice.token });
+    const listed = await api<{ conversations: Conversation[] }>(b, 'GET', '/api/conversations', { token: alice.token });
     expect(listed.status).toBe(200);
-    const entry = listed.body.conversations.find((c: { id: string }) => c.id === group.id);
+    const entry = listed.body.conversations.find((c) => c.id === group.id);
     expect(entry).toMatchObject({
       unreadCount: 12,
       lastReadMessageId: null,
       lastMessage: { id: ids[11], text: 'line 11' },
     });
-    expect(listed.body.conversations[0].id).toBe(group.id); // most recently active first
+    expect(listed.body.conversations[0]?.id).toBe(group.id); // most recently active first
 
     const path = `/api/conversations/${group.id}/messages`;
-    const latest = await api(a, 'GET', `${path}?limit=5`, { token: alice.token });
-    expect(latest.body.messages.map((m: { id: string }) => m.id)).toEqual(ids.slice(7));
+    const latest = await api<{ messages: Message[] }>(a, 'GET', `${path}?limit=5`, { token: alice.token });
+    expect(latest.body.messages.map((m) => m.id)).toEqual(ids.slice(7));
     expect(latest.body.messages[0]).toEqual({
       id: ids[7],
       conversationId: group.id,
       senderId: bob.id,
       text: 'line 7',
       clientId: 'h7',
-      createdAt: expect.stringMatching(/Z$/),
+      createdAt: expect.stringMatching(/Z$/) as unknown,
     });
-    const older = await api(b, 'GET', `${path}?limit=5&before=${ids[7]}`, { token: alice.token });
-    expect(older.body.messages.map((m: { id: string }) => m.id)).toEqual(ids.slice(2, 7));
-    const standard = await api(a, 'GET', path, { token: alice.token });
+    const older = await api<{ messages: Message[] }>(b, 'GET', `${path}?limit=5&before=${ids[7]}`, {
+      token: alice.token,
+    });
+    expect(older.body.messages.map((m) => m.id)).toEqual(ids.slice(2, 7));
+    const standard = await api<{ messages: Message[] }>(a, 'GET', path, { token: alice.token });
     expect(standard.body.messages).toHaveLength(12);
 
     for (const [query, field] of [
@@ -163,14 +175,17 @@ describe('chat over HTTP, two instances', () => {
       ['limit=x', 'limit'],
       ['before=abc', 'before'],
     ]) {
-      const bad = await api(a, 'GET', `${path}?${query}`, { token: alice.token });
+      const bad = await api<Partial<ErrorBody>>(a, 'GET', `${path}?${query}`, { token: alice.token });
       expect({ query, status: bad.status, field: bad.body.error?.field }).toEqual({ query, status: 400, field });
     }
   });
 
   it('tells a non-member nothing about a conversation', async () => {
     const group = (
-      await api(a, 'POST', '/api/conversations', { token: alice.token, body: { title: 'Secret', memberIds: [bob.id] } })
+      await api<{ conversation: Conversation }>(a, 'POST', '/api/conversations', {
+        token: alice.token,
+        body: { title: 'Secret', memberIds: [bob.id] },
+      })
     ).body.conversation;
     const existing = await api(a, 'GET', `/api/conversations/${group.id}/messages`, { token: mallory.token });
     const missing = await api(a, 'GET', `/api/conversations/${randomUUID()}/messages`, { token: mallory.token });
@@ -195,7 +210,7 @@ describe('chat over HTTP, two instances', () => {
       ['GET', `/api/conversations/${id}/messages`],
     ];
     for (const [method, path, body] of routes) {
-      const response = await api(b, method, path, {
+      const response = await api<Partial<ErrorBody> | null>(b, method, path, {
         body,
         token: path.includes('contacts') ? 'not-a-token' : undefined,
       });

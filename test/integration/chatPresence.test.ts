@@ -4,6 +4,7 @@
  * sockets of a SIGKILLed instance are swept (short PRESENCE_TTL_MS here; the default keeps it
  * well under 30 s).
  */
+import type { Contact } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
 
@@ -29,8 +30,8 @@ describe('presence across instances', () => {
   };
   const aliceEvents = () => bobWatching.events('presence', (p) => p.userId === alice.id);
   const aliceOnline = async () =>
-    (await api(a, 'GET', '/api/contacts', { token: bob.token })).body.contacts.find(
-      (c: { user: { id: string } }) => c.user.id === alice.id,
+    (await api<{ contacts: Contact[] }>(a, 'GET', '/api/contacts', { token: bob.token })).body.contacts.find(
+      (c) => c.user.id === alice.id,
     )?.online;
 
   beforeAll(async () => {
@@ -56,7 +57,7 @@ describe('presence across instances', () => {
   it('goes online with the first socket and offline with the last, across instances', async () => {
     const tab1 = await connect(b, alice);
     const online = await bobWatching.waitFor('presence', (p) => p.userId === alice.id);
-    expect(online).toEqual({ userId: alice.id, status: 'online', lastSeenAt: expect.stringMatching(/Z$/) });
+    expect(online).toEqual({ userId: alice.id, status: 'online', lastSeenAt: expect.stringMatching(/Z$/) as unknown });
     expect(await aliceOnline()).toBe(true);
 
     const tab2 = await connect(a, alice);

@@ -4,6 +4,7 @@
  * across tabs, authorization of every event, and a table of malformed payloads.
  */
 import { randomUUID } from 'node:crypto';
+import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
 
@@ -33,7 +34,7 @@ describe('chat over Socket.io, two instances', () => {
       registerUser(a, 'bob'),
       registerUser(b, 'carol'),
     ]);
-    const created = await api(a, 'POST', '/api/conversations', {
+    const created = await api<{ conversation: Conversation }>(a, 'POST', '/api/conversations', {
       token: alice.token,
       body: { title: 'Team', memberIds: [bob.id] },
     });
@@ -44,8 +45,8 @@ describe('chat over Socket.io, two instances', () => {
       connect(b, bob),
       connect(a, carol),
     ]);
-    const pings = await Promise.all([aliceA, aliceB].map((c) => c.request('ping')));
-    expect(pings[0].instanceId).not.toBe(pings[1].instanceId);
+    const [pingA, pingB] = await Promise.all([aliceA, aliceB].map((c) => c.requestOk('ping')));
+    expect(pingA!.instanceId).not.toBe(pingB!.instanceId);
   });
   afterAll(async () => {
     for (const client of clients) client.close();
@@ -53,22 +54,27 @@ describe('chat over Socket.io, two instances', () => {
   });
 
   it('delivers a message to every socket of every member on both instances, after it is stored', async () => {
-    const ack = await aliceA.request('message', { conversationId, clientId: 'm-1', text: 'hello team' });
+    const ack = await aliceA.requestOk('message', { conversationId, clientId: 'm-1', text: 'hello team' });
     expect(ack).toEqual({
       ok: true,
       message: {
-        id: expect.stringMatching(/^\d+$/),
+        id: expect.stringMatching(/^\d+$/) as unknown,
         conversationId,
         senderId: alice.id,
         text: 'hello team',
         clientId: 'm-1',
-        createdAt: expect.any(String),
+        createdAt: expect.any(String) as unknown,
       },
     });
-    const stored = await api(cluster.servers[1]!.url, 'GET', `/api/conversations/${conversationId}/messages`, {
-      token: bob.token,
-    });
-    expect(stored.body.messages.map((m: { id: string }) => m.id)).toContain(ack.message.id);
+    const stored = await api<{ messages: Message[] }>(
+      cluster.servers[1]!.url,
+      'GET',
+      `/api/conversations/${conversationId}/messages`,
+      {
+        token: bob.token,
+      },
+    );
+    expect(stored.body.messages.map((m) => m.id)).toContain(ack.message.id);
     for (const client of [bobB, aliceB, aliceA]) {
       expect(await client.waitFor('message', (p) => p.message.id === ack.message.id)).toEqual({ message: ack.message });
     }
@@ -107,9 +113,11 @@ describe('chat over Socket.io, two instances', () => {
   it('marks read and tells the reader’s other tabs the new unread count', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push((await bobB.request('message', { conversationId, clientId: `r${i}`, text: `unread ${i}` })).message.id);
+      ids.push(
+        (await bobB.requestOk('message', { conversationId, clientId: `r${i}`, text: `unread ${i}` })).message.id,
+      );
     }
-    const ack = await aliceA.request('mark_read', { conversationId, messageId: ids[1] });
+    const ack = await aliceA.request('mark_read', { conversationId, messageId: ids[1]! });
     expect(ack).toEqual({ ok: true, conversationId, messageId: ids[1], unreadCount: 1 });
     expect(await aliceB.waitFor('read', (p) => p.messageId === ids[1])).toEqual({
       conversationId,
@@ -117,19 +125,21 @@ describe('chat over Socket.io, two instances', () => {
       unreadCount: 1,
     });
     expect(bobB.events('read')).toEqual([]);
-    const listed = await api(cluster.servers[0]!.url, 'GET', '/api/conversations', { token: alice.token });
-    expect(listed.body.conversations.find((c: { id: string }) => c.id === conversationId)).toMatchObject({
+    const listed = await api<{ conversations: Conversation[] }>(cluster.servers[0]!.url, 'GET', '/api/conversations', {
+      token: alice.token,
+    });
+    expect(listed.body.conversations.find((c) => c.id === conversationId)).toMatchObject({
       unreadCount: 1,
       lastReadMessageId: ids[1],
     });
-    const stale = await aliceB.request('mark_read', { conversationId, messageId: ids[0] });
+    const stale = await aliceB.request('mark_read', { conversationId, messageId: ids[0]! });
     expect(stale).toMatchObject({ ok: true, messageId: ids[1], unreadCount: 1 });
   });
 
   it('refuses every event on a conversation the caller is not a member of', async () => {
     const elsewhere = randomUUID();
-    const lastId = (await aliceA.request('message', { conversationId, clientId: 'auth', text: 'members only' })).message
-      .id;
+    const lastId = (await aliceA.requestOk('message', { conversationId, clientId: 'auth', text: 'members only' }))
+      .message.id;
     const attempts: Array<[string, unknown]> = [
       ['message', { conversationId, clientId: 'intruder', text: 'let me in' }],
       ['typing', { conversationId, isTyping: true }],
@@ -138,10 +148,10 @@ describe('chat over Socket.io, two instances', () => {
       ['message', { conversationId: 'not-a-uuid', clientId: 'x', text: 'nowhere' }],
     ];
     for (const [event, payload] of attempts) {
-      const ack = await carolA.request(event, payload);
+      const ack = await carolA.requestRaw(event, payload);
       expect({ event, ack }).toEqual({
         event,
-        ack: { ok: false, error: expect.objectContaining({ code: 'not_found' }) },
+        ack: { ok: false, error: expect.objectContaining({ code: 'not_found' }) as unknown },
       });
     }
     await sleep(200);
@@ -179,11 +189,14 @@ describe('chat over Socket.io, two instances', () => {
       ['mark_read', { conversationId: ['x'], messageId: '1' }, 'conversationId'],
     ];
     for (const [event, payload, field] of table) {
-      const ack = await aliceA.request(event, payload);
+      const ack = await aliceA.requestRaw(event, payload);
       expect({ event, payload, ack }).toEqual({
         event,
         payload,
-        ack: { ok: false, error: expect.objectContaining({ code: 'bad_request', ...(field ? { field } : {}) }) },
+        ack: {
+          ok: false,
+          error: expect.objectContaining({ code: 'bad_request', ...(field ? { field } : {}) }) as unknown,
+        },
       });
     }
     aliceA.socket.emit('message', valid); // no ack callback at all

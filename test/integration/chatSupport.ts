@@ -3,7 +3,18 @@
  * PostgreSQL database and one Redis prefix, HTTP calls, and socket clients that record events.
  */
 import { randomBytes } from 'node:crypto';
+import type {
+  Ack,
+  AckOk,
+  ClientEventAck,
+  ClientEventName,
+  ClientEventPayload,
+  ServerEventName,
+  ServerEventPayload,
+  User,
+} from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
 import { buildServer, startServerProcess, type Env, type ServerProcess } from '../support/serverProcess.js';
 import { clearRedisPrefix, createTestDatabase, freshRedisPrefix, TEST_REDIS_URL } from '../support/testDatabase.js';
 
@@ -50,12 +61,13 @@ export async function startCluster(label: string, ports: number[], extraEnv: Env
   return { servers, env, add, close };
 }
 
-export interface ApiResponse<T = any> {
+/** An HTTP answer; `T` is the JSON body's shape the caller expects (unchecked: `unknown` unless named). */
+export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
 }
 
-export async function api<T = any>(
+export async function api<T = unknown>(
   base: string,
   method: string,
   path: string,
@@ -70,7 +82,7 @@ export async function api<T = any>(
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
 export interface TestUser {
@@ -80,7 +92,7 @@ export interface TestUser {
 }
 
 export async function registerUser(base: string, username: string): Promise<TestUser> {
-  const response = await api(base, 'POST', '/api/auth/register', {
+  const response = await api<{ user: User; token: string }>(base, 'POST', '/api/auth/register', {
     body: { username, password: 'correct horse battery' },
   });
   if (response.status !== 201)
@@ -90,7 +102,7 @@ export async function registerUser(base: string, username: string): Promise<Test
 
 export interface ReceivedEvent {
   event: string;
-  payload: any;
+  payload: unknown;
 }
 
 /** A connected socket.io client that keeps every event it receives. */
@@ -110,19 +122,55 @@ export class TestClient {
     });
   }
 
-  /** Emits with an acknowledgement; rejects when none arrives in time. */
-  request<T = any>(event: string, ...args: unknown[]): Promise<T> {
+  /**
+   * Emits contract event `event` with an acknowledgement; rejects when none arrives in time. Without
+   * a payload nothing but the event name is sent (as `socket.emit(event)` would).
+   */
+  request<E extends ClientEventName>(
+    event: E,
+    ...payload: [] | [ClientEventPayload<E>]
+  ): Promise<Ack<ClientEventAck<E>>> {
+    return this.requestRaw<Ack<ClientEventAck<E>>>(event, ...payload);
+  }
+
+  /** Emits contract event `event` and expects `{ok: true}` (a failure names the event and the ack). */
+  async requestOk<E extends ClientEventName>(
+    event: E,
+    ...payload: [] | [ClientEventPayload<E>]
+  ): Promise<AckOk<ClientEventAck<E>>> {
+    const ack = await this.request(event, ...payload);
+    expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
+    if (!ack.ok) throw new Error(`${event}: ${JSON.stringify(ack)}`);
+    return ack;
+  }
+
+  /**
+   * Emits any event with any arguments (unknown events, malformed payloads): the ack, unchecked
+   * (`T` is the shape the caller expects; `unknown` unless named).
+   */
+  requestRaw<T = unknown>(event: string, ...args: unknown[]): Promise<T> {
     return this.socket.timeout(5000).emitWithAck(event, ...args) as Promise<T>;
   }
 
-  events(event: string, match: (payload: any) => boolean = () => true): any[] {
-    return this.received.filter((r) => r.event === event && match(r.payload)).map((r) => r.payload);
+  /** Every recorded contract event with this name that matches. */
+  events<E extends ServerEventName>(
+    event: E,
+    match: (payload: ServerEventPayload<E>) => boolean = () => true,
+  ): ServerEventPayload<E>[] {
+    return this.received
+      .filter((r) => r.event === event && match(r.payload as ServerEventPayload<E>))
+      .map((r) => r.payload as ServerEventPayload<E>);
   }
 
-  async waitFor(event: string, match: (payload: any) => boolean = () => true, timeoutMs = 5000): Promise<any> {
+  /** The first recorded contract event (past or future) with this name that matches. */
+  async waitFor<E extends ServerEventName>(
+    event: E,
+    match: (payload: ServerEventPayload<E>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ServerEventPayload<E>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.events(event, match)[0];
+      const [found] = this.events(event, match);
       if (found !== undefined) return found;
       if (Date.now() > deadline) {
         throw new Error(`no "${event}" event in ${timeoutMs} ms; got ${JSON.stringify(this.received).slice(0, 500)}`);

@@ -140,13 +140,13 @@ describe('HTTP bodies and queries', () => {
     });
     expect(ok.status).toBe(201);
     const conversationId = (ok.body as { conversation: { id: string } }).conversation.id;
-    const sent = await client.request<{ ok: boolean }>('message', {
+    const sent = await client.requestRaw<{ ok: boolean }>('message', {
       conversationId,
       clientId: 'c-1',
       text: 'line one\n\tline two\r\n',
     });
     expect(sent.ok).toBe(true);
-    const lone = await client.request<{ ok: boolean; error?: { code: string } }>('message', {
+    const lone = await client.requestRaw<{ ok: boolean; error?: { code: string } }>('message', {
       conversationId,
       clientId: 'c-2',
       text: 'broken \ud800 pair',
@@ -213,7 +213,7 @@ describe('socket payloads', () => {
       // Enum fields (direction, kind, source, type, role) are refused as well, with their own message.
       for (const field of stringPaths(payload)) {
         for (const [name, poison] of POISONS) {
-          const ack = await client.request<{ ok: boolean; error?: { code: string; field?: string } }>(
+          const ack = await client.requestRaw<{ ok: boolean; error?: { code: string; field?: string } }>(
             event,
             poisoned(payload, field, poison),
           );

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { User } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startServerProcess, stopAllServerProcesses } from '../support/serverProcess.js';
 import { request, uniqueName } from './_http.js';
@@ -40,7 +41,7 @@ describe('embedded defaults (no DATABASE_URL, no REDIS_URL)', () => {
     expect(await first.stop()).toBe(0);
 
     const second = await startServerProcess({ name: 'embedded-restart', port: 3122, env });
-    const me = await request(`${second.url}/api/me`, { token });
+    const me = await request<{ user: User }>(`${second.url}/api/me`, { token });
     expect(me.status).toBe(200);
     expect(me.body.user.username).toBe(username);
     const login = await request(`${second.url}/api/auth/login`, { json: { username, password: 'password123' } });

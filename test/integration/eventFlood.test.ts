@@ -6,6 +6,7 @@
  * relays a handful of updates; a `video-signal` flood in a mesh meeting is mostly refused and
  * the target receives exactly the accepted signals; the user's bucket holds across instances.
  */
+import type { Conversation } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
 
@@ -36,7 +37,7 @@ describe('per-event limits, two instances', () => {
     cluster = await startCluster('event_flood', [3391, 3392], { RATE_LIMIT_STRIKES: '2500' });
     const a = cluster.servers[0]!.url;
     [alice, bob] = await Promise.all([registerUser(a, 'alice'), registerUser(a, 'bob')]);
-    const created = await api(a, 'POST', '/api/conversations', {
+    const created = await api<{ conversation: Conversation }>(a, 'POST', '/api/conversations', {
       token: alice.token,
       body: { title: 'Flood', memberIds: [bob.id] },
     });
@@ -59,7 +60,7 @@ describe('per-event limits, two instances', () => {
           .timeout(20_000)
           .emitWithAck('message', { conversationId, clientId: `flood-${i}`, text: `flood ${i}` }) as Promise<Ack>,
     );
-    const bobAck = (await bobA.request('message', { conversationId, clientId: 'bob-1', text: 'still here' })) as Ack;
+    const bobAck = await bobA.requestRaw<Ack>('message', { conversationId, clientId: 'bob-1', text: 'still here' });
     expect(bobAck.ok).toBe(true);
     expect(await flooder.waitFor('message', (p) => p.message.id === bobAck.message!.id)).toBeTruthy();
     const acks = await Promise.all(flood);
@@ -90,9 +91,9 @@ describe('per-event limits, two instances', () => {
     // Four sockets of one user: their own buckets (burst 30 + 5/s each) would admit at least 140
     // of these 160 pings; the user's bucket (EVENT_RATE_USER_FACTOR 3: burst 90 + 15/s) admits
     // at most 120, whichever instance the sockets are on.
-    const acks = (await Promise.all(
-      tabs.flatMap((tab) => Array.from({ length: 40 }, () => tab.request('ping'))),
-    )) as Ack[];
+    const acks = await Promise.all(
+      tabs.flatMap((tab) => Array.from({ length: 40 }, () => tab.requestRaw<Ack>('ping'))),
+    );
     const counts = codesOf(acks);
     expect(Object.keys(counts).sort()).toEqual(['ok', 'rate_limited']);
     expect(counts.ok).toBeGreaterThanOrEqual(90);
@@ -103,9 +104,11 @@ describe('per-event limits, two instances', () => {
     const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
     const typist = await connect(a, alice);
     const watcher = await connect(b, bob);
-    const acks = (await Promise.all(
-      Array.from({ length: 200 }, (_, i) => typist.request('typing', { conversationId, isTyping: i % 2 === 0 })),
-    )) as Ack[];
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        typist.requestRaw<Ack>('typing', { conversationId, isTyping: i % 2 === 0 }),
+      ),
+    );
     const counts = codesOf(acks);
     expect(counts.rate_limited).toBeGreaterThan(150);
     // The last admitted value reaches the others after the throttle's interval.
@@ -117,33 +120,36 @@ describe('per-event limits, two instances', () => {
       .map((ack, i) => (ack.ok ? i % 2 === 0 : null))
       .filter((v) => v !== null)
       .at(-1);
-    expect(relayed.at(-1).isTyping).toBe(lastAdmitted);
+    expect(relayed.at(-1)?.isTyping).toBe(lastAdmitted);
   });
 
   it('refuses most of a video-signal flood in a mesh meeting; the target gets exactly the accepted ones', async () => {
     const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
     const caller = await connect(a, alice);
     const callee = await connect(b, bob);
-    const started = await caller.request('start_meeting', { inviteeIds: [bob.id] });
+    const started = await caller.requestOk('start_meeting', { inviteeIds: [bob.id] });
     expect(started.ok, JSON.stringify(started)).toBe(true);
-    const meetingId: string = started.meeting.id;
+    const meetingId = started.meeting.id;
     expect(await caller.request('join_meeting', { meetingId })).toMatchObject({ ok: true, mode: 'mesh' });
-    const joined = await callee.request('join_meeting', { meetingId });
+    const joined = await callee.requestOk('join_meeting', { meetingId });
     expect(joined).toMatchObject({ ok: true, mode: 'mesh' });
-    const to: string = joined.selfPeerId;
+    const to = joined.selfPeerId;
     const signal = (tag: string) => ({
       meetingId,
       to,
       signal: { candidate: { candidate: `candidate:${tag} 1 udp 1 127.0.0.1 9 typ host`, sdpMid: '0' } },
     });
-    const tagOf = (payload: any): string => payload.signal.candidate.candidate.split(' ')[0].slice('candidate:'.length);
+    const tagOf = (payload: { signal: unknown }): string =>
+      (payload.signal as { candidate: { candidate: string } }).candidate.candidate
+        .split(' ')[0]!
+        .slice('candidate:'.length);
     // 1000 signals at once, three times the table's burst (300, then 50/s).
-    const acks = (await Promise.all(
+    const acks = await Promise.all(
       Array.from(
         { length: 1000 },
         (_, i) => caller.socket.timeout(20_000).emitWithAck('video-signal', signal(`f${i}`)) as Promise<Ack>,
       ),
-    )) as Ack[];
+    );
     const counts = codesOf(acks);
     expect(Object.keys(counts).sort()).toEqual(['ok', 'rate_limited']);
     expect(counts.ok).toBeGreaterThanOrEqual(100);

@@ -49,7 +49,7 @@ async function stopRedis(): Promise<void> {
 async function healthUntil(predicate: (status: number) => boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await request(`${server.url}/health`);
+    const res = await request<{ redis?: string }>(`${server.url}/health`);
     if (predicate(res.status) || Date.now() > deadline) return res;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -79,10 +79,10 @@ afterAll(async () => {
 
 describe('GET /health', () => {
   it('is 200 with every part up, even without a reachable media node', async () => {
-    const res = await request(`${server.url}/health`);
+    const res = await request<{ media?: unknown }>(`${server.url}/health`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', db: 'ok', redis: 'ok' });
-    expect(res.body.media).toEqual(expect.objectContaining({ nodes: expect.any(Number) }));
+    expect(res.body.media).toEqual(expect.objectContaining({ nodes: expect.any(Number) as unknown }));
   });
 
   it('is 503 naming redis while Redis is down, and recovers when it is back', async () => {

@@ -104,14 +104,14 @@ describe('media node process', () => {
     // Raw requests: unknown method, no envelope, no ack (ignored), a huge string.
     const raw = connect(node.url, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
     try {
-      const unknown = await raw.timeout(5000).emitWithAck('rpc', { method: 'rmRf', params: {} });
+      const unknown: unknown = await raw.timeout(5000).emitWithAck('rpc', { method: 'rmRf', params: {} });
       expect(unknown).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'method' } });
-      const notObject = await raw.timeout(5000).emitWithAck('rpc', 42);
+      const notObject: unknown = await raw.timeout(5000).emitWithAck('rpc', 42);
       expect(notObject).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-      const noPayload = await raw.timeout(5000).emitWithAck('rpc');
+      const noPayload: unknown = await raw.timeout(5000).emitWithAck('rpc');
       expect(noPayload).toMatchObject({ ok: false, error: { code: 'bad_request' } });
       raw.emit('rpc', { method: 'getLoad' }); // no ack: nothing to answer, nothing breaks
-      const huge = await raw
+      const huge: unknown = await raw
         .timeout(5000)
         .emitWithAck('rpc', { method: 'closeRouter', params: { meetingId: 'x'.repeat(500_000) } });
       expect(huge).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'params.meetingId' } });

@@ -1,3 +1,4 @@
+import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './_http.js';
 import {
@@ -94,11 +95,14 @@ describe('meeting conversation', () => {
         .status,
     ).toBe(404);
     await ok(daveSocket, 'join_meeting', { meetingId: meeting.id });
-    const history = await request(`${cluster.b.url}/api/conversations/${meeting.conversationId}/messages`, {
-      token: dave.token,
-    });
+    const history = await request<{ messages: Message[] }>(
+      `${cluster.b.url}/api/conversations/${meeting.conversationId}/messages`,
+      {
+        token: dave.token,
+      },
+    );
     expect(history.status, history.text).toBe(200);
-    expect(history.body.messages.map((m: any) => m.text)).toEqual(['hello room']);
+    expect(history.body.messages.map((m) => m.text)).toEqual(['hello room']);
     // ... and gets the next messages live.
     const next = await ok(hostSocket, 'message', {
       conversationId: meeting.conversationId!,
@@ -108,8 +112,10 @@ describe('meeting conversation', () => {
     await daveSocket.waitFor('message', (p) => p.message?.id === next.message.id);
 
     await ok(hostSocket, 'stop_meeting', { meetingId: meeting.id });
-    const list = await request(`${cluster.a.url}/api/conversations`, { token: carol.token });
-    expect(list.body.conversations.map((c: any) => c.id)).toContain(meeting.conversationId);
+    const list = await request<{ conversations: Conversation[] }>(`${cluster.a.url}/api/conversations`, {
+      token: carol.token,
+    });
+    expect(list.body.conversations.map((c) => c.id)).toContain(meeting.conversationId);
     // Someone who never joined cannot read it.
     const denied = await request(`${cluster.a.url}/api/conversations/${meeting.conversationId}/messages`, {
       token: outsider.token,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { ClientEventPayload, IceServer, Meeting } from '@parley/protocol';
+import type { ClientEventPayload, Conversation, ErrorBody, IceServer, Meeting } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './_http.js';
 import {
@@ -141,8 +141,8 @@ describe('meeting lifecycle across two instances', () => {
     // Over: no one joins any more, it is not listed, and stopping again is a no-op.
     const late = await bobSocket.ack('join_meeting', { meetingId: meeting.id });
     expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    const active = await request(`${cluster.b.url}/api/meetings/active`, { token: bob.token });
-    expect(active.body.meetings.map((m: any) => m.id)).not.toContain(meeting.id);
+    const active = await request<{ meetings: Meeting[] }>(`${cluster.b.url}/api/meetings/active`, { token: bob.token });
+    expect(active.body.meetings.map((m) => m.id)).not.toContain(meeting.id);
     expect(await hostSocket.ack('stop_meeting', { meetingId: meeting.id })).toEqual({ ok: true });
     const ended = await hostSocket.ack('get_room_info', { meetingId: meeting.id });
     expect(ended).toMatchObject({ ok: true, meeting: { status: 'ended' }, participants: [] });
@@ -151,14 +151,14 @@ describe('meeting lifecycle across two instances', () => {
   it('starts over HTTP from a conversation, inviting its members; non-members cannot', async () => {
     const bobSocket = await connectSocket(cluster.b.url, bob.token);
     const carolSocket = await connectSocket(cluster.a.url, carol.token);
-    const conversation = await request(`${cluster.a.url}/api/conversations`, {
+    const conversation = await request<{ conversation: Conversation }>(`${cluster.a.url}/api/conversations`, {
       token: host.token,
       json: { title: 'Team', memberIds: [bob.user.id, carol.user.id] },
     });
     expect(conversation.status, conversation.text).toBe(201);
     const conversationId = conversation.body.conversation.id;
 
-    const created = await request(`${cluster.b.url}/api/meetings`, {
+    const created = await request<{ meeting: Meeting }>(`${cluster.b.url}/api/meetings`, {
       token: host.token,
       json: { conversationId, access: 'invited' },
     });
@@ -169,7 +169,9 @@ describe('meeting lifecycle across two instances', () => {
     for (const socket of [bobSocket, carolSocket]) {
       expect(await socket.waitFor('meeting_invitation', forMeeting(meeting.id))).toEqual({ meeting, status: 'active' });
     }
-    const carolActive = await request(`${cluster.a.url}/api/meetings/active`, { token: carol.token });
+    const carolActive = await request<{ meetings: Meeting[] }>(`${cluster.a.url}/api/meetings/active`, {
+      token: carol.token,
+    });
     expect(carolActive.status).toBe(200);
     expect(carolActive.body.meetings).toContainEqual(meeting);
 
@@ -177,10 +179,13 @@ describe('meeting lifecycle across two instances', () => {
     const denied = await request(`${cluster.a.url}/api/meetings`, { token: outsider.token, json: { conversationId } });
     expect([403, 404]).toContain(denied.status);
     // Validation and authentication.
-    const bad = await request(`${cluster.a.url}/api/meetings`, { token: host.token, json: { access: 'public' } });
+    const bad = await request<ErrorBody>(`${cluster.a.url}/api/meetings`, {
+      token: host.token,
+      json: { access: 'public' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'bad_request', field: 'access' });
-    const unknownInvitee = await request(`${cluster.a.url}/api/meetings`, {
+    const unknownInvitee = await request<ErrorBody>(`${cluster.a.url}/api/meetings`, {
       token: host.token,
       json: { inviteeIds: ['00000000-0000-4000-8000-000000000000'] },
     });
@@ -214,8 +219,8 @@ describe('meeting lifecycle across two instances', () => {
     await sleep(300);
     expect(outsiderSocket.all('meeting_invitation')).toEqual([]);
 
-    const active = await request(`${cluster.b.url}/api/meetings/active`, { token: bob.token });
-    const ids = active.body.meetings.map((m: any) => m.id);
+    const active = await request<{ meetings: Meeting[] }>(`${cluster.b.url}/api/meetings/active`, { token: bob.token });
+    const ids = active.body.meetings.map((m) => m.id);
     expect(ids).toContain(live.id);
     expect(ids).not.toContain(over.id);
     expect(await hostSocket.ack('stop_meeting', { meetingId: live.id })).toEqual({ ok: true });

@@ -197,12 +197,12 @@ describe.each(implementations)('RoomStore (%s)', (_name, make) => {
     const name = `lock-${randomUUID()}`;
     let inner: unknown = 'not run';
     const outer = await store.withLock(name, 5000, async () => {
-      inner = await store.withLock(name, 5000, async () => 'ran');
+      inner = await store.withLock(name, 5000, () => Promise.resolve('ran'));
       return 'outer';
     });
     expect(outer).toBe('outer');
     expect(inner).toBeUndefined();
-    expect(await store.withLock(name, 5000, async () => 'again')).toBe('again');
+    expect(await store.withLock(name, 5000, () => Promise.resolve('again'))).toBe('again');
   });
 });
 

@@ -50,8 +50,11 @@ async function meetingRow(id: string): Promise<{ status: string; host_id: string
   const client = new pg.Client({ connectionString: cluster.db.url });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT status, host_id, end_reason FROM meetings WHERE id = $1', [id]);
-    return rows[0];
+    const { rows } = await client.query<{ status: string; host_id: string; end_reason: string | null }>(
+      'SELECT status, host_id, end_reason FROM meetings WHERE id = $1',
+      [id],
+    );
+    return rows[0]!;
   } finally {
     await client.end();
   }
@@ -62,7 +65,8 @@ async function start(socket: TestSocket, inviteeIds: string[]): Promise<string> 
   return ack.meeting.id;
 }
 
-const leftEvent = (meetingId: string, peerId: string) => (p: any) => p.meetingId === meetingId && p.peerId === peerId;
+const leftEvent = (meetingId: string, peerId: string) => (p: { meetingId: string; peerId: string }) =>
+  p.meetingId === meetingId && p.peerId === peerId;
 
 describe('F5: one peer per user and meeting', () => {
   it('replaces the old peer when the same user joins again while the old socket is still there', async () => {

@@ -5,7 +5,7 @@
  * meeting never ends as empty, a newcomer sees everyone, presence is right and chat crosses
  * instances. The machine's shared Redis is never touched.
  */
-import { RtpCapabilitiesSchema, SfuEvents } from '@parley/protocol';
+import { RtpCapabilitiesSchema, SfuEvents, type Contact } from '@parley/protocol';
 import { waitForMediaNode } from '../support/serverProcess.js';
 import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,12 +87,12 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
 
 describe('Redis restarted empty during a meeting on two instances', () => {
   it('keeps every participant, ends nothing, and lets a newcomer see everyone; chat and presence work', async () => {
-    const contact = await request<any>(`${cluster.a.url}/api/contacts`, {
+    const contact = await request<{ contact: Contact }>(`${cluster.a.url}/api/contacts`, {
       token: host.token,
       json: { userId: bob.user.id },
     });
     expect(contact.status, contact.text).toBe(201);
-    const conversationId = contact.body.contact.conversationId as string;
+    const conversationId = contact.body.contact.conversationId;
 
     const hostSocket = await connectSocket(cluster.a.url, host.token);
     const bobSocket = await connectSocket(cluster.b.url, bob.token);
@@ -169,8 +169,8 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     await eventually(
       'bob online for the host',
       async () => {
-        const contacts = await request<any>(`${cluster.b.url}/api/contacts`, { token: host.token });
-        return contacts.body.contacts.find((c: any) => c.user.id === bob.user.id)?.online === true ? true : undefined;
+        const contacts = await request<{ contacts: Contact[] }>(`${cluster.b.url}/api/contacts`, { token: host.token });
+        return contacts.body.contacts.find((c) => c.user.id === bob.user.id)?.online === true ? true : undefined;
       },
       5000,
     );
@@ -195,7 +195,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
     );
     const [first, ...others] = sockets as [TestSocket, ...TestSocket[]];
     const started = await ok(first, 'start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
-    const meetingId = started.meeting.id as string;
+    const meetingId = started.meeting.id;
     const members = sockets.slice(0, 4);
     for (const socket of members) await ok(socket, 'join_meeting', { meetingId });
     await first.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'sfu');
@@ -210,7 +210,7 @@ describe('Redis restarted empty during a meeting on two instances', () => {
         rtpParameters: { codecs: [OPUS], encodings: [{ ssrc: 111_000 + i }] },
         appData: { source: 'mic' },
       });
-      producerIds.push(produced.producerId as string);
+      producerIds.push(produced.producerId);
     }
 
     await redis.restart();

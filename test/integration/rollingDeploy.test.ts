@@ -50,7 +50,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
     const secondB = await connectSocket(cluster.b.url, second.token);
     const aSockets = await Promise.all([onA, third].map((u) => connectSocket(cluster.a.url, u.token)));
     const started = await ok(hostB, 'start_meeting', { inviteeIds: [onA, second, third].map((u) => u.user.id) });
-    const meetingId = started.meeting.id as string;
+    const meetingId = started.meeting.id;
     const peers = new Map<string, string>();
     for (const [user, socket] of [
       [host, hostB],
@@ -116,7 +116,7 @@ describe('an instance stopped with SIGTERM during a meeting (rolling deploy)', (
     const hostSocket = await connectSocket(cluster.a.url, host.token);
     const intruderSocket = await connectSocket(cluster.a.url, intruder.token);
     const started = await ok(hostSocket, 'start_meeting', { inviteeIds: [intruder.user.id] });
-    const meetingId = started.meeting.id as string;
+    const meetingId = started.meeting.id;
     const hostPeer = (await ok(hostSocket, 'join_meeting', { meetingId })).selfPeerId;
     const joined = await ok(intruderSocket, 'join_meeting', { meetingId, resumePeerId: hostPeer });
     expect(joined.selfPeerId).not.toBe(hostPeer);

@@ -94,7 +94,7 @@ describe('active speaker', () => {
     const users = await Promise.all(['alice', 'bob', 'carol'].map((name) => registerUser(h.url, `h4s${name}`)));
     const [alice, bob, carol] = await Promise.all(users.map((u) => connectSocket(h.url, u.token)));
     const started = await ok(alice!, 'start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
-    const meetingId = started.meeting.id as string;
+    const meetingId = started.meeting.id;
     const peerIds: string[] = [];
     for (const s of [alice!, bob!, carol!]) peerIds.push((await ok(s, 'join_meeting', { meetingId })).selfPeerId);
     await alice!.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'sfu');

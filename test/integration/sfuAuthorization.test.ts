@@ -132,7 +132,9 @@ beforeAll(async () => {
   const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
   for (const url of [a, b]) {
     await waitFor(
-      async () => (await request<any>(`${url}/health`)).body?.media?.load?.[0]?.workers > 0,
+      async () =>
+        ((await request<{ media?: { load?: Array<{ workers: number }> } } | null>(`${url}/health`)).body?.media
+          ?.load?.[0]?.workers ?? 0) > 0,
       15_000,
       'the server to see the media node',
     );

@@ -33,7 +33,7 @@ let users: TestUser[];
 let meetingId: string;
 const sockets: TestSocket[] = [];
 
-type Ack = { ok: boolean; error?: { code: string }; [key: string]: any };
+type Ack = { ok: boolean; error?: { code: string }; producerId?: string };
 
 const codes = (acks: Ack[]) => {
   const counts: Record<string, number> = {};

@@ -134,7 +134,7 @@ describe('draining a media node', () => {
       const drained = await call('drain', {});
       expect(drained).toEqual({ draining: true, transports: 1 });
       expect((await call('getLoad', {})).draining).toBe(true);
-      expect(notified).toContainEqual({ event: 'nodeDraining', data: { nodeId: expect.any(String) } });
+      expect(notified).toContainEqual({ event: 'nodeDraining', data: { nodeId: expect.any(String) as unknown } });
       const exit = await Promise.race([node.exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
       expect(exit, 'exits at MEDIA_DRAIN_MAX_MS with the transport left').toEqual({ code: 0, signal: null });
       expect(node.output()).toMatch(/MEDIA_DRAIN_MAX_MS reached/);

@@ -69,7 +69,7 @@ async function produceMic(socket: TestSocket, ssrc: number): Promise<string> {
     rtpParameters: { codecs: [OPUS], encodings: [{ ssrc }] },
     appData: { source: 'mic' },
   });
-  return produced.producerId as string;
+  return produced.producerId;
 }
 
 describe('join_meeting in an SFU meeting', () => {
@@ -194,7 +194,7 @@ describe('sfu:consume_many and sfu:resume_consumers', () => {
       consumers: { ok: boolean; consumer?: { consumerId: string } }[];
     };
     const pausedIds = more.consumers.flatMap((c) => (c.ok && c.consumer ? [c.consumer.consumerId] : []));
-    const keyedIds = [...(consumerIds as string[]), ...pausedIds];
+    const keyedIds = [...consumerIds, ...pausedIds];
     const keyed = (await ok(dave, SfuEvents.resumeConsumers, {
       meetingId,
       consumerIds: [...keyedIds, 'no-such-consumer'],

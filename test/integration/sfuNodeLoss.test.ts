@@ -46,7 +46,7 @@ async function meeting(size: number, label: string): Promise<{ meetingId: string
   const users = await Promise.all(Array.from({ length: size }, (_, i) => registerUser(h.url, `${label}${i}`)));
   const sockets = await Promise.all(users.map((u) => connectSocket(h.url, u.token)));
   const started = await ok(sockets[0]!, 'start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
-  const meetingId = started.meeting.id as string;
+  const meetingId = started.meeting.id;
   for (const s of sockets) await ok(s, 'join_meeting', { meetingId });
   await sockets[0]!.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'sfu');
   return { meetingId, sockets };

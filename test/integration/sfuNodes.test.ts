@@ -89,7 +89,7 @@ async function listen(socket: TestSocket, meetingId: string, producerId: string)
     rtpCapabilities,
   });
   await ok(socket, SfuEvents.resumeConsumer, { meetingId, consumerId: consumer.consumerId });
-  return { sink, consumerId: consumer.consumerId as string, transportId: recv.transportId as string };
+  return { sink, consumerId: consumer.consumerId, transportId: recv.transportId };
 }
 
 async function produce(socket: TestSocket, meetingId: string, ssrc: number) {
@@ -103,7 +103,7 @@ async function produce(socket: TestSocket, meetingId: string, ssrc: number) {
   });
   const sender = await rtpSender(send.ip, send.port, ssrc);
   senders.push(sender);
-  return { producerId: produced.producerId as string, sender };
+  return { producerId: produced.producerId, sender };
 }
 
 const pipesCounter = async () => {
@@ -116,7 +116,7 @@ describe('a meeting across two media nodes', () => {
     const users = await Promise.all(['alice', 'bob', 'carol'].map((name) => registerUser(h.url, `h4n${name}`)));
     const [alice, bob, carol] = await Promise.all(users.map((u) => connectSocket(h.url, u.token)));
     const started = await ok(alice!, 'start_meeting', { inviteeIds: users.slice(1).map((u) => u.user.id) });
-    const meetingId = started.meeting.id as string;
+    const meetingId = started.meeting.id;
     for (const s of [alice!, bob!, carol!]) await ok(s, 'join_meeting', { meetingId });
     await alice!.waitFor('meeting_mode', (p) => p.meetingId === meetingId && p.mode === 'sfu');
 

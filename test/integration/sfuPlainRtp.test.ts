@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
 import { SfuEvents, RtpCapabilitiesSchema, type SrtpParametersWire } from '@parley/protocol';
-import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
+import { MEDIA_RPC_PATH, type MediaRpcAck, type MediaRpcResult } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
@@ -29,6 +29,9 @@ import {
   type TestUser,
   expectOk as ok,
 } from './meetingsHarness.js';
+
+/** The media node's `getStats` ack, read unchecked off a raw RPC socket. */
+type StatsAck = MediaRpcAck<MediaRpcResult<'getStats'>>;
 
 /**
  * Plain RTP signalling (`sfu:create_plain_transport`, `sfu:connect_plain_transport`, SFU_PLAIN_RTP)
@@ -96,7 +99,7 @@ async function meeting(
 ): Promise<{ meetingId: string; sockets: TestSocket[] }> {
   const sockets = await Promise.all(members.map((u) => connectSocket(url, u.token)));
   const started = await ok(sockets[0]!, 'start_meeting', { inviteeIds: members.slice(1).map((u) => u.user.id) });
-  const meetingId = started.meeting.id as string;
+  const meetingId = started.meeting.id;
   for (const s of sockets) await ok(s, 'join_meeting', { meetingId });
   return { meetingId, sockets };
 }
@@ -181,7 +184,7 @@ describe('with SFU_PLAIN_RTP on', () => {
   it('a bot produces on a send transport, another consumes on a recv transport and gets the RTP', async () => {
     const [alice, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     const send = await ok(alice, SfuEvents.createPlainTransport, { meetingId, direction: 'send' });
-    expect(send).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) });
+    expect(send).toMatchObject({ ip: '127.0.0.1', port: expect.any(Number) as unknown });
     expect(send.transportId).toMatch(/^[0-9a-f-]{36}$/);
     const ssrc = 22_334_455;
     const produced = await ok(alice, SfuEvents.produce, {
@@ -254,10 +257,10 @@ describe('with SFU_PLAIN_RTP on', () => {
     const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
     try {
       const transports = async () => {
-        const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
-        return ack.ok
-          ? (ack.result.routers as Array<{ transports: number }>).reduce((n, r) => n + r.transports, 0)
-          : -1;
+        const ack = (await rpc
+          .timeout(5000)
+          .emitWithAck('rpc', { method: 'getStats', params: { meetingId } })) as StatsAck;
+        return ack.ok ? ack.result.routers.reduce((n, r) => n + r.transports, 0) : -1;
       };
       expect(await transports()).toBe(3);
       await ok(alice, 'leave_meeting', { meetingId });
@@ -293,7 +296,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
     const recv = await ok(bob, SfuEvents.createPlainTransport, { meetingId, direction: 'recv', srtp: true });
     expect(recv.srtpParameters).toEqual({
       cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-      keyBase64: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/),
+      keyBase64: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) as unknown,
     });
     expect(Buffer.from(recv.srtpParameters!.keyBase64, 'base64').length).toBe(30);
     const sink = await udpSink(57110, udpSockets);
@@ -303,7 +306,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
     const noKey = await bob.ack(SfuEvents.connectPlainTransport, target);
     expect(noKey).toMatchObject({
       ok: false,
-      error: { code: 'bad_request', message: expect.stringMatching(/srtpParameters required/) },
+      error: { code: 'bad_request', message: expect.stringMatching(/srtpParameters required/) as unknown },
     });
     const shortKey = await bob.ack(SfuEvents.connectPlainTransport, {
       ...target,
@@ -324,7 +327,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
     });
     expect(keyForPlain).toMatchObject({
       ok: false,
-      error: { code: 'bad_request', message: expect.stringMatching(/without enableSrtp/) },
+      error: { code: 'bad_request', message: expect.stringMatching(/without enableSrtp/) as unknown },
     });
 
     await ok(bob, SfuEvents.connectPlainTransport, { ...target, srtpParameters: key('AES_CM_128_HMAC_SHA1_80', 30) });
@@ -338,7 +341,7 @@ describe('SRTP recv plain transports (srtp: true)', () => {
       rtpCapabilities: { ...rtpCapabilities, headerExtensions: [] },
     });
     const outSsrc = consumed.rtpParameters.encodings![0]!.ssrc as number;
-    const outPt = consumed.rtpParameters.codecs[0]!.payloadType as number;
+    const outPt = consumed.rtpParameters.codecs[0]!.payloadType;
     await ok(bob, SfuEvents.resumeConsumer, { meetingId, consumerId: consumed.consumerId });
 
     const botSocket = await udpSink(57111, udpSockets);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SfuEvents, SfuServerEvents, RtpCapabilitiesSchema, type Participant } from '@parley/protocol';
-import { MEDIA_RPC_PATH } from '@parley/protocol/internal';
+import { MEDIA_RPC_PATH, type MediaRpcAck, type MediaRpcResult } from '@parley/protocol/internal';
 import { io as connectRpc } from 'socket.io-client';
 import { waitForMediaNode } from '../support/serverProcess.js';
 import { OPUS } from '../support/rtp.js';
@@ -20,6 +20,9 @@ import {
   expectOk as ok,
   joinOk as join,
 } from './meetingsHarness.js';
+
+/** The media node's `getStats` ack, read unchecked off a raw RPC socket. */
+type StatsAck = MediaRpcAck<MediaRpcResult<'getStats'>>;
 
 /**
  * SFU signalling across two server instances and one media node process (real workers): the
@@ -267,8 +270,10 @@ describe('sfu:* events', () => {
     try {
       await waitFor(
         async () => {
-          const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
-          return ack.ok && !ack.result.producers.some((p: any) => p.id === produced.producerId);
+          const ack = (await rpc
+            .timeout(5000)
+            .emitWithAck('rpc', { method: 'getStats', params: { meetingId } })) as StatsAck;
+          return ack.ok && !ack.result.producers.some((p) => p.id === produced.producerId);
         },
         5000,
         'the producer closed on the node',
@@ -311,9 +316,11 @@ describe('sfu:* events', () => {
     // Paused on the media node by the server itself, before the target's page does anything.
     const rpc = connectRpc(nodeUrl, { path: MEDIA_RPC_PATH, auth: { secret }, transports: ['websocket'] });
     try {
-      const ack = await rpc.timeout(5000).emitWithAck('rpc', { method: 'getStats', params: { meetingId } });
+      const ack = (await rpc
+        .timeout(5000)
+        .emitWithAck('rpc', { method: 'getStats', params: { meetingId } })) as StatsAck;
       expect(ack.ok).toBe(true);
-      expect(ack.result.producers.find((p: any) => p.id === produced.producerId)).toMatchObject({ paused: true });
+      expect(ack.ok && ack.result.producers.find((p) => p.id === produced.producerId)).toMatchObject({ paused: true });
     } finally {
       rpc.close();
     }
@@ -334,8 +341,8 @@ describe('sfu:* events', () => {
     const [, bob, carol] = sockets as [TestSocket, TestSocket, TestSocket];
     await ok(carol, SfuEvents.createTransport, { meetingId, direction: 'recv' });
     // The media node shows its workers to MEDIA_SECRET holders only.
-    const health = (await request<any>(`${nodeUrl}/health`, { token: secret })).body;
-    const pid = health.workers[0].pid as number;
+    const health = (await request<{ workers: Array<{ pid: number }> }>(`${nodeUrl}/health`, { token: secret })).body;
+    const pid = health.workers[0]!.pid;
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
     for (const s of [bob, carol]) {
@@ -355,7 +362,7 @@ describe('sfu:* events', () => {
     expect((await ok(bob, SfuEvents.getProducers, { meetingId })).producers).toEqual([]);
 
     // Bob's socket is on instance B: its metrics count the reset and its SFU peers.
-    const metricsB = (await fetch(`${cluster.b.url}/metrics`).then((r) => r.text())) as string;
+    const metricsB = await fetch(`${cluster.b.url}/metrics`).then((r) => r.text());
     expect(metricsB).toMatch(/^parley_sfu_transports_reset_total\{reason="worker_died"\} [1-9]/m);
     expect(metricsB).toMatch(/^parley_sfu_peers [1-9]/m);
   });

@@ -76,7 +76,7 @@ describe('migrations', () => {
       await db('knex_migrations').where({ name: '001_users.mjs' }).del();
       await db.raw('DROP TABLE IF EXISTS users CASCADE');
       expect(await migrateLatest(db, logger)).toEqual(['001_users.mjs']);
-      expect((await db('knex_migrations_lock').first()).is_locked).toBe(0);
+      expect((await db<{ is_locked: number }>('knex_migrations_lock').first())?.is_locked).toBe(0);
     } finally {
       await db.destroy();
       await database.drop();

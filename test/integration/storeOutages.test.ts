@@ -4,6 +4,7 @@
  * `unavailable`, within 5 s; nothing acknowledged is lost or doubled at a live recipient on the
  * other instance; both recover without a manual step.
  */
+import type { Contact, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/faults/privatePostgres.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
     EVENT_RATE_SCALE: '10',
   });
   [alice, bob] = await Promise.all([registerUser(cluster.a.url, 'alice'), registerUser(cluster.b.url, 'bob')]);
-  const contact = await request<any>(`${cluster.a.url}/api/contacts`, {
+  const contact = await request<{ contact: Contact }>(`${cluster.a.url}/api/contacts`, {
     token: alice.token,
     json: { userId: bob.user.id },
   });
@@ -74,7 +75,7 @@ async function sendUnder(label: string, durationMs: number, fault: () => Promise
     sends.push(
       aliceSocket
         .ack('message', { conversationId, clientId, text: `${label} ${i}` }, 5000)
-        .then((ack: any): Sent => {
+        .then((ack): Sent => {
           if (ack.ok) return { clientId, outcome: 'ok', messageId: ack.message.id };
           return {
             clientId,
@@ -95,12 +96,12 @@ async function history(): Promise<string[]> {
   const ids: string[] = [];
   let before = '';
   for (;;) {
-    const res = await request<any>(
+    const res = await request<{ messages: Message[] }>(
       `${cluster.b.url}/api/conversations/${conversationId}/messages?limit=100${before ? `&before=${before}` : ''}`,
       { token: bob.token },
     );
     expect(res.status, res.text).toBe(200);
-    const page = res.body.messages.map((m: { id: string }) => m.id) as string[];
+    const page = res.body.messages.map((m) => m.id);
     ids.push(...page);
     if (page.length < 100) return ids;
     before = page[0]!;

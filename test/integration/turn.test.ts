@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IceServer } from '@parley/protocol';
+import type { IceServer, User } from '@parley/protocol';
 import { turnCredential } from '../../server/src/ice/turnCredentials.js';
 import { closeAllBrowsers, launchBrowser, newUserPage, type Browser, type Page } from '../support/browser.js';
 import { startCoturn, stopAllCoturn, type CoturnProcess } from '../support/coturn.js';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     env: { DATABASE_URL: db.url, TURN_SECRET: SECRET, TURN_URLS: turn.turnUrls.join(','), TURN_TTL: '300' },
   });
   const username = uniqueName('turn');
-  const registered = await request(`${server.url}/api/auth/register`, {
+  const registered = await request<{ user: User; token: string }>(`${server.url}/api/auth/register`, {
     json: { username, password: 'correct horse battery' },
   });
   expect(registered.status).toBe(201);
