@@ -1,5 +1,6 @@
 import {
   ackBody,
+  ClientEventContract,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
@@ -126,8 +127,15 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
       throw toApiError(error);
     }
     if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
-      // The server builds acks by the contract; their shapes are not checked again here.
-      return ackBody(response as { ok: true }) as ClientEventAck<E>;
+      // Checked with the row's ack schema; the body itself is returned (fields a newer server adds kept).
+      const body = ackBody(response as { ok: true });
+      const checked = ClientEventContract[event].ack.safeParse(body);
+      if (checked.success) return body as ClientEventAck<E>;
+      throw new ApiError({
+        status: 0,
+        code: 'internal',
+        message: `Malformed answer to "${event}": ${checked.error.message}`,
+      });
     }
     const info = readErrorInfo(response);
     throw info
