@@ -1,15 +1,15 @@
 import type { MeetingMode } from '@parley/protocol';
-import {
-  byJoinedAt,
-  type AddPeerResult,
-  type BeginCloseResult,
-  type DueKind,
-  type InstancePeer,
-  type RemovePeerOptions,
-  type RoomMeta,
-  type RoomPeer,
-  type RoomStore,
-  type TransferHostResult,
+import { byJoinedAt } from './RoomStore.js';
+import type {
+  AddPeerResult,
+  BeginCloseResult,
+  DueKind,
+  InstancePeer,
+  RemovePeerOptions,
+  RoomMeta,
+  RoomPeer,
+  RoomStore,
+  TransferHostResult,
 } from './RoomStore.js';
 
 interface Room {
