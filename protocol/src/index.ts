@@ -26,3 +26,4 @@ export * from './contract/wireShape.js';
 export * from './contract/wireShapeSchemas.js';
 export * from './contract/ackSchemas.js';
 export * from './contract/ackBody.js';
+export * from './contract/readAck.js';

@@ -1,6 +1,4 @@
 import {
-  ackBody,
-  ClientEventContract,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
@@ -8,6 +6,7 @@ import {
   type ServerEventName,
   type ServerEventPayload,
   type ServerToClientEvents,
+  readAck,
 } from '@parley/protocol';
 import { createSignal, type Accessor } from 'solid-js';
 import { io, type Socket } from 'socket.io-client';
@@ -126,16 +125,10 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
     } catch (error) {
       throw toApiError(error);
     }
-    if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
-      // Checked with the row's ack schema; the body itself is returned (fields a newer server adds kept).
-      const body = ackBody(response as { ok: true });
-      const checked = ClientEventContract[event].ack.safeParse(body);
-      if (checked.success) return body as ClientEventAck<E>;
-      throw new ApiError({
-        status: 0,
-        code: 'internal',
-        message: `Malformed answer to "${event}": ${checked.error.message}`,
-      });
+    const reading = readAck(event, response);
+    if (reading.kind === 'ok') return reading.body;
+    if (reading.kind === 'malformed') {
+      throw new ApiError({ status: 0, code: 'internal', message: `Malformed answer to "${event}": ${reading.reason}` });
     }
     const info = readErrorInfo(response);
     throw info
