@@ -10,6 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api/ApiError.js';
 import { createSocketClient, type SocketClient } from '../src/api/socket.js';
 
+const meeting = {
+  id: 'm1',
+  title: 'standup',
+  hostId: 'u1',
+  access: 'invited',
+  status: 'active',
+  mode: 'mesh',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 let httpServer: HttpServer;
 let io: Server;
 let url: string;
@@ -24,10 +33,12 @@ beforeAll(async () => {
   });
   io.on('connection', (socket) => {
     socket.on('start_meeting', (payload: unknown, ack: (answer: unknown) => void) => {
-      if ((payload as { title?: string }).title === 'forbidden') {
+      if ((payload as { title?: string }).title === 'partial') {
+        ack({ ok: true, meeting: { id: 'm1', title: 'partial' } });
+      } else if ((payload as { title?: string }).title === 'forbidden') {
         ack({ ok: false, error: { code: 'forbidden', message: 'not allowed' } });
       } else {
-        ack({ ok: true, meeting: { id: 'm1', title: (payload as { title?: string }).title } });
+        ack({ ok: true, meeting: { ...meeting, title: (payload as { title?: string }).title } });
       }
     });
     socket.on('typing', () => {
@@ -64,9 +75,14 @@ describe('createSocketClient', () => {
     const client = connect();
     expect(client.state()).toBe('connecting');
     await until(() => client.state() === 'connected');
-    await expect(client.request('start_meeting', { title: 'standup' })).resolves.toEqual({
-      meeting: { id: 'm1', title: 'standup' },
-    });
+    await expect(client.request('start_meeting', { title: 'standup' })).resolves.toEqual({ meeting });
+  });
+
+  it('rejects an ack whose body does not fit the contract with internal', async () => {
+    const client = connect();
+    const error = await client.request('start_meeting', { title: 'partial' }).catch((e: unknown) => e);
+    expect((error as ApiError).code).toBe('internal');
+    expect((error as ApiError).message).toContain('Malformed answer to "start_meeting"');
   });
 
   it('rejects with ApiError for {ok: false}, keeping code and HTTP-equivalent status', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startMediaNode } from './MediaNode.js';
-import { readOrCreateSecretFile } from './secretFile.js';
+import { readOrCreateSecretFile } from '@parley/protocol/internal';
 
 async function main(): Promise<void> {
   let config;

@@ -23,4 +23,7 @@ export * from './contract/clientEventContract.js';
 export * from './contract/serverEventContract.js';
 export * from './contract/socketTypes.js';
 export * from './contract/wireShape.js';
+export * from './contract/wireShapeSchemas.js';
+export * from './contract/ackSchemas.js';
 export * from './contract/ackBody.js';
+export * from './contract/readAck.js';

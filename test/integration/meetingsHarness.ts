@@ -14,6 +14,7 @@ import type {
 } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
+import { checkContractAck } from '../support/contractAck.js';
 import { buildServer, startServerProcess, type Env, type ServerProcess } from '../support/serverProcess.js';
 import {
   clearRedisPrefix,
@@ -117,13 +118,14 @@ export class TestSocket {
     });
   }
 
-  /** Emits contract event `event` and resolves with its acknowledgement. */
+  /** Emits contract event `event` and resolves with its acknowledgement, checked against the contract's ack schema. */
   ack<E extends ClientEventName>(
     event: E,
     payload?: ClientEventPayload<E>,
     timeoutMs = 5000,
   ): Promise<Ack<ClientEventAck<E>>> {
-    return this.socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Ack<ClientEventAck<E>>>;
+    const answer = this.socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Ack<ClientEventAck<E>>>;
+    return answer.then((ack) => checkContractAck(event, ack));
   }
 
   /** Emits any event with any payload (unknown events, malformed payloads): the ack, unchecked. */

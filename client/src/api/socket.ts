@@ -1,5 +1,4 @@
 import {
-  ackBody,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
@@ -7,6 +6,7 @@ import {
   type ServerEventName,
   type ServerEventPayload,
   type ServerToClientEvents,
+  readAck,
 } from '@parley/protocol';
 import { createSignal, type Accessor } from 'solid-js';
 import { io, type Socket } from 'socket.io-client';
@@ -125,9 +125,10 @@ export function createSocketClient(options: SocketClientOptions = {}): SocketCli
     } catch (error) {
       throw toApiError(error);
     }
-    if (typeof response === 'object' && response !== null && (response as { ok?: unknown }).ok === true) {
-      // The server builds acks by the contract; their shapes are not checked again here.
-      return ackBody(response as { ok: true }) as ClientEventAck<E>;
+    const reading = readAck(event, response);
+    if (reading.kind === 'ok') return reading.body;
+    if (reading.kind === 'malformed') {
+      throw new ApiError({ status: 0, code: 'internal', message: `Malformed answer to "${event}": ${reading.reason}` });
     }
     const info = readErrorInfo(response);
     throw info

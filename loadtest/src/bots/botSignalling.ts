@@ -3,13 +3,12 @@
  * account does not exist yet), then a socket.io connection with the session token, and acks.
  */
 import {
-  ackBody,
-  ClientEventContract,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
   type ClientToServerEvents,
   type ServerToClientEvents,
+  readAck,
 } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
@@ -141,12 +140,10 @@ export class BotSocket {
     } catch {
       throw new BotError(stage, `${event}: no answer within ${timeoutMs} ms`);
     }
-    const a = answer as { ok?: boolean; error?: { code?: string; message?: string } } | null;
-    if (a?.ok === true) {
-      const parsed = ClientEventContract[event].ack.safeParse(ackBody({ ...a, ok: true }));
-      if (parsed.success) return parsed.data as ClientEventAck<E>;
-      throw new BotError(stage, `${event}: unexpected answer: ${parsed.error.message}`);
-    }
+    const reading = readAck(event, answer);
+    if (reading.kind === 'ok') return reading.body;
+    if (reading.kind === 'malformed') throw new BotError(stage, `${event}: unexpected answer: ${reading.reason}`);
+    const a = answer as { error?: { code?: string; message?: string } } | null;
     throw new BotError(
       stage,
       `${event} refused: ${a?.error?.code ?? 'error'}: ${a?.error?.message ?? JSON.stringify(answer)}`,

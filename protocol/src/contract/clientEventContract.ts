@@ -1,11 +1,8 @@
 import type { z } from 'zod';
 import { ClientEvents } from '../events.js';
 import type { EventRate } from '../limits/eventRate.js';
-import type { Meeting } from '../types.js';
-import type { ChatMessageEvent, ReadEvent } from '../schemas/chat.js';
 import { MarkRead, SendMessage, Typing } from '../schemas/chat.js';
 import { Ping } from '../schemas/common.js';
-import type { JoinMeetingResult, RoomInfo } from '../schemas/meetings.js';
 import { JoinMeeting, MeetingJoinTimeline, MeetingRef, StartMeeting, VideoSignal } from '../schemas/meetings.js';
 import {
   Admit,
@@ -18,13 +15,6 @@ import {
   SendReaction,
   SetMeetingLock,
 } from '../schemas/room.js';
-import type {
-  SfuConsumeResult,
-  SfuConsumerInfo,
-  SfuPlainTransportInfo,
-  SfuProducerInfo,
-  SfuResumeResult,
-} from '../schemas/sfu.js';
 import {
   SfuConnectPlainTransport,
   SfuConnectTransport,
@@ -44,7 +34,27 @@ import {
   SfuSetPreferredLayers,
   SfuTransportInfo,
 } from '../schemas/sfu.js';
-import { noFields, wireShape } from './wireShape.js';
+import {
+  ChatMessageAck,
+  JoinMeetingAck,
+  MuteEveryoneAck,
+  NoFieldsAck,
+  PingAck,
+  RaiseHandAck,
+  ReadAck,
+  RoomInfoAck,
+  SfuCapabilitiesAck,
+  SfuConsumeManyAck,
+  SfuConsumerInfoSchema,
+  SfuMigratedAck,
+  SfuPlainTransportAck,
+  SfuProduceAck,
+  SfuProducersAck,
+  SfuReportTilesAck,
+  SfuRestartIceAck,
+  SfuResumeConsumersAck,
+  StartMeetingAck,
+} from './ackSchemas.js';
 
 /**
  * One client→server event: the schema its payload must pass (the server answers `bad_request`
@@ -71,47 +81,47 @@ export const ClientEventContract = {
   // chat
   [ClientEvents.message]: {
     payload: SendMessage,
-    ack: wireShape<ChatMessageEvent>(),
+    ack: ChatMessageAck,
     limits: { burst: 30, perSecond: 5 },
   },
-  [ClientEvents.typing]: { payload: Typing, ack: noFields, limits: { burst: 10, perSecond: 2 } },
-  [ClientEvents.markRead]: { payload: MarkRead, ack: wireShape<ReadEvent>(), limits: { burst: 30, perSecond: 5 } },
+  [ClientEvents.typing]: { payload: Typing, ack: NoFieldsAck, limits: { burst: 10, perSecond: 2 } },
+  [ClientEvents.markRead]: { payload: MarkRead, ack: ReadAck, limits: { burst: 30, perSecond: 5 } },
   // meetings
   [ClientEvents.startMeeting]: {
     payload: StartMeeting,
-    ack: wireShape<{ meeting: Meeting }>(),
+    ack: StartMeetingAck,
     limits: { burst: 5, perSecond: 0.5 },
   },
   [ClientEvents.joinMeeting]: {
     payload: JoinMeeting,
-    ack: wireShape<JoinMeetingResult>(),
+    ack: JoinMeetingAck,
     limits: { burst: 10, perSecond: 1 },
   },
-  [ClientEvents.leaveMeeting]: { payload: MeetingRef, ack: noFields, limits: { burst: 10, perSecond: 1 } },
-  [ClientEvents.stopMeeting]: { payload: MeetingRef, ack: noFields, limits: { burst: 10, perSecond: 1 } },
-  [ClientEvents.getRoomInfo]: { payload: MeetingRef, ack: wireShape<RoomInfo>(), limits: { burst: 20, perSecond: 2 } },
-  [ClientEvents.videoSignal]: { payload: VideoSignal, ack: noFields, limits: { burst: 300, perSecond: 50 } },
-  [ClientEvents.meetingJoinTimeline]: { payload: MeetingJoinTimeline, ack: noFields, limits: null },
+  [ClientEvents.leaveMeeting]: { payload: MeetingRef, ack: NoFieldsAck, limits: { burst: 10, perSecond: 1 } },
+  [ClientEvents.stopMeeting]: { payload: MeetingRef, ack: NoFieldsAck, limits: { burst: 10, perSecond: 1 } },
+  [ClientEvents.getRoomInfo]: { payload: MeetingRef, ack: RoomInfoAck, limits: { burst: 20, perSecond: 2 } },
+  [ClientEvents.videoSignal]: { payload: VideoSignal, ack: NoFieldsAck, limits: { burst: 300, perSecond: 50 } },
+  [ClientEvents.meetingJoinTimeline]: { payload: MeetingJoinTimeline, ack: NoFieldsAck, limits: null },
   [ClientEvents.ping]: {
     payload: Ping,
-    ack: wireShape<{ instanceId: string; echo?: string }>(),
+    ack: PingAck,
     limits: { burst: 30, perSecond: 5 },
   },
   // meeting room features
-  [ClientEvents.raiseHand]: { payload: RaiseHand, ack: wireShape<{ order?: number }>(), limits: null },
-  [ClientEvents.lowerHand]: { payload: LowerHand, ack: noFields, limits: null },
-  [ClientEvents.reaction]: { payload: SendReaction, ack: noFields, limits: null },
-  [ClientEvents.muteParticipant]: { payload: MuteParticipant, ack: noFields, limits: null },
+  [ClientEvents.raiseHand]: { payload: RaiseHand, ack: RaiseHandAck, limits: null },
+  [ClientEvents.lowerHand]: { payload: LowerHand, ack: NoFieldsAck, limits: null },
+  [ClientEvents.reaction]: { payload: SendReaction, ack: NoFieldsAck, limits: null },
+  [ClientEvents.muteParticipant]: { payload: MuteParticipant, ack: NoFieldsAck, limits: null },
   /** `muted`: how many participants were muted. */
-  [ClientEvents.muteEveryone]: { payload: MuteEveryone, ack: wireShape<{ muted: number }>(), limits: null },
-  [ClientEvents.removeParticipant]: { payload: RemoveParticipant, ack: noFields, limits: null },
-  [ClientEvents.inviteParticipants]: { payload: InviteParticipants, ack: noFields, limits: null },
-  [ClientEvents.setMeetingLock]: { payload: SetMeetingLock, ack: noFields, limits: null },
-  [ClientEvents.admit]: { payload: Admit, ack: noFields, limits: null },
+  [ClientEvents.muteEveryone]: { payload: MuteEveryone, ack: MuteEveryoneAck, limits: null },
+  [ClientEvents.removeParticipant]: { payload: RemoveParticipant, ack: NoFieldsAck, limits: null },
+  [ClientEvents.inviteParticipants]: { payload: InviteParticipants, ack: NoFieldsAck, limits: null },
+  [ClientEvents.setMeetingLock]: { payload: SetMeetingLock, ack: NoFieldsAck, limits: null },
+  [ClientEvents.admit]: { payload: Admit, ack: NoFieldsAck, limits: null },
   // sfu
   [SfuEvents.getCapabilities]: {
     payload: SfuGetCapabilities,
-    ack: wireShape<{ rtpCapabilities: unknown }>(),
+    ack: SfuCapabilitiesAck,
     limits: { burst: 10, perSecond: 2 },
   },
   [SfuEvents.createTransport]: {
@@ -119,67 +129,67 @@ export const ClientEventContract = {
     ack: SfuTransportInfo,
     limits: { burst: 8, perSecond: 1 },
   },
-  [SfuEvents.connectTransport]: { payload: SfuConnectTransport, ack: noFields, limits: { burst: 8, perSecond: 1 } },
+  [SfuEvents.connectTransport]: { payload: SfuConnectTransport, ack: NoFieldsAck, limits: { burst: 8, perSecond: 1 } },
   [SfuEvents.restartIce]: {
     payload: SfuRestartIce,
-    ack: wireShape<{ iceParameters: unknown }>(),
+    ack: SfuRestartIceAck,
     limits: { burst: 8, perSecond: 1 },
   },
   [SfuEvents.produce]: {
     payload: SfuProduce,
-    ack: wireShape<{ producerId: string }>(),
+    ack: SfuProduceAck,
     limits: { burst: 10, perSecond: 1 },
   },
-  [SfuEvents.pauseProducer]: { payload: SfuProducerRef, ack: noFields, limits: { burst: 30, perSecond: 5 } },
-  [SfuEvents.resumeProducer]: { payload: SfuProducerRef, ack: noFields, limits: { burst: 30, perSecond: 5 } },
-  [SfuEvents.closeProducer]: { payload: SfuProducerRef, ack: noFields, limits: { burst: 30, perSecond: 5 } },
+  [SfuEvents.pauseProducer]: { payload: SfuProducerRef, ack: NoFieldsAck, limits: { burst: 30, perSecond: 5 } },
+  [SfuEvents.resumeProducer]: { payload: SfuProducerRef, ack: NoFieldsAck, limits: { burst: 30, perSecond: 5 } },
+  [SfuEvents.closeProducer]: { payload: SfuProducerRef, ack: NoFieldsAck, limits: { burst: 30, perSecond: 5 } },
   [SfuEvents.getProducers]: {
     payload: SfuGetCapabilities,
-    ack: wireShape<{ producers: SfuProducerInfo[] }>(),
+    ack: SfuProducersAck,
     limits: { burst: 10, perSecond: 2 },
   },
   [SfuEvents.consume]: {
     payload: SfuConsume,
-    ack: wireShape<SfuConsumerInfo>(),
+    ack: SfuConsumerInfoSchema,
     limits: { burst: 1500, perSecond: 200 },
   },
-  [SfuEvents.resumeConsumer]: { payload: SfuConsumerRef, ack: noFields, limits: { burst: 1500, perSecond: 200 } },
-  [SfuEvents.pauseConsumer]: { payload: SfuConsumerRef, ack: noFields, limits: { burst: 1500, perSecond: 200 } },
+  [SfuEvents.resumeConsumer]: { payload: SfuConsumerRef, ack: NoFieldsAck, limits: { burst: 1500, perSecond: 200 } },
+  [SfuEvents.pauseConsumer]: { payload: SfuConsumerRef, ack: NoFieldsAck, limits: { burst: 1500, perSecond: 200 } },
   [SfuEvents.setPreferredLayers]: {
     payload: SfuSetPreferredLayers,
-    ack: noFields,
+    ack: NoFieldsAck,
     limits: { burst: 1500, perSecond: 200 },
   },
   /** `applied`: how many tiles matched a consumer of the caller. */
   [SfuEvents.reportTiles]: {
     payload: SfuReportTiles,
-    ack: wireShape<{ applied: number }>(),
+    ack: SfuReportTilesAck,
     limits: { burst: 30, perSecond: 5 },
   },
   [SfuEvents.consumeMany]: {
     payload: SfuConsumeMany,
-    ack: wireShape<{ consumers: SfuConsumeResult[] }>(),
+    ack: SfuConsumeManyAck,
     limits: { burst: 10, perSecond: 2 },
   },
   [SfuEvents.resumeConsumers]: {
     payload: SfuResumeConsumers,
-    ack: wireShape<{ consumers: SfuResumeResult[] }>(),
+    ack: SfuResumeConsumersAck,
     limits: { burst: 30, perSecond: 5 },
   },
   /** Once per move of the meeting to another media node (`sfu:migrate`); `closing`: objects closed on the old node. */
   [SfuEvents.migrated]: {
     payload: SfuMigrated,
-    ack: wireShape<{ closing: number }>(),
+    ack: SfuMigratedAck,
     limits: { burst: 10, perSecond: 1 },
   },
   [SfuEvents.createPlainTransport]: {
     payload: SfuCreatePlainTransport,
-    ack: wireShape<SfuPlainTransportInfo>(),
+    ack: SfuPlainTransportAck,
     limits: { burst: 8, perSecond: 1 },
   },
   [SfuEvents.connectPlainTransport]: {
     payload: SfuConnectPlainTransport,
-    ack: noFields,
+    ack: NoFieldsAck,
     limits: { burst: 8, perSecond: 1 },
   },
 } as const satisfies Record<string, ClientEventRow>;

@@ -21,15 +21,8 @@ import type {
   ParticipantMutedEvent,
   ReactionEvent,
 } from '../schemas/room.js';
-import {
-  SfuServerEvents,
-  type SfuActiveSpeakerEvent,
-  type SfuConsumerClosedEvent,
-  type SfuMigrateEvent,
-  type SfuNewProducerEvent,
-  type SfuProducerEvent,
-  type SfuTransportsResetEvent,
-} from '../schemas/sfu.js';
+import type * as Sfu from '../schemas/sfu.js';
+import { SfuServerEvents } from '../schemas/sfu.js';
 import { wireShape } from './wireShape.js';
 
 /** `resync` (Parley addition): events from other instances may have been missed; catch up. */
@@ -76,14 +69,14 @@ export const ServerEventContract = {
   [ServerEvents.resync]: { payload: wireShape<ResyncEvent>() },
   [ServerEvents.serverRestarting]: { payload: wireShape<ServerRestartingEvent>() },
   // sfu
-  [SfuServerEvents.newProducer]: { payload: wireShape<SfuNewProducerEvent>() },
-  [SfuServerEvents.producerClosed]: { payload: wireShape<SfuProducerEvent>() },
-  [SfuServerEvents.producerPaused]: { payload: wireShape<SfuProducerEvent>() },
-  [SfuServerEvents.producerResumed]: { payload: wireShape<SfuProducerEvent>() },
-  [SfuServerEvents.consumerClosed]: { payload: wireShape<SfuConsumerClosedEvent>() },
-  [SfuServerEvents.activeSpeaker]: { payload: wireShape<SfuActiveSpeakerEvent>() },
-  [SfuServerEvents.transportsReset]: { payload: wireShape<SfuTransportsResetEvent>() },
-  [SfuServerEvents.migrate]: { payload: wireShape<SfuMigrateEvent>() },
+  [SfuServerEvents.newProducer]: { payload: wireShape<Sfu.SfuNewProducerEvent>() },
+  [SfuServerEvents.producerClosed]: { payload: wireShape<Sfu.SfuProducerEvent>() },
+  [SfuServerEvents.producerPaused]: { payload: wireShape<Sfu.SfuProducerEvent>() },
+  [SfuServerEvents.producerResumed]: { payload: wireShape<Sfu.SfuProducerEvent>() },
+  [SfuServerEvents.consumerClosed]: { payload: wireShape<Sfu.SfuConsumerClosedEvent>() },
+  [SfuServerEvents.activeSpeaker]: { payload: wireShape<Sfu.SfuActiveSpeakerEvent>() },
+  [SfuServerEvents.transportsReset]: { payload: wireShape<Sfu.SfuTransportsResetEvent>() },
+  [SfuServerEvents.migrate]: { payload: wireShape<Sfu.SfuMigrateEvent>() },
 } as const;
 
 /** Every server→client event name of the contract. */

@@ -1,13 +1,9 @@
-import { Model, snakeCaseMappers } from 'objection';
+import { SnakeCaseModel } from '../store/SnakeCaseModel.js';
 import type { User } from '@parley/protocol';
 
 /** Table `users` (migrations/001_users.mjs); camelCase in code, snake_case in the database. */
-export class UserModel extends Model {
+export class UserModel extends SnakeCaseModel {
   static override tableName = 'users';
-
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
 
   id!: string;
   username!: string;

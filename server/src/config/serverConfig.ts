@@ -14,7 +14,7 @@ import {
   type Env,
 } from './env.js';
 import { readLimits, readMediaNodeUrlPatterns, readPublicOrigins, readTrustProxy, type Limits } from './limits.js';
-import { readOrCreateSecretFile } from './secretFile.js';
+import { readOrCreateSecretFile } from '@parley/protocol/internal';
 
 export { ConfigError } from './env.js';
 

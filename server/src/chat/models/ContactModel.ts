@@ -1,12 +1,9 @@
-import { Model, snakeCaseMappers } from 'objection';
+import { SnakeCaseModel } from '../../store/SnakeCaseModel.js';
 
 /** One direction of a mutual contact; adding a contact writes both directions. */
-export class ContactModel extends Model {
+export class ContactModel extends SnakeCaseModel {
   static override tableName = 'contacts';
   static override idColumn = ['user_id', 'contact_id'];
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
 
   declare userId: string;
   declare contactId: string;

@@ -1,13 +1,11 @@
-import { Model, snakeCaseMappers, type RelationMappings } from 'objection';
+import { Model, type RelationMappings } from 'objection';
+import { SnakeCaseModel } from '../../store/SnakeCaseModel.js';
 import type { ConversationKind } from '@parley/protocol';
 import { ConversationMemberModel } from './ConversationMemberModel.js';
 
 /** A direct conversation (one per pair of users) or a titled group. */
-export class ConversationModel extends Model {
+export class ConversationModel extends SnakeCaseModel {
   static override tableName = 'conversations';
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
 
   declare id: string;
   declare kind: ConversationKind;

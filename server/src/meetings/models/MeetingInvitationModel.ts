@@ -1,4 +1,4 @@
-import { Model, snakeCaseMappers } from 'objection';
+import { SnakeCaseModel } from '../../store/SnakeCaseModel.js';
 
 /**
  * Table `meeting_invitations`: who may join a meeting and gets its invitations
@@ -6,13 +6,10 @@ import { Model, snakeCaseMappers } from 'objection';
  */
 export type InvitationRole = 'host' | 'invitee' | 'guest';
 
-export class MeetingInvitationModel extends Model {
+export class MeetingInvitationModel extends SnakeCaseModel {
   static override tableName = 'meeting_invitations';
   static override get idColumn() {
     return ['meeting_id', 'user_id'];
-  }
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
   }
 
   declare meetingId: string;

@@ -1,12 +1,9 @@
-import { Model, snakeCaseMappers } from 'objection';
+import { SnakeCaseModel } from '../../store/SnakeCaseModel.js';
 import type { MeetingAccess, MeetingEndReason, MeetingMode, MeetingStatus } from '@parley/protocol';
 
 /** Table `meetings` (migrations/003_meetings.mjs). */
-export class MeetingModel extends Model {
+export class MeetingModel extends SnakeCaseModel {
   static override tableName = 'meetings';
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
 
   declare id: string;
   declare title: string;

@@ -1,9 +1,10 @@
-// The same as server/src/config/secretFile.ts: the media node and the server of one DATA_DIR share its files.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
+ * Internal (`@parley/protocol/internal`): the media node and the signalling server of one
+ * DATA_DIR share the media secret (`MEDIA_SECRET`) through this file, so both read it here.
  * Reads a secret kept in a file, creating it (random, mode 0600) the first time. Creation uses
  * the exclusive flag so two processes starting together end up with the same secret.
  */
