@@ -1,6 +1,27 @@
 import type { JoinSfuInfo } from '@parley/protocol';
 import type { Logger } from '../logger.js';
+import type { SfuHandOver } from './handover/SfuHandOver.js';
 import type { SfuService } from './SfuService.js';
+
+/**
+ * A join that resumed `peerId` after a deploy: its SFU objects kept on the media nodes become
+ * this socket's (SfuHandOver). False when there were none, they could not be adopted, or there is
+ * no hand-over (no Redis): the page then builds new transports.
+ */
+export async function adoptSfuObjects(
+  handOver: SfuHandOver | null,
+  socketId: string,
+  meetingId: string,
+  peerId: string,
+  userId: string,
+  log: Logger,
+): Promise<boolean> {
+  if (!handOver) return false;
+  return handOver.adopt(socketId, meetingId, peerId, userId).catch((error: unknown) => {
+    log.warn({ err: error, meetingId }, 'adopting the sfu objects of a resumed peer failed');
+    return false;
+  });
+}
 
 /**
  * The SFU part of a `join_meeting` ack (docs/sfu.md, "Join speed"): the router's RTP
@@ -15,6 +36,7 @@ export async function joinSfuInfo(
   meetingId: string,
   withTransports: boolean,
   log: Logger,
+  adopted = false,
 ): Promise<JoinSfuInfo | null> {
   const none = (what: string) => (error: unknown) => {
     log.debug({ err: error, meetingId }, `no ${what} for the join ack`);
@@ -30,5 +52,9 @@ export async function joinSfuInfo(
       : null,
   ]);
   if (!capabilities) return null;
-  return { rtpCapabilities: capabilities.rtpCapabilities, ...(send && recv ? { transports: { send, recv } } : {}) };
+  return {
+    rtpCapabilities: capabilities.rtpCapabilities,
+    ...(send && recv ? { transports: { send, recv } } : {}),
+    ...(adopted ? { adopted: true as const } : {}),
+  };
 }
