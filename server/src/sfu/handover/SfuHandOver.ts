@@ -2,6 +2,7 @@ import type { Logger } from '../../logger.js';
 import { rebase, type LocalSfuPeer } from '../LocalSfuPeers.js';
 import type { SfuService } from '../SfuService.js';
 import type { SfuServiceDeps } from '../SfuServiceDeps.js';
+import type { StoredProducer } from '../SfuStore.js';
 import { keptOf, type KeptPeerStore, type KeptSfuPeer } from './KeptPeerStore.js';
 
 type HandOverDeps = Pick<SfuServiceDeps, 'local' | 'store' | 'placement' | 'notify'> & {
@@ -63,14 +64,36 @@ export class SfuHandOver {
       return false;
     }
     this.install(peer, kept);
-    for (const stored of await this.deps.store.listProducers(meetingId)) {
+    const producers = await this.deps.store.listProducers(meetingId);
+    for (const stored of producers) {
       if (stored.peerId === peerId) await this.deps.store.putProducer(meetingId, { ...stored, socketId });
     }
+    this.catchUp(peer, producers);
     this.deps.logger.info(
       { meetingId, transports: kept.transports.length, producers: kept.producers.length },
       'sfu objects of a resumed peer adopted',
     );
     return true;
+  }
+
+  /**
+   * What the peer's socket missed while it had none: producers that closed (their consumers,
+   * closed by the node meanwhile, are forgotten and the page told) and producers made (announced
+   * to it again). Producers the peer already consumes are not announced twice.
+   */
+  private catchUp(peer: LocalSfuPeer, producers: StoredProducer[]): void {
+    const { meetingId, socketId } = peer;
+    const live = new Set(producers.map((p) => p.producerId));
+    for (const [consumerId, consumer] of [...peer.consumers]) {
+      if (live.has(consumer.producerId)) continue;
+      this.deps.local.removeConsumer(peer, consumerId);
+      this.deps.notify.consumerClosed(socketId, { meetingId, consumerId, producerId: consumer.producerId });
+    }
+    const consumed = new Set([...peer.consumers.values()].map((c) => c.producerId));
+    for (const { producerId, peerId, userId, kind, source, paused } of producers) {
+      if (peerId === peer.peerId || consumed.has(producerId)) continue;
+      this.deps.notify.newProducerTo(socketId, { meetingId, producerId, peerId, userId, kind, source, paused });
+    }
   }
 
   /** The peer was removed (not resumed in time, or left): its kept objects, if any, are closed. */
