@@ -26,8 +26,8 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
     const joined = await rooms.join(socket, user, meetingId, resumePeerId, checked);
     // A peer resumed after a deploy keeps its SFU objects when they can be adopted (no new transports).
     const adopted =
-      joined.mode === 'sfu' && resumePeerId !== undefined && joined.selfPeerId === resumePeerId
-        ? await adoptSfuObjects(app.sfu.handOver, socket.id, meetingId, resumePeerId, user.id, log)
+      resumePeerId !== undefined && joined.selfPeerId === resumePeerId
+        ? await adoptSfuObjects(app.sfu.handOver, socket.id, joined, user.id, log)
         : false;
     joinAcknowledged(socket);
     // An SFU meeting: the router's capabilities (and the transports, if asked) ride along.
