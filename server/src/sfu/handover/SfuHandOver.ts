@@ -58,8 +58,10 @@ export class SfuHandOver {
       await this.close(kept);
       return false;
     }
-    const { peer } = await this.deps.service.peer(socketId, meetingId, false, true);
-    if (peer.peerId !== peerId) {
+    // The socket may have gone meanwhile: what was kept is closed rather than left behind.
+    const found = await this.deps.service.peer(socketId, meetingId, false, true).catch(() => null);
+    const peer = found?.peer;
+    if (peer?.peerId !== peerId) {
       await this.close(kept);
       return false;
     }
