@@ -85,18 +85,32 @@ describe('a deploy hand-over (server_restarting)', () => {
     expect(call.types()).toContain('removePeer');
   });
 
-  it('SFU: closes the transports but keeps the participants, then starts new transports on the resumed peer', () => {
+  it('SFU: keeps the session and the participants; the server adopted its transports: nothing new', () => {
     const ada = person('p-ada');
     const call = joined('sfu', [ada]);
     call.send({ type: 'serverRestarting' });
     call.send({ type: 'disconnected' });
-    expect(call.step()).toEqual({ name: 'reconnecting', kept: null });
+    expect(call.step()).toEqual({ name: 'reconnecting', kept: { name: 'inSfu' } });
     expect(call.data().participants).toEqual([ada]);
-    expect(call.types()).toEqual(['closeTransports']);
+    expect(call.types()).toEqual([]);
     call.send({ type: 'connected' });
     expect(call.take()).toEqual([
       { type: 'sendJoin', attempt: call.attempt(), resumePeerId: 'p-me', sfuTransports: true },
     ]);
+    const adopted = { ...ack('sfu', 'p-me', [person('p-ada')]), sfu: { rtpCapabilities: {}, adopted: true as const } };
+    call.send({ type: 'joinAck', attempt: call.attempt(), ack: adopted });
+    expect(call.step()).toEqual({ name: 'inSfu' });
+    expect(call.data().participants[0]).toBe(ada);
+    expect(call.types()).toEqual(['reconcileMesh']);
+  });
+
+  it('SFU: a resume whose transports were not adopted starts a new session (the kept one closes)', () => {
+    const ada = person('p-ada');
+    const call = joined('sfu', [ada]);
+    call.send({ type: 'serverRestarting' });
+    call.send({ type: 'disconnected' });
+    call.send({ type: 'connected' });
+    call.take();
     call.send({ type: 'joinAck', attempt: call.attempt(), ack: ack('sfu', 'p-me', [person('p-ada')]) });
     expect(call.step()).toEqual({ name: 'inSfu' });
     expect(call.data().participants[0]).toBe(ada);

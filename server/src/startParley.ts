@@ -270,7 +270,7 @@ export async function startParley(config: Config, options: StartOptions = {}): P
           await ctx.meetings.handOver(resumeWithinMs).catch((error: unknown) => {
             logger.warn({ err: error }, 'handing meeting peers over failed');
           });
-          await ctx.sfu.releaseAll();
+          await ctx.sfu.releaseAll(resumeWithinMs);
         }
         httpServer.closeIdleConnections();
         const drain = setTimeout(() => httpServer.closeAllConnections(), options.drainTimeoutMs ?? 5000);

@@ -7,7 +7,8 @@
  * (none replaced, none missing), the same three remote videos with frames advancing afterwards
  * (nobody twice), the host still host in everyone's list of people, and the message a moved page
  * sent at the SIGTERM shown once on a page that stayed. Once in mesh (the links never stop) and
- * once in SFU (with a media node: the moved pages build new transports, a short freeze).
+ * once in SFU (with a media node: the other instance adopts the moved pages' transports, producers
+ * and consumers; the node holds the same transports after the deploy as before).
  *
  * Printed: the chat gap (SIGTERM → that message shows on the page that stayed), the signalling
  * gap (SIGTERM → each moved page's resumed join acknowledged) and the longest remote-video
@@ -15,6 +16,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFreezeMonitor, stopFreezeMonitor, transportsOf, type FreezeResult } from '../support/sfuHarness.js';
+import { nodeTransports } from '../support/botMeeting.js';
+import { TEST_MEDIA_SECRET } from '../support/mediaNodeProcess.js';
 import {
   newPinnedUser,
   pageEvents,
@@ -132,6 +135,10 @@ async function deployDuringCall(mode: 'mesh' | 'sfu'): Promise<void> {
   await bob.user.page.type(composer, text);
   for (const person of people) await startFreezeMonitor(person.user.page);
 
+  // SFU: the transports on the media node (two per page) before the deploy.
+  const nodeTransportsNow = () => (bed?.media ? nodeTransports(bed.media.url, TEST_MEDIA_SECRET) : Promise.resolve(0));
+  const transportsBefore = await nodeTransportsNow();
+
   // SIGTERM to B; at that moment the moved page sends its message.
   const stoppedAt = Date.now();
   const stopping = bed.instances.b.stop();
@@ -191,6 +198,8 @@ async function deployDuringCall(mode: 'mesh' | 'sfu'): Promise<void> {
       `${longest(freezesOf(stayed), 'frameGapMs')} / ${longest(freezesOf(stayed), 'maxGapMs')} ms`,
   );
   console.log(`[rollingDeploy ${mode}] freezes per page: ${JSON.stringify(freezes)}`);
+  // SFU: the moved pages' transports were adopted (no new ones) and none was left behind.
+  expect(await nodeTransportsNow(), 'transports on the media node after the deploy').toBe(transportsBefore);
   // Every page kept a tile, and its <video> element, for each of the others all along.
   for (const entries of Object.values(freezes)) {
     expect(entries).toHaveLength(3);

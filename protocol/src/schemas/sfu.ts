@@ -248,6 +248,11 @@ export interface JoinSfuInfo {
   rtpCapabilities: unknown;
   /** With `sfuTransports: true` in the join: this peer's transports, as `sfu:create_transport` answers them. */
   transports?: { send: SfuTransportInfo; recv: SfuTransportInfo };
+  /**
+   * A join that resumed this page's peer after a deploy (`resumePeerId`): its transports,
+   * producers and consumers of before were taken over as they are; the page keeps its SFU session.
+   */
+  adopted?: true;
 }
 export type SfuCreatePlainTransport = z.infer<typeof SfuCreatePlainTransport>;
 export type SfuConnectPlainTransport = z.infer<typeof SfuConnectPlainTransport>;

@@ -1,6 +1,6 @@
 import { ClientEvents, ServerEvents, type MeetingInvitationEvent, type RoomInfo } from '@parley/protocol';
 import { joinAcknowledged, joinMetricsOf, timelineReceived } from './joinMetrics.js';
-import { joinSfuInfo } from '../sfu/joinSfuInfo.js';
+import { adoptSfuObjects, joinSfuInfo } from '../sfu/joinSfuInfo.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
 
@@ -24,11 +24,18 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
   onEvent(socket, ClientEvents.joinMeeting, async ({ meetingId, resumePeerId, sfuTransports }) => {
     const checked = await app.room.beforeJoin(socket, user, meetingId);
     const joined = await rooms.join(socket, user, meetingId, resumePeerId, checked);
+    // A peer resumed after a deploy keeps its SFU objects when they can be adopted (no new transports).
+    const adopted =
+      resumePeerId !== undefined && joined.selfPeerId === resumePeerId
+        ? await adoptSfuObjects(app.sfu.handOver, socket.id, joined, user.id, log)
+        : false;
     joinAcknowledged(socket);
     // An SFU meeting: the router's capabilities (and the transports, if asked) ride along.
     const [room, sfu] = await Promise.all([
       app.room.afterJoin(user, joined, socket.id),
-      joined.mode === 'sfu' ? joinSfuInfo(app.sfu.service, socket.id, meetingId, sfuTransports === true, log) : null,
+      joined.mode === 'sfu'
+        ? joinSfuInfo(app.sfu.service, socket.id, meetingId, sfuTransports === true && !adopted, log, adopted)
+        : null,
     ]);
     return { ...joined, room, ...(sfu ? { sfu } : {}) };
   });

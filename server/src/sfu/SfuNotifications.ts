@@ -24,6 +24,11 @@ export class SfuNotifications {
     this.toMeeting(event.meetingId, exceptSocketId, SfuServerEvents.newProducer, event);
   }
 
+  /** To one socket: a producer it missed (an SFU peer adopted after a deploy, SfuHandOver). */
+  newProducerTo(socketId: string, event: SfuNewProducerEvent): void {
+    this.io.to(socketId).emit(SfuServerEvents.newProducer, event);
+  }
+
   producerClosed(event: SfuProducerEvent, exceptSocketId: string | null): void {
     this.toMeeting(event.meetingId, exceptSocketId, SfuServerEvents.producerClosed, event);
   }

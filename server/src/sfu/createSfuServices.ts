@@ -21,6 +21,8 @@ import { SfuCaps, type SfuCapSettings } from './SfuCaps.js';
 import { SfuStateRestorer } from './SfuStateRestorer.js';
 import { createPipeStateRestorer } from './PipeStateRestorer.js';
 import { SfuService } from './SfuService.js';
+import { KeptPeerStore } from './handover/KeptPeerStore.js';
+import { SfuHandOver } from './handover/SfuHandOver.js';
 import { MemorySfuStore, type SfuStore } from './SfuStore.js';
 
 export interface SfuDeps {
@@ -51,9 +53,14 @@ export interface SfuServices {
   local: LocalSfuPeers;
   /** Moves meetings off draining media nodes (`sfu:migrate`, `sfu:migrated`). */
   drain: NodeDrain;
+  /** Adopts a resumed peer's SFU objects (rolling deploy); null without Redis (one instance). */
+  handOver: SfuHandOver | null;
   close(): void;
-  /** Closes every local SFU peer's objects on the media nodes (this instance is stopping). */
-  releaseAll(): Promise<void>;
+  /**
+   * This instance is stopping: with Redis, every local SFU peer's objects stay on the media nodes
+   * for the instance its client resumes on (SfuHandOver); without, they are closed.
+   */
+  releaseAll(resumeMs: number): Promise<void>;
 }
 
 const TEARDOWN_MS = 10_000;
@@ -94,6 +101,17 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     consumerBudget: deps.consumerBudget,
     pipes,
   });
+  const handOver = deps.redis
+    ? new SfuHandOver({
+        service,
+        local,
+        store,
+        placement,
+        notify,
+        kept: new KeptPeerStore(deps.redis, deps.redisPrefix),
+        logger,
+      })
+    : null;
   const restorer = new SfuStateRestorer(local, store);
   deps.meetings.restorer.useModeHint((meetingId) => restorer.modeOf(meetingId));
   deps.meetings.sweeper.onStateLost('sfuProducers', () => restorer.restore());
@@ -114,7 +132,10 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
   const timers = new Set<NodeJS.Timeout>();
   const { events } = deps.meetings;
   const onPeerLeft = ({ peerId, meetingId }: { peerId: string; meetingId: string }) =>
-    void service.peerGone(peerId, meetingId).catch(warn('sfu peer clean-up failed'));
+    void service
+      .peerGone(peerId, meetingId)
+      .then(() => handOver?.discard(meetingId, peerId))
+      .catch(warn('sfu peer clean-up failed'));
   const onEnded = (meetingId: string) =>
     void service.closeMeeting(meetingId).catch(warn('sfu meeting clean-up failed'));
   const onMode = (meetingId: string, mode: string) => {
@@ -159,7 +180,10 @@ export function createSfuServices(deps: SfuDeps): SfuServices {
     store,
     local,
     drain,
-    async releaseAll() {
+    handOver,
+    async releaseAll(resumeMs: number) {
+      const kept = (await handOver?.keepAll(resumeMs)) ?? 0;
+      if (kept > 0) logger.info({ peers: kept, resumeMs }, 'sfu objects kept on the media nodes for adoption');
       for (const peer of local.all()) {
         await service.peerGone(peer.peerId, peer.meetingId).catch(warn('sfu peer release failed'));
       }

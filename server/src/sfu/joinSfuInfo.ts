@@ -1,20 +1,40 @@
 import type { JoinSfuInfo } from '@parley/protocol';
 import type { Logger } from '../logger.js';
+import type { SfuHandOver } from './handover/SfuHandOver.js';
 import type { SfuService } from './SfuService.js';
 
 /**
- * The SFU part of a `join_meeting` ack (docs/sfu.md, "Join speed"): the router's RTP
- * capabilities and, when the page asked for them (`sfuTransports: true`), its send and receive
- * transports, so that a joining page starts with everything `sfu:get_capabilities` and two
- * `sfu:create_transport` would give it. Null when the media node cannot be reached right now (the
- * page asks with those requests instead); transports that fail are left out the same way.
+ * A join that resumed its peer after a deploy: the peer's SFU objects kept on the media nodes
+ * become this socket's (SfuHandOver). False when there were none, they could not be adopted,
+ * there is no hand-over (no Redis), or the meeting is in mesh mode now (what was kept is closed):
+ * the page then builds new transports.
  */
+export async function adoptSfuObjects(
+  handOver: SfuHandOver | null,
+  socketId: string,
+  joined: { meeting: { id: string }; mode: string; selfPeerId: string },
+  userId: string,
+  log: Logger,
+): Promise<boolean> {
+  if (!handOver) return false;
+  const { id: meetingId } = joined.meeting;
+  const adopting =
+    joined.mode === 'sfu'
+      ? handOver.adopt(socketId, meetingId, joined.selfPeerId, userId)
+      : handOver.discard(meetingId, joined.selfPeerId).then(() => false);
+  return adopting.catch((error: unknown) => {
+    log.warn({ err: error, meetingId }, 'adopting the sfu objects of a resumed peer failed');
+    return false;
+  });
+}
+
 export async function joinSfuInfo(
   sfu: SfuService,
   socketId: string,
   meetingId: string,
   withTransports: boolean,
   log: Logger,
+  adopted = false,
 ): Promise<JoinSfuInfo | null> {
   const none = (what: string) => (error: unknown) => {
     log.debug({ err: error, meetingId }, `no ${what} for the join ack`);
@@ -30,5 +50,9 @@ export async function joinSfuInfo(
       : null,
   ]);
   if (!capabilities) return null;
-  return { rtpCapabilities: capabilities.rtpCapabilities, ...(send && recv ? { transports: { send, recv } } : {}) };
+  return {
+    rtpCapabilities: capabilities.rtpCapabilities,
+    ...(send && recv ? { transports: { send, recv } } : {}),
+    ...(adopted ? { adopted: true as const } : {}),
+  };
 }

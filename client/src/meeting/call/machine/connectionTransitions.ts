@@ -6,14 +6,16 @@ import { to, type TransitionRow } from './Transition.js';
 /**
  * The server forgets this page's peer when the socket drops: the call waits for it to come back
  * and joins again. A deploy (server_restarting first) keeps the mesh links and the participants
- * (the next join resumes this peer); in SFU it keeps the participants listed, and the transports
- * are new after the resumed join.
+ * (the next join resumes this peer); in SFU it keeps the session too, and its transports are
+ * new only when the resumed join could not adopt them (joinAck).
  */
 export const disconnected: TransitionRow<CallEventOf<'disconnected'>> = {
   from: ['joining', 'lobby', 'inMesh', 'inSfu', 'switching', 'migrating'],
   run: ({ step, data }) => {
     const handOver = data.restartPeerId !== null && isInCall(step);
-    if (handOver && data.transport === 'mesh') return to({ name: 'reconnecting', kept: step }, data);
+    // The transports (mesh links, or SFU transports the next instance adopts) do not need the server.
+    if (handOver && (data.transport === 'mesh' || data.transport === 'sfu'))
+      return to({ name: 'reconnecting', kept: step }, data);
     return to(
       { name: 'reconnecting', kept: null },
       {

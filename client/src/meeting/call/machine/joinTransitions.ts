@@ -58,8 +58,9 @@ export const mediaReady: TransitionRow<CallEventOf<'mediaReady'>> = {
 };
 
 /**
- * The join is in. Resumed after a deploy with the mesh links kept: they follow the participants
- * listed now and the tiles of those still there stay. Otherwise a new transport for the room's
+ * The join is in. Resumed after a deploy with the mesh links (or the SFU transports the server
+ * adopted: `sfu.adopted`) kept: they follow the participants listed now and the tiles of those
+ * still there stay. Otherwise a new transport for the room's
  * mode. The meeting events held meanwhile are applied next. An answer to a join the page gave
  * up (in a lobby, say) leaves the room again, so that it does not stay there unseen.
  */
@@ -72,17 +73,21 @@ export const joinAck: TransitionRow<CallEventOf<'joinAck'>> = {
     const others = resumed ? keepShownEntries(data.participants, listed) : listed;
     const replay = data.queued ?? [];
     const settled = { ...data, participants: others, meeting: ack.meeting, queued: null, joinResumePeerId: null };
-    if (resumed && data.transport === 'mesh' && ack.mode === 'mesh') {
+    const keptSession =
+      (data.transport === 'mesh' && ack.mode === 'mesh') ||
+      (data.transport === 'sfu' && ack.mode === 'sfu' && ack.sfu?.adopted === true);
+    if (resumed && keptSession) {
       const kept = step.name === 'resuming' ? step.kept : null;
       // The meeting events held while the resumed join was in flight come next, as after any
       // join: from now on the call follows the meeting again (joins, leaves, mode switches).
       return to(
-        kept ?? { name: 'inMesh' },
+        kept ?? { name: settledIn(ack.mode) },
         settled,
         [{ type: 'reconcileMesh', before: data.participants, now: others }],
         replay,
       );
     }
+    // A session kept for a resume that did not adopt it is replaced (startSession closes it).
     return to(
       { name: settledIn(ack.mode) },
       { ...settled, selfPeerId: ack.selfPeerId, mode: ack.mode, room: ack.room ?? null, transport: ack.mode },
