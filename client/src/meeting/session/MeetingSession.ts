@@ -35,6 +35,11 @@ export interface MeetingSession {
   /** True while some participant may still show this page over this session (a switch waits). */
   holding?(): boolean;
   /**
+   * Keeps `holding()` true (this page's producers sending) until the returned release is called:
+   * a drain move, where the server says when the others are off them (`sfu:migrated` answer).
+   */
+  retain?(): () => void;
+  /**
    * During a switch to this session: the page now shows the participant over it. The mesh
    * session tells that peer (`shown`), so the peer may close its old transport.
    */
