@@ -9,7 +9,7 @@ import { ModeSwitch, flowingPeers, switchComplete } from '../src/meeting/call/Mo
 import { gridPage } from '../src/meeting/layout/paging.js';
 import { connectionQuality } from '../src/meeting/layout/quality.js';
 import type { MeetingSession, PeerStats, RemoteMedia } from '../src/meeting/session/MeetingSession.js';
-import { newestLive } from '../src/meeting/sfu/SfuFeeds.js';
+import { SfuFeeds, newestLive, type Feed } from '../src/meeting/sfu/SfuFeeds.js';
 import { consumerTiles } from '../src/meeting/sfu/TileReporter.js';
 
 const ids = (count: number) => Array.from({ length: count }, (_, index) => `p${index}`);
@@ -354,5 +354,23 @@ describe('ModeSwitch', () => {
     expect(newestLive([feed('old', false), feed('new', false)])?.name).toBe('new');
     expect(newestLive([feed('old', true), feed('new', true)])?.name).toBe('old');
     expect(newestLive([])).toBeUndefined();
+  });
+
+  it('SfuFeeds.producerIds: every consumed producer, or only the shown one of each source', () => {
+    const feeds = new SfuFeeds();
+    const feed = (producerId: string, muted: boolean) =>
+      ({
+        consumer: {
+          on: () => undefined,
+          closed: false,
+          track: { id: producerId, muted, addEventListener: () => undefined },
+        },
+        info: { producerId, peerId: 'a', source: 'camera', kind: 'video' },
+        producerPaused: false,
+      }) as unknown as Feed;
+    feeds.add(feed('old', false));
+    feeds.add(feed('new', true));
+    expect([...feeds.producerIds(false)]).toEqual(['old', 'new']);
+    expect([...feeds.producerIds(true)]).toEqual(['old']);
   });
 });

@@ -8,6 +8,8 @@ import type { ModeSwitch } from './ModeSwitch.js';
 /** How often a drain move is checked, and the longest wait before `sfu:migrated` is sent anyway. */
 const MIGRATE_POLL_MS = 100;
 const MIGRATE_GIVE_UP_MS = 40_000;
+/** Once swapped, the longest wait for every sender's new producer to be shown (not its old one, piped). */
+const NEW_PRODUCERS_WAIT_MS = 3000;
 
 export interface SessionSwitchesDeps {
   client: SocketClient;
@@ -58,7 +60,8 @@ export class SessionSwitches {
     const { transports, meetingId, client, log } = this.deps;
     // The old session keeps sending until the server answers sfu:migrated: the others may still
     // show this page over the old node until they have switched too (ModeSwitch waits on holding).
-    const release = transports.current()?.retain?.();
+    const old = transports.current();
+    const release = old?.retain?.();
     const session = this.newSession('sfu');
     if (!session) {
       release?.();
@@ -68,8 +71,17 @@ export class SessionSwitches {
     clearTimeout(this.migrateTimer);
     transports.switchTo(session, this.peerIds, this.deps.switched);
     const startedAt = Date.now();
+    let swappedAt: number | null = null;
+    // The new session may show a sender's old producer piped from the draining node (same id as
+    // in the old session) until its new one carries media: that sender may not stop it yet.
+    const showsOldProducers = () => {
+      const olds = old?.consumedProducers?.(false);
+      return [...(session.consumedProducers?.(true) ?? [])].some((producerId) => olds?.has(producerId));
+    };
     const check = () => {
-      const done = transports.swapped() || transports.current() !== session;
+      if (swappedAt === null && transports.swapped()) swappedAt = Date.now();
+      const settled = swappedAt !== null && (!showsOldProducers() || Date.now() - swappedAt >= NEW_PRODUCERS_WAIT_MS);
+      const done = settled || transports.current() !== session;
       if (!done && Date.now() - startedAt < MIGRATE_GIVE_UP_MS) {
         this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
         return;

@@ -40,6 +40,11 @@ export interface MeetingSession {
    */
   retain?(): () => void;
   /**
+   * SFU: the producers consumed (or only those shown). A producer piped from a draining node
+   * keeps its id, so the new session shows a sender's old producer while an id is in both.
+   */
+  consumedProducers?(shownOnly: boolean): ReadonlySet<string>;
+  /**
    * During a switch to this session: the page now shows the participant over it. The mesh
    * session tells that peer (`shown`), so the peer may close its old transport.
    */

@@ -95,6 +95,18 @@ export class SfuFeeds {
     return this.all().filter((feed) => feed.info.kind === 'video');
   }
 
+  /** The producers consumed now, or only those shown (newestLive of each participant and source). */
+  producerIds(shownOnly: boolean): Set<string> {
+    if (!shownOnly) return new Set(this.feeds.keys());
+    const bySource = new Map<string, Feed[]>();
+    for (const feed of this.feeds.values()) {
+      const key = `${feed.info.peerId}:${feed.info.source}`;
+      bySource.set(key, [...(bySource.get(key) ?? []), feed]);
+    }
+    const shown = [...bySource.values()].map((feeds) => newestLive(feeds));
+    return new Set(shown.filter((feed): feed is Feed => !!feed).map((feed) => feed.info.producerId));
+  }
+
   media(peerId: string): RemoteMedia | null {
     this.version[0]();
     const mine = this.all().filter((feed) => feed.info.peerId === peerId);

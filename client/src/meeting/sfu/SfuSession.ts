@@ -138,6 +138,10 @@ export class SfuSession implements MeetingSession {
     };
   }
 
+  consumedProducers(shownOnly: boolean): ReadonlySet<string> {
+    return this.closed ? new Set() : this.feeds.producerIds(shownOnly);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
