@@ -9,6 +9,7 @@ import { ModeSwitch, flowingPeers, switchComplete } from '../src/meeting/call/Mo
 import { gridPage } from '../src/meeting/layout/paging.js';
 import { connectionQuality } from '../src/meeting/layout/quality.js';
 import type { MeetingSession, PeerStats, RemoteMedia } from '../src/meeting/session/MeetingSession.js';
+import { SfuFeeds, newestLive, type Feed } from '../src/meeting/sfu/SfuFeeds.js';
 import { consumerTiles } from '../src/meeting/sfu/TileReporter.js';
 
 const ids = (count: number) => Array.from({ length: count }, (_, index) => `p${index}`);
@@ -326,5 +327,50 @@ describe('ModeSwitch', () => {
     expect(transports.media('a')?.camera?.id).toBe('mesh-a');
     await wait(200);
     expect(mesh.closed).toBe(true);
+  });
+
+  it('a drain move: swapped() once every peer shows over the new session, the old one held until released', async () => {
+    const old = new FakeSession('sfu', new Map([['a', remote('a', 'old-a')]]));
+    const fresh = new FakeSession('sfu', new Map([['a', remote('a', 'new-a')]]));
+    old.held = true;
+    const transports = new ModeSwitch({ pollMs: 10, settleMs: 0, timeoutMs: 5000, releaseTimeoutMs: 5000 });
+    transports.reset(old);
+    transports.switchTo(fresh, () => ['a']);
+    expect(transports.swapped()).toBe(false);
+    fresh.frames.set('a', 5);
+    await wait(60);
+    expect(transports.swapped()).toBe(true);
+    expect(transports.media('a')?.camera?.id).toBe('new-a');
+    expect(old.closed).toBe(false);
+    old.held = false;
+    await wait(40);
+    expect(old.closed).toBe(true);
+    expect(transports.swapped()).toBe(true);
+  });
+
+  it('newestLive shows the newest feed of a source that carries media, else the oldest', () => {
+    const feed = (name: string, muted: boolean) => ({ name, consumer: { track: { muted } } });
+    expect(newestLive([feed('old', false), feed('new', true)])?.name).toBe('old');
+    expect(newestLive([feed('old', false), feed('new', false)])?.name).toBe('new');
+    expect(newestLive([feed('old', true), feed('new', true)])?.name).toBe('old');
+    expect(newestLive([])).toBeUndefined();
+  });
+
+  it('SfuFeeds.producerIds: every consumed producer, or only the shown one of each source', () => {
+    const feeds = new SfuFeeds();
+    const feed = (producerId: string, muted: boolean) =>
+      ({
+        consumer: {
+          on: () => undefined,
+          closed: false,
+          track: { id: producerId, muted, addEventListener: () => undefined },
+        },
+        info: { producerId, peerId: 'a', source: 'camera', kind: 'video' },
+        producerPaused: false,
+      }) as unknown as Feed;
+    feeds.add(feed('old', false));
+    feeds.add(feed('new', true));
+    expect([...feeds.producerIds(false)]).toEqual(['old', 'new']);
+    expect([...feeds.producerIds(true)]).toEqual(['old']);
   });
 });

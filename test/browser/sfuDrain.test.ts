@@ -83,8 +83,20 @@ describe.skipIf(!SFU_SERVER_PRESENT)('a media node drained under a browser SFU m
     for (let i = 0; i < 100 && (await seen()) < 2; i++) await sleep(200);
     expect(await seen()).toBe(2);
 
+    // The pages' own timeline of the move (debug=meeting lines), in ms after SIGTERM.
+    const timeline: string[] = [];
+    let sentAt = Date.now();
+    for (const user of users) {
+      // The page may have dropped ?debug=meeting from its address: the debug lines read this too.
+      await inPage(user.page, `localStorage.setItem('parley.debug', 'meeting')`);
+      user.page.on('console', (message) => {
+        const text = message.text();
+        if (text.startsWith('[meeting') && /migrat|draining|switched|sfu run/.test(text))
+          timeline.push(`${Date.now() - sentAt} ms ${user.username}: ${text}`);
+      });
+    }
     for (const user of users) expect(await startFreezeMonitor(user.page)).toBe(2);
-    const sentAt = Date.now();
+    sentAt = Date.now();
     process.kill(harness.media!.pid, 'SIGTERM');
     const exit = await Promise.race([harness.media!.exited, sleep(60_000).then(() => null)]);
     const exitedMs = Date.now() - sentAt;
@@ -96,6 +108,10 @@ describe.skipIf(!SFU_SERVER_PRESENT)('a media node drained under a browser SFU m
     const longest = Math.max(...freezes.map((entry) => entry.frameGapMs ?? Infinity));
     console.log(
       `[sfu drain] 3 pages: drained node exited after ${exitedMs} ms; longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.frameGapMs))}`,
+    );
+    console.log(`[sfu drain] page timeline:\n${timeline.join('\n')}`);
+    console.log(
+      `[sfu drain] per video (ms after the monitor started): ${JSON.stringify(freezes.map(({ frameGapMs, gapEndMs, swapAtMs }) => ({ frameGapMs, gapEndMs, swapAtMs })))}`,
     );
     expect(freezes).toHaveLength(6);
     for (const entry of freezes) {

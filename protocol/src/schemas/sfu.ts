@@ -17,7 +17,8 @@
  *   7. `sfu:migrate` (the meeting's media node is draining): make-before-break, build new
  *      transports (the server places them on the new node), produce again and consume every
  *      producer on them while the old ones keep flowing; once the new consumers carry media,
- *      `sfu:migrated` and drop the old transports. The server closes what was left on the old node.
+ *      `sfu:migrated`, keep sending on the old transports until its answer (it comes once the
+ *      others switched too, at most 4 s), then drop them. The server closes what was left on the old node.
  */
 import { z } from 'zod';
 import {

@@ -8,6 +8,11 @@ export interface NodeDrainDeps extends SfuNodeEventDeps {
    * others meanwhile switch to its new producers (they got `sfu:new_producer`). Default 1 s.
    */
   overlapMs?: number;
+  /**
+   * Longest a peer's `sfu:migrated` is held unanswered while other peers of its meeting (on this
+   * instance) have not sent theirs: they may still show its old producers. Default 4 s.
+   */
+  othersWaitMs?: number;
   /** How often the meetings on draining nodes are looked at (besides each `nodeDraining`). Default 1 s. */
   checkMs?: number;
   /** A peer was sent `sfu:migrate` / finished its move (metrics). */
@@ -68,12 +73,18 @@ export class NodeDrain {
       });
   }
 
-  /** The peer switched to its new transports (`sfu:migrated`): its old objects close after the overlap. */
+  /**
+   * The peer switched to its new transports (`sfu:migrated`). The answer waits until every other
+   * moving peer of the meeting switched too (or `othersWaitMs`): until then they may still show
+   * this peer's old producers, which the client keeps sending until the answer. Its old objects
+   * close `overlapMs` after the answer.
+   */
   async migrated(socketId: string, { meetingId }: SfuMigrated): Promise<{ closing: number }> {
     const { peer } = await this.deps.service.peer(socketId, meetingId);
     const move = this.moves.get(peer.peerId);
     if (!move || move.peer !== peer || move.closing) return { closing: 0 };
     move.closing = true;
+    await this.othersSwitched(move);
     const timer = setTimeout(() => {
       void this.closeOld(move).catch((error: unknown) =>
         this.deps.logger.warn({ err: error, meetingId, peerId: peer.peerId }, 'sfu drain: closing old objects failed'),
@@ -81,6 +92,21 @@ export class NodeDrain {
     }, this.deps.overlapMs ?? 1_000);
     timer.unref();
     return { closing: move.from.length };
+  }
+
+  /** Resolves once no other local peer of the meeting is still moving, or after `othersWaitMs`. */
+  private async othersSwitched(move: Move): Promise<void> {
+    const { meetingId, peerId } = move.peer;
+    const deadline = Date.now() + (this.deps.othersWaitMs ?? 4_000);
+    const moving = () =>
+      [...this.moves.values()].some(
+        (other) =>
+          other.peer.peerId !== peerId &&
+          other.peer.meetingId === meetingId &&
+          !other.closing &&
+          this.deps.local.get(other.peer.peerId) === other.peer,
+      );
+    while (moving() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** A draining node went away: the pipes of the meetings that left it are forgotten. */

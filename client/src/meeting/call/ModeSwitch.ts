@@ -62,6 +62,8 @@ export class ModeSwitch {
   private readonly list = createSignal<MeetingSession[]>([]);
   private readonly readySignal = createSignal<ReadonlySet<string>>(new Set());
   private cancelSwitch: (() => void) | null = null;
+  /** The running switch showed every participant over the new session (finish ran). */
+  private swapDone = false;
   readonly sessions: Accessor<MeetingSession[]> = this.list[0];
 
   constructor(private readonly options: ModeSwitchOptions = {}) {}
@@ -73,6 +75,11 @@ export class ModeSwitch {
   /** A switch is under way (two sessions). */
   switching(): boolean {
     return this.list[0]().length > 1;
+  }
+
+  /** No switch under way, or the page shows everyone over the new session (the old one may linger). */
+  swapped(): boolean {
+    return !this.switching() || this.swapDone;
   }
 
   /** Replaces every session by `session` (join, rejoin), or by none. */
@@ -103,6 +110,7 @@ export class ModeSwitch {
       releaseTimeoutMs = 5000,
     } = this.options;
     this.cancelSwitch?.();
+    this.swapDone = false;
     const [previous, ...older] = this.list[0]();
     for (const session of older) session.close();
     this.readySignal[1](new Set<string>());
@@ -132,6 +140,7 @@ export class ModeSwitch {
     const finish = () => {
       if (stopped) return;
       stopped = true;
+      this.swapDone = true;
       for (const peerId of peers()) previous.handOff?.(peerId);
       const finishedAt = performance.now();
       timer = setTimeout(() => release(finishedAt), settleMs);

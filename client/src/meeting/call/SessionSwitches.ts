@@ -6,8 +6,10 @@ import type { IceServerSource } from './IceServerSource.js';
 import type { ModeSwitch } from './ModeSwitch.js';
 
 /** How often a drain move is checked, and the longest wait before `sfu:migrated` is sent anyway. */
-const MIGRATE_POLL_MS = 250;
+const MIGRATE_POLL_MS = 100;
 const MIGRATE_GIVE_UP_MS = 40_000;
+/** Once swapped, the longest wait for every sender's new producer to be shown (not its old one, piped). */
+const NEW_PRODUCERS_WAIT_MS = 3000;
 
 export interface SessionSwitchesDeps {
   client: SocketClient;
@@ -32,8 +34,9 @@ export interface SessionSwitchesDeps {
  * - `sfu:migrate` (the meeting's media node is draining, docs/protocol.md): a second SFU session
  *   (new Device, transports, producers and consumers, which the server places on the new node)
  *   runs next to the current one; each participant's `<video>` swaps to the new track once it
- *   has frames; the old session then closes (its producers too), and `sfu:migrated` tells the
- *   server to close what is left on the old node.
+ *   has frames; then `sfu:migrated`, whose answer comes once the others switched too (the old
+ *   session keeps sending until then, `retain`), and the old session closes (its producers too);
+ *   the server closes what is left on the old node.
  */
 export class SessionSwitches {
   private migrateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,21 +58,41 @@ export class SessionSwitches {
 
   migrate(): void {
     const { transports, meetingId, client, log } = this.deps;
+    // The old session keeps sending until the server answers sfu:migrated: the others may still
+    // show this page over the old node until they have switched too (ModeSwitch waits on holding).
+    const old = transports.current();
+    const release = old?.retain?.();
     const session = this.newSession('sfu');
-    if (!session) return;
+    if (!session) {
+      release?.();
+      return;
+    }
     log.info('the media node is draining: moving to the new one');
     clearTimeout(this.migrateTimer);
     transports.switchTo(session, this.peerIds, this.deps.switched);
     const startedAt = Date.now();
+    let swappedAt: number | null = null;
+    // The new session may show a sender's old producer piped from the draining node (same id as
+    // in the old session) until its new one carries media: that sender may not stop it yet.
+    const showsOldProducers = () => {
+      const olds = old?.consumedProducers?.(false);
+      return [...(session.consumedProducers?.(true) ?? [])].some((producerId) => olds?.has(producerId));
+    };
     const check = () => {
-      const done = !transports.switching() || transports.current() !== session;
+      if (swappedAt === null && transports.swapped()) swappedAt = Date.now();
+      const settled = swappedAt !== null && (!showsOldProducers() || Date.now() - swappedAt >= NEW_PRODUCERS_WAIT_MS);
+      const done = settled || transports.current() !== session;
       if (!done && Date.now() - startedAt < MIGRATE_GIVE_UP_MS) {
         this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
         return;
       }
+      const sentAt = Date.now();
+      log.info(`switched after ${sentAt - startedAt} ms: sfu:migrated`);
       client
         .request(SfuEvents.migrated, { meetingId }, { timeoutMs: 10_000 })
-        .catch((error: unknown) => log.warn('sfu:migrated was not answered', error));
+        .then(() => log.info(`sfu:migrated answered after ${Date.now() - sentAt} ms: the old session may close`))
+        .catch((error: unknown) => log.warn('sfu:migrated was not answered', error))
+        .finally(() => release?.());
     };
     this.migrateTimer = setTimeout(check, MIGRATE_POLL_MS);
   }

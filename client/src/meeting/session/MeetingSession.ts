@@ -35,6 +35,16 @@ export interface MeetingSession {
   /** True while some participant may still show this page over this session (a switch waits). */
   holding?(): boolean;
   /**
+   * Keeps `holding()` true (this page's producers sending) until the returned release is called:
+   * a drain move, where the server says when the others are off them (`sfu:migrated` answer).
+   */
+  retain?(): () => void;
+  /**
+   * SFU: the producers consumed (or only those shown). A producer piped from a draining node
+   * keeps its id, so the new session shows a sender's old producer while an id is in both.
+   */
+  consumedProducers?(shownOnly: boolean): ReadonlySet<string>;
+  /**
    * During a switch to this session: the page now shows the participant over it. The mesh
    * session tells that peer (`shown`), so the peer may close its old transport.
    */

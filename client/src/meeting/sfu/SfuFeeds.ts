@@ -11,6 +11,20 @@ export interface Feed {
 }
 
 /**
+ * Of a participant's feeds of one source (oldest first), the one to show: the newest whose track
+ * receives media (not muted), else the oldest. Two exist while the meeting moves off a draining
+ * node: the sender's old producer (piped to the new node) and its new one; the new one is shown
+ * as soon as it carries media, so the old one may stop at any time after that.
+ */
+export function newestLive<T extends { consumer: { track: { muted: boolean } } }>(feeds: readonly T[]): T | undefined {
+  for (let index = feeds.length - 1; index >= 0; index--) {
+    const feed = feeds[index]!;
+    if (!feed.consumer.track.muted) return feed;
+  }
+  return feeds[0];
+}
+
+/**
  * Everything this page consumes from the SFU, grouped by participant: a participant's mic and
  * camera form one stream (like a mesh peer's), its screen another. `media(peerId)` is reactive
  * and returns the same MediaStream object while its tracks stay the same, so a `<video>` keeps
@@ -26,6 +40,9 @@ export class SfuFeeds {
     this.feeds.set(feed.info.producerId, feed);
     feed.consumer.on('trackended', () => this.remove(feed.info.producerId));
     feed.consumer.on('transportclose', () => this.remove(feed.info.producerId));
+    // Which of two feeds of one source is shown depends on whether media arrives (newestLive).
+    feed.consumer.track.addEventListener('unmute', () => this.changed());
+    feed.consumer.track.addEventListener('mute', () => this.changed());
     this.changed();
   }
 
@@ -78,13 +95,25 @@ export class SfuFeeds {
     return this.all().filter((feed) => feed.info.kind === 'video');
   }
 
+  /** The producers consumed now, or only those shown (newestLive of each participant and source). */
+  producerIds(shownOnly: boolean): Set<string> {
+    if (!shownOnly) return new Set(this.feeds.keys());
+    const bySource = new Map<string, Feed[]>();
+    for (const feed of this.feeds.values()) {
+      const key = `${feed.info.peerId}:${feed.info.source}`;
+      bySource.set(key, [...(bySource.get(key) ?? []), feed]);
+    }
+    const shown = [...bySource.values()].map((feeds) => newestLive(feeds));
+    return new Set(shown.filter((feed): feed is Feed => !!feed).map((feed) => feed.info.producerId));
+  }
+
   media(peerId: string): RemoteMedia | null {
     this.version[0]();
     const mine = this.all().filter((feed) => feed.info.peerId === peerId);
     if (mine.length === 0) return null;
-    const mic = mine.find((feed) => feed.info.source === 'mic');
-    const camera = mine.find((feed) => feed.info.source === 'camera');
-    const screen = mine.find((feed) => feed.info.source === 'screen');
+    const mic = newestLive(mine.filter((feed) => feed.info.source === 'mic'));
+    const camera = newestLive(mine.filter((feed) => feed.info.source === 'camera'));
+    const screen = newestLive(mine.filter((feed) => feed.info.source === 'screen'));
     return {
       peerId,
       camera: this.stream(`${peerId}:camera`, [mic, camera]),

@@ -58,6 +58,8 @@ export class SfuSession implements MeetingSession {
   private ready: Promise<Run | null> = Promise.resolve(null);
   private failures = 0;
   private closed = false;
+  /** Holds taken by retain() and not released yet. */
+  private retained = 0;
   /** What the join ack brought (capabilities, transports), for the first run only. */
   private prepared: JoinSfuInfo | undefined;
 
@@ -122,15 +124,34 @@ export class SfuSession implements MeetingSession {
     this.tiles.update(tiles);
   }
 
+  holding(): boolean {
+    return this.retained > 0 && !this.closed;
+  }
+
+  retain(): () => void {
+    this.retained++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.retained--;
+    };
+  }
+
+  consumedProducers(shownOnly: boolean): ReadonlySet<string> {
+    return this.closed ? new Set() : this.feeds.producerIds(shownOnly);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const stop of this.stopListening) stop();
     this.tiles.close();
-    const run = this.run;
+    // Taken before teardown, which empties the publisher. Others stop consuming this page's
+    // media at once (the server also cleans up on leave, or after `sfu:migrated`).
+    const producerIds = this.run?.publisher.producerIds() ?? [];
     this.teardown();
-    // Others stop consuming this page's media at once (the server also cleans up on leave).
-    for (const producerId of run?.publisher.producerIds() ?? []) {
+    for (const producerId of producerIds) {
       this.signal.producerAction('close', producerId).catch(() => undefined);
     }
   }
