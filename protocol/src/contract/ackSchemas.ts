@@ -48,6 +48,7 @@ export const JoinMeetingAck = RoomInfoAck.extend({
     .object({
       rtpCapabilities: opaque(RtpCapabilitiesSchema),
       transports: z.object({ send: SfuTransportInfo, recv: SfuTransportInfo }).optional(),
+      adopted: z.literal(true).optional(),
     })
     .optional(),
 });
