@@ -1,11 +1,23 @@
 import type { MediaSource } from '@parley/protocol';
+import type { ConsumerRef } from './media/ConsumerRef.js';
+import type { ProducerRef } from './media/ProducerRef.js';
+import type { RemoteObjectRef } from './media/RemoteObjectRef.js';
+import type { TransportRef } from './media/TransportRef.js';
+
+export interface LocalTransport {
+  direction: 'send' | 'recv';
+  /** A plain RTP transport (RTP bots); the node's closePeer does not know those. */
+  plain?: true;
+  /** The transport on its node (the meeting's primary node when it was made, or another for a recv one). */
+  ref: TransportRef;
+}
 
 export interface LocalProducer {
   kind: 'audio' | 'video';
   source: MediaSource;
   paused: boolean;
-  /** The node it was produced on (the peer's `nodeId` when unset). */
-  nodeId?: string;
+  /** The producer on the node it was produced on. */
+  ref: ProducerRef;
 }
 
 export interface LocalConsumer {
@@ -15,8 +27,8 @@ export interface LocalConsumer {
   kind: 'audio' | 'video';
   /** Paused because its tile is not visible (sfu:report_tiles). */
   hidden: boolean;
-  /** The node of its transport (the peer's `nodeId` when unset). */
-  nodeId?: string;
+  /** The consumer on the node of its transport. */
+  ref: ConsumerRef;
 }
 
 /** One participant's SFU objects, owned by the instance that holds its socket. */
@@ -25,13 +37,10 @@ export interface LocalSfuPeer {
   peerId: string;
   userId: string;
   socketId: string;
-  /** The meeting's primary media node (send transports; recv transports unless `nodeId` says otherwise). */
+  /** The meeting's primary media node: where what the peer creates next goes (recv transports may go elsewhere). */
   nodeId: string;
-  /**
-   * `plain`: a plain RTP transport (RTP bots); the node's closePeer does not know those.
-   * `nodeId`: the node it is on when not the primary (a recv transport placed on another node).
-   */
-  transports: Map<string, { direction: 'send' | 'recv'; plain?: true; nodeId?: string }>;
+  /** Each entry's ref is bound to its node; an entry goes when its ref raises `close`. */
+  transports: Map<string, LocalTransport>;
   producers: Map<string, LocalProducer>;
   consumers: Map<string, LocalConsumer>;
 }
@@ -66,14 +75,37 @@ export class LocalSfuPeers {
     return peer;
   }
 
-  addProducer(peer: LocalSfuPeer, producerId: string, producer: LocalProducer): void {
-    peer.producers.set(producerId, producer);
-    this.producerOwner.set(producerId, peer.peerId);
+  /** Held until its ref raises `close` (or the peer's record is reset). */
+  addTransport(peer: LocalSfuPeer, transport: LocalTransport): void {
+    const { id } = transport.ref;
+    peer.transports.set(id, transport);
+    whenClosed(transport.ref, () => {
+      if (peer.transports.get(id) === transport) peer.transports.delete(id);
+    });
   }
 
-  addConsumer(peer: LocalSfuPeer, consumerId: string, consumer: LocalConsumer): void {
-    peer.consumers.set(consumerId, consumer);
-    this.consumerOwner.set(consumerId, peer.peerId);
+  /** Held until its ref raises `close` (or the peer's record is reset). */
+  addProducer(peer: LocalSfuPeer, producer: LocalProducer): void {
+    const { id } = producer.ref;
+    peer.producers.set(id, producer);
+    this.producerOwner.set(id, peer.peerId);
+    whenClosed(producer.ref, () => {
+      if (peer.producers.get(id) !== producer) return;
+      peer.producers.delete(id);
+      if (this.producerOwner.get(id) === peer.peerId) this.producerOwner.delete(id);
+    });
+  }
+
+  /** Held until its ref raises `close` (or the peer's record is reset). */
+  addConsumer(peer: LocalSfuPeer, consumer: LocalConsumer): void {
+    const { id } = consumer.ref;
+    peer.consumers.set(id, consumer);
+    this.consumerOwner.set(id, peer.peerId);
+    whenClosed(consumer.ref, () => {
+      if (peer.consumers.get(id) !== consumer) return;
+      peer.consumers.delete(id);
+      if (this.consumerOwner.get(id) === peer.peerId) this.consumerOwner.delete(id);
+    });
   }
 
   ownerOfProducer(producerId: string): LocalSfuPeer | undefined {
@@ -86,17 +118,10 @@ export class LocalSfuPeers {
     return peerId ? this.peers.get(peerId) : undefined;
   }
 
-  removeProducer(peer: LocalSfuPeer, producerId: string): boolean {
-    this.producerOwner.delete(producerId);
-    return peer.producers.delete(producerId);
-  }
-
-  removeConsumer(peer: LocalSfuPeer, consumerId: string): boolean {
-    this.consumerOwner.delete(consumerId);
-    return peer.consumers.delete(consumerId);
-  }
-
-  /** Forgets the peer's transports, producers and consumers (kept: the record itself). */
+  /**
+   * Forgets the peer's transports, producers and consumers without closing them (kept: the record
+   * itself): they were closed on their nodes by other means, or stay there (a hand-over).
+   */
   reset(peer: LocalSfuPeer): void {
     for (const id of peer.producers.keys()) this.producerOwner.delete(id);
     for (const id of peer.consumers.keys()) this.consumerOwner.delete(id);
@@ -132,18 +157,19 @@ export class LocalSfuPeers {
 
 /**
  * The meeting moved to `nodeId` (a drain): the peer's transports, producers and consumers keep
- * working where they are, now named by their node, and what the peer creates next goes to `nodeId`.
+ * working where they are (each ref is bound to its node), and what the peer creates next goes to `nodeId`.
  */
 export function rebase(peer: LocalSfuPeer, nodeId: string): void {
-  const old = peer.nodeId;
-  if (old === nodeId) return;
-  for (const t of peer.transports.values()) t.nodeId ??= old;
-  for (const p of peer.producers.values()) p.nodeId ??= old;
-  for (const c of peer.consumers.values()) c.nodeId ??= old;
   peer.nodeId = nodeId;
 }
 
 /** Every node a peer has transports on (its primary node first). */
 export function nodesOfPeer(peer: LocalSfuPeer): string[] {
-  return [...new Set([peer.nodeId, ...[...peer.transports.values()].map((t) => t.nodeId ?? peer.nodeId)])];
+  return [...new Set([peer.nodeId, ...[...peer.transports.values()].map((t) => t.ref.node.id)])];
+}
+
+/** `drop` when the ref raises `close`, unless the ref already did. */
+function whenClosed(ref: RemoteObjectRef, drop: () => void): void {
+  if (ref.closed) drop();
+  else ref.once('close', drop);
 }

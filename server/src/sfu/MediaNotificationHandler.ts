@@ -30,7 +30,7 @@ export function createMediaNotificationHandler({
 }: MediaNotificationDeps) {
   /** Whether `nodeId` holds the producer itself (not a piped copy of it). */
   const isOrigin = (owner: LocalSfuPeer, producerId: string, nodeId: string) =>
-    (owner.producers.get(producerId)?.nodeId ?? owner.nodeId) === nodeId;
+    owner.producers.get(producerId)?.ref.node.id === nodeId;
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
   return (nodeId: string, notification: MediaNotification): void => {
     switch (notification.event) {
@@ -38,7 +38,9 @@ export function createMediaNotificationHandler({
         const { meetingId, producerId } = notification.data;
         void pipes.producerClosed(nodeId, meetingId, producerId).catch(warn('closing piped producers failed'));
         const owner = local.ownerOfProducer(producerId);
-        if (!owner || !isOrigin(owner, producerId, nodeId) || !local.removeProducer(owner, producerId)) return;
+        if (!owner || !isOrigin(owner, producerId, nodeId)) return;
+        // Its ref raises `close`: the peer's record drops it.
+        owner.producers.get(producerId)?.ref.markClosed();
         void store.removeProducer(meetingId, producerId).catch(() => undefined);
         notify.producerClosed({ meetingId, producerId, peerId: owner.peerId }, null);
         return;
@@ -46,7 +48,10 @@ export function createMediaNotificationHandler({
       case 'consumerClosed': {
         const { meetingId, consumerId, producerId } = notification.data;
         const owner = local.ownerOfConsumer(consumerId);
-        if (!owner || !local.removeConsumer(owner, consumerId)) return;
+        const consumer = owner?.consumers.get(consumerId);
+        if (!owner || !consumer) return;
+        // Its ref raises `close`: the peer's record drops it.
+        consumer.ref.markClosed();
         notify.consumerClosed(owner.socketId, { meetingId, consumerId, producerId });
         return;
       }

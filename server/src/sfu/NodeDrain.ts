@@ -1,5 +1,6 @@
 import type { SfuMigrated } from '@parley/protocol';
 import { nodesOfPeer, rebase, type LocalSfuPeer } from './LocalSfuPeers.js';
+import type { RemoteObjectRef } from './media/RemoteObjectRef.js';
 import type { SfuNodeEventDeps } from './SfuNodeEventDeps.js';
 
 export interface NodeDrainDeps extends SfuNodeEventDeps {
@@ -179,22 +180,24 @@ export class NodeDrain {
     const { peer } = move;
     if (local.get(peer.peerId) !== peer) return;
     const { meetingId } = peer;
-    const on = (nodeId: string | undefined) => move.from.includes(nodeId ?? peer.nodeId);
-    const producers = [...peer.producers].filter(([, p]) => on(p.nodeId)).map(([id]) => id);
-    const plain = [...peer.transports].filter(([, t]) => on(t.nodeId) && t.plain);
-    for (const [id, t] of [...peer.transports]) if (on(t.nodeId)) peer.transports.delete(id);
-    for (const [id, c] of [...peer.consumers]) if (on(c.nodeId)) local.removeConsumer(peer, id);
-    for (const producerId of producers) {
-      local.removeProducer(peer, producerId);
+    const on = (ref: RemoteObjectRef) => move.from.includes(ref.node.id);
+    const producers = [...peer.producers.values()].filter((p) => on(p.ref)).map((p) => p.ref);
+    const transports = [...peer.transports.values()].filter((t) => on(t.ref));
+    const plain = transports.filter((t) => t.plain);
+    // Closed by the node's closePeer below: their refs raise `close` now, and the record drops them.
+    // Plain ones are also closed one by one (closePeer does not know them).
+    for (const t of transports) t.ref.markClosed();
+    for (const c of [...peer.consumers.values()]) if (on(c.ref)) c.ref.markClosed();
+    for (const producer of producers) {
+      const producerId = producer.id;
+      producer.markClosed();
       await store.removeProducer(meetingId, producerId).catch(() => undefined);
       notify.producerClosed({ meetingId, producerId, peerId: peer.peerId }, peer.socketId);
     }
     for (const nodeId of move.from) {
       const node = placement.node(nodeId);
       if (!node.reachable) continue;
-      for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId) await node.tryCall('closeTransport', { meetingId, transportId });
-      }
+      for (const t of plain) if (t.ref.node.id === nodeId) await t.ref.close();
       await node.tryCall('closePeer', { meetingId, peerId: peer.peerId });
     }
     this.moves.delete(peer.peerId);

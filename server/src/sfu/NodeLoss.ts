@@ -95,7 +95,7 @@ export class NodeLoss {
     const { local, store, notify, placement } = this.deps;
     const nodes = nodesOfPeer(peer).filter((n) => n !== lost);
     const producers = [...peer.producers.keys()];
-    const plain = [...peer.transports].filter(([, t]) => t.plain);
+    const plain = [...peer.transports.values()].filter((t) => t.plain);
     local.reset(peer);
     if (peer.nodeId !== lost) {
       for (const producerId of producers) {
@@ -107,10 +107,7 @@ export class NodeLoss {
       const node = placement.node(nodeId);
       if (!node.reachable) continue;
       await node.tryCall('closePeer', { meetingId: peer.meetingId, peerId: peer.peerId });
-      for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId)
-          await node.tryCall('closeTransport', { meetingId: peer.meetingId, transportId });
-      }
+      for (const t of plain) if (t.ref.node.id === nodeId) await t.ref.close();
     }
     this.sendReset(peer, reason);
   }

@@ -1,5 +1,6 @@
 import type { SfuConnectPlainTransport, SfuCreatePlainTransport, SfuPlainTransportInfo } from '@parley/protocol';
 import { AppError } from '../appError.js';
+import { TransportRef } from './media/TransportRef.js';
 import type { SfuService } from './SfuService.js';
 
 /**
@@ -40,8 +41,9 @@ export class PlainRtpService {
       });
       return { node: placed, t: created };
     })().finally(release);
-    await this.sfu.requireCurrent(peer, () => node.tryCall('closeTransport', { meetingId, transportId: t.id }));
-    peer.transports.set(t.id, { direction, plain: true, ...(node.id !== peer.nodeId ? { nodeId: node.id } : {}) });
+    const ref = new TransportRef(meetingId, t.id, node);
+    await this.sfu.requireCurrent(peer, () => ref.close());
+    this.sfu.local.addTransport(peer, { direction, plain: true, ref });
     return {
       transportId: t.id,
       ip: t.ip,
@@ -55,9 +57,8 @@ export class PlainRtpService {
     { meetingId, transportId, ip, port, srtpParameters }: SfuConnectPlainTransport,
   ): Promise<void> {
     this.requireEnabled();
-    const { peer, node } = await this.sfu.ownTransport(socketId, meetingId, transportId);
-    const transport = peer.transports.get(transportId);
-    if (!transport?.plain) throw new AppError('bad_request', 'transportId: not a plain RTP transport', 'transportId');
+    const { transport } = await this.sfu.ownTransport(socketId, meetingId, transportId);
+    if (!transport.plain) throw new AppError('bad_request', 'transportId: not a plain RTP transport', 'transportId');
     if (transport.direction !== 'recv')
       throw new AppError(
         'bad_request',
@@ -65,13 +66,7 @@ export class PlainRtpService {
         'transportId',
       );
     // The node answers bad_request when srtpParameters are missing for an SRTP transport, or given for a plain one.
-    await node.call('connectPlainTransport', {
-      meetingId,
-      transportId,
-      ip,
-      port,
-      ...(srtpParameters ? { srtpParameters } : {}),
-    });
+    await transport.ref.connectPlain({ ip, port, ...(srtpParameters ? { srtpParameters } : {}) });
   }
 
   private requireEnabled(): void {

@@ -43,13 +43,7 @@ export class SfuBatches {
     const consumers = await Promise.all(
       wanted.map(async (producerId): Promise<SfuConsumeResult> => {
         try {
-          const consumer = await this.sfu.consumeOn(
-            target,
-            transportId,
-            producerId,
-            byId.get(producerId),
-            rtpCapabilities,
-          );
+          const consumer = await this.sfu.consumeOn(target, producerId, byId.get(producerId), rtpCapabilities);
           return { producerId, ok: true, consumer };
         } catch (error) {
           return { producerId, ok: false, error: this.itemError(error) };
@@ -63,13 +57,13 @@ export class SfuBatches {
     socketId: string,
     { meetingId, consumerIds, keyFrames }: SfuResumeConsumers,
   ): Promise<{ consumers: SfuResumeResult[] }> {
-    const { peer, node } = await this.sfu.peer(socketId, meetingId);
+    const { peer } = await this.sfu.peer(socketId, meetingId);
     const consumers = await Promise.all(
       [...new Set(consumerIds)].map(async (consumerId): Promise<SfuResumeResult> => {
         try {
-          const consumer = this.sfu.consumerRef(peer, consumerId, node);
+          const consumer = peer.consumers.get(consumerId);
           if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-          await consumer.resume(keyFrames ? { keyFrame: true } : {});
+          await consumer.ref.resume(keyFrames ? { keyFrame: true } : {});
           return { consumerId, ok: true };
         } catch (error) {
           return { consumerId, ok: false, error: this.itemError(error) };

@@ -22,7 +22,7 @@ export class SfuCleanup {
       return;
     }
     const producerIds = [...peer.producers.keys()];
-    const plain = [...peer.transports].filter(([, t]) => t.plain);
+    const plain = [...peer.transports.values()].filter((t) => t.plain);
     const nodes = nodesOfPeer(peer);
     this.deps.local.delete(peerId);
     // The meeting's media is kept while this instance has peers in it.
@@ -35,10 +35,7 @@ export class SfuCleanup {
       const node = this.deps.placement.node(nodeId);
       if (!node.reachable) continue;
       await node.tryCall('closePeer', { meetingId: peer.meetingId, peerId });
-      for (const [transportId, t] of plain) {
-        if ((t.nodeId ?? peer.nodeId) === nodeId)
-          await node.tryCall('closeTransport', { meetingId: peer.meetingId, transportId });
-      }
+      for (const t of plain) if (t.ref.node.id === nodeId) await t.ref.close();
     }
   }
 

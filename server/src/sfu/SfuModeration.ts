@@ -1,3 +1,4 @@
+import { ProducerRef } from './media/ProducerRef.js';
 import type { SfuServiceDeps } from './SfuServiceDeps.js';
 
 /** The host's moderation of SFU media (issue 16): acts on any participant's producers, on any instance. */
@@ -15,10 +16,13 @@ export class SfuModeration {
     );
     const nodeId = await this.deps.store.getNode(meetingId);
     for (const producer of producers) {
-      const node = producer.nodeId ?? nodeId;
-      if (!node) continue;
-      await this.deps.placement.node(node).call('pauseProducer', { meetingId, producerId: producer.producerId });
+      // The peer's own ref when its socket is here; else one on the node the shared list names.
       const local = this.deps.local.get(peerId)?.producers.get(producer.producerId);
+      const node = producer.nodeId ?? nodeId;
+      const ref =
+        local?.ref ?? (node ? new ProducerRef(meetingId, producer.producerId, this.deps.placement.node(node)) : null);
+      if (!ref) continue;
+      await ref.setPaused(true);
       if (local) local.paused = true;
       await this.deps.pipes.followPause(meetingId, producer.producerId, true);
       await this.deps.store.setProducerPaused(meetingId, producer.producerId, true);

@@ -12,10 +12,10 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../appError.js';
 import { spatialLayerForHeight } from '@parley/protocol';
-import type { LocalSfuPeer } from './LocalSfuPeers.js';
-import { ConsumerRef } from './media/ConsumerRef.js';
+import type { LocalSfuPeer, LocalSfuPeers, LocalTransport } from './LocalSfuPeers.js';
+import type { ConsumerRef } from './media/ConsumerRef.js';
 import type { MediaNodeRef } from './media/MediaNodeRef.js';
-import { ProducerRef } from './media/ProducerRef.js';
+import { TransportRef } from './media/TransportRef.js';
 import type { MeetingPlacement } from './placement/MeetingPlacement.js';
 import { SfuCaps } from './SfuCaps.js';
 import { SfuCleanup } from './SfuCleanup.js';
@@ -25,10 +25,10 @@ import type { StoredProducer } from './SfuStore.js';
 
 type Ref = { meetingId: string };
 
-/** A transport of the caller's (ownTransport): the peer, and the node the transport is on. */
+/** A transport of the caller's (ownTransport): the peer, and the transport (its ref bound to its node). */
 export interface OwnTransport {
   peer: LocalSfuPeer;
-  node: MediaNodeRef;
+  transport: LocalTransport;
 }
 
 /** What others are told of a producer (its socket and node stay on the server). */
@@ -54,6 +54,8 @@ export class SfuService {
   /** Where meetings and transports go, and the media nodes by id (also for PlainRtpService, SfuBatches). */
   readonly placement: MeetingPlacement;
   private readonly moderation: SfuModeration;
+  /** This instance's SFU peers (PlainRtpService records its transports there). */
+  readonly local: LocalSfuPeers;
 
   /** SFU_CONSUMER_BUDGET: consumers per meeting router before recv transports go to another worker. */
   get consumerBudget(): number {
@@ -63,6 +65,7 @@ export class SfuService {
   constructor(private readonly deps: SfuServiceDeps) {
     this.caps = deps.caps ?? new SfuCaps();
     this.placement = deps.placement;
+    this.local = deps.local;
     this.moderation = new SfuModeration(deps);
     this.cleanup = new SfuCleanup(deps);
   }
@@ -88,8 +91,9 @@ export class SfuService {
       });
       return { node: placed, t: created };
     })().finally(release);
-    await this.requireCurrent(peer, () => node.tryCall('closeTransport', { meetingId, transportId: t.id }));
-    peer.transports.set(t.id, { direction, ...(node.id !== peer.nodeId ? { nodeId: node.id } : {}) });
+    const ref = new TransportRef(meetingId, t.id, node);
+    await this.requireCurrent(peer, () => ref.close());
+    this.deps.local.addTransport(peer, { direction, ref });
     return {
       transportId: t.id,
       iceParameters: t.iceParameters,
@@ -103,39 +107,38 @@ export class SfuService {
     socketId: string,
     { meetingId, transportId, dtlsParameters }: SfuConnectTransport,
   ): Promise<void> {
-    const { node } = await this.ownTransport(socketId, meetingId, transportId);
-    await node.call('connectTransport', { meetingId, transportId, dtlsParameters });
+    const { transport } = await this.ownTransport(socketId, meetingId, transportId);
+    await transport.ref.connect({ dtlsParameters });
   }
 
   async restartIce(
     socketId: string,
     { meetingId, transportId }: Ref & { transportId: string },
   ): Promise<{ iceParameters: unknown }> {
-    const { node } = await this.ownTransport(socketId, meetingId, transportId);
-    return node.call('restartIce', { meetingId, transportId });
+    const { transport } = await this.ownTransport(socketId, meetingId, transportId);
+    return transport.ref.restartIce();
   }
 
   async produce(socketId: string, data: SfuProduce): Promise<{ producerId: string }> {
     const { meetingId, transportId, kind, rtpParameters, appData, paused } = data;
-    const { peer, node } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
-    const nodeId = node.id;
+    const { peer, transport } = await this.ownTransport(socketId, meetingId, transportId, 'send', true);
+    const nodeId = transport.ref.node.id;
     const meetingProducers = (await this.deps.store.listProducers(meetingId)).length;
     const release = this.caps.reserveProducer(peer, appData.source, meetingProducers);
-    const { id } = await node
-      .call('produce', {
-        meetingId,
-        transportId,
+    const ref = await transport.ref
+      .produce({
         kind,
         rtpParameters,
         paused: paused ?? false,
         appData: { source: appData.source, peerId: peer.peerId },
       })
       .finally(release);
-    await this.requireCurrent(peer, () => node.tryCall('closeProducer', { meetingId, producerId: id }));
+    const { id } = ref;
+    await this.requireCurrent(peer, () => ref.node.tryCall('closeProducer', { meetingId, producerId: id }));
     // One producer per source: a new one (e.g. after the page restarted its transports) replaces
     // the old. One on another node (the meeting is moving: NodeDrain) stays until `sfu:migrated`.
     const replaced = [...peer.producers]
-      .filter(([, p]) => p.source === appData.source && (p.nodeId ?? peer.nodeId) === nodeId)
+      .filter(([, p]) => p.source === appData.source && p.ref.node.id === nodeId)
       .map(([producerId]) => producerId);
     const info: SfuProducerInfo = {
       producerId: id,
@@ -145,8 +148,7 @@ export class SfuService {
       source: appData.source,
       paused: paused ?? false,
     };
-    const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
-    this.deps.local.addProducer(peer, id, { kind, source: appData.source, paused: info.paused, ...onNode });
+    this.deps.local.addProducer(peer, { kind, source: appData.source, paused: info.paused, ref });
     await this.deps.store.putProducer(meetingId, { ...info, socketId, nodeId });
     this.deps.notify.newProducer({ meetingId, ...info } satisfies SfuNewProducerEvent, socketId);
     for (const old of replaced) await this.closeProducer(peer, old);
@@ -158,13 +160,12 @@ export class SfuService {
     { meetingId, producerId }: Ref & { producerId: string },
     action: 'pause' | 'resume' | 'close',
   ): Promise<void> {
-    const { peer, node: primary } = await this.peer(socketId, meetingId);
+    const { peer } = await this.peer(socketId, meetingId);
     const producer = peer.producers.get(producerId);
     if (!producer) throw new AppError('not_found', 'no such producer of yours', 'producerId');
     if (action === 'close') return this.closeProducer(peer, producerId);
-    const node = producer.nodeId ? this.placement.node(producer.nodeId) : primary;
     const paused = action === 'pause';
-    await new ProducerRef(meetingId, producerId, node).setPaused(paused);
+    await producer.ref.setPaused(paused);
     producer.paused = paused;
     await this.deps.pipes.followPause(meetingId, producerId, paused);
     await this.deps.store.setProducerPaused(meetingId, producerId, paused);
@@ -175,10 +176,11 @@ export class SfuService {
   /** Closes one of the peer's producers (on its node); the others are told. */
   private async closeProducer(peer: LocalSfuPeer, producerId: string): Promise<void> {
     const { meetingId } = peer;
-    const node = this.placement.node(peer.producers.get(producerId)?.nodeId ?? peer.nodeId);
-    if (!node.reachable) throw new AppError('unavailable', 'a media node of the meeting is not reachable');
-    this.deps.local.removeProducer(peer, producerId);
-    await new ProducerRef(meetingId, producerId, node).close();
+    const producer = peer.producers.get(producerId);
+    if (!producer) return;
+    if (!producer.ref.node.reachable) throw new AppError('unavailable', 'a media node of the meeting is not reachable');
+    // Forgotten here at once (its `close`), then closed on its node.
+    await producer.ref.close();
     await this.deps.store.removeProducer(meetingId, producerId);
     this.deps.notify.producerClosed({ meetingId, producerId, peerId: peer.peerId }, peer.socketId);
   }
@@ -200,7 +202,7 @@ export class SfuService {
   ): Promise<SfuConsumerInfo> {
     const target = await this.ownTransport(socketId, meetingId, transportId, 'recv', true);
     const producer = await this.deps.store.getProducer(meetingId, producerId);
-    return this.consumeOn(target, transportId, producerId, producer, rtpCapabilities);
+    return this.consumeOn(target, producerId, producer, rtpCapabilities);
   }
 
   /**
@@ -209,31 +211,29 @@ export class SfuService {
    */
   async consumeOn(
     target: OwnTransport,
-    transportId: string,
     producerId: string,
     producer: StoredProducer | null | undefined,
     rtpCapabilities: SfuConsume['rtpCapabilities'],
   ): Promise<SfuConsumerInfo> {
-    const { peer, node } = target;
-    const nodeId = node.id;
+    const { peer, transport } = target;
+    const nodeId = transport.ref.node.id;
     const { meetingId } = peer;
     if (!producer) throw new AppError('not_found', 'no such producer in this meeting', 'producerId');
     if (producer.peerId === peer.peerId)
       throw new AppError('bad_request', 'producerId: cannot consume your own producer', 'producerId');
     const release = this.caps.reserveConsumer(peer, producerId);
-    const c = await (async () => {
+    const { consumer, created: c } = await (async () => {
       const appData = { peerId: producer.peerId, source: producer.source };
       await this.deps.pipes.ensurePiped(meetingId, producerId, producer.nodeId ?? peer.nodeId, nodeId, appData);
-      return node.call('consume', { meetingId, transportId, producerId, rtpCapabilities, paused: true });
+      return transport.ref.consume({ producerId, rtpCapabilities, paused: true });
     })().finally(release);
-    await this.requireCurrent(peer, () => node.tryCall('closeConsumer', { meetingId, consumerId: c.id }));
-    const onNode = nodeId !== peer.nodeId ? { nodeId } : {};
-    this.deps.local.addConsumer(peer, c.id, {
+    await this.requireCurrent(peer, () => consumer.node.tryCall('closeConsumer', { meetingId, consumerId: c.id }));
+    this.deps.local.addConsumer(peer, {
       producerId,
       peerId: producer.peerId,
       kind: c.kind,
       hidden: false,
-      ...onNode,
+      ref: consumer,
     });
     return {
       consumerId: c.id,
@@ -269,13 +269,13 @@ export class SfuService {
    * hidden tiles are paused. Audio is never paused here. Unknown consumer ids are skipped.
    */
   async reportTiles(socketId: string, { meetingId, tiles }: SfuReportTiles): Promise<{ applied: number }> {
-    const { peer, node } = await this.peer(socketId, meetingId);
+    const { peer } = await this.peer(socketId, meetingId);
     let applied = 0;
     await Promise.all(
       tiles.map(async (tile) => {
         const consumer = peer.consumers.get(tile.consumerId);
         if (!consumer || consumer.kind !== 'video') return;
-        const ref = this.consumerRef(peer, tile.consumerId, node)!;
+        const { ref } = consumer;
         if (tile.visible) {
           await ref.setPreferredLayers(spatialLayerForHeight(tile.height));
           await ref.resume();
@@ -353,25 +353,14 @@ export class SfuService {
     if (direction && transport.direction !== direction) {
       throw new AppError('bad_request', `transportId: not a ${direction} transport`, 'transportId');
     }
-    return { peer: found.peer, node: transport.nodeId ? this.placement.node(transport.nodeId) : found.node };
+    return { peer: found.peer, transport };
   }
 
   private async ownConsumer(socketId: string, meetingId: string, consumerId: string): Promise<ConsumerRef> {
     const found = await this.peer(socketId, meetingId);
-    const consumer = this.consumerRef(found.peer, consumerId, found.node);
+    const consumer = found.peer.consumers.get(consumerId);
     if (!consumer) throw new AppError('not_found', 'no such consumer of yours', 'consumerId');
-    return consumer;
-  }
-
-  /** One of the peer's consumers, on its node (`primary`: the peer's primary node, already looked up). */
-  consumerRef(peer: LocalSfuPeer, consumerId: string, primary: MediaNodeRef): ConsumerRef | undefined {
-    const consumer = peer.consumers.get(consumerId);
-    if (!consumer) return undefined;
-    return new ConsumerRef(
-      peer.meetingId,
-      consumerId,
-      consumer.nodeId ? this.placement.node(consumer.nodeId) : primary,
-    );
+    return consumer.ref;
   }
 
   /**

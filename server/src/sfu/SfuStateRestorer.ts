@@ -27,7 +27,7 @@ export class SfuStateRestorer {
           source: producer.source,
           paused: producer.paused,
           socketId: peer.socketId,
-          nodeId: producer.nodeId ?? peer.nodeId,
+          nodeId: producer.ref.node.id,
         });
         restored++;
       }

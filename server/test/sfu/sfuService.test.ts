@@ -136,7 +136,7 @@ describe('SfuService on in-memory stores and fake media nodes', () => {
     sfu.media.node('n1').consumers = 10;
     const { producerId, recv, consume } = await twoPeers(sfu);
     expect(sfu.media.callsOf('createWebRtcTransport', 'n2')).toHaveLength(1);
-    expect(sfu.local.get('peer-s2')?.transports.get(recv.transportId)?.nodeId).toBe('n2');
+    expect(sfu.local.get('peer-s2')?.transports.get(recv.transportId)?.ref.node.id).toBe('n2');
 
     await consume();
     const send = sfu.local.get('peer-s1')!;

@@ -1,33 +1,43 @@
 import type { Redis } from 'ioredis';
-import type { LocalConsumer, LocalProducer, LocalSfuPeer } from '../LocalSfuPeers.js';
+import type { LocalConsumer, LocalProducer, LocalSfuPeer, LocalTransport } from '../LocalSfuPeers.js';
 
-type TransportRecord = LocalSfuPeer['transports'] extends Map<string, infer T> ? T : never;
+/** An object's record without its ref: `nodeId` names its node when that is not the peer's `nodeId`. */
+type Kept<T extends { ref: unknown }> = Omit<T, 'ref'> & { nodeId?: string };
+
+export type KeptTransport = Kept<LocalTransport>;
+export type KeptProducer = Kept<LocalProducer>;
+export type KeptConsumer = Kept<LocalConsumer>;
 
 /**
  * A peer's SFU objects left on the media nodes by an instance stopping for a deploy, for the
  * instance its client resumes on to adopt (SfuHandOver). The same fields as LocalSfuPeer, minus
- * the socket (a new one adopts it).
+ * the socket (a new one adopts it), each object's ref replaced by its node's id (JSON in Redis;
+ * the adopting instance rebuilds the refs).
  */
 export interface KeptSfuPeer {
   meetingId: string;
   peerId: string;
   userId: string;
   nodeId: string;
-  transports: Array<[string, TransportRecord]>;
-  producers: Array<[string, LocalProducer]>;
-  consumers: Array<[string, LocalConsumer]>;
+  transports: Array<[string, KeptTransport]>;
+  producers: Array<[string, KeptProducer]>;
+  consumers: Array<[string, KeptConsumer]>;
 }
 
 export function keptOf(peer: LocalSfuPeer): KeptSfuPeer {
   const { meetingId, peerId, userId, nodeId } = peer;
+  const kept = <T extends { ref: { id: string; node: { id: string } } }>({ ref, ...record }: T): [string, Kept<T>] => [
+    ref.id,
+    { ...record, ...(ref.node.id !== nodeId ? { nodeId: ref.node.id } : {}) },
+  ];
   return {
     meetingId,
     peerId,
     userId,
     nodeId,
-    transports: [...peer.transports],
-    producers: [...peer.producers],
-    consumers: [...peer.consumers],
+    transports: [...peer.transports.values()].map(kept),
+    producers: [...peer.producers.values()].map(kept),
+    consumers: [...peer.consumers.values()].map(kept),
   };
 }
 

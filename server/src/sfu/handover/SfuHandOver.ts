@@ -1,5 +1,8 @@
 import type { Logger } from '../../logger.js';
-import { rebase, type LocalSfuPeer } from '../LocalSfuPeers.js';
+import type { LocalSfuPeer } from '../LocalSfuPeers.js';
+import { ConsumerRef } from '../media/ConsumerRef.js';
+import { ProducerRef } from '../media/ProducerRef.js';
+import { TransportRef } from '../media/TransportRef.js';
 import type { SfuService } from '../SfuService.js';
 import type { SfuServiceDeps } from '../SfuServiceDeps.js';
 import type { StoredProducer } from '../SfuStore.js';
@@ -88,7 +91,7 @@ export class SfuHandOver {
     const live = new Set(producers.map((p) => p.producerId));
     for (const [consumerId, consumer] of [...peer.consumers]) {
       if (live.has(consumer.producerId)) continue;
-      this.deps.local.removeConsumer(peer, consumerId);
+      consumer.ref.markClosed();
       this.deps.notify.consumerClosed(socketId, { meetingId, consumerId, producerId: consumer.producerId });
     }
     const consumed = new Set([...peer.consumers.values()].map((c) => c.producerId));
@@ -112,17 +115,22 @@ export class SfuHandOver {
     return kept.producers.every(([producerId]) => listed.has(producerId));
   }
 
-  /** The kept objects into this instance's record of the peer (a new record: it holds nothing yet). */
+  /**
+   * The kept objects into this instance's record of the peer (a new record: it holds nothing yet),
+   * each with a ref rebuilt on its node: the peer's kept node unless the record names another.
+   * The peer's `nodeId` stays the meeting's current node (it may have moved meanwhile: a drain).
+   */
   private install(peer: LocalSfuPeer, kept: KeptSfuPeer): void {
-    const { local } = this.deps;
+    const { local, placement } = this.deps;
     local.reset(peer);
-    const primary = peer.nodeId;
-    peer.nodeId = kept.nodeId;
-    for (const [id, transport] of kept.transports) peer.transports.set(id, transport);
-    for (const [id, producer] of kept.producers) local.addProducer(peer, id, producer);
-    for (const [id, consumer] of kept.consumers) local.addConsumer(peer, id, consumer);
-    // The meeting moved meanwhile (a drain): what was kept stays pinned to its node.
-    rebase(peer, primary);
+    const { meetingId } = kept;
+    const node = (nodeId: string | undefined) => placement.node(nodeId ?? kept.nodeId);
+    for (const [id, { nodeId, ...t }] of kept.transports)
+      local.addTransport(peer, { ...t, ref: new TransportRef(meetingId, id, node(nodeId)) });
+    for (const [id, { nodeId, ...p }] of kept.producers)
+      local.addProducer(peer, { ...p, ref: new ProducerRef(meetingId, id, node(nodeId)) });
+    for (const [id, { nodeId, ...c }] of kept.consumers)
+      local.addConsumer(peer, { ...c, ref: new ConsumerRef(meetingId, id, node(nodeId)) });
   }
 
   /** Closes what was kept on its nodes (its producers leave the meeting's list; the others are told). */

@@ -1,13 +1,7 @@
-import type { MediaNodeRef } from './MediaNodeRef.js';
+import { RemoteObjectRef } from './RemoteObjectRef.js';
 
 /** A consumer on a media node (a participant receiving one producer), reached through its node. */
-export class ConsumerRef {
-  constructor(
-    readonly meetingId: string,
-    readonly id: string,
-    readonly node: MediaNodeRef,
-  ) {}
-
+export class ConsumerRef extends RemoteObjectRef {
   async pause(): Promise<void> {
     await this.node.call('pauseConsumer', { meetingId: this.meetingId, consumerId: this.id });
   }
