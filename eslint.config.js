@@ -1,5 +1,5 @@
 // ESLint: typescript-eslint's type-checked rules over every workspace. Formatting is Prettier's
-// (`npm run format:check`); layer rules are dependency-cruiser's (`.dependency-cruiser.cjs`).
+// (`prettier --check`, in `npm test` and `npm run lint`); layer rules are dependency-cruiser's (`.dependency-cruiser.cjs`).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
