@@ -26,6 +26,22 @@ let second: MediaNodeProcess | undefined;
 const users: TestUser[] = [];
 const peers = new Map<TestUser, string>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Keeps the page's `[meeting ...]` console lines with the time they were written (ms since the
+ * epoch), in `window.__meetingLines`; they are still printed.
+ */
+const RECORD_MEETING_LINES = `(() => {
+  if (window.__meetingLines) return;
+  window.__meetingLines = [];
+  for (const level of ['debug', 'info', 'warn']) {
+    const print = console[level].bind(console);
+    console[level] = (...args) => {
+      if (typeof args[0] === 'string' && args[0].startsWith('[meeting'))
+        window.__meetingLines.push({ at: Date.now(), text: args.filter((arg) => typeof arg === 'string').join(' ') });
+      print(...args);
+    };
+  }
+})()`;
 const othersOf = (user: TestUser) => [...peers].filter(([other]) => other !== user).map(([, peerId]) => ({ peerId }));
 
 async function waitForSingleSfu(user: TestUser, timeoutMs = 45_000): Promise<void> {
@@ -83,20 +99,22 @@ describe.skipIf(!SFU_SERVER_PRESENT)('a media node drained under a browser SFU m
     for (let i = 0; i < 100 && (await seen()) < 2; i++) await sleep(200);
     expect(await seen()).toBe(2);
 
-    // The pages' own timeline of the move (debug=meeting lines), in ms after SIGTERM.
-    const timeline: string[] = [];
-    let sentAt = Date.now();
+    // The pages' own timeline of the move (their debug=meeting lines, stamped in the page), and
+    // how many console events reached puppeteer (the timeline came back empty in earlier runs).
+    const consoleEvents = new Map<TestUser, { all: number; meeting: number }>();
     for (const user of users) {
       // The page may have dropped ?debug=meeting from its address: the debug lines read this too.
       await inPage(user.page, `localStorage.setItem('parley.debug', 'meeting')`);
+      await inPage(user.page, RECORD_MEETING_LINES);
+      const counts = { all: 0, meeting: 0 };
+      consoleEvents.set(user, counts);
       user.page.on('console', (message) => {
-        const text = message.text();
-        if (text.startsWith('[meeting') && /migrat|draining|switched|sfu run/.test(text))
-          timeline.push(`${Date.now() - sentAt} ms ${user.username}: ${text}`);
+        counts.all++;
+        if (message.text().startsWith('[meeting')) counts.meeting++;
       });
     }
     for (const user of users) expect(await startFreezeMonitor(user.page)).toBe(2);
-    sentAt = Date.now();
+    const sentAt = Date.now();
     process.kill(harness.media!.pid, 'SIGTERM');
     const exit = await Promise.race([harness.media!.exited, sleep(60_000).then(() => null)]);
     const exitedMs = Date.now() - sentAt;
@@ -109,9 +127,28 @@ describe.skipIf(!SFU_SERVER_PRESENT)('a media node drained under a browser SFU m
     console.log(
       `[sfu drain] 3 pages: drained node exited after ${exitedMs} ms; longest remote-video freeze ${longest} ms (goal < 500 ms); per video ${JSON.stringify(freezes.map((entry) => entry.frameGapMs))}`,
     );
-    console.log(`[sfu drain] page timeline:\n${timeline.join('\n')}`);
+    const timeline: Array<{ at: number; line: string }> = [];
+    for (const user of users) {
+      const lines = await inPage<Array<{ at: number; text: string }>>(user.page, 'window.__meetingLines || []');
+      for (const { at, text } of lines)
+        if (/migrat|draining|switch|swapped|sfu run|produced|shows|closing|reset/.test(text))
+          timeline.push({ at, line: `${at - sentAt} ms ${user.username}: ${text}` });
+    }
+    timeline.sort((a, b) => a.at - b.at);
     console.log(
-      `[sfu drain] per video (ms after the monitor started): ${JSON.stringify(freezes.map(({ frameGapMs, gapEndMs, swapAtMs }) => ({ frameGapMs, gapEndMs, swapAtMs })))}`,
+      `[sfu drain] console events per page (all / [meeting ...]): ${users.map((user) => `${user.username} ${consoleEvents.get(user)?.all}/${consoleEvents.get(user)?.meeting}`).join(', ')}`,
+    );
+    console.log(`[sfu drain] page timeline (ms after SIGTERM):\n${timeline.map((entry) => entry.line).join('\n')}`);
+    const nameOf = (peerId: string) => [...peers].find(([, id]) => id === peerId)?.[0].username ?? peerId;
+    const after = (at: number) => at - sentAt;
+    console.log(
+      `[sfu drain] per video (ms after SIGTERM: when the frame clock's longest gap ended, every track swap): ${freezes
+        .map((entry, index) => {
+          const viewer = users[Math.floor(index / 2)]!.username;
+          const gapEnd = entry.frameGapEndAt === null ? 'open' : after(entry.frameGapEndAt);
+          return `${viewer} sees ${nameOf(entry.peerId)}: ${entry.frameGapMs} ms ending ${gapEnd}, swaps ${entry.swapsAt.map(after).join(',')}`;
+        })
+        .join('; ')}`,
     );
     expect(freezes).toHaveLength(6);
     for (const entry of freezes) {

@@ -62,6 +62,9 @@ export class SessionSwitches {
     // show this page over the old node until they have switched too (ModeSwitch waits on holding).
     const old = transports.current();
     const release = old?.retain?.();
+    // The producers consumed before the move: the old session also consumes the senders' new
+    // producers once they are announced, which are no old ones.
+    const olds = old?.consumedProducers?.(false) ?? new Set<string>();
     const session = this.newSession('sfu');
     if (!session) {
       release?.();
@@ -74,12 +77,13 @@ export class SessionSwitches {
     let swappedAt: number | null = null;
     // The new session may show a sender's old producer piped from the draining node (same id as
     // in the old session) until its new one carries media: that sender may not stop it yet.
-    const showsOldProducers = () => {
-      const olds = old?.consumedProducers?.(false);
-      return [...(session.consumedProducers?.(true) ?? [])].some((producerId) => olds?.has(producerId));
-    };
+    const showsOldProducers = () =>
+      [...(session.consumedProducers?.(true) ?? [])].some((producerId) => olds.has(producerId));
     const check = () => {
-      if (swappedAt === null && transports.swapped()) swappedAt = Date.now();
+      if (swappedAt === null && transports.swapped()) {
+        swappedAt = Date.now();
+        log.info(`swapped after ${swappedAt - startedAt} ms`);
+      }
       const settled = swappedAt !== null && (!showsOldProducers() || Date.now() - swappedAt >= NEW_PRODUCERS_WAIT_MS);
       const done = settled || transports.current() !== session;
       if (!done && Date.now() - startedAt < MIGRATE_GIVE_UP_MS) {

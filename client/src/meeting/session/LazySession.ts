@@ -6,7 +6,9 @@ import type { MeetingSession, PeerStats, RemoteMedia, TileReport } from './Meeti
 /**
  * A session whose code is loaded on first use (the SFU one brings mediasoup-client, which mesh
  * calls never need). Calls made before it is loaded are replayed in order; `media()` and
- * `activeSpeaker()` are reactive to the load.
+ * `activeSpeaker()` are reactive to the load. The optional parts of a switch (holding, retain,
+ * consumedProducers, handOff, arrived, awaiting) reach the loaded session too: without them a
+ * drain move would neither keep the old session sending nor wait for the new producers.
  */
 export class LazySession implements MeetingSession {
   private inner: MeetingSession | null = null;
@@ -56,6 +58,40 @@ export class LazySession implements MeetingSession {
   activeSpeaker(): string | null {
     this.loaded[0]();
     return this.inner?.activeSpeaker?.() ?? null;
+  }
+
+  handOff(peerId: string): void {
+    this.inner?.handOff?.(peerId);
+  }
+
+  holding(): boolean {
+    return this.inner?.holding?.() ?? false;
+  }
+
+  /** Taken before the load, the hold applies once the session is there (if not released by then). */
+  retain(): () => void {
+    let release: (() => void) | undefined;
+    let released = false;
+    this.run((session) => {
+      if (!released) release = session.retain?.();
+    });
+    return () => {
+      if (released) return;
+      released = true;
+      release?.();
+    };
+  }
+
+  consumedProducers(shownOnly: boolean): ReadonlySet<string> {
+    return this.inner?.consumedProducers?.(shownOnly) ?? new Set<string>();
+  }
+
+  arrived(peerId: string): void {
+    this.inner?.arrived?.(peerId);
+  }
+
+  awaiting(): boolean {
+    return this.inner?.awaiting?.() ?? false;
   }
 
   reportTiles(tiles: TileReport[]): void {

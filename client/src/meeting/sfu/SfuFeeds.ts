@@ -36,6 +36,9 @@ export class SfuFeeds {
   private readonly version = createSignal(0, { equals: false });
   private transportState: PeerConnectionState = 'connecting';
 
+  /** `shown`: told which producers a participant's stream shows whenever that changes (debug lines). */
+  constructor(private readonly shown?: (message: string) => void) {}
+
   add(feed: Feed): void {
     this.feeds.set(feed.info.producerId, feed);
     feed.consumer.on('trackended', () => this.remove(feed.info.producerId));
@@ -133,6 +136,7 @@ export class SfuFeeds {
     const key = tracks.map((track) => track.id).join(',');
     const cached = this.streams.get(name);
     if (cached?.key === key) return cached.stream;
+    this.shown?.(`shows ${name} over ${feeds.map((feed) => feed?.info.producerId.slice(0, 8) ?? '-').join(',')}`);
     const stream = new MediaStream(tracks);
     this.streams.set(name, { key, stream });
     return stream;

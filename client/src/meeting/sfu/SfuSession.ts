@@ -25,6 +25,8 @@ const DISCONNECTED_GRACE_MS = 2000;
  * Short at first: after a worker death the replacement router is usually up within a second.
  */
 const RETRY_MS = [200, 300, 500, 1000, 2000, 4000];
+/** Numbers the sessions of this page in the debug lines (two run side by side during a move). */
+let sessionCount = 0;
 
 interface Run {
   id: number;
@@ -45,10 +47,10 @@ interface Run {
 export class SfuSession implements MeetingSession {
   readonly mode = 'sfu' as const;
   private readonly signal: SfuSignal;
-  private readonly feeds = new SfuFeeds();
+  private readonly log = meetingLog.child(`sfu ${++sessionCount}`);
+  private readonly feeds = new SfuFeeds((message) => this.log.debug(message));
   private readonly speaker = createSignal<string | null>(null);
   private readonly tiles: TileReporter;
-  private readonly log = meetingLog.child('sfu');
   private readonly stopListening: (() => void)[];
   /** Producers being consumed right now (no second consume for the same producer). */
   private readonly consuming = new Set<string>();
@@ -150,6 +152,7 @@ export class SfuSession implements MeetingSession {
     // Taken before teardown, which empties the publisher. Others stop consuming this page's
     // media at once (the server also cleans up on leave, or after `sfu:migrated`).
     const producerIds = this.run?.publisher.producerIds() ?? [];
+    this.log.debug(`closing; its producers ${producerIds.map((id) => id.slice(0, 8)).join(',')}`);
     this.teardown();
     for (const producerId of producerIds) {
       this.signal.producerAction('close', producerId).catch(() => undefined);
@@ -223,7 +226,9 @@ export class SfuSession implements MeetingSession {
         const source = MediaSourceSchema.safeParse(appData.source).data ?? (kind === 'audio' ? 'mic' : 'camera');
         const at = performance.now();
         this.signal.produce(send.id, kind, rtpParameters, source, appData.paused === true).then((producerId) => {
-          this.log.debug(`produced ${source} (run ${id}) in ${Math.round(performance.now() - at)} ms`);
+          this.log.debug(
+            `produced ${source} ${producerId.slice(0, 8)} (run ${id}) in ${Math.round(performance.now() - at)} ms`,
+          );
           callback({ id: producerId });
         }, errback);
       });
