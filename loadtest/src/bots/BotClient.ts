@@ -374,14 +374,8 @@ export class BotClient implements LoadClient {
       bitrateOut = ((this.sender.bytesSent - this.lastOut.bytes) * 8) / seconds;
       this.lastOut = { at: now, bytes: this.sender.bytesSent };
     }
-    return Promise.resolve({
-      t,
-      clientId: this.spec.id,
-      ...figures,
-      rttMs: null,
-      bitrateOut,
-      mode: this.closed ? null : this.mode,
-    });
+    const mode = this.closed ? null : this.mode;
+    return Promise.resolve({ t, clientId: this.spec.id, ...figures, rttMs: null, bitrateOut, mode });
   }
 
   async close(): Promise<void> {
