@@ -18,14 +18,15 @@ import {
  * in SFU and is reset again when a node comes back. Ports 53100-53199.
  */
 let h: SfuNodesHarness;
-const RTC = [53120, 53130];
+/** The nodes' first RTC ports as they started (moved up past ports something else held). */
+let RTC: number[] = [];
 
 beforeAll(async () => {
   h = await startSfuNodesHarness('h4loss', {
     serverPort: 53100,
     nodes: [
-      { rpcPort: 53110, rtcPort: RTC[0]! },
-      { rpcPort: 53111, rtcPort: RTC[1]! },
+      { rpcPort: 53110, rtcPort: 53120 },
+      { rpcPort: 53111, rtcPort: 53130 },
     ],
     env: {
       MESH_MAX_PARTICIPANTS: '2',
@@ -34,6 +35,7 @@ beforeAll(async () => {
       SFU_NODE_LOST_GRACE_MS: '1500',
     },
   });
+  RTC = h.nodes.map((node) => node.rtcPort!);
 }, 120_000);
 
 afterAll(async () => {
@@ -123,8 +125,9 @@ describe('a media node lost', () => {
     const afterLoss = large.sockets.map((s) => resets(s, large.meetingId));
     h.nodes[first] = await startMediaNodeProcess({
       MEDIA_WORKERS: '1',
-      MEDIA_RPC_PORT: String(53110 + first),
+      MEDIA_RPC_PORT: new URL(h.nodes[first]!.url).port,
       MEDIA_RTC_PORT: String(RTC[first]),
+      MEDIA_PUBLIC_URL: h.nodes[first]!.url, // the server knows the node by this URL
       MEDIA_LISTEN_IP: '127.0.0.1',
       MEDIA_NODE_ID: h.nodeIds[first]!,
       MEDIA_SECRET: h.secret,

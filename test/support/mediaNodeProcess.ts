@@ -32,10 +32,6 @@ export interface MediaNodeProcess {
 
 const running = new Set<MediaNodeProcess>();
 
-/**
- * Spawns `node media-workers/dist/main.js` with `env` on top of this process's environment and
- * waits until GET /health answers. Every process started here is stopped by stopAllMediaNodes().
- */
 /** True when `port` can be bound on 127.0.0.1 for both TCP and UDP right now. */
 async function portFree(port: number): Promise<boolean> {
   const tcp = await new Promise<boolean>((resolve) => {
@@ -71,17 +67,62 @@ async function freeRtcBase(wanted: number, count: number): Promise<number> {
  */
 export const TEST_MEDIA_SECRET = 'parley-test-media-secret';
 
+/** A port the OS hands out for listening on 127.0.0.1 right now (TCP and UDP free). */
+async function osFreePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: given } = probe.address() as { port: number };
+        probe.close(() => resolve(given));
+      });
+    });
+    if (await portFree(port)) return port;
+  }
+}
+
+/**
+ * The ports a start tries: MEDIA_RPC_PORT as asked unless something holds it (then one the OS
+ * hands out), MEDIA_RTC_PORT moved up past busy ports. After a start lost a race for a port
+ * (EADDRINUSE: an outgoing connection of any process took it between the check and the bind),
+ * `retry` picks both afresh. A caller's MEDIA_PUBLIC_URL pins the RPC port.
+ */
+async function portsFor(env: Record<string, string>, retry: number): Promise<Record<string, string>> {
+  const next = { ...env };
+  const rpc = Number(env.MEDIA_RPC_PORT);
+  if (/^\d+$/.test(env.MEDIA_RPC_PORT ?? '') && !env.MEDIA_PUBLIC_URL && (retry > 0 || !(await portFree(rpc)))) {
+    next.MEDIA_RPC_PORT = String(await osFreePort());
+  }
+  if (env.MEDIA_RTC_PORT && /^\d+$/.test(env.MEDIA_RTC_PORT)) {
+    const count = Number(env.MEDIA_WORKERS ?? 1) || 1;
+    next.MEDIA_RTC_PORT = String(await freeRtcBase(Number(env.MEDIA_RTC_PORT) + retry * 7 * count, count));
+  }
+  return next;
+}
+
+/**
+ * Spawns `node media-workers/dist/main.js` with `env` on top of this process's environment and
+ * waits until GET /health answers; `node.url` and `node.rtcPort` are the ports it got. A start
+ * that fails on a port taken by somebody else is tried again on other ports (3 tries). Every
+ * process started here is stopped by stopAllMediaNodes().
+ */
 export async function startMediaNodeProcess(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<MediaNodeProcess> {
-  const port = Number(env.MEDIA_RPC_PORT);
-  if (env.MEDIA_RTC_PORT && /^\d+$/.test(env.MEDIA_RTC_PORT)) {
-    env = {
-      ...env,
-      MEDIA_RTC_PORT: String(await freeRtcBase(Number(env.MEDIA_RTC_PORT), Number(env.MEDIA_WORKERS ?? 1) || 1)),
-    };
+  for (let retry = 0; ; retry++) {
+    try {
+      return await spawnMediaNode(await portsFor(env, retry), timeoutMs);
+    } catch (error) {
+      const lostPortRace = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!lostPortRace || retry >= 2) throw error;
+    }
   }
+}
+
+async function spawnMediaNode(env: Record<string, string>, timeoutMs: number): Promise<MediaNodeProcess> {
+  const port = Number(env.MEDIA_RPC_PORT);
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', MEDIA_SECRET: TEST_MEDIA_SECRET, ...env },

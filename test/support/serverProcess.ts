@@ -207,11 +207,25 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 
 /**
  * Spawns `node server/dist/main.js` with its own temporary DATA_DIR and waits until /health
- * answers 200. Build first (buildServer()).
+ * answers 200. Build first (buildServer()). `options.port` is taken when free; when something
+ * else holds it (test ports sit in Linux's ephemeral range, where any outgoing connection may
+ * take one), or the start loses the port in a race (EADDRINUSE), the server gets a port from the
+ * OS instead (3 tries): read `server.url`/`server.port`, not the asked port.
  */
 export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npx tsc -b\` first`);
-  const port = options.port ?? (await freePort());
+  for (let retry = 0; ; retry++) {
+    const asked = retry === 0 ? options.port : undefined;
+    const askedFree = asked !== undefined && (await portInRange(asked, asked).catch(() => null)) === asked;
+    try {
+      return await spawnServer(options, askedFree ? asked : await freePort());
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes('EADDRINUSE')) || retry >= 2) throw error;
+    }
+  }
+}
+
+async function spawnServer(options: StartServerOptions, port: number): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-server-'));
   mkdirSync(LOG_DIR, { recursive: true });
   const name = (options.name ?? 'server').replace(/[^\w.-]/g, '_');
