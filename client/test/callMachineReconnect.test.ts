@@ -75,7 +75,7 @@ describe('a deploy hand-over (server_restarting)', () => {
     // The event held during the resumed join is applied right after it: dan gets a link too.
     expect(call.data().participants.map((p) => p.peerId)).toEqual(['p-ada', 'p-cat', 'p-dan']);
     expect(call.take()).toEqual([
-      { type: 'reconcileMesh', before: [ada, bob], now: [ada, person('p-cat')] },
+      { type: 'reconcileKept', before: [ada, bob], now: [ada, person('p-cat')] },
       { type: 'addPeer', participant: person('p-dan'), replaced: [] },
     ]);
     expect(call.data().queued).toBeNull();
@@ -101,7 +101,7 @@ describe('a deploy hand-over (server_restarting)', () => {
     call.send({ type: 'joinAck', attempt: call.attempt(), ack: adopted });
     expect(call.step()).toEqual({ name: 'inSfu' });
     expect(call.data().participants[0]).toBe(ada);
-    expect(call.types()).toEqual(['reconcileMesh']);
+    expect(call.types()).toEqual(['reconcileKept']);
   });
 
   it('SFU: a resume whose transports were not adopted starts a new session (the kept one closes)', () => {

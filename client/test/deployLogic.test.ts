@@ -6,7 +6,7 @@
  */
 import type { Participant } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { keepShownEntries, reconcileKeptMesh } from '../src/meeting/call/ServerRestartResume.js';
+import { keepShownEntries, reconcileKeptSession } from '../src/meeting/call/ServerRestartResume.js';
 import type { MeetingSession } from '../src/meeting/session/MeetingSession.js';
 
 const person = (peerId: string, name = peerId): Participant => ({
@@ -34,7 +34,18 @@ describe('a resumed join after server_restarting', () => {
       addPeer: (participant: Participant, options: { initiate: boolean }) =>
         calls.push(`add ${participant.peerId} initiate=${options.initiate}`),
     } as unknown as MeetingSession;
-    reconcileKeptMesh(session, [person('p-ada'), person('p-gone')], [person('p-ada'), person('p-new')]);
+    reconcileKeptSession(session, [person('p-ada'), person('p-gone')], [person('p-ada'), person('p-new')]);
     expect(calls).toEqual(['remove p-gone', 'add p-new initiate=true']);
+  });
+
+  it('asks a kept session to send its own state again (the SFU publisher mute) after the participants', () => {
+    const calls: string[] = [];
+    const session = {
+      removePeer: (peerId: string) => calls.push(`remove ${peerId}`),
+      addPeer: (participant: Participant) => calls.push(`add ${participant.peerId}`),
+      resync: () => calls.push('resync'),
+    } as unknown as MeetingSession;
+    reconcileKeptSession(session, [person('p-ada')], [person('p-ada'), person('p-new')]);
+    expect(calls).toEqual(['add p-new', 'resync']);
   });
 });

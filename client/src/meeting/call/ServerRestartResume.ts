@@ -11,14 +11,17 @@ import type { MeetingSession } from '../session/MeetingSession.js';
  */
 
 /**
- * Brings a kept mesh session in line with the participants the resumed join lists: links to
- * those who left meanwhile close, newcomers are called.
+ * Brings a kept session (mesh links, or SFU transports the server adopted) in line with the
+ * participants the resumed join lists: links to those who left meanwhile close, newcomers are
+ * called; then what the server may have missed of this page's own state while the socket was
+ * away is sent again (`resync`).
  */
-export function reconcileKeptMesh(session: MeetingSession, before: Participant[], now: Participant[]): void {
+export function reconcileKeptSession(session: MeetingSession, before: Participant[], now: Participant[]): void {
   const stillThere = new Set(now.map((p) => p.peerId));
   const known = new Set(before.map((p) => p.peerId));
   for (const participant of before) if (!stillThere.has(participant.peerId)) session.removePeer(participant.peerId);
   for (const participant of now) if (!known.has(participant.peerId)) session.addPeer(participant, { initiate: true });
+  session.resync?.();
 }
 
 /**

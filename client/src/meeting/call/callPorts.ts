@@ -11,7 +11,7 @@ import { IceServerSource } from './IceServerSource.js';
 import type { CallEvent } from './machine/CallEvent.js';
 import type { CallPorts } from './machine/CallPorts.js';
 import type { ModeSwitch } from './ModeSwitch.js';
-import { reconcileKeptMesh } from './ServerRestartResume.js';
+import { reconcileKeptSession } from './ServerRestartResume.js';
 import type { SessionSwitches } from './SessionSwitches.js';
 
 /** A join may wait in a locked meeting's lobby (60 s on the server) before it is answered. */
@@ -111,9 +111,9 @@ export function createCallPorts(deps: CallPortDeps): CallPorts {
       if (!session) return dispatch({ type: 'sessionUnsupported', mode: ack.mode });
       for (const participant of participants) session.addPeer(participant, { initiate: true });
     },
-    reconcileMesh: ({ before, now }) => {
+    reconcileKept: ({ before, now }) => {
       const kept = transports.current();
-      if (kept) reconcileKeptMesh(kept, before, now);
+      if (kept) reconcileKeptSession(kept, before, now);
     },
     addPeer: ({ participant, replaced }) => {
       for (const session of transports.sessions()) {

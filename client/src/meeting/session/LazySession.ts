@@ -7,7 +7,7 @@ import type { MeetingSession, PeerStats, RemoteMedia, TileReport } from './Meeti
  * A session whose code is loaded on first use (the SFU one brings mediasoup-client, which mesh
  * calls never need). Calls made before it is loaded are replayed in order; `media()` and
  * `activeSpeaker()` are reactive to the load. The optional parts of a switch (holding, retain,
- * consumedProducers, handOff, arrived, awaiting) reach the loaded session too: without them a
+ * consumedProducers, handOff, arrived, awaiting) and `resync` reach the loaded session too: without them a
  * drain move would neither keep the old session sending nor wait for the new producers.
  */
 export class LazySession implements MeetingSession {
@@ -58,6 +58,10 @@ export class LazySession implements MeetingSession {
   activeSpeaker(): string | null {
     this.loaded[0]();
     return this.inner?.activeSpeaker?.() ?? null;
+  }
+
+  resync(): void {
+    this.run((session) => session.resync?.());
   }
 
   handOff(peerId: string): void {

@@ -51,6 +51,12 @@ export interface MeetingSession {
   arrived?(peerId: string): void;
   /** During a switch to this session: some participant has not yet shown this page over it. */
   awaiting?(): boolean;
+  /**
+   * A resumed join kept this session (the server adopted it after a deploy): tell the server
+   * again what this page's own state is. SFU: a mute or unmute whose `sfu:pause_producer` /
+   * `sfu:resume_producer` was lost while the socket was away is sent again.
+   */
+  resync?(): void;
   /** Restarts ICE on every connection (support, tests); the transport renegotiates. */
   restartConnections?(): void;
   /** The participant speaking now (SFU only), reactive; null when unknown. */

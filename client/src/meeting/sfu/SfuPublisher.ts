@@ -14,10 +14,15 @@ const SOURCE_NAME: Record<LocalSource, 'mic' | 'camera' | 'screen'> = {
  * screen), kept in step with LocalMedia. Mute and camera-off pause the producer (and tell the
  * server, which pauses its consumers); a new device replaces the track; a screen share that
  * ends closes its producer. The tracks belong to LocalMedia: producers never stop or disable
- * them (the mesh links of a mode switch may still be sending them).
+ * them (the mesh links of a mode switch may still be sending them). What the server was told of
+ * each producer's pause is kept apart from the local pause: a `sfu:pause_producer` or
+ * `sfu:resume_producer` that failed (the socket away in a deploy, a timeout) is sent again at
+ * the next change or `resync()`, so an unmute in a hiccup does not stay unheard.
  */
 export class SfuPublisher {
   private readonly producers = new Map<LocalSource, types.Producer>();
+  /** Per producer: the pause state the server last accepted. */
+  private readonly announced = new WeakMap<types.Producer, boolean>();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -39,6 +44,11 @@ export class SfuPublisher {
     this.closed = true;
     for (const producer of this.producers.values()) producer.close();
     this.producers.clear();
+  }
+
+  /** Sends the server again whatever it has not accepted yet (after a resumed join). */
+  resync(): void {
+    this.sync();
   }
 
   producerIds(): string[] {
@@ -93,12 +103,16 @@ export class SfuPublisher {
     if (paused !== producer.paused) {
       if (paused) producer.pause();
       else producer.resume();
+    }
+    if (this.announced.get(producer) !== paused) {
       await this.signal.producerAction(paused ? 'pause' : 'resume', producer.id);
+      this.announced.set(producer, paused);
     }
   }
 
   private async produce(source: LocalSource, track: MediaStreamTrack): Promise<types.Producer> {
     const isCamera = source === 'camera';
+    const startPaused = this.wantsPaused(source); // sent with sfu:produce
     const vp8 = this.device.rtpCapabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === 'video/vp8');
     const producer = await this.transport.produce({
       track,
@@ -110,9 +124,10 @@ export class SfuPublisher {
         : {}),
       ...(track.kind === 'video' && vp8 ? { codec: vp8 } : {}),
       ...(source === 'audio' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
-      appData: { source: SOURCE_NAME[source], paused: this.wantsPaused(source) },
+      appData: { source: SOURCE_NAME[source], paused: startPaused },
     });
-    if (this.wantsPaused(source)) producer.pause();
+    if (startPaused) producer.pause();
+    this.announced.set(producer, startPaused);
     producer.on('trackended', () => this.sync());
     return producer;
   }

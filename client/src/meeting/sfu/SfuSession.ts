@@ -140,6 +140,10 @@ export class SfuSession implements MeetingSession {
     };
   }
 
+  resync(): void {
+    this.run?.publisher.resync();
+  }
+
   consumedProducers(shownOnly: boolean): ReadonlySet<string> {
     return this.closed ? new Set() : this.feeds.producerIds(shownOnly);
   }

@@ -18,7 +18,7 @@ export type CallCommand =
   /** A fresh transport of the ack's mode for `participants` (→ `sessionUnsupported` if none). */
   | { type: 'startSession'; ack: JoinMeetingResult; participants: Participant[] }
   /** A resumed join: the kept mesh links follow the participants listed now. */
-  | { type: 'reconcileMesh'; before: Participant[]; now: Participant[] }
+  | { type: 'reconcileKept'; before: Participant[]; now: Participant[] }
   | { type: 'addPeer'; participant: Participant; replaced: string[] }
   | { type: 'removePeer'; peerId: string }
   /** meeting_mode: make-before-break to a session of `mode` (→ `switched`, or `sessionUnsupported`). */

@@ -83,7 +83,7 @@ export const joinAck: TransitionRow<CallEventOf<'joinAck'>> = {
       return to(
         kept ?? { name: settledIn(ack.mode) },
         settled,
-        [{ type: 'reconcileMesh', before: data.participants, now: others }],
+        [{ type: 'reconcileKept', before: data.participants, now: others }],
         replay,
       );
     }
