@@ -185,4 +185,17 @@ describe('server /metrics parsing', () => {
     });
     expect(sample.eventLoopLagMs).toBeCloseTo(15);
   });
+
+  it("prefers Parley's event-loop delay (the 10 ms timer interval taken out) to prom-client's p99", () => {
+    const text = [
+      '# TYPE nodejs_eventloop_lag_p99_seconds gauge',
+      'nodejs_eventloop_lag_p99_seconds 0.015',
+      '# TYPE parley_event_loop_delay_seconds gauge',
+      'parley_event_loop_delay_seconds{quantile="0.5"} 0.0001',
+      'parley_event_loop_delay_seconds{quantile="0.99"} 0.005',
+      'parley_event_loop_delay_seconds{quantile="max"} 0.008',
+      '',
+    ].join('\n');
+    expect(parseServerMetrics(text, 1000).eventLoopLagMs).toBeCloseTo(5);
+  });
 });

@@ -1,4 +1,5 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerEventLoopDelay } from './eventLoopDelay.js';
 
 /** The instruments the core records into; features add their own to the same registry. */
 export interface CoreInstruments {
@@ -11,10 +12,11 @@ export interface Metrics {
   instruments: CoreInstruments;
 }
 
-/** One registry per server instance, with the default process metrics. */
+/** One registry per server instance, with the default process metrics and the event loop's delay. */
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerEventLoopDelay(registry);
   const httpRequestDuration = new Histogram({
     name: 'parley_http_request_duration_seconds',
     help: 'HTTP request duration by method, matched route and status',

@@ -26,7 +26,15 @@ export function parseServerMetrics(text: string, t: number): ServerSample & { cp
     if (Number.isFinite(value)) workerCpu[`${metric.labels?.node ?? '?'}/${metric.labels?.worker ?? '?'}`] = value;
   }
   const cpus = Object.values(workerCpu);
-  const lag = total(families, 'nodejs_eventloop_lag_p99_seconds') ?? total(families, 'nodejs_eventloop_lag_seconds');
+  // Parley's own delay (the timer's interval taken out: idle reads 0); prom-client's p99 counts the
+  // 10 ms interval itself, so older servers read 10 ms more than their lag.
+  const delayP99 = family(families, 'parley_event_loop_delay_seconds')?.metrics.find(
+    (m) => m.labels?.quantile === '0.99',
+  );
+  const lag =
+    (delayP99 ? Number(delayP99.value) : null) ??
+    total(families, 'nodejs_eventloop_lag_p99_seconds') ??
+    total(families, 'nodejs_eventloop_lag_seconds');
   return {
     t,
     ok: true,
