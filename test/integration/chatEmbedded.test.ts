@@ -5,13 +5,14 @@
 import type { Contact, Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
-import { api, registerUser, TestClient, type TestUser } from './chatSupport.js';
+import { api, registerUser, type TestUser } from './chatSupport.js';
+import { connectSocket, expectOk, TestSocket } from './testSocket.js';
 
 describe('chat on an embedded single instance', () => {
   let server: ServerProcess;
   let alice: TestUser;
   let bob: TestUser;
-  const clients: TestClient[] = [];
+  const clients: TestSocket[] = [];
 
   beforeAll(async () => {
     buildServer();
@@ -29,7 +30,7 @@ describe('chat on an embedded single instance', () => {
   });
 
   it('adds a contact, delivers, pages history, counts unread and tracks presence', async () => {
-    const bobSocket = await TestClient.connect(server.url, bob.token);
+    const bobSocket = await connectSocket(server.url, bob.token);
     clients.push(bobSocket);
     const added = await api<{ contact: Contact }>(server.url, 'POST', '/api/contacts', {
       token: alice.token,
@@ -39,21 +40,21 @@ describe('chat on an embedded single instance', () => {
     expect(added.body.contact.online).toBe(true);
     const conversationId = added.body.contact.conversationId;
 
-    const aliceSocket = await TestClient.connect(server.url, alice.token);
+    const aliceSocket = await connectSocket(server.url, alice.token);
     clients.push(aliceSocket);
     expect(await bobSocket.waitFor('presence')).toMatchObject({ userId: alice.id, status: 'online' });
 
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const ack = await aliceSocket.requestOk('message', { conversationId, clientId: `e${i}`, text: `embedded ${i}` });
+      const ack = await expectOk(aliceSocket, 'message', { conversationId, clientId: `e${i}`, text: `embedded ${i}` });
       expect(ack.ok).toBe(true);
       ids.push(ack.message.id);
     }
-    const again = await aliceSocket.requestOk('message', { conversationId, clientId: 'e0', text: 'again' });
+    const again = await expectOk(aliceSocket, 'message', { conversationId, clientId: 'e0', text: 'again' });
     expect(again.message.id).toBe(ids[0]);
     expect(ids.map(BigInt)).toEqual([...ids.map(BigInt)].sort((x, y) => (x < y ? -1 : 1)));
     await bobSocket.waitFor('message', (p) => p.message.id === ids[2]);
-    expect(bobSocket.events('message')).toHaveLength(3);
+    expect(bobSocket.all('message')).toHaveLength(3);
 
     const page = await api<{ messages: Message[] }>(
       server.url,
@@ -64,7 +65,7 @@ describe('chat on an embedded single instance', () => {
       },
     );
     expect(page.body.messages.map((m) => m.id)).toEqual(ids.slice(0, 2));
-    const read = await bobSocket.request('mark_read', { conversationId, messageId: ids[0]! });
+    const read = await bobSocket.ack('mark_read', { conversationId, messageId: ids[0]! });
     expect(read).toEqual({ ok: true, conversationId, messageId: ids[0], unreadCount: 2 });
     const listed = await api<{ conversations: Conversation[] }>(server.url, 'GET', '/api/conversations', {
       token: bob.token,

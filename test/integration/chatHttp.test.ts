@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Contact, Conversation, ErrorBody, Message, User } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, registerUser, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
+import { api, registerUser, startCluster, type Cluster, type TestUser } from './chatSupport.js';
+import { connectSocket, expectOk, TestSocket } from './testSocket.js';
 
 describe('chat over HTTP, two instances', () => {
   let cluster: Cluster;
@@ -16,7 +17,7 @@ describe('chat over HTTP, two instances', () => {
   let bob: TestUser;
   let carol: TestUser;
   let mallory: TestUser;
-  const clients: TestClient[] = [];
+  const clients: TestSocket[] = [];
 
   beforeAll(async () => {
     cluster = await startCluster('chat_http', [3301, 3302]);
@@ -45,7 +46,7 @@ describe('chat over HTTP, two instances', () => {
   });
 
   it('adds mutual contacts with one direct conversation, and reports their presence', async () => {
-    const bobOnline = await TestClient.connect(b, bob.token);
+    const bobOnline = await connectSocket(b, bob.token);
     clients.push(bobOnline);
     const added = await api<{ contact: Contact }>(a, 'POST', '/api/contacts', {
       token: alice.token,
@@ -130,11 +131,11 @@ describe('chat over HTTP, two instances', () => {
         body: { title: 'History', memberIds: [alice.id] },
       })
     ).body.conversation;
-    const bobSocket = await TestClient.connect(a, bob.token);
+    const bobSocket = await connectSocket(a, bob.token);
     clients.push(bobSocket);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const ack = await bobSocket.requestOk('message', {
+      const ack = await expectOk(bobSocket, 'message', {
         conversationId: group.id,
         clientId: `h${i}`,
         text: `line ${i}`,

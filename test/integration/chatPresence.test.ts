@@ -6,7 +6,8 @@
  */
 import type { Contact } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
+import { api, registerUser, sleep, startCluster, type Cluster, type TestUser } from './chatSupport.js';
+import { TestSocket, connectSocket } from './testSocket.js';
 
 // Short enough to see the sweep quickly, long enough that a busy 2-core machine (a browser test
 // just before) does not miss a refresh and flap a live user offline.
@@ -20,15 +21,15 @@ describe('presence across instances', () => {
   let alice: TestUser;
   let bob: TestUser;
   let stranger: TestUser;
-  let bobWatching: TestClient;
-  let strangerWatching: TestClient;
-  const clients: TestClient[] = [];
+  let bobWatching: TestSocket;
+  let strangerWatching: TestSocket;
+  const clients: TestSocket[] = [];
   const connect = async (base: string, user: TestUser) => {
-    const client = await TestClient.connect(base, user.token);
+    const client = await connectSocket(base, user.token);
     clients.push(client);
     return client;
   };
-  const aliceEvents = () => bobWatching.events('presence', (p) => p.userId === alice.id);
+  const aliceEvents = () => bobWatching.all('presence', (p) => p.userId === alice.id);
   const aliceOnline = async () =>
     (await api<{ contacts: Contact[] }>(a, 'GET', '/api/contacts', { token: bob.token })).body.contacts.find(
       (c) => c.user.id === alice.id,
@@ -84,7 +85,7 @@ describe('presence across instances', () => {
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(PRESENCE_OFFLINE_GRACE_MS - 100);
     expect(aliceEvents().map((p) => p.status)).toEqual(['online', 'offline']);
     expect(await aliceOnline()).toBe(false);
-    expect(strangerWatching.events('presence')).toEqual([]);
+    expect(strangerWatching.all('presence')).toEqual([]);
   });
 
   it('takes the users of a SIGKILLed instance offline', async () => {

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
+import { api, registerUser, sleep, startCluster, type Cluster, type TestUser } from './chatSupport.js';
+import { connectSocket, expectOk, TestSocket } from './testSocket.js';
 
 describe('chat over Socket.io, two instances', () => {
   let cluster: Cluster;
@@ -15,13 +16,13 @@ describe('chat over Socket.io, two instances', () => {
   let carol: TestUser;
   let conversationId: string;
   /** alice's two tabs (one per instance), bob on instance B, carol (not a member) on A. */
-  let aliceA: TestClient;
-  let aliceB: TestClient;
-  let bobB: TestClient;
-  let carolA: TestClient;
-  const clients: TestClient[] = [];
+  let aliceA: TestSocket;
+  let aliceB: TestSocket;
+  let bobB: TestSocket;
+  let carolA: TestSocket;
+  const clients: TestSocket[] = [];
   const connect = async (base: string, user: TestUser) => {
-    const client = await TestClient.connect(base, user.token);
+    const client = await connectSocket(base, user.token);
     clients.push(client);
     return client;
   };
@@ -45,7 +46,7 @@ describe('chat over Socket.io, two instances', () => {
       connect(b, bob),
       connect(a, carol),
     ]);
-    const [pingA, pingB] = await Promise.all([aliceA, aliceB].map((c) => c.requestOk('ping')));
+    const [pingA, pingB] = await Promise.all([aliceA, aliceB].map((c) => expectOk(c, 'ping')));
     expect(pingA!.instanceId).not.toBe(pingB!.instanceId);
   });
   afterAll(async () => {
@@ -54,7 +55,7 @@ describe('chat over Socket.io, two instances', () => {
   });
 
   it('delivers a message to every socket of every member on both instances, after it is stored', async () => {
-    const ack = await aliceA.requestOk('message', { conversationId, clientId: 'm-1', text: 'hello team' });
+    const ack = await expectOk(aliceA, 'message', { conversationId, clientId: 'm-1', text: 'hello team' });
     expect(ack).toEqual({
       ok: true,
       message: {
@@ -79,52 +80,52 @@ describe('chat over Socket.io, two instances', () => {
       expect(await client.waitFor('message', (p) => p.message.id === ack.message.id)).toEqual({ message: ack.message });
     }
     await sleep(200);
-    expect(carolA.events('message')).toEqual([]);
+    expect(carolA.all('message')).toEqual([]);
   });
 
   it('answers a resent clientId with the stored message and delivers nothing new', async () => {
-    const first = await aliceB.request('message', { conversationId, clientId: 'dup-1', text: 'once' });
+    const first = await aliceB.ack('message', { conversationId, clientId: 'dup-1', text: 'once' });
     await bobB.waitFor('message', (p) => p.message.clientId === 'dup-1');
-    const again = await aliceA.request('message', { conversationId, clientId: 'dup-1', text: 'once (retry)' });
+    const again = await aliceA.ack('message', { conversationId, clientId: 'dup-1', text: 'once (retry)' });
     expect(again).toEqual(first);
     await sleep(300);
-    expect(bobB.events('message', (p) => p.message.clientId === 'dup-1')).toHaveLength(1);
-    expect(aliceA.events('message', (p) => p.message.clientId === 'dup-1')).toHaveLength(1);
+    expect(bobB.all('message', (p) => p.message.clientId === 'dup-1')).toHaveLength(1);
+    expect(aliceA.all('message', (p) => p.message.clientId === 'dup-1')).toHaveLength(1);
   });
 
   it('relays typing to the other members only, throttled unless the value changes', async () => {
-    const before = bobB.events('typing').length;
-    expect(await aliceA.request('typing', { conversationId, isTyping: true })).toEqual({ ok: true });
+    const before = bobB.all('typing').length;
+    expect(await aliceA.ack('typing', { conversationId, isTyping: true })).toEqual({ ok: true });
     expect(await bobB.waitFor('typing')).toEqual({ conversationId, userId: alice.id, isTyping: true });
-    expect(await aliceA.request('typing', { conversationId, isTyping: true })).toEqual({ ok: true });
-    expect(await aliceA.request('typing', { conversationId, isTyping: false })).toEqual({ ok: true });
+    expect(await aliceA.ack('typing', { conversationId, isTyping: true })).toEqual({ ok: true });
+    expect(await aliceA.ack('typing', { conversationId, isTyping: false })).toEqual({ ok: true });
     await bobB.waitFor('typing', (p) => p.isTyping === false);
     await sleep(200);
     expect(
       bobB
-        .events('typing')
+        .all('typing')
         .slice(before)
         .map((p) => p.isTyping),
     ).toEqual([true, false]);
-    expect(aliceB.events('typing')).toEqual([]);
-    expect(carolA.events('typing')).toEqual([]);
+    expect(aliceB.all('typing')).toEqual([]);
+    expect(carolA.all('typing')).toEqual([]);
   });
 
   it('marks read and tells the reader’s other tabs the new unread count', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       ids.push(
-        (await bobB.requestOk('message', { conversationId, clientId: `r${i}`, text: `unread ${i}` })).message.id,
+        (await expectOk(bobB, 'message', { conversationId, clientId: `r${i}`, text: `unread ${i}` })).message.id,
       );
     }
-    const ack = await aliceA.request('mark_read', { conversationId, messageId: ids[1]! });
+    const ack = await aliceA.ack('mark_read', { conversationId, messageId: ids[1]! });
     expect(ack).toEqual({ ok: true, conversationId, messageId: ids[1], unreadCount: 1 });
     expect(await aliceB.waitFor('read', (p) => p.messageId === ids[1])).toEqual({
       conversationId,
       messageId: ids[1],
       unreadCount: 1,
     });
-    expect(bobB.events('read')).toEqual([]);
+    expect(bobB.all('read')).toEqual([]);
     const listed = await api<{ conversations: Conversation[] }>(cluster.servers[0]!.url, 'GET', '/api/conversations', {
       token: alice.token,
     });
@@ -132,13 +133,13 @@ describe('chat over Socket.io, two instances', () => {
       unreadCount: 1,
       lastReadMessageId: ids[1],
     });
-    const stale = await aliceB.request('mark_read', { conversationId, messageId: ids[0]! });
+    const stale = await aliceB.ack('mark_read', { conversationId, messageId: ids[0]! });
     expect(stale).toMatchObject({ ok: true, messageId: ids[1], unreadCount: 1 });
   });
 
   it('refuses every event on a conversation the caller is not a member of', async () => {
     const elsewhere = randomUUID();
-    const lastId = (await aliceA.requestOk('message', { conversationId, clientId: 'auth', text: 'members only' }))
+    const lastId = (await expectOk(aliceA, 'message', { conversationId, clientId: 'auth', text: 'members only' }))
       .message.id;
     const attempts: Array<[string, unknown]> = [
       ['message', { conversationId, clientId: 'intruder', text: 'let me in' }],
@@ -148,16 +149,16 @@ describe('chat over Socket.io, two instances', () => {
       ['message', { conversationId: 'not-a-uuid', clientId: 'x', text: 'nowhere' }],
     ];
     for (const [event, payload] of attempts) {
-      const ack = await carolA.requestRaw(event, payload);
+      const ack = await carolA.ackRaw(event, payload);
       expect({ event, ack }).toEqual({
         event,
         ack: { ok: false, error: expect.objectContaining({ code: 'not_found' }) as unknown },
       });
     }
     await sleep(200);
-    expect(bobB.events('message', (p) => p.message.clientId === 'intruder')).toEqual([]);
-    expect(bobB.events('typing', (p) => p.userId === carol.id)).toEqual([]);
-    expect((await carolA.request('ping')).ok).toBe(true);
+    expect(bobB.all('message', (p) => p.message.clientId === 'intruder')).toEqual([]);
+    expect(bobB.all('typing', (p) => p.userId === carol.id)).toEqual([]);
+    expect((await carolA.ack('ping')).ok).toBe(true);
   });
 
   it('answers every malformed payload with bad_request and keeps the socket usable', async () => {
@@ -189,7 +190,7 @@ describe('chat over Socket.io, two instances', () => {
       ['mark_read', { conversationId: ['x'], messageId: '1' }, 'conversationId'],
     ];
     for (const [event, payload, field] of table) {
-      const ack = await aliceA.requestRaw(event, payload);
+      const ack = await aliceA.ackRaw(event, payload);
       expect({ event, payload, ack }).toEqual({
         event,
         payload,
@@ -202,7 +203,7 @@ describe('chat over Socket.io, two instances', () => {
     aliceA.socket.emit('message', valid); // no ack callback at all
     aliceA.socket.emit('typing');
     expect(aliceA.socket.connected).toBe(true);
-    const ok = await aliceA.request('message', { conversationId, clientId: 'after-bad', text: 'still here' });
+    const ok = await aliceA.ack('message', { conversationId, clientId: 'after-bad', text: 'still here' });
     expect(ok.ok).toBe(true);
     expect(await bobB.waitFor('message', (p) => p.message.clientId === 'after-bad')).toBeTruthy();
   });

@@ -1,20 +1,9 @@
 /**
  * Helpers of the chat integration tests: two (or more) server processes on one fresh
- * PostgreSQL database and one Redis prefix, HTTP calls, and socket clients that record events.
+ * PostgreSQL database and one Redis prefix, users and HTTP calls (the sockets: ./testSocket.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  Ack,
-  AckOk,
-  ClientEventAck,
-  ClientEventName,
-  ClientEventPayload,
-  ServerEventName,
-  ServerEventPayload,
-  User,
-} from '@parley/protocol';
-import { io, type Socket } from 'socket.io-client';
-import { expect } from 'vitest';
+import type { User } from '@parley/protocol';
 import { buildServer, startServerProcess, type Env, type ServerProcess } from '../support/serverProcess.js';
 import { clearRedisPrefix, createTestDatabase, freshRedisPrefix, TEST_REDIS_URL } from '../support/testDatabase.js';
 
@@ -98,90 +87,6 @@ export async function registerUser(base: string, username: string): Promise<Test
   if (response.status !== 201)
     throw new Error(`register ${username}: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.user.id, username, token: response.body.token };
-}
-
-export interface ReceivedEvent {
-  event: string;
-  payload: unknown;
-}
-
-/** A connected socket.io client that keeps every event it receives. */
-export class TestClient {
-  readonly received: ReceivedEvent[] = [];
-
-  private constructor(readonly socket: Socket) {
-    socket.onAny((event: string, payload: unknown) => this.received.push({ event, payload }));
-  }
-
-  static connect(base: string, token: string): Promise<TestClient> {
-    const socket = io(base, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    const client = new TestClient(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(client));
-      socket.once('connect_error', (error) => reject(error));
-    });
-  }
-
-  /**
-   * Emits contract event `event` with an acknowledgement; rejects when none arrives in time. Without
-   * a payload nothing but the event name is sent (as `socket.emit(event)` would).
-   */
-  request<E extends ClientEventName>(
-    event: E,
-    ...payload: [] | [ClientEventPayload<E>]
-  ): Promise<Ack<ClientEventAck<E>>> {
-    return this.requestRaw<Ack<ClientEventAck<E>>>(event, ...payload);
-  }
-
-  /** Emits contract event `event` and expects `{ok: true}` (a failure names the event and the ack). */
-  async requestOk<E extends ClientEventName>(
-    event: E,
-    ...payload: [] | [ClientEventPayload<E>]
-  ): Promise<AckOk<ClientEventAck<E>>> {
-    const ack = await this.request(event, ...payload);
-    expect(ack.ok, `${event}: ${JSON.stringify(ack)}`).toBe(true);
-    if (!ack.ok) throw new Error(`${event}: ${JSON.stringify(ack)}`);
-    return ack;
-  }
-
-  /**
-   * Emits any event with any arguments (unknown events, malformed payloads): the ack, unchecked
-   * (`T` is the shape the caller expects; `unknown` unless named).
-   */
-  requestRaw<T = unknown>(event: string, ...args: unknown[]): Promise<T> {
-    return this.socket.timeout(5000).emitWithAck(event, ...args) as Promise<T>;
-  }
-
-  /** Every recorded contract event with this name that matches. */
-  events<E extends ServerEventName>(
-    event: E,
-    match: (payload: ServerEventPayload<E>) => boolean = () => true,
-  ): ServerEventPayload<E>[] {
-    return this.received
-      .filter((r) => r.event === event && match(r.payload as ServerEventPayload<E>))
-      .map((r) => r.payload as ServerEventPayload<E>);
-  }
-
-  /** The first recorded contract event (past or future) with this name that matches. */
-  async waitFor<E extends ServerEventName>(
-    event: E,
-    match: (payload: ServerEventPayload<E>) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<ServerEventPayload<E>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [found] = this.events(event, match);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) {
-        throw new Error(`no "${event}" event in ${timeoutMs} ms; got ${JSON.stringify(this.received).slice(0, 500)}`);
-      }
-      await sleep(20);
-    }
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -20,7 +20,7 @@ import {
   type TestDatabase,
 } from '../support/testDatabase.js';
 import { request, uniqueName } from './_http.js';
-import { TestClient } from './chatSupport.js';
+import { TestSocket, connectSocket } from './testSocket.js';
 
 const PASSWORD = 'correct horse battery';
 const redisPrefix = freshRedisPrefix('ctrlchars');
@@ -28,7 +28,7 @@ let db: TestDatabase;
 let server: ServerProcess;
 let token: string;
 let otherId: string;
-let client: TestClient;
+let client: TestSocket;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -83,7 +83,7 @@ beforeAll(async () => {
   const [me, other] = await Promise.all([register(), register()]);
   token = me.token;
   otherId = other.user.id;
-  client = await TestClient.connect(server.url, token);
+  client = await connectSocket(server.url, token);
 });
 
 afterAll(async () => {
@@ -140,13 +140,13 @@ describe('HTTP bodies and queries', () => {
     });
     expect(ok.status).toBe(201);
     const conversationId = (ok.body as { conversation: { id: string } }).conversation.id;
-    const sent = await client.requestRaw<{ ok: boolean }>('message', {
+    const sent = await client.ackRaw<{ ok: boolean }>('message', {
       conversationId,
       clientId: 'c-1',
       text: 'line one\n\tline two\r\n',
     });
     expect(sent.ok).toBe(true);
-    const lone = await client.requestRaw<{ ok: boolean; error?: { code: string } }>('message', {
+    const lone = await client.ackRaw<{ ok: boolean; error?: { code: string } }>('message', {
       conversationId,
       clientId: 'c-2',
       text: 'broken \ud800 pair',
@@ -213,7 +213,7 @@ describe('socket payloads', () => {
       // Enum fields (direction, kind, source, type, role) are refused as well, with their own message.
       for (const field of stringPaths(payload)) {
         for (const [name, poison] of POISONS) {
-          const ack = await client.requestRaw<{ ok: boolean; error?: { code: string; field?: string } }>(
+          const ack = await client.ackRaw<{ ok: boolean; error?: { code: string; field?: string } }>(
             event,
             poisoned(payload, field, poison),
           );

@@ -8,7 +8,8 @@
  */
 import type { Conversation } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, registerUser, sleep, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
+import { api, registerUser, sleep, startCluster, type Cluster, type TestUser } from './chatSupport.js';
+import { connectSocket, expectOk, TestSocket } from './testSocket.js';
 
 type Ack = { ok: boolean; error?: { code: string; retryAfterMs?: number }; message?: { id: string } };
 
@@ -26,9 +27,9 @@ describe('per-event limits, two instances', () => {
   let alice: TestUser;
   let bob: TestUser;
   let conversationId: string;
-  const clients: TestClient[] = [];
+  const clients: TestSocket[] = [];
   const connect = async (base: string, user: TestUser) => {
-    const client = await TestClient.connect(base, user.token);
+    const client = await connectSocket(base, user.token);
     clients.push(client);
     return client;
   };
@@ -60,7 +61,7 @@ describe('per-event limits, two instances', () => {
           .timeout(20_000)
           .emitWithAck('message', { conversationId, clientId: `flood-${i}`, text: `flood ${i}` }) as Promise<Ack>,
     );
-    const bobAck = await bobA.requestRaw<Ack>('message', { conversationId, clientId: 'bob-1', text: 'still here' });
+    const bobAck = await bobA.ackRaw<Ack>('message', { conversationId, clientId: 'bob-1', text: 'still here' });
     expect(bobAck.ok).toBe(true);
     expect(await flooder.waitFor('message', (p) => p.message.id === bobAck.message!.id)).toBeTruthy();
     const acks = await Promise.all(flood);
@@ -75,12 +76,12 @@ describe('per-event limits, two instances', () => {
     const accepted = new Set(acks.filter((ack) => ack.ok).map((ack) => ack.message!.id));
     await bobB.waitFor('message', (p) => p.message.id === bobAck.message!.id);
     await sleep(300);
-    const delivered = bobB.events('message', (p) => p.message.senderId === alice.id).map((p) => p.message.id);
+    const delivered = bobB.all('message', (p) => p.message.senderId === alice.id).map((p) => p.message.id);
     expect(new Set(delivered)).toEqual(accepted);
     // The socket stays usable once the wait has passed.
     expect(flooder.socket.connected).toBe(true);
     await sleep(refused.error!.retryAfterMs! + 100);
-    expect(await flooder.request('message', { conversationId, clientId: 'after', text: 'calm' })).toMatchObject({
+    expect(await flooder.ack('message', { conversationId, clientId: 'after', text: 'calm' })).toMatchObject({
       ok: true,
     });
   });
@@ -91,9 +92,7 @@ describe('per-event limits, two instances', () => {
     // Four sockets of one user: their own buckets (burst 30 + 5/s each) would admit at least 140
     // of these 160 pings; the user's bucket (EVENT_RATE_USER_FACTOR 3: burst 90 + 15/s) admits
     // at most 120, whichever instance the sockets are on.
-    const acks = await Promise.all(
-      tabs.flatMap((tab) => Array.from({ length: 40 }, () => tab.requestRaw<Ack>('ping'))),
-    );
+    const acks = await Promise.all(tabs.flatMap((tab) => Array.from({ length: 40 }, () => tab.ackRaw<Ack>('ping'))));
     const counts = codesOf(acks);
     expect(Object.keys(counts).sort()).toEqual(['ok', 'rate_limited']);
     expect(counts.ok).toBeGreaterThanOrEqual(90);
@@ -105,15 +104,13 @@ describe('per-event limits, two instances', () => {
     const typist = await connect(a, alice);
     const watcher = await connect(b, bob);
     const acks = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        typist.requestRaw<Ack>('typing', { conversationId, isTyping: i % 2 === 0 }),
-      ),
+      Array.from({ length: 200 }, (_, i) => typist.ackRaw<Ack>('typing', { conversationId, isTyping: i % 2 === 0 })),
     );
     const counts = codesOf(acks);
     expect(counts.rate_limited).toBeGreaterThan(150);
     // The last admitted value reaches the others after the throttle's interval.
     await sleep(1500);
-    const relayed = watcher.events('typing', (p) => p.userId === alice.id);
+    const relayed = watcher.all('typing', (p) => p.userId === alice.id);
     expect(relayed.length).toBeGreaterThanOrEqual(1);
     expect(relayed.length).toBeLessThanOrEqual(3);
     const lastAdmitted = acks
@@ -127,11 +124,11 @@ describe('per-event limits, two instances', () => {
     const [a, b] = cluster.servers.map((s) => s.url) as [string, string];
     const caller = await connect(a, alice);
     const callee = await connect(b, bob);
-    const started = await caller.requestOk('start_meeting', { inviteeIds: [bob.id] });
+    const started = await expectOk(caller, 'start_meeting', { inviteeIds: [bob.id] });
     expect(started.ok, JSON.stringify(started)).toBe(true);
     const meetingId = started.meeting.id;
-    expect(await caller.request('join_meeting', { meetingId })).toMatchObject({ ok: true, mode: 'mesh' });
-    const joined = await callee.requestOk('join_meeting', { meetingId });
+    expect(await caller.ack('join_meeting', { meetingId })).toMatchObject({ ok: true, mode: 'mesh' });
+    const joined = await expectOk(callee, 'join_meeting', { meetingId });
     expect(joined).toMatchObject({ ok: true, mode: 'mesh' });
     const to = joined.selfPeerId;
     const signal = (tag: string) => ({
@@ -162,10 +159,10 @@ describe('per-event limits, two instances', () => {
     // after every accepted one of the flood (one instance, one Redis channel: in order).
     expect(caller.socket.connected).toBe(true);
     await sleep(Math.max(...waits) + 100);
-    expect(await caller.request('video-signal', signal('after'))).toMatchObject({ ok: true });
+    expect(await caller.ack('video-signal', signal('after'))).toMatchObject({ ok: true });
     await callee.waitFor('video-signal', (p) => tagOf(p) === 'after');
     const accepted = new Set(acks.flatMap((ack, i) => (ack.ok ? [`f${i}`] : [])));
-    const relayed = callee.events('video-signal', (p) => p.meetingId === meetingId && tagOf(p) !== 'after');
+    const relayed = callee.all('video-signal', (p) => p.meetingId === meetingId && tagOf(p) !== 'after');
     expect(relayed.length).toBe(accepted.size);
     expect(new Set(relayed.map(tagOf))).toEqual(accepted);
     expect(caller.socket.connected).toBe(true);

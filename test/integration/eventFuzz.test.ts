@@ -10,7 +10,8 @@
 import { ClientEventContract, ErrorCodes } from '@parley/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, registerUser, startCluster, TestClient, type Cluster, type TestUser } from './chatSupport.js';
+import { api, registerUser, startCluster, type Cluster, type TestUser } from './chatSupport.js';
+import { TestSocket, connectSocket } from './testSocket.js';
 
 const KNOWN = new Set<string>(ErrorCodes.filter((code) => code !== 'internal'));
 
@@ -74,7 +75,7 @@ const adversarial = (ids: string[]): unknown[] => [
 describe('fuzz of every client→server event', () => {
   let cluster: Cluster;
   let alice: TestUser;
-  let client: TestClient;
+  let client: TestSocket;
   let ids: string[];
 
   beforeAll(async () => {
@@ -86,11 +87,11 @@ describe('fuzz of every client→server event', () => {
       token: alice.token,
       body: { title: 'Fuzz', memberIds: [bob.id] },
     });
-    client = await TestClient.connect(url, alice.token);
-    const started = await client.requestRaw<{ meeting: { id: string } }>('start_meeting', {
+    client = await connectSocket(url, alice.token);
+    const started = await client.ackRaw<{ meeting: { id: string } }>('start_meeting', {
       conversationId: conversation.body.conversation.id,
     });
-    await client.request('join_meeting', { meetingId: started.meeting.id });
+    await client.ack('join_meeting', { meetingId: started.meeting.id });
     ids = [conversation.body.conversation.id, started.meeting.id, bob.id, alice.id];
   }, 60_000);
   afterAll(async () => {
@@ -122,7 +123,7 @@ describe('fuzz of every client→server event', () => {
     for (const event of Object.keys(ClientEventContract)) {
       await fc.assert(
         fc.asyncProperty(payload, async (p) => {
-          expectKnownAck(event, p, await client.requestRaw(event, p));
+          expectKnownAck(event, p, await client.ackRaw(event, p));
         }),
         { numRuns: 40, seed: 13 },
       );
@@ -132,7 +133,7 @@ describe('fuzz of every client→server event', () => {
 
   it('answers adversarial payloads of every event with a known error, and stays up', async () => {
     for (const event of Object.keys(ClientEventContract)) {
-      for (const p of adversarial(ids)) expectKnownAck(event, p, await client.requestRaw(event, p));
+      for (const p of adversarial(ids)) expectKnownAck(event, p, await client.ackRaw(event, p));
     }
     expect(client.socket.connected).toBe(true);
     const health = await fetch(`${cluster.servers[0]!.url}/health`);

@@ -22,7 +22,8 @@ import {
   type TestDatabase,
 } from '../support/testDatabase.js';
 import { request, uniqueName, type JsonResponse } from './_http.js';
-import { TestClient, sleep } from './chatSupport.js';
+import { sleep } from './chatSupport.js';
+import { TestSocket, connectSocket } from './testSocket.js';
 
 const PASSWORD = 'correct horse battery';
 const redisPrefix = freshRedisPrefix('hardening');
@@ -30,7 +31,7 @@ let db: TestDatabase;
 let server: ServerProcess;
 let production: ServerProcess;
 let clientDist: string;
-const clients: TestClient[] = [];
+const clients: TestSocket[] = [];
 
 beforeAll(async () => {
   buildServer();
@@ -212,11 +213,11 @@ describe('bounded lists', () => {
       token: invitee.token,
     });
     expect(active.body.meetings.map((m) => m.id)).toEqual(started.slice(1));
-    const client = await TestClient.connect(server.url, invitee.token);
+    const client = await connectSocket(server.url, invitee.token);
     clients.push(client);
     await client.waitFor('meeting_invitation', (p: { meeting: { id: string } }) => p.meeting.id === started[2]);
-    await client.request('ping', {}); // everything sent on connect has arrived before the ack
-    const caughtUp = client.events('meeting_invitation').map((p: { meeting: { id: string } }) => p.meeting.id);
+    await client.ack('ping', {}); // everything sent on connect has arrived before the ack
+    const caughtUp = client.all('meeting_invitation').map((p: { meeting: { id: string } }) => p.meeting.id);
     expect(caughtUp.sort()).toEqual(started.slice(1).sort());
   });
 });
@@ -270,15 +271,15 @@ describe('creation limits', () => {
       token: host.token,
     });
     expect(first.status).toBe(201);
-    const client = await TestClient.connect(server.url, host.token);
+    const client = await connectSocket(server.url, host.token);
     clients.push(client);
     // 3 + 3 invitations > INVITATION_RATE_LIMIT=5 in the hour.
-    const refused = await client.requestRaw<{ ok: boolean; error?: { code: string } }>('start_meeting', {
+    const refused = await client.ackRaw<{ ok: boolean; error?: { code: string } }>('start_meeting', {
       inviteeIds: ids.slice(1, 4),
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     // Refused invitations are given back: two more still fit.
-    const fits = await client.requestRaw<{ ok: boolean }>('start_meeting', { inviteeIds: ids.slice(0, 2) });
+    const fits = await client.ackRaw<{ ok: boolean }>('start_meeting', { inviteeIds: ids.slice(0, 2) });
     expect(fits.ok).toBe(true);
   });
 });

@@ -1,17 +1,8 @@
 import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './_http.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  forMeeting,
-  registerUser,
-  startCluster,
-  type Cluster,
-  type TestSocket,
-  type TestUser,
-  expectOk as ok,
-} from './meetingsHarness.js';
+import { forMeeting, registerUser, startCluster, type Cluster, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 /**
  * The meeting room features of docs/protocol.md ("Meeting room features") over two server instances

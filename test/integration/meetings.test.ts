@@ -3,18 +3,15 @@ import type { ClientEventPayload, Conversation, ErrorBody, IceServer, Meeting } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './_http.js';
 import {
-  closeAllSockets,
-  connectSocket,
   forMeeting,
   registerUser,
   sleep,
   startCluster,
   type Cluster,
-  type TestSocket,
   type TestUser,
   joinOk as join,
-  assertOk,
 } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, assertOk } from './testSocket.js';
 
 /**
  * Meetings across two server instances (separate processes) on the real PostgreSQL and Redis:

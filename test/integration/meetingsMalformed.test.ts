@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { asAck, closeAllSockets, connectSocket, registerUser, type TestUser } from './meetingsHarness.js';
+import { registerUser, type TestUser } from './meetingsHarness.js';
+import { asAck, closeAllSockets, connectSocket } from './testSocket.js';
 
 /** A table of malformed payloads for every meeting event: each gets bad_request, the socket stays usable. */
 let db: TestDatabase;

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
-import {
-  assertOk,
-  closeAllSockets,
-  connectSocket,
-  expectOk,
-  forMeeting,
-  registerUser,
-  type TestUser,
-} from './meetingsHarness.js';
+import { forMeeting, registerUser, type TestUser } from './meetingsHarness.js';
+import { assertOk, closeAllSockets, connectSocket, expectOk } from './testSocket.js';
 
 /**
  * The zero-configuration set-up: one instance, no Redis (rooms in memory), embedded PGlite in the

@@ -1,19 +1,15 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
-  connectSocket,
   forMeeting,
   registerUser,
   sleep,
   startCluster,
   type Cluster,
-  type TestSocket,
   type TestUser,
   joinOk as join,
-  assertOk,
-  expectOk,
 } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, assertOk, expectOk } from './testSocket.js';
 
 /**
  * Meeting resilience across two server instances with short timers: F5 without duplicate peers,

@@ -12,19 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, type MediaNodeProcess } from '../support/mediaNodeProcess.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
 import { request } from './_http.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  forMeeting,
-  registerUser,
-  sleep,
-  startCluster,
-  type Cluster,
-  type TestSocket,
-  type TestUser,
-  expectOk as ok,
-  assertOk,
-} from './meetingsHarness.js';
+import { forMeeting, registerUser, sleep, startCluster, type Cluster, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, assertOk, expectOk as ok } from './testSocket.js';
 
 let node: MediaNodeProcess;
 

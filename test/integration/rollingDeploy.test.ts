@@ -5,17 +5,8 @@
  * shown leaving or joining, the host stays host, and the kept peers are not reaped afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  sleep,
-  startCluster,
-  type Cluster,
-  type TestSocket,
-  type TestUser,
-  expectOk as ok,
-} from './meetingsHarness.js';
+import { registerUser, sleep, startCluster, type Cluster, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 let cluster: Cluster;
 let users: TestUser[];

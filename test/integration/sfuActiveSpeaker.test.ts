@@ -3,7 +3,8 @@ import { SfuEvents, SfuServerEvents, type ServerEventPayload } from '@parley/pro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_LEVEL_URI, OPUS, rtpPacketWithLevel } from '../support/rtp.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk as ok } from './meetingsHarness.js';
+import { registerUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 type ActiveSpeakerPayload = ServerEventPayload<typeof SfuServerEvents.activeSpeaker>;
 

@@ -17,7 +17,8 @@ import {
 import { OPUS } from '../support/rtp.js';
 import { request } from './_http.js';
 import { startCluster, type Cluster } from './chatSupport.js';
-import { asAck, closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk } from './meetingsHarness.js';
+import { registerUser } from './meetingsHarness.js';
+import { asAck, closeAllSockets, connectSocket, type TestSocket, expectOk } from './testSocket.js';
 
 /**
  * Authorization matrix of every `sfu:*` event and `video-signal` (docs/security.md, "SFU caps"),

@@ -10,14 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPUS } from '../support/rtp.js';
 import { createMediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  type TestSocket,
-  type TestUser,
-  expectOk,
-} from './meetingsHarness.js';
+import { registerUser, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk } from './testSocket.js';
 
 /**
  * SFU caps (docs/security.md, "SFU caps") against a real media node: floods of

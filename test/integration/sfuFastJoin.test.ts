@@ -4,16 +4,8 @@ import { OPUS } from '../support/rtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes } from '../support/mediaNodeProcess.js';
 import { freePort, waitForMediaNode } from '../support/serverProcess.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  startCluster,
-  type Cluster,
-  type TestSocket,
-  type TestUser,
-  expectOk as ok,
-} from './meetingsHarness.js';
+import { registerUser, startCluster, type Cluster, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 /** A `sfu:consume_many` answer that succeeded. */
 type ConsumedOk = Extract<SfuConsumeResult, { ok: true }>;

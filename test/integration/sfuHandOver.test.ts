@@ -25,7 +25,8 @@ import {
   type MediaNodeProcess,
 } from '../support/mediaNodeProcess.js';
 import { freePort } from '../support/serverProcess.js';
-import { closeAllSockets, connectSocket, expectOk as ok, startCluster, type Cluster } from './meetingsHarness.js';
+import { startCluster, type Cluster } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, expectOk as ok } from './testSocket.js';
 
 const RESUME_MS = 3000;
 let node: MediaNodeProcess;

@@ -2,14 +2,8 @@ import { SfuEvents, SfuServerEvents } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMediaNodeProcess, waitFor } from '../support/mediaNodeProcess.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  sleep,
-  type TestSocket,
-  expectOk as ok,
-} from './meetingsHarness.js';
+import { registerUser, sleep } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 /**
  * A whole media node lost (kill -9 of its process; docs/sfu.md "Failures"): the sockets of its

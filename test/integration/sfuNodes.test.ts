@@ -5,7 +5,8 @@ import { waitFor } from '../support/mediaNodeProcess.js';
 import { OPUS, rtpSender, udpSink, type RtpSender, type UdpSink } from '../support/rtp.js';
 import { createMediaCluster, type MediaCluster } from '../../server/src/media/MediaCluster.js';
 import { startSfuNodesHarness, type SfuNodesHarness } from '../support/sfuHarness.js';
-import { closeAllSockets, connectSocket, registerUser, type TestSocket, expectOk as ok } from './meetingsHarness.js';
+import { registerUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 /**
  * A meeting spread over two media node processes (docs/sfu.md "Across nodes"): with

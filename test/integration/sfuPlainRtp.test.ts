@@ -21,14 +21,8 @@ import {
   freshRedisPrefix,
   type TestDatabase,
 } from '../support/testDatabase.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  type TestSocket,
-  type TestUser,
-  expectOk as ok,
-} from './meetingsHarness.js';
+import { registerUser, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 /** The media node's `getStats` ack, read unchecked off a raw RPC socket. */
 type StatsAck = MediaRpcAck<MediaRpcResult<'getStats'>>;

@@ -8,18 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaWorkers, startMediaNodeProcess, stopAllMediaNodes, waitFor } from '../support/mediaNodeProcess.js';
 import { request } from './_http.js';
 import { malformedSfuPayloads as malformed } from './sfuMalformedPayloads.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  sleep,
-  startCluster,
-  type Cluster,
-  type TestSocket,
-  type TestUser,
-  expectOk as ok,
-  joinOk as join,
-} from './meetingsHarness.js';
+import { registerUser, sleep, startCluster, type Cluster, type TestUser, joinOk as join } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket, expectOk as ok } from './testSocket.js';
 
 /** The media node's `getStats` ack, read unchecked off a raw RPC socket. */
 type StatsAck = MediaRpcAck<MediaRpcResult<'getStats'>>;

@@ -9,16 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/faults/privatePostgres.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/faults/privateRedis.js';
 import { request } from './_http.js';
-import {
-  closeAllSockets,
-  connectSocket,
-  registerUser,
-  sleep,
-  startCluster,
-  type Cluster,
-  type TestSocket,
-  type TestUser,
-} from './meetingsHarness.js';
+import { registerUser, sleep, startCluster, type Cluster, type TestUser } from './meetingsHarness.js';
+import { closeAllSockets, connectSocket, type TestSocket } from './testSocket.js';
 
 let redis: PrivateRedis;
 let postgres: PrivatePostgres;

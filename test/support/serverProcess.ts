@@ -9,64 +9,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PARLEY_ENV_VARS } from '../../loadtest/src/server/parleyEnvVars.js';
 import { TEST_MEDIA_SECRET } from './mediaNodeProcess.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVER_ENTRY = join(REPO_ROOT, 'server', 'dist', 'main.js');
 export const LOG_DIR = join(REPO_ROOT, 'test-output', 'logs');
-
-/** Variables a developer's shell may carry that would leak into a test server's config. */
-const PARLEY_VARS = [
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'REDIS_PREFIX',
-  'JWT_SECRET',
-  'JWT_TTL',
-  'COOKIE_SECURE',
-  'MEDIA_NODE_URLS',
-  'MEDIA_SECRET',
-  'TURN_SECRET',
-  'TURN_URLS',
-  'TURN_TTL',
-  'STUN_URLS',
-  'CLIENT_DIST',
-  'LOG_LEVEL',
-  'BODY_LIMIT',
-  'LOGIN_RATE_LIMIT',
-  'LOGIN_RATE_LIMIT_PER_IP',
-  'TRUST_PROXY',
-  'PRESENCE_TTL_MS',
-  'PRESENCE_OFFLINE_GRACE_MS',
-  'HOST_GRACE_MS',
-  'EMPTY_MEETING_MS',
-  'MEETING_SWEEP_MS',
-  'MEETING_INSTANCE_TTL_MS',
-  'MEETING_RESUME_MS',
-  'MESH_MAX_PARTICIPANTS',
-  'MESH_RETURN_AT',
-  'MESH_RETURN_HOLD_MS',
-  'SFU_CONSUMER_BUDGET',
-  'SFU_NODE_CONSUMER_BUDGET',
-  'SFU_NODE_LOST_GRACE_MS',
-  'SFU_PLAIN_RTP',
-  'CHAT_WRITE_CONCURRENCY',
-  'PUBLIC_ORIGIN',
-  'MEDIA_NODE_URL_PATTERN',
-  'REGISTER_RATE_LIMIT',
-  'HASH_CONCURRENCY',
-  'HASH_QUEUE',
-  'CONVERSATION_LIST_LIMIT',
-  'CONTACT_LIST_LIMIT',
-  'ACTIVE_MEETINGS_LIMIT',
-  'GROUP_CREATE_RATE_LIMIT',
-  'GROUP_MAX_MEMBERS',
-  'CONTACT_ADD_RATE_LIMIT',
-  'INVITATION_RATE_LIMIT',
-  'MEETING_MAX_INVITEES',
-];
 
 export type Env = Record<string, string | undefined>;
 
@@ -162,7 +110,7 @@ export function buildServer(): void {
 /** The environment of a test server: the parent's, minus Parley variables, plus test defaults. */
 export function serverEnv(port: number | undefined, dataDir: string, extra: Env = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of PARLEY_VARS) delete env[name];
+  for (const name of PARLEY_ENV_VARS) delete env[name];
   Object.assign(env, {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',

@@ -1,5 +1,5 @@
 import { For, Match, Switch, type JSX } from 'solid-js';
-import type { LoadStatus } from '../state/contacts.js';
+import type { LoadStatus } from '../state/loadStatus.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import styles from './SidebarList.module.css';
 

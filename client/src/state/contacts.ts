@@ -1,10 +1,8 @@
 import type { Contact } from '@parley/protocol';
 import { createStore, produce } from 'solid-js/store';
-import { ApiError } from '../api/ApiError.js';
 import { chatApi } from '../chat/chatApi.js';
+import { failedLoad, type LoadStatus } from './loadStatus.js';
 import { seedPresence } from './presence.js';
-
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 interface ContactsState {
   list: Contact[];
@@ -50,10 +48,7 @@ export async function loadContacts(): Promise<void> {
   } catch (error) {
     if (mine !== generation || request !== latestLoad) return;
     loading = false;
-    setState({
-      status: state.status === 'ready' ? 'ready' : 'error',
-      error: error instanceof ApiError ? error.message : 'Could not load your contacts.',
-    });
+    setState(failedLoad(state.status, error, 'Could not load your contacts.'));
   }
 }
 

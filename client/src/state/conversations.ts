@@ -1,10 +1,9 @@
 import type { Conversation, Message, ReadEvent } from '@parley/protocol';
 import { batch, createMemo, createRoot } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import { ApiError } from '../api/ApiError.js';
 import { chatApi } from '../chat/chatApi.js';
 import { compareMessageIds, isAfter } from '../chat/messageIds.js';
-import type { LoadStatus } from './contacts.js';
+import { failedLoad, type LoadStatus } from './loadStatus.js';
 
 interface ConversationsState {
   byId: Record<string, Conversation>;
@@ -70,10 +69,7 @@ export async function loadConversations(): Promise<void> {
   } catch (error) {
     if (mine !== generation || request !== latestLoad) return;
     duringLoad = null;
-    setState({
-      status: state.status === 'ready' ? 'ready' : 'error',
-      error: error instanceof ApiError ? error.message : 'Could not load your conversations.',
-    });
+    setState(failedLoad(state.status, error, 'Could not load your conversations.'));
   }
 }
 

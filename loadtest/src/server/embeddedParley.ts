@@ -14,42 +14,9 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PARLEY_ENV_VARS } from './parleyEnvVars.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Variables of the caller's shell that must not leak into the embedded Parley. */
-const CLEARED = [
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'REDIS_PREFIX',
-  'JWT_SECRET',
-  'MEDIA_NODE_URLS',
-  'MEDIA_SECRET',
-  'TURN_SECRET',
-  'TURN_URLS',
-  'STUN_URLS',
-  'MESH_MAX_PARTICIPANTS',
-  'MEDIA_RPC_PORT',
-  'MEDIA_RTC_PORT',
-  'MEDIA_WORKERS',
-  'MEDIA_PUBLIC_URL',
-  'MEDIA_RPC_HOST',
-  'MEDIA_LISTEN_IP',
-  'MEDIA_ANNOUNCED_ADDRESS',
-  'NODE_ENV',
-  'COOKIE_SECURE',
-  'SFU_CONSUMER_BUDGET',
-  'LOG_LEVEL',
-  'REGISTER_RATE_LIMIT',
-  'HASH_QUEUE',
-  'HASH_CONCURRENCY',
-  'TURN_TTL',
-  'TRUST_PROXY',
-  'PUBLIC_ORIGIN',
-];
 
 export interface EmbeddedParleyOptions {
   portBase: number;
@@ -129,7 +96,7 @@ export async function startEmbeddedParley(options: EmbeddedParleyOptions): Promi
   const rtc = await freeBlock(rpc + 1, workers);
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-loadtest-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CLEARED) delete env[name];
+  for (const name of PARLEY_ENV_VARS) delete env[name];
   Object.assign(env, {
     HOST: '127.0.0.1',
     PORT: String(http),

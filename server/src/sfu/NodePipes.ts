@@ -1,4 +1,3 @@
-import type { MediaRpcMethod, MediaRpcParams, MediaRpcResult } from '@parley/protocol/internal';
 import { AppError } from '../appError.js';
 import type { Logger } from '../logger.js';
 import type { NodeLoad } from '../media/placement/leastLoadedNode.js';
@@ -7,6 +6,7 @@ import type { RoomStore } from '../meetings/RoomStore.js';
 import { MediaNodeRef } from './media/MediaNodeRef.js';
 import type { MediaNodes } from './media/MediaNodes.js';
 import { PipeTransportPair } from './media/PipeTransportPair.js';
+import { ProducerRef } from './media/ProducerRef.js';
 import type { PipeStore } from './PipeStore.js';
 
 export interface NodePipesDeps {
@@ -96,12 +96,14 @@ export class NodePipes {
     const copies = (await this.deps.pipes.listPiped(meetingId)).filter((p) => p.producerId === producerId);
     await Promise.all(
       copies.map((p) =>
-        this.rpc(p.to, paused ? 'pauseProducer' : 'resumeProducer', { meetingId, producerId }).catch((error: unknown) =>
-          this.deps.logger.warn(
-            { err: error, meetingId, producerId, nodeId: p.to },
-            'piped producer pause/resume failed',
+        this.copyOn(p.to, meetingId, producerId)
+          .setPaused(paused)
+          .catch((error: unknown) =>
+            this.deps.logger.warn(
+              { err: error, meetingId, producerId, nodeId: p.to },
+              'piped producer pause/resume failed',
+            ),
           ),
-        ),
       ),
     );
   }
@@ -123,7 +125,9 @@ export class NodePipes {
         return;
       }
       for (const copy of await this.deps.pipes.takePiped(meetingId, producerId)) {
-        await this.rpc(copy.to, 'closeProducer', { meetingId, producerId }).catch(() => undefined);
+        await this.copyOn(copy.to, meetingId, producerId)
+          .close()
+          .catch(() => undefined);
       }
     });
   }
@@ -146,9 +150,7 @@ export class NodePipes {
   async closeMeeting(meetingId: string, except: string | null): Promise<void> {
     const nodes = await this.deps.pipes.nodes(meetingId);
     if (!(await this.deps.pipes.clear(meetingId))) return;
-    await Promise.all(
-      nodes.filter((n) => n !== except).map((n) => this.rpc(n, 'closeRouter', { meetingId }).catch(() => undefined)),
-    );
+    await Promise.all(nodes.filter((n) => n !== except).map((n) => this.node(n).tryCall('closeRouter', { meetingId })));
   }
 
   // --- helpers ----------------------------------------------------------------------------------
@@ -181,13 +183,9 @@ export class NodePipes {
     }
   }
 
-  /** One RPC to a node by id (MediaNodeRef maps its errors). */
-  private rpc<M extends MediaRpcMethod>(
-    nodeId: string,
-    method: M,
-    params: MediaRpcParams<M>,
-  ): Promise<MediaRpcResult<M>> {
-    return this.node(nodeId).call(method, params);
+  /** The copy of `producerId` piped to node `nodeId` (it follows the origin producer). */
+  private copyOn(nodeId: string, meetingId: string, producerId: string): ProducerRef {
+    return new ProducerRef(meetingId, producerId, this.node(nodeId));
   }
 
   /** A media node by id. */

@@ -4,6 +4,7 @@ import { createMediaNotificationHandler } from '../../src/sfu/MediaNotificationH
 import { LocalSfuPeers, nodesOfPeer } from '../../src/sfu/LocalSfuPeers.js';
 import { ConsumerRef } from '../../src/sfu/media/ConsumerRef.js';
 import { MediaNodeRef } from '../../src/sfu/media/MediaNodeRef.js';
+import { PipeTransportPair } from '../../src/sfu/media/PipeTransportPair.js';
 import { ProducerRef } from '../../src/sfu/media/ProducerRef.js';
 import { TransportRef } from '../../src/sfu/media/TransportRef.js';
 import type { NodeLoss } from '../../src/sfu/NodeLoss.js';
@@ -144,5 +145,60 @@ describe('SfuService through the refs', () => {
     expect(sfu.media.callsOf('restartIce').map((c) => c.nodeId)).toEqual([first]);
     const recv = await sfu.service.createTransport('s2', { meetingId, direction: 'recv' });
     expect(sfu.local.get('peer-s2')!.transports.get(recv.transportId)?.ref.node.id).toBe(other);
+  });
+});
+
+describe('PipeTransportPair: the pipe transports between two nodes as one ref', () => {
+  const node = (media: FakeMediaNodes, id: string) => new MediaNodeRef(id, media);
+
+  it('opens one connected pipe transport on each node and pipes a producer from either end', async () => {
+    const media = new FakeMediaNodes(['a', 'c']);
+    const pair = await PipeTransportPair.open(meetingId, node(media, 'a'), node(media, 'c'));
+    const [onA] = media.callsOf('createPipeTransport', 'a');
+    const record = pair.record;
+    expect(Object.keys(record).sort()).toEqual(['a', 'c']);
+    expect(
+      media.callsOf('connectPipeTransport').map((c) => [c.nodeId, (c.params as { transportId: string }).transportId]),
+    ).toEqual([
+      ['a', record.a],
+      ['c', record.c],
+    ]);
+    expect(onA?.params).toEqual({ meetingId });
+
+    // The pair of the stored record is the same pair: it pipes `pr` from c to a.
+    const again = PipeTransportPair.of(meetingId, record, (id) => node(media, id));
+    const pipeConsumerId = await again.pipe('pr', 'c', { source: 'camera' });
+    expect(media.callsOf('pipeConsume', 'c')).toEqual([
+      { nodeId: 'c', method: 'pipeConsume', params: { meetingId, transportId: record.c, producerId: 'pr' } },
+    ]);
+    expect(pipeConsumerId).toMatch(/^c-pipeConsume-/);
+    expect(media.callsOf('pipeProduce', 'a')[0]?.params).toMatchObject({
+      meetingId,
+      transportId: record.a,
+      producerId: 'pr',
+      appData: { source: 'camera' },
+    });
+    await expect(again.pipe('pr', 'b', {})).rejects.toThrow('node b is not an end');
+  });
+
+  it("maps a node's error to the client's (internal → unavailable), like every ref", async () => {
+    const media = new FakeMediaNodes(['a', 'c']);
+    const pair = await PipeTransportPair.open(meetingId, node(media, 'a'), node(media, 'c'));
+    media.node('a').failNext('internal');
+    await expect(pair.pipe('pr', 'c', {})).rejects.toMatchObject({ name: 'AppError', code: 'unavailable' });
+    media.node('c').connected = false;
+    await expect(pair.pipe('pr', 'c', {})).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('closed when node a is lost: raises close once, closes only the transport on the node that is left', async () => {
+    const media = new FakeMediaNodes(['a', 'c']);
+    const pair = await PipeTransportPair.open(meetingId, node(media, 'a'), node(media, 'c'));
+    let closes = 0;
+    pair.on('close', () => closes++);
+    await pair.closeExcept('a');
+    await pair.closeExcept('a');
+    expect(closes).toBe(1);
+    expect(pair.closed).toBe(true);
+    expect(media.callsOf('closeTransport').map((c) => c.params)).toEqual([{ meetingId, transportId: pair.record.c }]);
   });
 });

@@ -1,16 +1,28 @@
+import { EventEmitter } from 'node:events';
 import type { PipePair } from '../PipeStore.js';
 import type { MediaNodeRef } from './MediaNodeRef.js';
+import type { RemoteObjectEvents } from './RemoteObjectRef.js';
 
 /**
  * The pipe transports joining two nodes of a meeting (one on each node, connected to each
  * other), through which producers of one node are re-created on the other. Its record in
  * PipeStore is `{[nodeId]: transportId}` (`record`), the same whichever way a producer goes.
+ * Each end is bound to its node (MediaNodeRef: the node's client, its errors as AppError); the
+ * pair raises `close` once, when it is closed through itself.
  */
-export class PipeTransportPair {
+export class PipeTransportPair extends EventEmitter<RemoteObjectEvents> {
+  private isClosed = false;
+
   private constructor(
     readonly meetingId: string,
     private readonly ends: ReadonlyMap<string, { node: MediaNodeRef; transportId: string }>,
-  ) {}
+  ) {
+    super();
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
 
   /** Creates the two pipe transports and connects each to the other. */
   static async open(meetingId: string, a: MediaNodeRef, b: MediaNodeRef): Promise<PipeTransportPair> {
@@ -60,8 +72,15 @@ export class PipeTransportPair {
     return out.id;
   }
 
-  /** Closes its transports on every node but `lost` (with their pipe consumers and piped copies); failures ignored. */
+  /**
+   * Raises `close`, then closes its transports on every node but `lost` (with their pipe
+   * consumers and piped copies); failures ignored.
+   */
   async closeExcept(lost: string): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.emit('close');
+    this.removeAllListeners();
     for (const [nodeId, end] of this.ends) {
       if (nodeId !== lost)
         await end.node.tryCall('closeTransport', { meetingId: this.meetingId, transportId: end.transportId });
