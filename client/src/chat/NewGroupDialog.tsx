@@ -11,6 +11,7 @@ import { Dialog } from '../ui/Dialog.js';
 import { PresenceAvatar } from '../ui/PresenceAvatar.js';
 import { TextField } from '../ui/TextField.js';
 import styles from './NewGroupDialog.module.css';
+import { UserNames } from './UserNames.js';
 
 /** Creates a group conversation (POST /api/conversations) with a title and chosen contacts. */
 export function NewGroupDialog(props: { open: boolean; onClose: () => void }) {
@@ -126,10 +127,7 @@ export function NewGroupDialog(props: { open: boolean; onClose: () => void }) {
                         size={28}
                         online={isOnline(contact.user.id)}
                       />
-                      <span class={styles.who}>
-                        <span class={styles.name}>{contact.user.displayName}</span>
-                        <span class={styles.username}>@{contact.user.username}</span>
-                      </span>
+                      <UserNames user={contact.user} />
                     </label>
                   </li>
                 )}

@@ -7,6 +7,7 @@ import { Avatar } from '../ui/Avatar.js';
 import { Button } from '../ui/Button.js';
 import { Icon } from '../ui/icons.js';
 import { chatApi } from './chatApi.js';
+import { UserNames } from './UserNames.js';
 import styles from './UserSearch.module.css';
 
 const DEBOUNCE_MS = 200;
@@ -128,10 +129,7 @@ export function UserSearch() {
                     return (
                       <li class={styles.result} data-testid="search-result" data-user-id={user.id}>
                         <Avatar name={user.displayName} seed={user.id} size={32} />
-                        <span class={styles.who}>
-                          <span class={styles.name}>{user.displayName}</span>
-                          <span class={styles.username}>@{user.username}</span>
-                        </span>
+                        <UserNames user={user} />
                         <Show
                           when={existing()}
                           fallback={
