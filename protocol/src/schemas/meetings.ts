@@ -37,10 +37,10 @@ export type JoinMeeting = z.infer<typeof JoinMeeting>;
  * The steps of a join as the page times them (client/src/meeting/call/debugHooks.ts): `start`
  * the meeting page began the join, `socket` the socket connected, `roomInfo` get_room_info
  * answered, `capture` camera and microphone open, `joinSent`/`joinAck` join_meeting, SFU only
- * `capabilities`, `transports`, `firstConsume` (the first consume answered), `connected` (the
- * receive transport's ICE and DTLS are up), `resumed` (the first consumers resumed), then
- * `firstFrame` and `allFrames` (the first
- * frame of one / of every participant there at the join).
+ * `sfuCode` (the SFU code loaded), `capabilities`, `transports`, `firstConsume` (the first
+ * consume answered), `connected` (the receive transport's ICE and DTLS are up), `received` (the
+ * first consumers are on the receive transport), `resumed` (the first consumers resumed), then
+ * `firstFrame` and `allFrames` (the first frame of one / of every participant there at the join).
  */
 export const JOIN_MARKS = [
   'start',
@@ -49,10 +49,12 @@ export const JOIN_MARKS = [
   'capture',
   'joinSent',
   'joinAck',
+  'sfuCode',
   'capabilities',
   'transports',
   'firstConsume',
   'connected',
+  'received',
   'resumed',
   'firstFrame',
   'allFrames',

@@ -1,3 +1,4 @@
+import { markJoin } from '../call/debugHooks.js';
 import { LazySession } from './LazySession.js';
 import { registerSessionFactory } from './MeetingSession.js';
 
@@ -12,6 +13,7 @@ export function preloadSfu(): Promise<typeof import('../sfu/SfuSession.js')> {
   if (!code) {
     // Loading the SFU code means a join is near: the browser's capabilities are read now.
     code = import('../sfu/SfuSession.js').then((module) => {
+      markJoin('sfuCode');
       module.warmUpDevice();
       return module;
     });

@@ -372,6 +372,7 @@ export class SfuSession implements MeetingSession {
     );
     const consumerIds = shown.filter((consumerId): consumerId is string => consumerId !== null);
     if (consumerIds.length === 0) return;
+    markJoin('received');
     try {
       if (consumerIds.length === 1) await this.signal.consumerAction('resume', consumerIds[0]!);
       else {
