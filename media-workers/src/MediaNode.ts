@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { publicUrlOf, type MediaConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { MeetingRouters } from './MeetingRouters.js';
+import { MediaNodeMetrics } from './metrics/mediaNodeMetrics.js';
 import { NodeDrain } from './NodeDrain.js';
 import type { Registration } from './registration.js';
 import { dispatchRpc } from './rpc/dispatch.js';
@@ -21,6 +22,7 @@ export interface MediaNode {
   routers: MeetingRouters;
   /** Drain (SIGTERM, the `drain` RPC): `drain.start()`, then `drain.finished`. */
   drain: NodeDrain;
+  metrics: MediaNodeMetrics;
   /** Graceful stop: stop accepting, close RPC, close workers, deregister. Idempotent. */
   close(): Promise<void>;
 }
@@ -31,7 +33,9 @@ export interface MediaNode {
  */
 export async function startMediaNode(config: MediaConfig, logger: Logger): Promise<MediaNode> {
   const startedAt = new Date().toISOString();
+  const metrics = new MediaNodeMetrics();
   const pool = new WorkerPool({
+    metrics,
     workers: config.workers,
     listenIp: config.listenIp,
     secondListenIp: config.secondListenIp,
@@ -44,9 +48,21 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
   let url = config.publicUrl ?? '';
 
   const httpServer = http.createServer((req, res) => {
+    // Internals (node id, worker pids and load, metrics) only for whoever holds MEDIA_SECRET.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (req.method === 'GET' && req.url === '/metrics') {
+      if (!sameSecret(bearer, config.secret)) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'MEDIA_SECRET as bearer token' } }));
+        return;
+      }
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+        res.end(text);
+      });
+      return;
+    }
     if (req.method === 'GET' && req.url === '/health') {
-      // Internals (node id, worker pids and load) only for whoever holds MEDIA_SECRET.
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const body = sameSecret(bearer, config.secret)
         ? { status: 'ok', nodeId: config.nodeId, workers: pool.loads() }
         : { status: 'ok' };
@@ -83,7 +99,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     httpServer,
     secret: config.secret,
     logger,
-    dispatch: (payload) => dispatchRpc(handlers, payload, logger),
+    dispatch: (payload) => metrics.timeRpc(payload, () => dispatchRpc(handlers, payload, logger)),
   });
 
   routers.on('routersLost', ({ workerIndex, pid, meetingIds }) =>
@@ -145,6 +161,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     pool,
     routers,
     drain,
+    metrics,
     close() {
       closing ??= (async () => {
         clearInterval(sampler);
