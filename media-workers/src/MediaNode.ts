@@ -8,6 +8,7 @@ import { NodeDrain } from './NodeDrain.js';
 import type { Registration } from './registration.js';
 import { dispatchRpc } from './rpc/dispatch.js';
 import { createHandlers } from './rpc/handlers.js';
+import { createRpcGate, RPC_CONCURRENCY_PER_WORKER } from './rpc/rpcGate.js';
 import { createRpcServer, sameSecret } from './rpc/RpcServer.js';
 import { WorkerPool } from './WorkerPool.js';
 
@@ -95,11 +96,14 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     routers,
     pipe: { listenIp: config.listenIp, announcedAddress: config.announcedAddress, portRange: config.pipePorts },
   });
+  const gate = createRpcGate(RPC_CONCURRENCY_PER_WORKER * config.workers);
+  metrics.watchRpcGate(gate);
   const rpc = createRpcServer({
     httpServer,
     secret: config.secret,
     logger,
-    dispatch: (payload) => metrics.timeRpc(payload, () => dispatchRpc(handlers, payload, logger)),
+    dispatch: (payload) =>
+      metrics.timeRpc(payload, () => gate.run(payload, () => dispatchRpc(handlers, payload, logger))),
   });
 
   routers.on('routersLost', ({ workerIndex, pid, meetingIds }) =>

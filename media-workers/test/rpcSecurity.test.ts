@@ -111,7 +111,7 @@ describe('media node /health', () => {
     expect(insider.status).toBe(200);
     const text = await insider.text();
     for (const name of [
-      'parley_media_rpc_in_flight',
+      'parley_media_rpc_queued',
       'parley_media_worker_sample_seconds_count',
       'nodejs_eventloop_lag_p99_seconds',
     ])

@@ -44,7 +44,7 @@ export class MediaNodeMetrics {
   });
   readonly rpcInFlight = new Gauge({
     name: 'parley_media_rpc_in_flight',
-    help: 'RPCs from signalling servers being handled by the media node',
+    help: 'RPCs from signalling servers being handled by the media node (queued ones included)',
     registers: [this.registry],
   });
   /** Events mediasoup delivers to the node for each consumer (score, layerschange, ...). */
@@ -57,6 +57,18 @@ export class MediaNodeMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  /** `parley_media_rpc_queued`: RPCs waiting for the gate (rpcGate.ts), read at scrape time. */
+  watchRpcGate(gate: { readonly queued: number }): void {
+    new Gauge({
+      name: 'parley_media_rpc_queued',
+      help: 'RPCs waiting on the media node for a worker slot (the node bounds the requests its workers have in flight)',
+      registers: [this.registry],
+      collect() {
+        this.set(gate.queued);
+      },
+    });
   }
 
   /** Counts the consumer's notifications (score, layerschange) in `consumerEvents`. */
