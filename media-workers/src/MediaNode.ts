@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { publicUrlOf, type MediaConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { MeetingRouters } from './MeetingRouters.js';
+import { MediaNodeMetrics } from './metrics/mediaNodeMetrics.js';
 import { NodeDrain } from './NodeDrain.js';
 import type { Registration } from './registration.js';
 import { dispatchRpc } from './rpc/dispatch.js';
 import { createHandlers } from './rpc/handlers.js';
+import { createRpcGate, RPC_CONCURRENCY_PER_WORKER } from './rpc/rpcGate.js';
 import { createRpcServer, sameSecret } from './rpc/RpcServer.js';
 import { WorkerPool } from './WorkerPool.js';
 
@@ -21,6 +23,7 @@ export interface MediaNode {
   routers: MeetingRouters;
   /** Drain (SIGTERM, the `drain` RPC): `drain.start()`, then `drain.finished`. */
   drain: NodeDrain;
+  metrics: MediaNodeMetrics;
   /** Graceful stop: stop accepting, close RPC, close workers, deregister. Idempotent. */
   close(): Promise<void>;
 }
@@ -31,7 +34,9 @@ export interface MediaNode {
  */
 export async function startMediaNode(config: MediaConfig, logger: Logger): Promise<MediaNode> {
   const startedAt = new Date().toISOString();
+  const metrics = new MediaNodeMetrics();
   const pool = new WorkerPool({
+    metrics,
     workers: config.workers,
     listenIp: config.listenIp,
     secondListenIp: config.secondListenIp,
@@ -44,9 +49,21 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
   let url = config.publicUrl ?? '';
 
   const httpServer = http.createServer((req, res) => {
+    // Internals (node id, worker pids and load, metrics) only for whoever holds MEDIA_SECRET.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (req.method === 'GET' && req.url === '/metrics') {
+      if (!sameSecret(bearer, config.secret)) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'MEDIA_SECRET as bearer token' } }));
+        return;
+      }
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+        res.end(text);
+      });
+      return;
+    }
     if (req.method === 'GET' && req.url === '/health') {
-      // Internals (node id, worker pids and load) only for whoever holds MEDIA_SECRET.
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const body = sameSecret(bearer, config.secret)
         ? { status: 'ok', nodeId: config.nodeId, workers: pool.loads() }
         : { status: 'ok' };
@@ -79,11 +96,14 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     routers,
     pipe: { listenIp: config.listenIp, announcedAddress: config.announcedAddress, portRange: config.pipePorts },
   });
+  const gate = createRpcGate(RPC_CONCURRENCY_PER_WORKER * config.workers);
+  metrics.watchRpcGate(gate);
   const rpc = createRpcServer({
     httpServer,
     secret: config.secret,
     logger,
-    dispatch: (payload) => dispatchRpc(handlers, payload, logger),
+    dispatch: (payload) =>
+      metrics.timeRpc(payload, () => gate.run(payload, () => dispatchRpc(handlers, payload, logger))),
   });
 
   routers.on('routersLost', ({ workerIndex, pid, meetingIds }) =>
@@ -145,6 +165,7 @@ export async function startMediaNode(config: MediaConfig, logger: Logger): Promi
     pool,
     routers,
     drain,
+    metrics,
     close() {
       closing ??= (async () => {
         clearInterval(sampler);

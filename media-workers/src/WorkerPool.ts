@@ -4,6 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { TransportListenInfo, WebRtcServer, Worker, WorkerLogLevel } from 'mediasoup/types';
 import type { Logger } from './logger.js';
 import { compareLoad, WorkerLoadTracker } from './load.js';
+import type { MediaNodeMetrics } from './metrics/mediaNodeMetrics.js';
 
 export interface WorkerPoolOptions {
   /** Number of workers (one per core). */
@@ -16,6 +17,7 @@ export interface WorkerPoolOptions {
   rtcPort: number;
   logger: Logger;
   workerLogLevel?: WorkerLogLevel;
+  metrics?: MediaNodeMetrics;
 }
 
 /** One slot of the pool: a worker, its WebRtcServer and load. Replaced as a whole on death. */
@@ -125,7 +127,13 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       const listenInfos = [listen('udp'), listen('tcp')];
       if (secondListenIp) listenInfos.push(listen('udp', secondListenIp), listen('tcp', secondListenIp));
       const webRtcServer = await worker.createWebRtcServer({ listenInfos });
-      const slot: PoolWorker = { index, port, worker, webRtcServer, load: new WorkerLoadTracker(index, worker) };
+      const slot: PoolWorker = {
+        index,
+        port,
+        worker,
+        webRtcServer,
+        load: new WorkerLoadTracker(index, worker, this.options.metrics),
+      };
       worker.on('died', (error: Error) => this.onDied(slot, error));
       logger.info(
         { worker: index, workerPid: worker.pid, port, listenIp, secondListenIp, announcedAddress },

@@ -1,5 +1,6 @@
 import type { WorkerLoad } from '@parley/protocol';
 import type { Router, Transport, Worker } from 'mediasoup/types';
+import type { MediaNodeMetrics } from './metrics/mediaNodeMetrics.js';
 
 /**
  * Load of one mediasoup worker: counts of routers, transports, producers and consumers (kept
@@ -13,10 +14,14 @@ export class WorkerLoadTracker {
   private consumers = 0;
   private cpu = 0;
   private lastSample: { at: number; cpuMs: number } | null = null;
+  /** A getResourceUsage is out (see sample). */
+  private sampling = false;
 
   constructor(
     readonly index: number,
     readonly worker: Worker,
+    private readonly metrics?: MediaNodeMetrics,
+    private readonly clock: () => number = Date.now,
   ) {
     worker.observer.on('newrouter', (router: Router) => this.trackRouter(router));
   }
@@ -36,19 +41,42 @@ export class WorkerLoadTracker {
     });
     transport.observer.on('newconsumer', (consumer) => {
       this.consumers++;
+      this.metrics?.watchConsumer(consumer);
       consumer.observer.once('close', () => this.consumers--);
     });
   }
 
-  /** Takes a CPU sample; the first one only sets the baseline. */
-  async sample(now = Date.now()): Promise<void> {
-    if (this.worker.closed) return;
-    const usage = await this.worker.getResourceUsage();
+  /**
+   * Takes a CPU sample; the first one only sets the baseline. Skipped (false) while the previous
+   * one waits for the worker: a worker that answers late must not get a pile of samples on top
+   * of its backlog. The time is taken when the answer arrives, so a late answer does not skew
+   * the CPU fraction.
+   */
+  async sample(): Promise<boolean> {
+    if (this.worker.closed) return false;
+    const worker = String(this.index);
+    if (this.sampling) {
+      this.metrics?.workerSamplesSkipped.inc({ worker });
+      return false;
+    }
+    this.sampling = true;
+    const end = this.metrics?.workerSampleSeconds.startTimer({ worker });
+    this.metrics?.workerSamplesPending.inc({ worker });
+    let usage;
+    try {
+      usage = await this.worker.getResourceUsage();
+    } finally {
+      this.sampling = false;
+      this.metrics?.workerSamplesPending.dec({ worker });
+      end?.();
+    }
+    const now = this.clock();
     const cpuMs = usage.ru_utime + usage.ru_stime;
     if (this.lastSample && now > this.lastSample.at) {
       this.cpu = Math.max(0, (cpuMs - this.lastSample.cpuMs) / (now - this.lastSample.at));
     }
     this.lastSample = { at: now, cpuMs };
+    return true;
   }
 
   snapshot(): WorkerLoad {

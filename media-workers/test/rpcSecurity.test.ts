@@ -1,9 +1,10 @@
 /**
  * The media node's RPC and /health as an attacker meets them: a browser page (any request with an
  * `Origin` header) is refused even with the right secret, on both transports; a wrong secret is
- * refused; /health tells internals only to MEDIA_SECRET holders. Without MEDIA_SECRET, the node
- * and a server of the same DATA_DIR share a generated secret (no fixed development string), and
- * a server ignores a node registered in Redis under a public URL (it would send it the secret).
+ * refused; /health tells internals, and /metrics anything, only to MEDIA_SECRET holders.
+ * Without MEDIA_SECRET, the node and a server of the same DATA_DIR share a generated secret (no
+ * fixed development string), and a server ignores a node registered in Redis under a public URL
+ * (it would send it the secret).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -101,6 +102,20 @@ describe('media node /health', () => {
     expect(body.status).toBe('ok');
     expect(body.workers).toHaveLength(1);
     expect(body.workers[0]!.pid).toBeGreaterThan(0);
+  });
+
+  it('serves /metrics to MEDIA_SECRET holders only', async () => {
+    expect((await fetch(`${node.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${node.url}/metrics`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const insider = await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(insider.status).toBe(200);
+    const text = await insider.text();
+    for (const name of [
+      'parley_media_rpc_queued',
+      'parley_media_worker_sample_seconds_count',
+      'nodejs_eventloop_lag_p99_seconds',
+    ])
+      expect(text).toMatch(new RegExp(`^${name}`, 'm'));
   });
 });
 
