@@ -69,11 +69,28 @@ function report(scenarios: Scenario[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The server's share of the join acks (every join of the run, warm-ups and mesh included): the
+ * mean of each step of `parley_join_step_seconds` (server/src/realtime/joinMetrics.ts), in ms.
+ */
+async function joinStepsOf(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const totals = new Map<string, { sum: number; count: number }>();
+  for (const [, kind, step, value] of text.matchAll(/^parley_join_step_seconds_(sum|count)\{step="(\w+)"\} (\S+)$/gm)) {
+    const total = totals.get(step!) ?? { sum: 0, count: 0 };
+    total[kind as 'sum' | 'count'] = Number(value);
+    totals.set(step!, total);
+  }
+  const steps = [...totals].map(([step, { sum, count }]) => `${step} ${((sum / count) * 1000).toFixed(1)} (${count})`);
+  return `\nserver's join_meeting ack, mean ms per step (joins): ${steps.join(', ')}`;
+}
+
 async function main(): Promise<void> {
   log('starting a server and a media node ...');
   const harness = await startSfuHarness('bench_join', { MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '2' });
   const clients = servedClients(harness.clientDir, BASELINE);
   const scenarios: Scenario[] = [];
+  let serverSteps: string;
   try {
     const users: TestUser[] = [];
     for (let i = 0; i < 6; i++) users.push(await newUser(harness, `joiner${i}`, `Joiner ${i}`));
@@ -139,10 +156,12 @@ async function main(): Promise<void> {
       for (const user of [...present, last]) await user.page.goto('about:blank');
       await sleep(1000);
     }
+    serverSteps = await joinStepsOf(harness.url);
   } finally {
     await harness.close();
   }
   console.log(report(scenarios));
+  console.log(serverSteps);
   if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(scenarios, null, 2)}\n`);
 }
 
