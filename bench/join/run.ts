@@ -9,12 +9,14 @@
  * join (ms from the same start). `--json <file>` writes the figures; `--only mesh|sfu` runs one
  * of the two meetings. `--baseline <dir>`: an A/B in the same run, the built client in `<dir>`
  * (another worktree's client/dist) against this one, run by run in turn (clientVariants.ts).
+ * Also prints the server's share of the acks per phase (serverJoinSteps.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startSfuHarness } from '../../test/support/sfuHarness.js';
 import { inPage, newUser, type TestUser } from '../../test/support/browserMeetingHarness.js';
 import { servedClients } from './clientVariants.js';
+import { describeJoinSteps, readJoinSteps } from './serverJoinSteps.js';
 import {
   joinByNavigation,
   joinByPress,
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const harness = await startSfuHarness('bench_join', { MESH_MAX_PARTICIPANTS: '4', MESH_RETURN_AT: '2' });
   const clients = servedClients(harness.clientDir, BASELINE);
   const scenarios: Scenario[] = [];
+  const serverSteps: string[] = ['', "server's join_meeting ack, mean ms per step (warm-up joins included):"];
   try {
     const users: TestUser[] = [];
     for (let i = 0; i < 6; i++) users.push(await newUser(harness, `joiner${i}`, `Joiner ${i}`));
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
         for (const user of present) await waitForRemoteVideos(user.page, size - 2);
         await sleep(300);
       };
+      const stepsAtStart = await readJoinSteps(harness.url);
       // One warm-up join each way and client (first decoder, first camera open of the context);
       // with a baseline the two clients take turns run by run.
       for (let i = -1; i < RUNS; i++) {
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
           await settle();
         }
       }
+      const stepsAfterNavigation = await readJoinSteps(harness.url);
       for (let i = -1; i < RUNS; i++) {
         for (const variant of clients.variants) {
           // A second client needs its own page load before the press.
@@ -127,6 +132,11 @@ async function main(): Promise<void> {
           await settle();
         }
       }
+      const stepsAfterPress = await readJoinSteps(harness.url);
+      serverSteps.push(
+        `${name}, from navigation: ${describeJoinSteps(stepsAfterNavigation, stepsAtStart)}`,
+        `${name}, from pressing Join: ${describeJoinSteps(stepsAfterPress, stepsAfterNavigation)}`,
+      );
       for (const variant of clients.variants) {
         const label = clients.label(variant);
         const nav = byNavigation.get(variant)!;
@@ -143,6 +153,7 @@ async function main(): Promise<void> {
     await harness.close();
   }
   console.log(report(scenarios));
+  console.log(serverSteps.join('\n'));
   if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(scenarios, null, 2)}\n`);
 }
 

@@ -8,14 +8,25 @@ import type { ParleySocket } from './types.js';
  *   the first `sfu:consume` answered on the same socket (SFU meetings: the server's share of
  *   "the first picture");
  * - `parley_client_join_seconds{mark}`: the page's own timeline (`meeting_join_timeline`), each
- *   step in seconds from the start of the join on the page (`start`), one timeline per join.
+ *   step in seconds from the start of the join on the page (`start`), one timeline per join;
+ * - `parley_join_step_seconds{step}`: where this instance spends a `join_meeting` ack (JoinStep).
  */
 export interface JoinMetrics {
   joinToFirstConsume: Histogram;
   clientJoin: Histogram<'mark'>;
+  joinStep: Histogram<'step'>;
 }
 
+/**
+ * The steps of a `join_meeting` ack on the server: `lobby` (the admission check, and the wait of
+ * a locked meeting's lobby), `room` (the room store's join), `adopt` (a resumed peer's SFU
+ * objects), `features` (hands, lock, lobby state) and `sfu` (the router's capabilities and the
+ * transports on the media node; it runs beside `features`), and `ack` (the whole answer).
+ */
+export type JoinStep = 'lobby' | 'room' | 'adopt' | 'features' | 'sfu' | 'ack';
+
 const BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30];
+const STEP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 const byRegistry = new WeakMap<Registry, JoinMetrics>();
 
 export function joinMetricsOf(registry: Registry): JoinMetrics {
@@ -35,10 +46,27 @@ export function joinMetricsOf(registry: Registry): JoinMetrics {
         buckets: BUCKETS,
         registers: [registry],
       }),
+      joinStep: new Histogram({
+        name: 'parley_join_step_seconds',
+        help: 'Steps of a join_meeting ack on the server (lobby, room, adopt, features, sfu; ack: the whole)',
+        labelNames: ['step'] as const,
+        buckets: STEP_BUCKETS,
+        registers: [registry],
+      }),
     };
     byRegistry.set(registry, metrics);
   }
   return metrics;
+}
+
+/** Runs one step of a join ack and observes how long it took (also when it failed). */
+export async function timeJoinStep<T>(metrics: JoinMetrics, step: JoinStep, run: () => Promise<T>): Promise<T> {
+  const end = metrics.joinStep.startTimer({ step });
+  try {
+    return await run();
+  } finally {
+    end();
+  }
 }
 
 /** join_meeting was acknowledged on this socket: the clock of its first consume starts. */

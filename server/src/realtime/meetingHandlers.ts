@@ -1,5 +1,5 @@
 import { ClientEvents, ServerEvents, type MeetingInvitationEvent, type RoomInfo } from '@parley/protocol';
-import { joinAcknowledged, joinMetricsOf, timelineReceived } from './joinMetrics.js';
+import { joinAcknowledged, joinMetricsOf, timeJoinStep, timelineReceived, type JoinStep } from './joinMetrics.js';
 import { adoptSfuObjects, joinSfuInfo } from '../sfu/joinSfuInfo.js';
 import { onEvent } from './onEvent.js';
 import type { SocketHandlers } from './SocketHandlers.js';
@@ -21,24 +21,28 @@ export const meetingHandlers: SocketHandlers = (socket, app) => {
 
   const joinMetrics = joinMetricsOf(app.metrics);
   // A removed user is refused; in a locked meeting, the join may wait in the lobby first.
-  onEvent(socket, ClientEvents.joinMeeting, async ({ meetingId, resumePeerId, sfuTransports }) => {
-    const checked = await app.room.beforeJoin(socket, user, meetingId);
-    const joined = await rooms.join(socket, user, meetingId, resumePeerId, checked);
-    // A peer resumed after a deploy keeps its SFU objects when they can be adopted (no new transports).
-    const adopted =
-      resumePeerId !== undefined && joined.selfPeerId === resumePeerId
-        ? await adoptSfuObjects(app.sfu.handOver, socket.id, joined, user.id, log)
-        : false;
-    joinAcknowledged(socket);
-    // An SFU meeting: the router's capabilities (and the transports, if asked) ride along.
-    const [room, sfu] = await Promise.all([
-      app.room.afterJoin(user, joined, socket.id),
-      joined.mode === 'sfu'
-        ? joinSfuInfo(app.sfu.service, socket.id, meetingId, sfuTransports === true && !adopted, log, adopted)
-        : null,
-    ]);
-    return { ...joined, room, ...(sfu ? { sfu } : {}) };
-  });
+  onEvent(socket, ClientEvents.joinMeeting, ({ meetingId, resumePeerId, sfuTransports }) =>
+    timeJoinStep(joinMetrics, 'ack', async () => {
+      const step = <T>(name: JoinStep, run: () => Promise<T>) => timeJoinStep(joinMetrics, name, run);
+      const checked = await step('lobby', () => app.room.beforeJoin(socket, user, meetingId));
+      const joined = await step('room', () => rooms.join(socket, user, meetingId, resumePeerId, checked));
+      // A peer resumed after a deploy keeps its SFU objects when they can be adopted (no new transports).
+      const adopted =
+        resumePeerId !== undefined && joined.selfPeerId === resumePeerId
+          ? await step('adopt', () => adoptSfuObjects(app.sfu.handOver, socket.id, joined, user.id, log))
+          : false;
+      joinAcknowledged(socket);
+      // An SFU meeting: the router's capabilities (and the transports, if asked) ride along.
+      const withTransports = sfuTransports === true && !adopted;
+      const [room, sfu] = await Promise.all([
+        step('features', () => app.room.afterJoin(user, joined, socket.id)),
+        joined.mode === 'sfu'
+          ? step('sfu', () => joinSfuInfo(app.sfu.service, socket.id, meetingId, withTransports, log, adopted))
+          : null,
+      ]);
+      return { ...joined, room, ...(sfu ? { sfu } : {}) };
+    }),
+  );
 
   onEvent(socket, ClientEvents.meetingJoinTimeline, (timeline) => {
     timelineReceived(socket, joinMetrics, timeline);

@@ -52,10 +52,14 @@ export class Lobby {
     const id = joinable.meeting.id;
     // An ended meeting: the join itself answers that.
     if (joinable.meeting.status !== 'active') return { joinable, waited: false };
-    if (await store.isRemoved(id, user.id)) throw new AppError('forbidden', 'you were removed from this meeting');
-    const meta = await rooms.getMeta(id);
-    const admitted =
-      !meta || meta.hostId === user.id || !(await store.isLocked(id)) || (await store.isAdmitted(id, user.id));
+    // One round trip to the stores for the three reads every join needs.
+    const [removed, meta, locked] = await Promise.all([
+      store.isRemoved(id, user.id),
+      rooms.getMeta(id),
+      store.isLocked(id),
+    ]);
+    if (removed) throw new AppError('forbidden', 'you were removed from this meeting');
+    const admitted = !meta || meta.hostId === user.id || !locked || (await store.isAdmitted(id, user.id));
     if (!admitted) await this.wait(socket, user, id);
     return { joinable, waited: !admitted };
   }

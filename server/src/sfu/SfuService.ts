@@ -74,12 +74,23 @@ export class SfuService {
 
   async capabilities(socketId: string, { meetingId }: Ref): Promise<{ rtpCapabilities: unknown }> {
     const { node } = await this.peer(socketId, meetingId, true, true);
+    return this.capabilitiesOn(node, meetingId);
+  }
+
+  /** The capabilities of the meeting's router on `node` (also the join ack: joinSfuInfo). */
+  async capabilitiesOn(node: MediaNodeRef, meetingId: string): Promise<{ rtpCapabilities: unknown }> {
     const { rtpCapabilities } = await node.call('getRouterRtpCapabilities', { meetingId });
     return { rtpCapabilities };
   }
 
   async createTransport(socketId: string, { meetingId, direction }: SfuCreateTransport): Promise<SfuTransportInfo> {
     const { peer } = await this.peer(socketId, meetingId, true, true);
+    return this.createTransportOf(peer, direction);
+  }
+
+  /** A new transport of `peer`, found by `peer(…, creating, entering)` (also the join ack: joinSfuInfo). */
+  async createTransportOf(peer: LocalSfuPeer, direction: 'send' | 'recv'): Promise<SfuTransportInfo> {
+    const { meetingId } = peer;
     const release = this.caps.reserveTransport(peer, direction);
     const { node, t } = await (async () => {
       const placed = await this.placement.transportNode(peer, direction);

@@ -28,6 +28,13 @@ export async function adoptSfuObjects(
   });
 }
 
+/**
+ * The `sfu` part of a join ack in an SFU meeting: the router's capabilities and, when asked, the
+ * page's send and recv transports. One participant check and placement read for all three (as
+ * `sfu:get_capabilities` and `sfu:create_transport` would each do), then the node's calls in
+ * parallel. Null when the check or the capabilities fail; without the transports when either of
+ * them fails (the page then asks for them as before).
+ */
 export async function joinSfuInfo(
   sfu: SfuService,
   socketId: string,
@@ -40,14 +47,13 @@ export async function joinSfuInfo(
     log.debug({ err: error, meetingId }, `no ${what} for the join ack`);
     return null;
   };
+  const entered = await sfu.peer(socketId, meetingId, true, true).catch(none('sfu peer'));
+  if (!entered) return null;
+  const { peer, node } = entered;
   const [capabilities, send, recv] = await Promise.all([
-    sfu.capabilities(socketId, { meetingId }).catch(none('router capabilities')),
-    withTransports
-      ? sfu.createTransport(socketId, { meetingId, direction: 'send' }).catch(none('send transport'))
-      : null,
-    withTransports
-      ? sfu.createTransport(socketId, { meetingId, direction: 'recv' }).catch(none('recv transport'))
-      : null,
+    sfu.capabilitiesOn(node, meetingId).catch(none('router capabilities')),
+    withTransports ? sfu.createTransportOf(peer, 'send').catch(none('send transport')) : null,
+    withTransports ? sfu.createTransportOf(peer, 'recv').catch(none('recv transport')) : null,
   ]);
   if (!capabilities) return null;
   return {

@@ -1,6 +1,12 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { consumeAnswered, joinAcknowledged, joinMetricsOf, timelineReceived } from '../../src/realtime/joinMetrics.js';
+import {
+  consumeAnswered,
+  joinAcknowledged,
+  joinMetricsOf,
+  timeJoinStep,
+  timelineReceived,
+} from '../../src/realtime/joinMetrics.js';
 import type { ParleySocket } from '../../src/realtime/types.js';
 
 const socketLike = () => ({ data: {} }) as unknown as ParleySocket;
@@ -48,5 +54,18 @@ describe('join metrics', () => {
     const byMark = Object.fromEntries(sums.map((value) => [String(value.labels.mark), value.value]));
     // `socket` came before the start (the page's socket was up already): not observed.
     expect(byMark).toEqual({ capture: 0.2, allFrames: 0.65 });
+  });
+
+  it('observes each step of a join ack, also one that failed, and passes its outcome on', async () => {
+    const registry = new Registry();
+    const metrics = joinMetricsOf(registry);
+    await expect(timeJoinStep(metrics, 'room', () => Promise.resolve('joined'))).resolves.toBe('joined');
+    await expect(timeJoinStep(metrics, 'lobby', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    await timeJoinStep(metrics, 'room', () => Promise.resolve(null));
+    const counts = (await histogram(registry, 'parley_join_step_seconds')).filter(
+      (value) => value.metricName === 'parley_join_step_seconds_count',
+    );
+    const byStep = Object.fromEntries(counts.map((value) => [String(value.labels.step), value.value]));
+    expect(byStep).toEqual({ room: 2, lobby: 1 });
   });
 });
